@@ -1,0 +1,128 @@
+/**
+ * The permission matrix of PRODUCT.md §9, the one place that says who may do what.
+ * The server enforces it on every route; the portal reads the same list from /me to decide what to show.
+ */
+
+/** Roles a person can hold in a customer organisation, plus the provider's operator role. */
+export const customerRoles = ['owner', 'admin', 'user', 'readonly', 'thirdparty'] as const;
+export const roles = [...customerRoles, 'operator'] as const;
+export type CustomerRole = (typeof customerRoles)[number];
+export type Role = (typeof roles)[number];
+
+/** Every permission the platform checks. Names read "area:verb". */
+export const permissions = [
+  'sims:read',
+  'sims:write',
+  'sims:operate',
+  'sims:billing',
+  'orders:read',
+  'config:read',
+  'config:streams',
+  'account:manage',
+  'self:manage',
+  'users:admin-admins',
+  'users:admin',
+  'orgs:manage',
+  'support:read',
+  'support:write',
+  'operator:console',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+/** What each permission means, for the API docs and the Users page. */
+export const permissionLabels: Record<Permission, string> = {
+  'sims:read': 'See dashboard, SIMs, events and usage',
+  'sims:write': 'Change SIM state, label and IMEI lock',
+  'sims:operate': 'Reset connection, send SMS, export the SIM list',
+  'sims:billing': 'Top-up, auto top-up, reorder, extension',
+  'orders:read': 'See orders, invoices and affected SIMs',
+  'config:read': 'Configuration: network view, limits, SMS forwarding, API access',
+  'config:streams': 'Configuration: data streams',
+  'account:manage': 'Account: customer data, e-mails, addresses',
+  'self:manage': 'Own user data',
+  'users:admin-admins': 'Administer Admins',
+  'users:admin': 'Administer Users, Read only, 3rd party and API users',
+  'orgs:manage': 'Sub-organisations and SIM transfer',
+  'support:read': 'See support requests',
+  'support:write': 'Open and answer support requests',
+  'operator:console': 'Provider operator console',
+};
+
+const matrix: Record<Role, readonly Permission[]> = {
+  owner: [
+    'sims:read',
+    'sims:write',
+    'sims:operate',
+    'sims:billing',
+    'orders:read',
+    'config:read',
+    'config:streams',
+    'account:manage',
+    'self:manage',
+    'users:admin-admins',
+    'users:admin',
+    'orgs:manage',
+    'support:read',
+    'support:write',
+  ],
+  admin: [
+    'sims:read',
+    'sims:write',
+    'sims:operate',
+    'sims:billing',
+    'orders:read',
+    'config:read',
+    'config:streams',
+    'account:manage',
+    'self:manage',
+    'users:admin',
+    'orgs:manage',
+    'support:read',
+    'support:write',
+  ],
+  user: [
+    'sims:read',
+    'sims:write',
+    'sims:operate',
+    'orders:read',
+    'config:read',
+    'self:manage',
+    'support:read',
+    'support:write',
+  ],
+  readonly: ['sims:read', 'orders:read', 'self:manage', 'support:read'],
+  thirdparty: ['sims:read', 'sims:operate', 'config:read', 'config:streams', 'self:manage'],
+  operator: ['self:manage', 'operator:console'],
+};
+
+/** The permissions a role holds, in the order of `permissions`. */
+export function permissionsOf(role: Role): Permission[] {
+  const held = new Set(matrix[role]);
+  return permissions.filter((p) => held.has(p));
+}
+
+/** Whether a role holds a permission. */
+export function can(role: Role, permission: Permission): boolean {
+  return matrix[role].includes(permission);
+}
+
+/** Roles that a holder of `role` may create, edit or remove (PRODUCT.md §9: nobody administers an Owner). */
+export function administrableRoles(role: Role): CustomerRole[] {
+  if (can(role, 'users:admin-admins')) return ['admin', 'user', 'readonly', 'thirdparty'];
+  if (can(role, 'users:admin')) return ['user', 'readonly', 'thirdparty'];
+  return [];
+}
+
+/** The portal's tabs and the permission that shows each. */
+export const tabs = [
+  { id: 'dashboard', path: '/dashboard', permission: 'sims:read' },
+  { id: 'sims', path: '/sims', permission: 'sims:read' },
+  { id: 'configuration', path: '/configuration', permission: 'config:read' },
+  { id: 'account', path: '/account', permission: 'self:manage' },
+  { id: 'orders', path: '/orders', permission: 'orders:read' },
+  { id: 'users', path: '/users', permission: 'users:admin' },
+  { id: 'organisation', path: '/organisation', permission: 'orgs:manage' },
+  { id: 'support', path: '/support', permission: 'support:read' },
+  { id: 'operator', path: '/operator', permission: 'operator:console' },
+] as const satisfies readonly { id: string; path: string; permission: Permission }[];
+export type TabId = (typeof tabs)[number]['id'];

@@ -1,0 +1,40 @@
+/** What the first start of an empty database does: the demo data, or a one-time link for the first operator. */
+import { randomBytes } from 'node:crypto';
+import { and, count, eq } from 'drizzle-orm';
+import type { AppContext } from './context.js';
+import { users } from './db/schema/index.js';
+import { seedDemo } from './demo/seed.js';
+import { digest, randomToken } from './lib/tokens.js';
+import { insertAuthToken } from './modules/auth/auth.repository.js';
+import { findProvider, insertOrganisation } from './modules/orgs/orgs.repository.js';
+
+export type BootstrapResult =
+  | { kind: 'existing' }
+  | { kind: 'demo'; password: string; generated: boolean }
+  | { kind: 'setup'; link: string };
+
+/** Seed an empty database; on later starts, offer a new set-up link while no operator exists yet. */
+export async function bootstrap(ctx: AppContext): Promise<BootstrapResult> {
+  const provider = await findProvider(ctx.db);
+  if (!provider && ctx.config.OPENCMP_DEMO) {
+    const generated = !ctx.config.OPENCMP_DEMO_PASSWORD;
+    const password = ctx.config.OPENCMP_DEMO_PASSWORD ?? randomBytes(12).toString('base64url');
+    await seedDemo(ctx, password);
+    return { kind: 'demo', password, generated };
+  }
+  const root =
+    provider ?? (await insertOrganisation(ctx.db, { kind: 'provider', name: 'Provider', language: 'en' }));
+  const [operators] = await ctx.db
+    .select({ n: count() })
+    .from(users)
+    .where(and(eq(users.orgId, root.id), eq(users.role, 'operator')));
+  if ((operators?.n ?? 0) > 0) return { kind: 'existing' };
+  const token = randomToken();
+  await insertAuthToken(ctx.db, {
+    orgId: root.id,
+    purpose: 'setup',
+    tokenHash: digest(token),
+    expiresAt: new Date(ctx.clock.now().getTime() + 24 * 3_600_000),
+  });
+  return { kind: 'setup', link: `${ctx.config.publicUrl}/setup?token=${token}` };
+}

@@ -1,0 +1,58 @@
+/** The environment, parsed once with zod; a bad value stops the start with a message naming the variable. */
+import { z } from 'zod';
+
+const bool = z
+  .enum(['0', '1', 'true', 'false', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'on'].includes(v));
+
+const schema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    OPENCMP_DATA_DIR: z.string().min(1).default('./data'),
+    OPENCMP_DEMO: bool.default(true),
+    OPENCMP_DEMO_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(200).optional(),
+    OPENCMP_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+    OPENCMP_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+    OPENCMP_LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100000).default(50),
+    OPENCMP_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+    MAIL_FROM: z.string().min(3).default('OpenCMP <no-reply@opencmp.local>'),
+    TLS_CERT: z.string().min(1).optional(),
+    TLS_KEY: z.string().min(1).optional(),
+    PUBLIC_URL: z.url({ message: 'must be an absolute URL' }).optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TRUST_PROXY: bool.default(false),
+  })
+  .refine((c) => Boolean(c.TLS_CERT) === Boolean(c.TLS_KEY), {
+    message: 'TLS_CERT and TLS_KEY must be given together',
+    path: ['TLS_KEY'],
+  });
+
+export type Config = z.infer<typeof schema> & { publicUrl: string };
+
+/** Thrown when the environment is invalid; main prints its message and exits. */
+export class ConfigError extends Error {}
+
+/** Parse the environment (empty strings count as unset) into a typed configuration. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  const scheme = c.TLS_CERT ? 'https' : 'http';
+  const host = c.HOST === '0.0.0.0' || c.HOST === '::' ? '127.0.0.1' : c.HOST;
+  const publicUrl = (c.PUBLIC_URL ?? `${scheme}://${host}:${c.PORT}`).replace(/\/$/, '');
+  return { ...c, publicUrl };
+}

@@ -1,0 +1,69 @@
+/** Opens the database: PGlite in a data directory by default, PostgreSQL when DATABASE_URL is set. */
+import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import { lockDirectory } from '../lib/lockfile.js';
+import { migrationsDir } from '../lib/paths.js';
+import * as schema from './schema/index.js';
+
+export type Schema = typeof schema;
+/** The Drizzle database, whichever driver is underneath. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** An open database plus how to close it. */
+export interface Database {
+  db: Db;
+  driver: 'pglite' | 'postgres';
+  /** Run raw SQL and return its rows. */
+  query<T>(statement: SQL): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL; when absent, PGlite is used. */
+  url?: string;
+  /** PGlite data directory; absent means in memory (tests). */
+  dataDir?: string;
+  poolSize?: number;
+}
+
+/** Open the database and apply the committed migrations. */
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  if (opts.url) {
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    pool.on('error', () => {
+      // an idle client lost its connection; the pool replaces it on next use
+    });
+    const db = drizzlePg(pool, { schema });
+    await migratePg(db, { migrationsFolder: migrationsDir });
+    return {
+      db,
+      driver: 'postgres',
+      query: async <T>(statement: SQL) => (await db.execute(statement)).rows as T[],
+      close: () => pool.end(),
+    };
+  }
+  const release = opts.dataDir ? lockDirectory(opts.dataDir) : () => {};
+  try {
+    const client = opts.dataDir ? new PGlite(opts.dataDir) : new PGlite();
+    const db = drizzlePglite(client, { schema });
+    await migratePglite(db, { migrationsFolder: migrationsDir });
+    return {
+      db,
+      driver: 'pglite',
+      query: async <T>(statement: SQL) => (await db.execute(statement)).rows as T[],
+      close: async () => {
+        await client.close();
+        release();
+      },
+    };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}

@@ -1,0 +1,4 @@
+/** The whole schema, one file per domain, gathered for Drizzle and drizzle-kit. */
+export * from './mail.js';
+export * from './orgs.js';
+export * from './users.js';

@@ -1,0 +1,52 @@
+/** The one error type services throw; each transport maps it (HTTP: problem+json, RADIUS: reject, SMPP: status). */
+
+/** Stable error codes with their HTTP status and title. Clients may rely on the codes. */
+export const errorCodes = {
+  validation_failed: { status: 400, title: 'Invalid request' },
+  unauthenticated: { status: 401, title: 'Not signed in' },
+  invalid_credentials: { status: 401, title: 'Wrong e-mail or password' },
+  totp_required: { status: 401, title: 'Two-factor code required' },
+  invalid_totp: { status: 401, title: 'Wrong two-factor code' },
+  csrf_failed: { status: 403, title: 'Cross-site request refused' },
+  forbidden: { status: 403, title: 'Not allowed' },
+  not_found: { status: 404, title: 'Not found' },
+  conflict: { status: 409, title: 'Conflict' },
+  invalid_token: { status: 400, title: 'Invalid or expired link' },
+  payload_too_large: { status: 413, title: 'Request too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  too_many_requests: { status: 429, title: 'Too many requests' },
+  internal: { status: 500, title: 'Internal error' },
+  unavailable: { status: 503, title: 'Service unavailable' },
+} as const satisfies Record<string, { status: number; title: string }>;
+export type ErrorCode = keyof typeof errorCodes;
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** A failure a client can act on: a stable code, a human detail, optional field errors. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly extra: { errors?: FieldError[]; retryAfterSeconds?: number } = {},
+  ) {
+    super(detail);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return errorCodes[this.code].status;
+  }
+}
+
+/** A 400 naming one field. */
+export function invalidField(field: string, message: string): AppError {
+  return new AppError('validation_failed', `${field}: ${message}`, { errors: [{ field, message }] });
+}
+
+/** A 404 that says the same whether the thing does not exist or belongs to someone else. */
+export function notFound(what: string): AppError {
+  return new AppError('not_found', `${what} not found`);
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+/** Starts OpenCMP: one process with every role by default, or some of them (`--roles api,worker`). */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { buildApp } from './app.js';
+import { bootstrap } from './bootstrap.js';
+import { ConfigError, loadConfig } from './config.js';
+import type { AppContext } from './context.js';
+import { openDatabase } from './db/client.js';
+import { demoLogins } from './demo/seed.js';
+import { startMailSender } from './jobs/mail-sender.js';
+import { systemClock } from './lib/clock.js';
+import { DirectoryLockedError } from './lib/lockfile.js';
+
+const allRoles = ['api', 'worker'] as const;
+type ProcessRole = (typeof allRoles)[number];
+
+function parseRoles(argv: string[]): ProcessRole[] {
+  const i = argv.indexOf('--roles');
+  if (i === -1) return [...allRoles];
+  const wanted = (argv[i + 1] ?? '').split(',').filter(Boolean);
+  const unknown = wanted.filter((r) => !(allRoles as readonly string[]).includes(r));
+  if (wanted.length === 0 || unknown.length > 0) {
+    throw new ConfigError(
+      `--roles: expected a comma-separated list of ${allRoles.join(', ')}; got "${argv[i + 1] ?? ''}"`,
+    );
+  }
+  return wanted as ProcessRole[];
+}
+
+async function main() {
+  const started = performance.now();
+  const config = loadConfig();
+  const roles = parseRoles(process.argv.slice(2));
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.DATABASE_URL ? undefined : resolve(config.OPENCMP_DATA_DIR),
+    poolSize: config.DATABASE_POOL_SIZE,
+  });
+  const ctx: AppContext = { config, database, db: database.db, clock: systemClock };
+  const boot = await bootstrap(ctx);
+
+  const stops: (() => Promise<void>)[] = [];
+  if (roles.includes('worker')) stops.push(startMailSender(ctx));
+  if (roles.includes('api')) {
+    const https =
+      config.TLS_CERT && config.TLS_KEY
+        ? { cert: readFileSync(config.TLS_CERT), key: readFileSync(config.TLS_KEY) }
+        : undefined;
+    const app = await buildApp(ctx, { logger: { level: config.LOG_LEVEL }, https, web: true });
+    await app.listen({ port: config.PORT, host: config.HOST });
+    stops.unshift(() => app.close());
+  }
+
+  const ms = Math.round(performance.now() - started);
+  const lines = [`OpenCMP ready in ${ms} ms (roles: ${roles.join(', ')}; database: ${database.driver})`];
+  if (roles.includes('api'))
+    lines.push(`  Portal and API: ${config.publicUrl}   API docs: ${config.publicUrl}/api/docs`);
+  if (boot.kind === 'demo') {
+    lines.push('  Demo data created. Sign in as:');
+    for (const l of demoLogins) lines.push(`    ${l.email.padEnd(28)} ${l.role}`);
+    lines.push(
+      boot.generated
+        ? `  Password (shown once, set OPENCMP_DEMO_PASSWORD to choose it): ${boot.password}`
+        : '  Password: the value of OPENCMP_DEMO_PASSWORD',
+    );
+  }
+  if (boot.kind === 'setup')
+    lines.push(`  No operator yet. Create the first one (link valid 24 h, once): ${boot.link}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal} received, shutting down\n`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    for (const stop of stops) await stop().catch(() => {});
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof DirectoryLockedError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(
+    `OpenCMP failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(1);
+});

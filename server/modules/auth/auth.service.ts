@@ -1,0 +1,151 @@
+/** Sign-in, sign-out and the authentication of each request by its session cookie. */
+import { hash, verify } from '@node-rs/argon2';
+import type { Role } from '../../../contracts/permissions.js';
+import type { AppContext } from '../../context.js';
+import { AppError } from '../../lib/errors.js';
+import { digest, randomToken } from '../../lib/tokens.js';
+import type { OrganisationRow } from '../orgs/orgs.repository.js';
+import { findUserByEmail, type UserRow, updateUser } from '../users/users.repository.js';
+import {
+  clearThrottle,
+  findActiveSession,
+  insertSession,
+  readThrottle,
+  recordFailure,
+  revokeSession,
+  touchSession,
+} from './auth.repository.js';
+import { verifyTotp } from './totp.js';
+
+/** The name of the HttpOnly session cookie. */
+export const sessionCookie = 'opencmp_session';
+/** The name of the script-readable cookie holding the CSRF token. */
+export const csrfCookie = 'opencmp_csrf';
+
+/** Who is calling: a signed-in person. */
+export interface Principal {
+  kind: 'user';
+  userId: string;
+  orgId: string;
+  role: Role;
+  sessionId: string;
+  csrfToken: string;
+  user: UserRow;
+  org: OrganisationRow;
+}
+
+/** Hash a password with argon2id (the library's defaults: 19 MiB, 2 passes). */
+export function hashPassword(password: string): Promise<string> {
+  return hash(password);
+}
+
+/** Verify a password against a stored hash; false on any malformed hash. */
+export async function verifyPassword(stored: string, password: string): Promise<boolean> {
+  try {
+    return await verify(stored, password);
+  } catch {
+    return false;
+  }
+}
+
+// A real hash of a random string, so that unknown e-mails cost the same time as known ones.
+const dummyHash = hashPassword(randomToken());
+
+function secondsUntil(date: Date, now: Date): number {
+  return Math.max(1, Math.ceil((date.getTime() - now.getTime()) / 1000));
+}
+
+/** Refuse with 429 when the account or the client address is locked after repeated failures. */
+async function assertNotThrottled(ctx: AppContext, keys: string[]) {
+  const now = ctx.clock.now();
+  const rows = await readThrottle(ctx.db, keys);
+  const locked = rows.filter((r) => r.lockedUntil && r.lockedUntil > now);
+  if (locked.length === 0) return;
+  const until = new Date(Math.max(...locked.map((r) => r.lockedUntil?.getTime() ?? 0)));
+  const seconds = secondsUntil(until, now);
+  throw new AppError('too_many_requests', `Too many failed sign-ins. Try again in ${seconds} seconds.`, {
+    retryAfterSeconds: seconds,
+  });
+}
+
+async function countFailure(ctx: AppContext, accountKey: string, ipKey: string) {
+  const c = ctx.config;
+  const now = ctx.clock.now();
+  const lock = { windowMinutes: c.OPENCMP_LOGIN_LOCK_MINUTES, lockMinutes: c.OPENCMP_LOGIN_LOCK_MINUTES };
+  await recordFailure(ctx.db, accountKey, now, { ...lock, max: c.OPENCMP_LOGIN_MAX_FAILURES });
+  await recordFailure(ctx.db, ipKey, now, { ...lock, max: c.OPENCMP_LOGIN_MAX_FAILURES_PER_IP });
+}
+
+export interface ClientInfo {
+  ip: string;
+  userAgent: string | null;
+}
+
+/** Check credentials (and the TOTP code when enabled) and open a session; returns its tokens. */
+export async function login(
+  ctx: AppContext,
+  input: { email: string; password: string; totp?: string },
+  client: ClientInfo,
+): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
+  const accountKey = `account:${input.email}`;
+  const ipKey = `ip:${client.ip}`;
+  await assertNotThrottled(ctx, [accountKey, ipKey]);
+  const found = await findUserByEmail(ctx.db, input.email);
+  const stored = found?.user.passwordHash ?? (await dummyHash);
+  const passwordOk = await verifyPassword(stored, input.password);
+  if (!found || !passwordOk || found.user.status !== 'active') {
+    await countFailure(ctx, accountKey, ipKey);
+    throw new AppError('invalid_credentials', 'The e-mail or the password is wrong.');
+  }
+  const { user } = found;
+  if (user.totpEnabled && user.totpSecret) {
+    if (!input.totp)
+      throw new AppError('totp_required', 'Enter the 6-digit code from your authenticator app.');
+    if (!verifyTotp(user.totpSecret, input.totp)) {
+      await countFailure(ctx, accountKey, ipKey);
+      throw new AppError('invalid_totp', 'The two-factor code is wrong or expired.');
+    }
+  }
+  await clearThrottle(ctx.db, accountKey);
+  const now = ctx.clock.now();
+  const token = randomToken();
+  const csrfToken = randomToken();
+  const expiresAt = new Date(now.getTime() + ctx.config.OPENCMP_SESSION_DAYS * 86_400_000);
+  await insertSession(ctx.db, {
+    userId: user.id,
+    tokenHash: digest(token),
+    csrfToken,
+    ip: client.ip,
+    userAgent: client.userAgent?.slice(0, 400) ?? null,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt,
+  });
+  await updateUser(ctx.db, user.orgId, user.id, { lastLoginAt: now });
+  return { token, csrfToken, expiresAt };
+}
+
+/** Resolve a session cookie to its principal, or null when it is unknown, expired or revoked. */
+export async function authenticateSession(ctx: AppContext, token: string): Promise<Principal | null> {
+  const now = ctx.clock.now();
+  const row = await findActiveSession(ctx.db, digest(token), now);
+  if (!row) return null;
+  if (now.getTime() - row.session.lastSeenAt.getTime() > 60_000) {
+    await touchSession(ctx.db, row.session.id, now);
+  }
+  return {
+    kind: 'user',
+    userId: row.user.id,
+    orgId: row.user.orgId,
+    role: row.user.role,
+    sessionId: row.session.id,
+    csrfToken: row.session.csrfToken,
+    user: row.user,
+    org: row.org,
+  };
+}
+
+/** End the caller's own session. */
+export async function logout(ctx: AppContext, principal: Principal) {
+  await revokeSession(ctx.db, principal.userId, principal.sessionId, ctx.clock.now());
+}

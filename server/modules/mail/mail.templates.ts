@@ -1,0 +1,52 @@
+/** The texts of every e-mail, in English and German. */
+import type { Language } from '../../../contracts/common.js';
+
+export interface TemplateVars {
+  name: string;
+  link?: string;
+  organisation?: string;
+  hours?: number;
+  days?: number;
+}
+
+type Render = (v: TemplateVars) => { subject: string; text: string };
+
+const templates = {
+  'password-reset': {
+    en: (v) => ({
+      subject: 'Reset your OpenCMP password',
+      text: `Hello ${v.name},\n\nsomebody asked to reset the password of your OpenCMP account. If it was you, open this link within ${v.hours} hour(s) to choose a new password:\n\n${v.link}\n\nThe link works once. If you did not ask for it, ignore this e-mail; your password stays as it is.\n\nOpenCMP`,
+    }),
+    de: (v) => ({
+      subject: 'OpenCMP-Passwort zurücksetzen',
+      text: `Hallo ${v.name},\n\njemand hat das Zurücksetzen des Passworts Ihres OpenCMP-Kontos angefordert. Wenn Sie es waren, öffnen Sie diesen Link innerhalb von ${v.hours} Stunde(n), um ein neues Passwort zu wählen:\n\n${v.link}\n\nDer Link ist nur einmal gültig. Wenn Sie es nicht waren, ignorieren Sie diese E-Mail; Ihr Passwort bleibt unverändert.\n\nOpenCMP`,
+    }),
+  },
+  invitation: {
+    en: (v) => ({
+      subject: `You have been invited to OpenCMP by ${v.organisation}`,
+      text: `Hello ${v.name},\n\nan account has been created for you in the OpenCMP portal of ${v.organisation}. Open this link within ${v.days} days to set your password:\n\n${v.link}\n\nThe link works once.\n\nOpenCMP`,
+    }),
+    de: (v) => ({
+      subject: `Einladung zu OpenCMP von ${v.organisation}`,
+      text: `Hallo ${v.name},\n\nfür Sie wurde ein Konto im OpenCMP-Portal von ${v.organisation} angelegt. Öffnen Sie diesen Link innerhalb von ${v.days} Tagen, um Ihr Passwort festzulegen:\n\n${v.link}\n\nDer Link ist nur einmal gültig.\n\nOpenCMP`,
+    }),
+  },
+  'password-changed': {
+    en: (v) => ({
+      subject: 'Your OpenCMP password was changed',
+      text: `Hello ${v.name},\n\nthe password of your OpenCMP account was just changed and your other sign-ins were ended. If this was not you, reset your password at once and contact your administrator.\n\nOpenCMP`,
+    }),
+    de: (v) => ({
+      subject: 'Ihr OpenCMP-Passwort wurde geändert',
+      text: `Hallo ${v.name},\n\ndas Passwort Ihres OpenCMP-Kontos wurde soeben geändert und Ihre anderen Anmeldungen wurden beendet. Wenn Sie das nicht waren, setzen Sie Ihr Passwort sofort zurück und wenden Sie sich an Ihre Administration.\n\nOpenCMP`,
+    }),
+  },
+} satisfies Record<string, Record<Language, Render>>;
+
+export type TemplateId = keyof typeof templates;
+
+/** Subject and text of a template in a language. */
+export function renderMail(template: TemplateId, language: Language, vars: TemplateVars) {
+  return templates[template][language](vars);
+}

@@ -1,0 +1,124 @@
+/** The signed-in user's own data: GET/PATCH /me, password, sessions, two-factor. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  changePasswordRequest,
+  me,
+  sessionList,
+  totpCodeRequest,
+  totpDisableRequest,
+  totpSetupResponse,
+  updateProfileRequest,
+} from '../../../contracts/auth.js';
+import { ok } from '../../../contracts/common.js';
+import { principalOf } from '../../plugins/auth.js';
+import { changePassword } from '../auth/password.service.js';
+import {
+  describeMe,
+  disableTotp,
+  enableTotp,
+  mySessions,
+  revokeMySession,
+  startTotpSetup,
+  updateProfile,
+} from './me.service.js';
+
+export default async function meRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['me'];
+  const self = { permission: 'self:manage' } as const;
+
+  r.get(
+    '/me',
+    { schema: { tags, summary: 'Who am I: user, role, organisation, permissions', response: { 200: me } } },
+    async (req) => describeMe(principalOf(req)),
+  );
+
+  r.patch(
+    '/me',
+    {
+      config: self,
+      schema: {
+        tags,
+        summary: 'Change own name, language or e-mail',
+        body: updateProfileRequest,
+        response: { 200: me },
+      },
+    },
+    async (req) => updateProfile(req.ctx, principalOf(req), req.body),
+  );
+
+  r.post(
+    '/me/password',
+    {
+      config: self,
+      schema: { tags, summary: 'Change own password', body: changePasswordRequest, response: { 200: ok } },
+    },
+    async (req) => {
+      await changePassword(req.ctx, principalOf(req), req.body);
+      return { ok: true as const };
+    },
+  );
+
+  r.get(
+    '/me/sessions',
+    { config: self, schema: { tags, summary: 'Own live sessions', response: { 200: sessionList } } },
+    async (req) => mySessions(req.ctx, principalOf(req)),
+  );
+
+  r.delete(
+    '/me/sessions/:id',
+    {
+      config: self,
+      schema: {
+        tags,
+        summary: 'Revoke one of own sessions',
+        params: z.object({ id: z.uuid({ message: 'must be a session id (UUID)' }) }),
+        response: { 200: ok },
+      },
+    },
+    async (req) => {
+      await revokeMySession(req.ctx, principalOf(req), req.params.id);
+      return { ok: true as const };
+    },
+  );
+
+  r.post(
+    '/me/totp/setup',
+    {
+      config: self,
+      schema: { tags, summary: 'Start two-factor set-up', response: { 200: totpSetupResponse } },
+    },
+    async (req) => startTotpSetup(req.ctx, principalOf(req)),
+  );
+
+  r.post(
+    '/me/totp/enable',
+    {
+      config: self,
+      schema: {
+        tags,
+        summary: 'Confirm two-factor set-up with a code',
+        body: totpCodeRequest,
+        response: { 200: ok },
+      },
+    },
+    async (req) => {
+      await enableTotp(req.ctx, principalOf(req), req.body.code);
+      return { ok: true as const };
+    },
+  );
+
+  r.post(
+    '/me/totp/disable',
+    {
+      config: self,
+      schema: { tags, summary: 'Turn two-factor off', body: totpDisableRequest, response: { 200: ok } },
+    },
+    async (req) => {
+      await disableTotp(req.ctx, principalOf(req), req.body.password);
+      return { ok: true as const };
+    },
+  );
+}

@@ -1,0 +1,74 @@
+/** Maps every failure to RFC 9457 problem+json with a stable code; 5xx details never reach the client. */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, type ErrorCode, errorCodes, type FieldError } from '../lib/errors.js';
+
+function send(
+  reply: FastifyReply,
+  req: FastifyRequest,
+  code: ErrorCode,
+  detail: string,
+  errors?: FieldError[],
+) {
+  const { status, title } = errorCodes[code];
+  return reply
+    .code(status)
+    .type('application/problem+json')
+    .send({
+      type: `https://opencmp.dev/problems/${code.replaceAll('_', '-')}`,
+      title,
+      status,
+      detail,
+      code,
+      instance: req.url.split('?')[0],
+      ...(errors ? { errors } : {}),
+    });
+}
+
+function fieldErrors(err: FastifyError): FieldError[] {
+  if (!hasZodFastifySchemaValidationErrors(err)) return [];
+  const where = err.validationContext ?? 'body';
+  return err.validation.map((v) => {
+    const path = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    return { field: path || where, message: v.message ?? 'is invalid' };
+  });
+}
+
+const statusCodes: Partial<Record<number, ErrorCode>> = {
+  400: 'validation_failed',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+};
+
+async function errorsPlugin(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof AppError) {
+      if (err.extra.retryAfterSeconds !== undefined)
+        reply.header('retry-after', String(err.extra.retryAfterSeconds));
+      return send(reply, req, err.code, err.detail, err.extra.errors);
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const errors = fieldErrors(err);
+      const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+      return send(reply, req, 'validation_failed', detail, errors);
+    }
+    const status = err.statusCode ?? 500;
+    const code = statusCodes[status];
+    if (code && status < 500) {
+      if (status === 429 && reply.getHeader('retry-after') === undefined) reply.header('retry-after', '60');
+      return send(reply, req, code, err.message);
+    }
+    req.log.error({ err }, 'request failed');
+    return send(reply, req, 'internal', 'An unexpected error occurred. It has been logged.');
+  });
+  app.setNotFoundHandler((req, reply) =>
+    send(reply, req, 'not_found', `No route ${req.method} ${req.url.split('?')[0]}`),
+  );
+}
+
+export default fp(errorsPlugin, { name: 'errors' });
