@@ -11,7 +11,9 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import type { Permission } from '../contracts/permissions.js';
 import type { AppContext } from './context.js';
+import accountRoutes from './modules/account/account.routes.js';
 import authRoutes from './modules/auth/auth.routes.js';
 import healthRoutes from './modules/health/health.routes.js';
 import mailRoutes from './modules/mail/mail.routes.js';
@@ -21,6 +23,20 @@ import contextPlugin from './plugins/context.js';
 import errorsPlugin from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
 import webPlugin from './plugins/web.js';
+
+/** A registered route and what it demands, collected for tests and diagnostics. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  public: boolean;
+  permission?: Permission;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteEntry[];
+  }
+}
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
@@ -35,6 +51,7 @@ async function api(app: FastifyInstance) {
   await app.register(authRoutes);
   await app.register(meRoutes);
   await app.register(mailRoutes);
+  await app.register(accountRoutes);
 }
 
 /** Build the whole application around a context. */
@@ -46,6 +63,20 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+  });
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    const config = (route.config ?? {}) as { public?: boolean; permission?: Permission };
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      routeTable.push({
+        method,
+        url: route.url,
+        public: Boolean(config.public),
+        permission: config.permission,
+      });
+    }
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,12 +1,9 @@
 /** The demo provider and customer that the first start creates, so the portal has someone to sign in as. */
 import type { CustomerRole, Role } from '../../contracts/permissions.js';
 import type { AppContext } from '../context.js';
+import { insertAddress, insertEmail } from '../modules/account/account.repository.js';
 import { hashPassword } from '../modules/auth/auth.service.js';
-import {
-  insertAddress,
-  insertOrganisation,
-  insertOrganisationEmail,
-} from '../modules/orgs/orgs.repository.js';
+import { insertOrganisation } from '../modules/orgs/orgs.repository.js';
 import { insertUser } from '../modules/users/users.repository.js';
 
 /** The demo sign-ins, one per role; all share the demo password. */
@@ -52,12 +49,12 @@ export async function seedDemo(ctx: AppContext, password: string): Promise<void>
       invoiceEmail: 'invoices@logistics.demo.example',
       language: 'de',
     });
-    await insertOrganisationEmail(tx, {
+    await insertEmail(tx, {
       orgId: customer.id,
       email: 'fleet@demo.example',
       category: 'volume-notifications',
     });
-    await insertOrganisationEmail(tx, {
+    await insertEmail(tx, {
       orgId: customer.id,
       email: 'accounting@demo.example',
       category: 'invoice',

@@ -3,22 +3,35 @@ import { and, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { authTokens, loginThrottle, organisations, sessions, users } from '../../db/schema/index.js';
 
-/** A session row joined with its user and organisation: what authenticates a request. */
-export async function findActiveSession(db: Db, tokenHash: string, now: Date) {
-  const [row] = await db
+function prepareSessionLookup(db: Db) {
+  return db
     .select({ session: sessions, user: users, org: organisations })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(organisations, eq(organisations.id, users.orgId))
     .where(
       and(
-        eq(sessions.tokenHash, tokenHash),
+        eq(sessions.tokenHash, sql.placeholder('tokenHash')),
         isNull(sessions.revokedAt),
-        gt(sessions.expiresAt, now),
+        gt(sessions.expiresAt, sql.placeholder('now')),
         eq(users.status, 'active'),
       ),
     )
-    .limit(1);
+    .limit(1)
+    .prepare('find_active_session');
+}
+
+// Every request authenticates, so the lookup is built once per database and reused (a named prepared statement).
+const sessionLookups = new WeakMap<Db, ReturnType<typeof prepareSessionLookup>>();
+
+/** A session row joined with its user and organisation: what authenticates a request. */
+export async function findActiveSession(db: Db, tokenHash: string, now: Date) {
+  let lookup = sessionLookups.get(db);
+  if (!lookup) {
+    lookup = prepareSessionLookup(db);
+    sessionLookups.set(db, lookup);
+  }
+  const [row] = await lookup.execute({ tokenHash, now: now.toISOString() });
   return row;
 }
 

@@ -1,7 +1,7 @@
-/** Queries of organisations, their e-mail addresses and postal addresses. */
-import { and, asc, eq, sql } from 'drizzle-orm';
+/** Queries of organisations. */
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { addresses, organisationEmails, organisations } from '../../db/schema/index.js';
+import { organisations } from '../../db/schema/index.js';
 
 export type OrganisationRow = typeof organisations.$inferSelect;
 
@@ -28,34 +28,18 @@ export async function nextAccountNumber(db: Db): Promise<string> {
   return row?.max ? (BigInt(row.max) + 1n).toString() : '8100012345';
 }
 
-export async function insertOrganisationEmail(db: Db, values: typeof organisationEmails.$inferInsert) {
-  await db.insert(organisationEmails).values(values);
-}
-
-/** The organisation's addresses of one kind, or all, oldest first. */
-export async function listAddresses(db: Db, orgId: string) {
-  return db.select().from(addresses).where(eq(addresses.orgId, orgId)).orderBy(asc(addresses.createdAt));
-}
-
-export async function insertAddress(db: Db, values: typeof addresses.$inferInsert) {
-  const [row] = await db.insert(addresses).values(values).returning();
-  if (!row) throw new Error('address insert returned nothing');
+/** An organisation by id, unscoped: callers pass their own organisation's id. */
+export async function findOrganisation(db: Db, orgId: string): Promise<OrganisationRow | undefined> {
+  const [row] = await db.select().from(organisations).where(eq(organisations.id, orgId)).limit(1);
   return row;
 }
 
-/** Addresses of e-mail category for an organisation (e.g. volume notifications). */
-export async function listOrganisationEmails(
+/** Update an organisation's own record. */
+export async function updateOrganisation(
   db: Db,
   orgId: string,
-  category?: 'invoice' | 'volume-notifications',
+  values: Partial<typeof organisations.$inferInsert>,
 ) {
-  return db
-    .select()
-    .from(organisationEmails)
-    .where(
-      and(
-        eq(organisationEmails.orgId, orgId),
-        category ? eq(organisationEmails.category, category) : undefined,
-      ),
-    );
+  const [row] = await db.update(organisations).set(values).where(eq(organisations.id, orgId)).returning();
+  return row;
 }

@@ -1,0 +1,53 @@
+/** Target: the login page loads < 200 KB of gzipped JavaScript. Loads /login in Chromium and sums what came. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { benchPassword, report, startServer } from './lib.js';
+
+export async function benchBundle() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'opencmp-bench-'));
+  const server = await startServer(
+    { OPENCMP_DATA_DIR: dataDir, OPENCMP_DEMO_PASSWORD: benchPassword, DATABASE_URL: '' },
+    3903,
+  );
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  try {
+    const page = await browser.newPage();
+    const scripts: Promise<{ url: string; raw: number; gzip: number }>[] = [];
+    page.on('response', (res) => {
+      if (res.request().resourceType() !== 'script') return;
+      scripts.push(res.body().then((b) => ({ url: res.url(), raw: b.length, gzip: gzipSync(b).length })));
+    });
+    await page.goto(`${server.url}/login`, { waitUntil: 'networkidle' });
+    await page
+      .getByLabel(/e-mail/i)
+      .first()
+      .waitFor();
+    const loaded = await Promise.all(scripts);
+    const gzip = loaded.reduce((s, x) => s + x.gzip, 0);
+    report('bundle', {
+      scripts: loaded.length,
+      rawKB: Math.round(loaded.reduce((s, x) => s + x.raw, 0) / 1024),
+      gzipKB: Math.round(gzip / 1024),
+      targetKB: 200,
+      met: gzip < 200 * 1024,
+    });
+  } finally {
+    await browser.close();
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

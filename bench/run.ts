@@ -1,0 +1,12 @@
+/** `npm run bench`: every benchmark in turn; figures go to stdout and bench/results/. Pick some with args. */
+import { benchBundle } from './bundle.js';
+import { benchMe } from './me.js';
+import { benchStartup } from './startup.js';
+
+const all: Record<string, () => Promise<void>> = { startup: benchStartup, me: benchMe, bundle: benchBundle };
+const wanted = process.argv.slice(2);
+for (const name of wanted.length ? wanted : Object.keys(all)) {
+  const bench = all[name];
+  if (!bench) throw new Error(`unknown bench ${name}; choose from ${Object.keys(all).join(', ')}`);
+  await bench();
+}

@@ -1,0 +1,141 @@
+/** The Account tab: the organisation's customer data, e-mail addresses and postal addresses. */
+import type { z } from 'zod';
+import type {
+  addEmailRequest,
+  createAddressRequest,
+  updateAddressRequest,
+  updateCustomerData,
+} from '../../../contracts/account.js';
+import type { AppContext } from '../../context.js';
+import { AppError, notFound } from '../../lib/errors.js';
+import { findOrganisation, updateOrganisation } from '../orgs/orgs.repository.js';
+import {
+  type AddressRow,
+  clearDefaultDelivery,
+  deleteAddress,
+  deleteEmail,
+  findAddress,
+  insertAddress,
+  insertEmail,
+  listAddresses,
+  listEmails,
+  updateAddress,
+} from './account.repository.js';
+
+/** The organisation's customer data with its extra e-mail addresses. */
+export async function getCustomerData(ctx: AppContext, orgId: string) {
+  const org = await findOrganisation(ctx.db, orgId);
+  if (!org) throw notFound('Organisation');
+  const emails = await listEmails(ctx.db, orgId);
+  return {
+    accountNumber: org.accountNumber,
+    name: org.name,
+    billingCountry: org.billingCountry,
+    invoiceEmail: org.invoiceEmail,
+    language: org.language,
+    contactName: org.contactName,
+    contactPhone: org.contactPhone,
+    emails: emails.map((e) => ({ id: e.id, email: e.email, category: e.category })),
+  };
+}
+
+export async function changeCustomerData(
+  ctx: AppContext,
+  orgId: string,
+  input: z.infer<typeof updateCustomerData>,
+) {
+  await updateOrganisation(ctx.db, orgId, input);
+  return getCustomerData(ctx, orgId);
+}
+
+export async function addEmail(ctx: AppContext, orgId: string, input: z.infer<typeof addEmailRequest>) {
+  const existing = await listEmails(ctx.db, orgId);
+  if (existing.some((e) => e.email === input.email && e.category === input.category)) {
+    throw new AppError('conflict', `${input.email} is already listed for ${input.category}.`);
+  }
+  await insertEmail(ctx.db, { orgId, ...input });
+  return getCustomerData(ctx, orgId);
+}
+
+export async function removeEmail(ctx: AppContext, orgId: string, id: string) {
+  if (!(await deleteEmail(ctx.db, orgId, id))) throw notFound('E-mail address');
+  return getCustomerData(ctx, orgId);
+}
+
+function present(a: AddressRow) {
+  return {
+    id: a.id,
+    kind: a.kind,
+    company: a.company,
+    recipient: a.recipient,
+    street: a.street,
+    postalCode: a.postalCode,
+    city: a.city,
+    country: a.country,
+    isDefault: a.isDefault,
+  };
+}
+
+export async function getAddresses(ctx: AppContext, orgId: string) {
+  const rows = await listAddresses(ctx.db, orgId);
+  return { items: rows.map(present), total: rows.length };
+}
+
+/** Add a delivery address, or the invoice address when there is none yet (there is only ever one). */
+export async function createAddress(
+  ctx: AppContext,
+  orgId: string,
+  input: z.infer<typeof createAddressRequest>,
+) {
+  const existing = await listAddresses(ctx.db, orgId);
+  if (input.kind === 'invoice' && existing.some((a) => a.kind === 'invoice')) {
+    throw new AppError(
+      'conflict',
+      'The organisation already has an invoice address; change that one instead.',
+    );
+  }
+  const isDefault =
+    input.kind === 'delivery' && (input.isDefault || !existing.some((a) => a.kind === 'delivery'));
+  const row = await ctx.db.transaction(async (tx) => {
+    const created = await insertAddress(tx, {
+      ...input,
+      recipient: input.recipient ?? null,
+      orgId,
+      isDefault,
+    });
+    if (isDefault) await clearDefaultDelivery(tx, orgId, created.id);
+    return created;
+  });
+  return present(row);
+}
+
+export async function changeAddress(
+  ctx: AppContext,
+  orgId: string,
+  id: string,
+  input: z.infer<typeof updateAddressRequest>,
+) {
+  const current = await findAddress(ctx.db, orgId, id);
+  if (!current) throw notFound('Address');
+  if (input.isDefault !== undefined && current.kind === 'invoice') {
+    throw new AppError('validation_failed', 'isDefault: applies to delivery addresses only', {
+      errors: [{ field: 'isDefault', message: 'applies to delivery addresses only' }],
+    });
+  }
+  const row = await ctx.db.transaction(async (tx) => {
+    const updated = await updateAddress(tx, orgId, id, input);
+    if (input.isDefault) await clearDefaultDelivery(tx, orgId, id);
+    return updated;
+  });
+  if (!row) throw notFound('Address');
+  return present(row);
+}
+
+/** Remove a delivery address; the invoice address can only be changed. */
+export async function removeAddress(ctx: AppContext, orgId: string, id: string) {
+  const current = await findAddress(ctx.db, orgId, id);
+  if (!current) throw notFound('Address');
+  if (current.kind === 'invoice')
+    throw new AppError('conflict', 'The invoice address can be changed, not removed.');
+  await deleteAddress(ctx.db, orgId, id);
+}
