@@ -14,7 +14,7 @@ async function webPlugin(app: FastifyInstance) {
   await app.register(fastifyStatic, {
     root: webDir,
     wildcard: false,
-    preCompressed: false,
+    preCompressed: true,
     maxAge: '1h',
     setHeaders: (res, path) => {
       if (path.includes(`${join('assets', '')}`))

@@ -1,0 +1,106 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { rootDir } from './lib/paths.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir() {
+  const d = mkdtempSync(join(tmpdir(), 'opencmp-main-'));
+  dirs.push(d);
+  return d;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+interface Started {
+  proc: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Run server/main.ts through tsx with the given environment (the database is PGlite in a temp dir). */
+function run(env: Record<string, string>): Started {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(rootDir, 'server/main.ts')], {
+    cwd: rootDir,
+    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout?.on('data', (d) => {
+    out += d;
+  });
+  proc.stderr?.on('data', (d) => {
+    out += d;
+  });
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  return { proc, output: () => out, exited };
+}
+
+async function waitFor(started: Started, text: string | RegExp, ms = 60_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const out = started.output();
+    if (typeof text === 'string' ? out.includes(text) : text.test(out)) return;
+    if (started.proc.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`did not see ${text} in:\n${started.output()}`);
+}
+
+describe('the opencmp process', () => {
+  it('when started on an empty directory, then it seeds the demo, serves, locks the directory, and stops cleanly on SIGTERM', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const server = run({
+      OPENCMP_DATA_DIR: dir,
+      PORT: String(port),
+      OPENCMP_DEMO_PASSWORD: 'process-test-pw',
+    });
+    await waitFor(server, 'OpenCMP ready');
+    expect(server.output()).toContain('owner@demo.example');
+    expect(server.output()).toContain(`http://127.0.0.1:${port}`);
+    const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'owner@demo.example', password: 'process-test-pw' }),
+    });
+    expect(login.status).toBe(200);
+
+    const second = run({ OPENCMP_DATA_DIR: dir, PORT: String(await freePort()) });
+    expect(await second.exited).toBe(2);
+    expect(second.output()).toMatch(/in use by another OpenCMP process/);
+
+    server.proc.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(existsSync(join(dir, 'opencmp.lock'))).toBe(false);
+  });
+
+  it('when OPENCMP_DEMO=0 on an empty directory, then it prints a one-time set-up link and no demo logins', async () => {
+    const server = run({ OPENCMP_DATA_DIR: tempDir(), PORT: String(await freePort()), OPENCMP_DEMO: '0' });
+    await waitFor(server, 'OpenCMP ready');
+    expect(server.output()).toMatch(/\/setup\?token=[\w-]{20,}/);
+    expect(server.output()).not.toContain('owner@demo.example');
+    server.proc.kill('SIGINT');
+    expect(await server.exited).toBe(0);
+  });
+
+  it('when a variable is invalid, then the start stops with a message naming it', async () => {
+    const server = run({ OPENCMP_DATA_DIR: tempDir(), PORT: 'not-a-port' });
+    expect(await server.exited).toBe(2);
+    expect(server.output()).toMatch(/PORT/);
+  });
+});
