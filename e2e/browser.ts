@@ -85,7 +85,13 @@ export function launchBrowser(): Promise<Browser> {
 /** Save a full-page screenshot under e2e/screenshots/. */
 export async function shoot(page: Page, name: string) {
   mkdirSync(screenshotsDir, { recursive: true });
-  await page.screenshot({ path: join(screenshotsDir, `${name}.png`), fullPage: true });
+  // let Mantine's enter transitions (menus, modals, drawers) finish before the picture
+  await page.waitForTimeout(400);
+  await page.screenshot({
+    path: join(screenshotsDir, `${name}.png`),
+    fullPage: true,
+    animations: 'disabled',
+  });
 }
 
 /** Sign in through the login form. */

@@ -1,0 +1,66 @@
+/** /account: user data (profile, password, two-factor, sessions); customer data and addresses come later. */
+import { Stack, Tabs } from '@mantine/core';
+import { useSearchParams } from 'react-router';
+import { NotYetAvailable } from '../../../components/NotYetAvailable.js';
+import { PageHeader } from '../../../components/PageHeader.js';
+import { useT } from '../../../lib/i18n.js';
+import { useCan } from '../../../lib/session.js';
+import { PasswordForm } from '../components/PasswordForm.js';
+import { ProfileForm } from '../components/ProfileForm.js';
+import { SessionsTable } from '../components/SessionsTable.js';
+import { TwoFactorCard } from '../components/TwoFactorCard.js';
+
+const sections = ['user', 'customer', 'addresses'] as const;
+type Section = (typeof sections)[number];
+
+/** The Account tab. */
+export function AccountPage() {
+  const t = useT();
+  const canManageAccount = useCan('account:manage');
+  const [params, setParams] = useSearchParams();
+  const requested = sections.find((s) => s === params.get('section')) ?? 'user';
+  const section: Section = canManageAccount ? requested : 'user';
+
+  return (
+    <div data-testid="page-account">
+      <PageHeader title={t('tabs.account')} />
+      <Tabs
+        value={section}
+        onChange={(value) =>
+          setParams(value && value !== 'user' ? { section: value } : {}, { replace: true })
+        }
+        keepMounted={false}
+      >
+        <Tabs.List mb="md">
+          <Tabs.Tab value="user">{t('account.tabUser')}</Tabs.Tab>
+          {canManageAccount && <Tabs.Tab value="customer">{t('account.tabCustomer')}</Tabs.Tab>}
+          {canManageAccount && <Tabs.Tab value="addresses">{t('account.tabAddresses')}</Tabs.Tab>}
+        </Tabs.List>
+        <Tabs.Panel value="user">
+          <Stack gap="lg" maw={900}>
+            <ProfileForm />
+            <PasswordForm />
+            <TwoFactorCard />
+            <SessionsTable />
+          </Stack>
+        </Tabs.Panel>
+        {canManageAccount && (
+          <Tabs.Panel value="customer">
+            <NotYetAvailable
+              title={t('account.tabCustomer')}
+              description={t('account.customerDescription')}
+            />
+          </Tabs.Panel>
+        )}
+        {canManageAccount && (
+          <Tabs.Panel value="addresses">
+            <NotYetAvailable
+              title={t('account.tabAddresses')}
+              description={t('account.addressesDescription')}
+            />
+          </Tabs.Panel>
+        )}
+      </Tabs>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+/** /operator: the provider's console. The mail outbox works; other areas come in later releases. */
+import { Tabs } from '@mantine/core';
+import { useSearchParams } from 'react-router';
+import { NotYetAvailable } from '../../../components/NotYetAvailable.js';
+import { PageHeader } from '../../../components/PageHeader.js';
+import { type MessageKey, useT } from '../../../lib/i18n.js';
+import { MailOutbox } from '../components/MailOutbox.js';
+
+const laterAreas = [
+  { id: 'stock', label: 'operator.tabStock', description: 'operator.stockDescription' },
+  { id: 'orders', label: 'operator.tabOrders', description: 'operator.ordersDescription' },
+  { id: 'tickets', label: 'operator.tabTickets', description: 'operator.ticketsDescription' },
+  { id: 'network', label: 'operator.tabNetwork', description: 'operator.networkDescription' },
+] as const satisfies readonly { id: string; label: MessageKey; description: MessageKey }[];
+
+const areaIds: readonly string[] = ['mail', ...laterAreas.map((a) => a.id)];
+
+/** The operator console with its areas as tabs (`?area=`). */
+export function OperatorPage() {
+  const t = useT();
+  const [params, setParams] = useSearchParams();
+  const requested = params.get('area') ?? 'mail';
+  const area = areaIds.includes(requested) ? requested : 'mail';
+
+  return (
+    <div data-testid="page-operator">
+      <PageHeader title={t('tabs.operator')} />
+      <Tabs
+        value={area}
+        onChange={(value) => setParams(value && value !== 'mail' ? { area: value } : {}, { replace: true })}
+        keepMounted={false}
+      >
+        <Tabs.List mb="md">
+          <Tabs.Tab value="mail">{t('operator.tabMail')}</Tabs.Tab>
+          {laterAreas.map((a) => (
+            <Tabs.Tab key={a.id} value={a.id}>
+              {t(a.label)}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+        <Tabs.Panel value="mail">
+          <MailOutbox />
+        </Tabs.Panel>
+        {laterAreas.map((a) => (
+          <Tabs.Panel key={a.id} value={a.id}>
+            <NotYetAvailable title={t(a.label)} description={t(a.description)} />
+          </Tabs.Panel>
+        ))}
+      </Tabs>
+    </div>
+  );
+}

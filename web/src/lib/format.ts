@@ -1,0 +1,17 @@
+/** Formatting of dates and times in the user's locale. */
+import { useCallback } from 'react';
+import { useLanguage } from './i18n.js';
+
+/** Returns a formatter for ISO timestamps (date and time, short), empty input gives a dash. */
+export function useFormatDateTime(): (iso: string | null | undefined) => string {
+  const { locale } = useLanguage();
+  return useCallback(
+    (iso) => {
+      if (!iso) return '—';
+      const date = new Date(iso);
+      if (Number.isNaN(date.getTime())) return iso;
+      return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+    },
+    [locale],
+  );
+}
