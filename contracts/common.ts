@@ -35,7 +35,9 @@ export const problem = z.object({
   detail: z.string(),
   code: z.string(),
   instance: z.string().optional(),
-  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  errors: z
+    .array(z.object({ field: z.string(), message: z.string(), line: z.number().int().optional() }))
+    .optional(),
 });
 export type Problem = z.infer<typeof problem>;
 

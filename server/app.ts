@@ -17,6 +17,8 @@ import accountRoutes from './modules/account/account.routes.js';
 import authRoutes from './modules/auth/auth.routes.js';
 import healthRoutes from './modules/health/health.routes.js';
 import mailRoutes from './modules/mail/mail.routes.js';
+import simRoutes from './modules/sims/sims.routes.js';
+import stockRoutes from './modules/stock/stock.routes.js';
 import meRoutes from './modules/users/me.routes.js';
 import authPlugin from './plugins/auth.js';
 import contextPlugin from './plugins/context.js';
@@ -52,6 +54,8 @@ async function api(app: FastifyInstance) {
   await app.register(meRoutes);
   await app.register(mailRoutes);
   await app.register(accountRoutes);
+  await app.register(simRoutes);
+  await app.register(stockRoutes);
 }
 
 /** Build the whole application around a context. */
@@ -79,6 +83,10 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     }
   });
   app.setValidatorCompiler(validatorCompiler);
+  // uploads (stock CSV, ICCID range files) arrive as text
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);

@@ -4,6 +4,7 @@ import { and, count, eq } from 'drizzle-orm';
 import type { AppContext } from './context.js';
 import { users } from './db/schema/index.js';
 import { seedDemo } from './demo/seed.js';
+import { seedDemoFleet } from './demo/sims.js';
 import { digest, randomToken } from './lib/tokens.js';
 import { insertAuthToken } from './modules/auth/auth.repository.js';
 import { findProvider, insertOrganisation } from './modules/orgs/orgs.repository.js';
@@ -19,7 +20,8 @@ export async function bootstrap(ctx: AppContext): Promise<BootstrapResult> {
   if (!provider && ctx.config.OPENCMP_DEMO) {
     const generated = !ctx.config.OPENCMP_DEMO_PASSWORD;
     const password = ctx.config.OPENCMP_DEMO_PASSWORD ?? randomBytes(12).toString('base64url');
-    await seedDemo(ctx, password);
+    const orgs = await seedDemo(ctx, password);
+    await seedDemoFleet(ctx, { source: 'user', name: 'Otto Operator' }, orgs);
     return { kind: 'demo', password, generated };
   }
   const root =

@@ -1,5 +1,6 @@
 /** Opens the database: PGlite in a data directory by default, PostgreSQL when DATABASE_URL is set. */
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -50,7 +51,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   }
   const release = opts.dataDir ? lockDirectory(opts.dataDir) : () => {};
   try {
-    const client = opts.dataDir ? new PGlite(opts.dataDir) : new PGlite();
+    const client = new PGlite({ dataDir: opts.dataDir, extensions: { pg_trgm } });
     const db = drizzlePglite(client, { schema });
     await migratePglite(db, { migrationsFolder: migrationsDir });
     return {
@@ -66,4 +67,10 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     release();
     throw err;
   }
+}
+
+/** Run raw SQL through Drizzle (inside a transaction when `db` is one) and return its rows; both drivers answer `{ rows }`. */
+export async function selectRows<T>(db: Db, statement: SQL): Promise<T[]> {
+  const result = (await db.execute(statement)) as unknown as { rows: T[] };
+  return result.rows;
 }

@@ -20,9 +20,9 @@ export const demoLogins: { email: string; role: Role; firstName: string; lastNam
 export const demoSubOwner = 'owner@logistics.demo.example';
 
 /** Create the demo organisations, addresses and users in one transaction. */
-export async function seedDemo(ctx: AppContext, password: string): Promise<void> {
+export async function seedDemo(ctx: AppContext, password: string) {
   const passwordHash = await hashPassword(password);
-  await ctx.db.transaction(async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     const provider = await insertOrganisation(tx, {
       kind: 'provider',
       name: 'OpenCMP Demo Provider',
@@ -116,5 +116,6 @@ export async function seedDemo(ctx: AppContext, password: string): Promise<void>
       passwordHash,
       language: 'de',
     });
+    return { providerId: provider.id, customerId: customer.id, subId: sub.id };
   });
 }

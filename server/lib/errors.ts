@@ -23,6 +23,8 @@ export type ErrorCode = keyof typeof errorCodes;
 export interface FieldError {
   field: string;
   message: string;
+  /** The line of an uploaded file the error is on. */
+  line?: number;
 }
 
 /** A failure a client can act on: a stable code, a human detail, optional field errors. */

@@ -1,4 +1,7 @@
 /** The whole schema, one file per domain, gathered for Drizzle and drizzle-kit. */
+
+export * from './jobs.js';
 export * from './mail.js';
 export * from './orgs.js';
+export * from './sims.js';
 export * from './users.js';

@@ -1,0 +1,227 @@
+/** Contracts of SIM cards: list, detail, changes, events, usage, bulk jobs, stock import. */
+import { z } from 'zod';
+import { paged } from './common.js';
+import { iccid, imei, label } from './ids.js';
+
+export const simStatus = z.enum(['activated', 'deactivated', 'expired']);
+export const sessionState = z.enum(['online', 'attached', 'offline', 'blocked']);
+export const volumeGroup = z.enum(['sufficient', 'low', 'none']);
+export const bearer = z.enum(['2G', '3G', '4G', 'LTE-M', 'NB-IoT', '5G']);
+
+/** Columns the list can be sorted by. */
+export const simSortKeys = [
+  'iccid',
+  'imsi',
+  'msisdn',
+  'status',
+  'session',
+  'label',
+  'imei',
+  'ip',
+  'dataLeft',
+  'smsLeft',
+  'endOfLife',
+] as const;
+export const simSort = z
+  .string()
+  .regex(
+    new RegExp(`^-?(${simSortKeys.join('|')})$`),
+    `must be one of ${simSortKeys.join(', ')}, optionally prefixed with -`,
+  )
+  .default('iccid');
+
+/** A comma-separated list of enum values in a query string, e.g. `status=activated,deactivated`. */
+function csv<E extends z.ZodEnum<Record<string, string>>>(values: E) {
+  return z
+    .string()
+    .transform((s) => s.split(',').filter(Boolean))
+    .pipe(z.array(values).min(1, 'must name at least one value'))
+    .optional();
+}
+
+export const simListQuery = z.object({
+  q: z.string().trim().max(64, 'must be at most 64 characters').optional(),
+  status: csv(simStatus),
+  session: csv(sessionState),
+  dataVolume: csv(volumeGroup),
+  smsVolume: csv(volumeGroup),
+  sort: simSort,
+  page: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').default(1),
+  pageSize: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(500, 'must be at most 500')
+    .default(50),
+});
+export type SimListQuery = z.infer<typeof simListQuery>;
+
+/** The filter part of a list query: what "all that match the filter" means for bulk actions and exports. */
+export const simFilter = simListQuery.pick({
+  q: true,
+  status: true,
+  session: true,
+  dataVolume: true,
+  smsVolume: true,
+});
+export type SimFilter = z.infer<typeof simFilter>;
+
+export const simSummary = z.object({
+  iccid: z.string(),
+  iccidWithLuhn: z.string(),
+  imsi: z.string(),
+  msisdn: z.string(),
+  status: simStatus,
+  session: sessionState,
+  label: z.string().nullable(),
+  imei: z.string().nullable(),
+  imeiLock: z.boolean(),
+  ipAddress: z.string().nullable(),
+  dataTotal: z.number(),
+  dataUsed: z.number(),
+  dataVolume: volumeGroup,
+  smsTotal: z.number(),
+  smsUsed: z.number(),
+  smsVolume: volumeGroup,
+  endOfLife: z.iso.datetime().nullable(),
+  autoTopUp: z.boolean(),
+});
+export type SimSummary = z.infer<typeof simSummary>;
+export const simPage = paged(simSummary);
+
+export const simDetail = simSummary.extend({
+  formFactor: z.string(),
+  lockedImei: z.string().nullable(),
+  activatedAt: z.iso.datetime().nullable(),
+  lifetime: z.object({
+    percentPassed: z.number().nullable(),
+    daysLeft: z.number().nullable(),
+    endOfLife: z.iso.datetime().nullable(),
+  }),
+  network: z.object({
+    country: z.string().nullable(),
+    operatorName: z.string().nullable(),
+    mccMnc: z.string().nullable(),
+    cell: z.string().nullable(),
+    bearer: bearer.nullable(),
+    lastSeenAt: z.iso.datetime().nullable(),
+  }),
+});
+export type SimDetail = z.infer<typeof simDetail>;
+
+export const simParams = z.object({ iccid });
+
+export const updateSimRequest = z
+  .strictObject({
+    label: label.nullable(),
+    status: z.enum(['activated', 'deactivated']),
+    imeiLock: z.boolean(),
+    imei: imei.nullable(),
+    autoTopUp: z.boolean(),
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'must change at least one field');
+export type UpdateSimRequest = z.infer<typeof updateSimRequest>;
+
+export const eventSeverity = z.enum(['info', 'warning', 'critical']);
+export const eventSource = z.enum(['network', 'policy', 'user', 'api']);
+export const simEvent = z.object({
+  id: z.number(),
+  occurredAt: z.iso.datetime(),
+  type: z.number().int(),
+  typeName: z.string(),
+  severity: eventSeverity,
+  source: eventSource,
+  actor: z.string().nullable(),
+  description: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+export const simEventPage = paged(simEvent);
+export const simEventQuery = z.object({
+  type: z
+    .string()
+    .transform((s) => s.split(',').filter(Boolean).map(Number))
+    .pipe(z.array(z.number().int().min(0).max(255)).min(1))
+    .optional(),
+  severity: csv(eventSeverity),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(1000).default(50),
+});
+
+const day = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
+export const usageQuery = z
+  .object({ from: day.optional(), to: day.optional() })
+  .refine((v) => !v.from || !v.to || v.from <= v.to, {
+    message: 'from must not be after to',
+    path: ['from'],
+  });
+export const simUsage = z.object({
+  from: z.string(),
+  to: z.string(),
+  days: z.array(
+    z.object({
+      day: z.string(),
+      dataUp: z.number(),
+      dataDown: z.number(),
+      smsMo: z.number(),
+      smsMt: z.number(),
+    }),
+  ),
+  totals: z.object({ dataUp: z.number(), dataDown: z.number(), smsMo: z.number(), smsMt: z.number() }),
+  volume: z.object({
+    dataTotal: z.number(),
+    dataUsed: z.number(),
+    smsTotal: z.number(),
+    smsUsed: z.number(),
+  }),
+});
+
+export const bulkActions = [
+  'activate',
+  'deactivate',
+  'imeiLockOn',
+  'imeiLockOff',
+  'autoTopUpOn',
+  'autoTopUpOff',
+] as const;
+export const bulkAction = z.enum(bulkActions);
+export const bulkRequest = z
+  .strictObject({
+    action: bulkAction,
+    iccids: z
+      .array(iccid)
+      .min(1, 'must name at least one SIM')
+      .max(100_000, 'must be at most 100000')
+      .optional(),
+    filter: simFilter.optional(),
+  })
+  .refine((v) => Boolean(v.iccids) !== Boolean(v.filter), {
+    message: 'give either iccids or filter (all SIMs that match it)',
+    path: ['iccids'],
+  });
+
+export const job = z.object({
+  id: z.uuid(),
+  kind: z.string(),
+  status: z.enum(['queued', 'running', 'done', 'failed']),
+  total: z.number().int(),
+  processed: z.number().int(),
+  succeeded: z.number().int(),
+  unchanged: z.number().int(),
+  failed: z.number().int(),
+  createdAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().nullable(),
+  error: z.string().nullable(),
+});
+export const jobItemPage = paged(
+  z.object({
+    iccid: z.string(),
+    result: z.enum(['pending', 'ok', 'unchanged', 'error']),
+    message: z.string().nullable(),
+  }),
+);
+export const jobItemQuery = z.object({
+  result: z.enum(['pending', 'ok', 'unchanged', 'error']).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(1000).default(100),
+});

@@ -1,0 +1,140 @@
+/** SIM cards, the organisations' IP address spaces, and each SIM's events and daily usage. */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  cidr,
+  date,
+  index,
+  inet,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { organisations } from './orgs.js';
+
+export const simStatuses = ['stock', 'activated', 'deactivated', 'expired'] as const;
+export const sessionStates = ['online', 'attached', 'offline', 'blocked'] as const;
+export const bearers = ['2G', '3G', '4G', 'LTE-M', 'NB-IoT', '5G'] as const;
+
+/** A provider-assigned IPv4 block of an organisation; SIMs get their static address from it. */
+export const ipPools = pgTable(
+  'ip_pools',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    cidr: cidr('cidr').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('ip_pools_org_idx').on(t.orgId)],
+);
+
+export const sims = pgTable(
+  'sims',
+  {
+    iccid: text('iccid').primaryKey(),
+    orgId: uuid('org_id').references(() => organisations.id),
+    imsi: text('imsi').notNull(),
+    msisdn: text('msisdn').notNull(),
+    pin1: text('pin1'),
+    puk1: text('puk1'),
+    pin2: text('pin2'),
+    puk2: text('puk2'),
+    formFactor: text('form_factor').notNull(),
+    status: text('status', { enum: simStatuses }).notNull().default('stock'),
+    sessionState: text('session_state', { enum: sessionStates }).notNull().default('offline'),
+    activatedAt: timestamp('activated_at', { withTimezone: true }),
+    endOfLife: timestamp('end_of_life', { withTimezone: true }),
+    dataTotal: bigint('data_total', { mode: 'number' }).notNull().default(0),
+    dataUsed: bigint('data_used', { mode: 'number' }).notNull().default(0),
+    smsTotal: integer('sms_total').notNull().default(0),
+    smsUsed: integer('sms_used').notNull().default(0),
+    dataGroup: text('data_group', { enum: ['sufficient', 'low', 'none'] }).generatedAlwaysAs(
+      sql`CASE WHEN data_total - data_used <= 0 THEN 'none' WHEN (data_total - data_used) * 5 <= data_total THEN 'low' ELSE 'sufficient' END`,
+    ),
+    smsGroup: text('sms_group', { enum: ['sufficient', 'low', 'none'] }).generatedAlwaysAs(
+      sql`CASE WHEN sms_total - sms_used <= 0 THEN 'none' WHEN (sms_total - sms_used) * 5 <= sms_total THEN 'low' ELSE 'sufficient' END`,
+    ),
+    imei: text('imei'),
+    imeiLock: boolean('imei_lock').notNull().default(false),
+    lockedImei: text('locked_imei'),
+    ipAddress: inet('ip_address'),
+    label: text('label'),
+    autoTopUp: boolean('auto_top_up').notNull().default(false),
+    country: text('country'),
+    operatorName: text('operator_name'),
+    mccMnc: text('mcc_mnc'),
+    cell: text('cell'),
+    bearer: text('bearer', { enum: bearers }),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    searchText: text('search_text').generatedAlwaysAs(
+      sql`iccid || ' ' || imsi || ' ' || msisdn || ' ' || lower(coalesce(label, ''))`,
+    ),
+  },
+  (t) => [
+    uniqueIndex('sims_imsi_idx').on(t.imsi),
+    uniqueIndex('sims_msisdn_idx').on(t.msisdn),
+    uniqueIndex('sims_org_ip_idx').on(t.orgId, t.ipAddress),
+    index('sims_org_iccid_idx').on(t.orgId, t.iccid),
+    index('sims_org_status_idx').on(t.orgId, t.status, t.iccid),
+    index('sims_org_session_idx').on(t.orgId, t.sessionState, t.iccid),
+    index('sims_org_data_group_idx').on(t.orgId, t.dataGroup, t.iccid),
+    index('sims_org_sms_group_idx').on(t.orgId, t.smsGroup, t.iccid),
+    index('sims_org_imsi_idx').on(t.orgId, t.imsi),
+    index('sims_org_msisdn_idx').on(t.orgId, t.msisdn),
+    index('sims_org_label_idx').on(t.orgId, t.label, t.iccid),
+    index('sims_org_imei_idx').on(t.orgId, t.imei, t.iccid),
+    index('sims_org_eol_idx').on(t.orgId, t.endOfLife, t.iccid),
+    index('sims_org_data_left_idx').on(t.orgId, sql`(data_total - data_used)`, t.iccid),
+    index('sims_org_sms_left_idx').on(t.orgId, sql`(sms_total - sms_used)`, t.iccid),
+    index('sims_search_idx').using('gin', sql`search_text gin_trgm_ops`),
+  ],
+);
+
+/** Everything that happened to a SIM (PRODUCT.md §6); type ids match 1NCE's Data Streamer. */
+export const simEvents = pgTable(
+  'sim_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orgId: uuid('org_id').notNull(),
+    iccid: text('iccid').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    type: smallint('type').notNull(),
+    severity: text('severity', { enum: ['info', 'warning', 'critical'] }).notNull(),
+    source: text('source', { enum: ['network', 'policy', 'user', 'api'] }).notNull(),
+    actorId: uuid('actor_id'),
+    actorName: text('actor_name'),
+    description: text('description').notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [
+    index('sim_events_sim_idx').on(t.orgId, t.iccid, t.occurredAt.desc(), t.id.desc()),
+    index('sim_events_time_idx').on(t.occurredAt),
+  ],
+);
+
+/** Per SIM and UTC day: data up/down in bytes, SMS mobile-originated and -terminated. */
+export const simUsageDaily = pgTable(
+  'sim_usage_daily',
+  {
+    orgId: uuid('org_id').notNull(),
+    iccid: text('iccid').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    dataUp: bigint('data_up', { mode: 'number' }).notNull().default(0),
+    dataDown: bigint('data_down', { mode: 'number' }).notNull().default(0),
+    smsMo: integer('sms_mo').notNull().default(0),
+    smsMt: integer('sms_mt').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.iccid, t.day] }), index('sim_usage_daily_org_day_idx').on(t.orgId, t.day)],
+);

@@ -1,0 +1,98 @@
+/** My SIMs API: list, detail, change, events, usage. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  simDetail,
+  simEventPage,
+  simEventQuery,
+  simListQuery,
+  simPage,
+  simParams,
+  simUsage as simUsageSchema,
+  updateSimRequest,
+  usageQuery,
+} from '../../../contracts/sims.js';
+import { principalOf } from '../../plugins/auth.js';
+import { listSimEvents } from '../events/events.service.js';
+import { simUsage } from '../usage/usage.service.js';
+import { changeSim, getSim, listSims } from './sims.service.js';
+
+export default async function simRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['sims'];
+  const read = { permission: 'sims:read' } as const;
+
+  r.get(
+    '/sims',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary:
+          'List SIMs: partial search over ICCID, IMSI, MSISDN and label; filters; sort; pages up to 500',
+        querystring: simListQuery,
+        response: { 200: simPage },
+      },
+    },
+    async (req) => listSims(req.ctx, principalOf(req).orgId, req.query),
+  );
+  r.get(
+    '/sims/:iccid',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'One SIM with lifetime and network data',
+        params: simParams,
+        response: { 200: simDetail },
+      },
+    },
+    async (req) => getSim(req.ctx, principalOf(req).orgId, req.params.iccid),
+  );
+  r.patch(
+    '/sims/:iccid',
+    {
+      config: { permission: 'sims:write' },
+      schema: {
+        tags,
+        summary: 'Change label, state (activated/deactivated), IMEI lock and its IMEI, auto top-up',
+        params: simParams,
+        body: updateSimRequest,
+        response: { 200: simDetail },
+      },
+    },
+    async (req) => changeSim(req.ctx, principalOf(req), req.params.iccid, req.body),
+  );
+  r.get(
+    '/sims/:iccid/events',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'Events of a SIM, newest first; filter by type ids and severity',
+        params: simParams,
+        querystring: simEventQuery,
+        response: { 200: simEventPage },
+      },
+    },
+    async (req) => {
+      const orgId = principalOf(req).orgId;
+      await getSim(req.ctx, orgId, req.params.iccid);
+      return listSimEvents(req.ctx, orgId, req.params.iccid, req.query);
+    },
+  );
+  r.get(
+    '/sims/:iccid/usage',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'Usage per day (data up/down in bytes, SMS MO/MT) for a date range, with the current volume',
+        params: simParams,
+        querystring: usageQuery,
+        response: { 200: simUsageSchema },
+      },
+    },
+    async (req) => simUsage(req.ctx, principalOf(req).orgId, req.params.iccid, req.query),
+  );
+}

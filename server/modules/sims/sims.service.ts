@@ -1,0 +1,128 @@
+/** My SIMs: list, detail and the changes a person or API client makes to one SIM. */
+import { eventTypes } from '../../../contracts/events.js';
+import { can } from '../../../contracts/permissions.js';
+import type { SimListQuery, UpdateSimRequest } from '../../../contracts/sims.js';
+import type { AppContext } from '../../context.js';
+import type { Db } from '../../db/client.js';
+import type { sims } from '../../db/schema/index.js';
+import { AppError, notFound } from '../../lib/errors.js';
+import type { Principal } from '../auth/auth.service.js';
+import type { NewEvent } from '../events/events.repository.js';
+import { type Actor, event, recordEvents } from '../events/events.service.js';
+import { presentDetail, presentSummary } from './sims.presenter.js';
+import { findSim, lockSim, pageSims, type SimRow, updateSim } from './sims.repository.js';
+
+/** The actor of a signed-in principal, for events. */
+export function actorOf(p: Principal): Actor {
+  return { source: 'user', id: p.userId, name: `${p.user.firstName} ${p.user.lastName}` };
+}
+
+export async function listSims(ctx: AppContext, orgId: string, q: SimListQuery) {
+  const { items, total } = await pageSims(ctx.db, orgId, q);
+  return { items: items.map(presentSummary), total, page: q.page, pageSize: q.pageSize };
+}
+
+export async function getSim(ctx: AppContext, orgId: string, iccid: string) {
+  const sim = await findSim(ctx.db, orgId, iccid);
+  if (!sim) throw notFound('SIM');
+  return presentDetail(sim, ctx.clock.now());
+}
+
+/** What one change does to a SIM: the new column values and the events it raises. */
+export interface Change {
+  values: Partial<typeof sims.$inferInsert>;
+  events: NewEvent[];
+  changed: boolean;
+}
+
+/**
+ * Plan a change to one SIM without writing it: shared by the single-SIM PATCH and the bulk jobs,
+ * so both apply exactly the same rules and record the same events.
+ */
+export function planChange(sim: SimRow, req: UpdateSimRequest, actor: Actor, at: Date): Change {
+  const values: Partial<typeof sims.$inferInsert> = {};
+  const events: NewEvent[] = [];
+  const owner = { orgId: sim.orgId ?? '', iccid: sim.iccid };
+  const on = (type: number, description: string, details: Record<string, unknown> = {}) =>
+    events.push(event(actor, owner, at, { type, description, details }));
+
+  if (req.status !== undefined && req.status !== sim.status) {
+    if (sim.status === 'expired') {
+      throw new AppError(
+        'conflict',
+        `SIM ${sim.iccid} is expired: only a lifetime extension can bring it back.`,
+      );
+    }
+    values.status = req.status;
+    if (req.status === 'deactivated') values.sessionState = 'offline';
+    if (req.status === 'activated') on(eventTypes.simActivation, 'SIM activated');
+    else on(eventTypes.simSuspension, 'SIM deactivated');
+  }
+  if (req.label !== undefined && (req.label || null) !== sim.label) {
+    values.label = req.label || null;
+    on(eventTypes.labelChanged, `Label changed to "${req.label ?? ''}"`, {
+      before: sim.label,
+      after: req.label || null,
+    });
+  }
+  const lockImei = req.imei !== undefined ? req.imei : undefined;
+  if (req.imeiLock !== undefined && req.imeiLock !== sim.imeiLock) {
+    values.imeiLock = req.imeiLock;
+    values.lockedImei = req.imeiLock ? (lockImei ?? null) : null;
+    on(
+      eventTypes.imeiLockChanged,
+      req.imeiLock
+        ? lockImei
+          ? `IMEI lock enabled for IMEI ${lockImei}`
+          : 'IMEI lock enabled: binds to the device at its next attach'
+        : 'IMEI lock disabled',
+      { imeiLock: req.imeiLock, imei: values.lockedImei },
+    );
+  } else if (lockImei !== undefined && lockImei !== sim.lockedImei) {
+    if (!sim.imeiLock && req.imeiLock !== true) {
+      throw new AppError(
+        'validation_failed',
+        'imei: can only be set while the IMEI lock is on (send imeiLock: true)',
+        {
+          errors: [{ field: 'imei', message: 'can only be set while the IMEI lock is on' }],
+        },
+      );
+    }
+    values.lockedImei = lockImei;
+    on(
+      eventTypes.imeiLockChanged,
+      lockImei ? `IMEI lock bound to IMEI ${lockImei}` : 'IMEI lock released its IMEI',
+      {
+        imeiLock: true,
+        imei: lockImei,
+      },
+    );
+  }
+  if (req.autoTopUp !== undefined && req.autoTopUp !== sim.autoTopUp) {
+    values.autoTopUp = req.autoTopUp;
+    on(eventTypes.autoTopUpChanged, req.autoTopUp ? 'Auto top-up enabled' : 'Auto top-up disabled');
+  }
+  return { values, events, changed: Object.keys(values).length > 0 };
+}
+
+/** Apply a planned change inside a transaction. */
+export async function applyChange(db: Db, sim: SimRow, change: Change) {
+  if (!change.changed) return sim;
+  const updated = await updateSim(db, sim.orgId ?? '', sim.iccid, change.values);
+  await recordEvents(db, change.events);
+  return updated ?? sim;
+}
+
+/** Change one SIM (label, state, IMEI lock, auto top-up); top-up settings need the billing permission. */
+export async function changeSim(ctx: AppContext, principal: Principal, iccid: string, req: UpdateSimRequest) {
+  if (req.autoTopUp !== undefined && !can(principal.role, 'sims:billing')) {
+    throw new AppError('forbidden', `Your role (${principal.role}) may not change auto top-up.`);
+  }
+  const now = ctx.clock.now();
+  const updated = await ctx.db.transaction(async (tx) => {
+    const sim = await lockSim(tx, principal.orgId, iccid);
+    if (!sim) throw notFound('SIM');
+    return applyChange(tx, sim, planChange(sim, req, actorOf(principal), now));
+  });
+  return presentDetail(updated, now);
+}

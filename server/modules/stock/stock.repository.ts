@@ -1,0 +1,155 @@
+/** Queries of the provider's SIM stock and the organisations' IP address spaces. */
+import { and, asc, between, count, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { type Db, selectRows } from '../../db/client.js';
+import { ipPools, organisations, sims } from '../../db/schema/index.js';
+import type { StockLine } from './stock.csv.js';
+
+/** Which of these identifiers exist already (in stock or assigned). */
+export async function existingIdentifiers(db: Db, lines: StockLine[]) {
+  const found: { iccid: string; imsi: string; msisdn: string }[] = [];
+  for (let i = 0; i < lines.length; i += 5000) {
+    const chunk = lines.slice(i, i + 5000);
+    found.push(
+      ...(await db
+        .select({ iccid: sims.iccid, imsi: sims.imsi, msisdn: sims.msisdn })
+        .from(sims)
+        .where(
+          sql`${sims.iccid} = ANY(${sql.param(chunk.map((l) => l.iccid))}::text[])
+            OR ${sims.imsi} = ANY(${sql.param(chunk.map((l) => l.imsi))}::text[])
+            OR ${sims.msisdn} = ANY(${sql.param(chunk.map((l) => l.msisdn))}::text[])`,
+        )),
+    );
+  }
+  return found;
+}
+
+/** Insert stock SIMs with one statement per 5,000 (unnest arrays: the insert builder is slow for bulk). */
+export async function insertStock(db: Db, lines: StockLine[]) {
+  for (let i = 0; i < lines.length; i += 5000) {
+    const c = lines.slice(i, i + 5000);
+    const col = (f: (l: StockLine) => string | null) => sql.param(c.map(f));
+    await db.execute(sql`
+      INSERT INTO ${sims} (iccid, imsi, msisdn, pin1, puk1, pin2, puk2, form_factor, status)
+      SELECT u.*, 'stock' FROM unnest(
+        ${col((l) => l.iccid)}::text[], ${col((l) => l.imsi)}::text[], ${col((l) => l.msisdn)}::text[],
+        ${col((l) => l.pin1)}::text[], ${col((l) => l.puk1)}::text[], ${col((l) => l.pin2)}::text[],
+        ${col((l) => l.puk2)}::text[], ${col((l) => l.formFactor)}::text[]) AS u`);
+  }
+}
+
+/** Counts of stock per form factor, and the contiguous ICCID ranges in stock. */
+export async function stockSummary(db: Db) {
+  const byFormFactor = await db
+    .select({ formFactor: sims.formFactor, count: count() })
+    .from(sims)
+    .where(and(isNull(sims.orgId), eq(sims.status, 'stock')))
+    .groupBy(sims.formFactor)
+    .orderBy(asc(sims.formFactor));
+  const ranges = await selectRows<{ first: string; last: string; count: number }>(
+    db,
+    sql`
+    SELECT min(iccid) AS first, max(iccid) AS last, count(*)::int AS count FROM (
+      SELECT iccid, iccid::numeric - row_number() OVER (ORDER BY iccid) AS grp
+      FROM ${sims} WHERE org_id IS NULL AND status = 'stock') t
+    GROUP BY grp ORDER BY first LIMIT 200`,
+  );
+  return { byFormFactor, ranges };
+}
+
+/** Lock the stock SIMs in an ICCID range (inclusive). */
+export async function lockStockRange(db: Db, from: string, to: string) {
+  return db
+    .select({ iccid: sims.iccid, orgId: sims.orgId, status: sims.status })
+    .from(sims)
+    .where(between(sims.iccid, from, to))
+    .orderBy(asc(sims.iccid))
+    .for('update');
+}
+
+/** The first `n` free addresses in an organisation's IP address spaces, oldest space first. */
+export async function freeAddresses(db: Db, orgId: string, n: number): Promise<string[]> {
+  const rows = await selectRows<{ ip: string }>(
+    db,
+    sql`
+    SELECT host(network(p.cidr) + g) AS ip
+    FROM ${ipPools} p, generate_series(1::bigint, (2::bigint ^ (32 - masklen(p.cidr)))::bigint - 2) g
+    WHERE p.org_id = ${orgId}
+      AND NOT EXISTS (SELECT 1 FROM ${sims} s WHERE s.org_id = ${orgId} AND s.ip_address = network(p.cidr) + g)
+    ORDER BY p.created_at, p.id, g
+    LIMIT ${n}`,
+  );
+  return rows.map((r) => r.ip);
+}
+
+/** Give stock SIMs to an organisation: activated, lifetime and volume from now, one IP each. */
+export async function assignSims(
+  db: Db,
+  orgId: string,
+  iccids: string[],
+  ips: string[],
+  v: { activatedAt: Date; endOfLife: Date; dataTotal: number; smsTotal: number },
+) {
+  for (let i = 0; i < iccids.length; i += 5000) {
+    await db.execute(sql`
+      UPDATE ${sims} AS s SET org_id = ${orgId}, status = 'activated', session_state = 'offline',
+        activated_at = ${v.activatedAt.toISOString()}::timestamptz, end_of_life = ${v.endOfLife.toISOString()}::timestamptz,
+        data_total = ${v.dataTotal}, data_used = 0, sms_total = ${v.smsTotal}, sms_used = 0,
+        ip_address = u.ip::inet, updated_at = now()
+      FROM unnest(${sql.param(iccids.slice(i, i + 5000))}::text[], ${sql.param(ips.slice(i, i + 5000))}::text[]) AS u(iccid, ip)
+      WHERE s.iccid = u.iccid`);
+  }
+}
+
+/** Customer organisations with their SIM counts, for the console. */
+export async function listCustomers(db: Db) {
+  return db
+    .select({
+      id: organisations.id,
+      name: organisations.name,
+      accountNumber: organisations.accountNumber,
+      parentId: organisations.parentId,
+      simCount: sql<number>`(SELECT count(*)::int FROM ${sims} s WHERE s.org_id = ${organisations.id})`,
+    })
+    .from(organisations)
+    .where(eq(organisations.kind, 'customer'))
+    .orderBy(asc(organisations.name));
+}
+
+export async function findCustomer(db: Db, orgId: string) {
+  const [row] = await db
+    .select()
+    .from(organisations)
+    .where(and(eq(organisations.id, orgId), eq(organisations.kind, 'customer')))
+    .limit(1);
+  return row;
+}
+
+/** IP spaces of an organisation with how many addresses each has and uses. */
+export async function listPools(db: Db, orgId: string) {
+  return selectRows<{ id: string; cidr: string; size: number; used: number }>(
+    db,
+    sql`
+    SELECT p.id, p.cidr::text AS cidr, ((2::bigint ^ (32 - masklen(p.cidr)))::bigint - 2)::int AS size,
+      (SELECT count(*)::int FROM ${sims} s WHERE s.org_id = p.org_id AND s.ip_address << p.cidr) AS used
+    FROM ${ipPools} p WHERE p.org_id = ${orgId} ORDER BY p.created_at`,
+  );
+}
+
+/** Whether a block overlaps any organisation's existing block. */
+export async function poolOverlaps(db: Db, cidr: string): Promise<boolean> {
+  const rows = await db
+    .select({ id: ipPools.id })
+    .from(ipPools)
+    .where(sql`${ipPools.cidr} && ${cidr}::cidr`)
+    .limit(1);
+  return rows.length > 0;
+}
+
+export async function insertPool(db: Db, orgId: string, cidr: string) {
+  await db.insert(ipPools).values({ orgId, cidr });
+}
+
+/** ICCIDs of the given SIMs that are assigned to an organisation. */
+export async function assignedAmong(db: Db, iccids: string[]) {
+  return db.select({ iccid: sims.iccid }).from(sims).where(inArray(sims.iccid, iccids));
+}

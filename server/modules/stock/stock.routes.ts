@@ -1,0 +1,96 @@
+/** Operator console API: SIM stock import and assignment, customers, IP address spaces. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  addIpPoolRequest,
+  assignRequest,
+  assignResult,
+  customerList,
+  importResult,
+  ipPoolList,
+  stockSummary,
+} from '../../../contracts/stock.js';
+import { principalOf } from '../../plugins/auth.js';
+import { actorOf } from '../sims/sims.service.js';
+import { addPool, assignStock, customers, getStockSummary, importStock, pools } from './stock.service.js';
+
+export default async function stockRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const config = { permission: 'operator:console' } as const;
+  const tags = ['operator'];
+  const orgParams = z.object({ id: z.uuid({ message: 'must be an organisation id' }) });
+
+  r.post(
+    '/operator/stock/import',
+    {
+      config,
+      bodyLimit: 64 * 1024 * 1024,
+      schema: {
+        tags,
+        summary:
+          'Import SIM stock from CSV (text/csv): header iccid,imsi,msisdn,pin1,puk1,pin2,puk2,form_factor; all lines or none',
+        body: z.string({ message: 'must be CSV text (Content-Type: text/csv)' }).max(64 * 1024 * 1024),
+        response: { 201: importResult },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await importStock(req.ctx, req.body)),
+  );
+  r.get(
+    '/operator/stock',
+    {
+      config,
+      schema: { tags, summary: 'SIMs in stock: counts and ICCID ranges', response: { 200: stockSummary } },
+    },
+    async (req) => getStockSummary(req.ctx),
+  );
+  r.post(
+    '/operator/stock/assign',
+    {
+      config,
+      schema: {
+        tags,
+        summary:
+          'Assign the stock SIMs of an ICCID range to a customer: activated, with lifetime, volume and IPs',
+        body: assignRequest,
+        response: { 200: assignResult },
+      },
+    },
+    async (req) => assignStock(req.ctx, actorOf(principalOf(req)), req.body),
+  );
+  r.get(
+    '/operator/customers',
+    {
+      config,
+      schema: { tags, summary: 'Customer organisations with SIM counts', response: { 200: customerList } },
+    },
+    async (req) => customers(req.ctx),
+  );
+  r.get(
+    '/operator/customers/:id/ip-pools',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'IP address spaces of a customer',
+        params: orgParams,
+        response: { 200: ipPoolList },
+      },
+    },
+    async (req) => pools(req.ctx, req.params.id),
+  );
+  r.post(
+    '/operator/customers/:id/ip-pools',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Give a customer an IPv4 block for static SIM addresses',
+        params: orgParams,
+        body: addIpPoolRequest,
+        response: { 201: ipPoolList },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await addPool(req.ctx, req.params.id, req.body.cidr)),
+  );
+}

@@ -1,0 +1,137 @@
+/** Operator console: import SIM stock, assign stock to customers, manage their IP address spaces. */
+import type { z } from 'zod';
+import { eventTypes } from '../../../contracts/events.js';
+import type { assignRequest } from '../../../contracts/stock.js';
+import type { AppContext } from '../../context.js';
+import { AppError, invalidField, notFound } from '../../lib/errors.js';
+import { type Actor, event, recordEvents } from '../events/events.service.js';
+import { type LineError, parseStockCsv } from './stock.csv.js';
+import {
+  assignSims,
+  existingIdentifiers,
+  findCustomer,
+  freeAddresses,
+  insertPool,
+  insertStock,
+  listCustomers,
+  listPools,
+  lockStockRange,
+  poolOverlaps,
+  stockSummary,
+} from './stock.repository.js';
+
+const MB = 1024 * 1024;
+
+function rejectLines(errors: LineError[]): never {
+  const shown = errors.slice(0, 1000);
+  const first = shown[0];
+  throw new AppError(
+    'validation_failed',
+    `The file was not imported: ${errors.length} problem(s)${first ? `, first on line ${first.line} (${first.field}: ${first.message})` : ''}.`,
+    { errors: shown },
+  );
+}
+
+/** Import a stock CSV: all lines or none; every bad line is reported. */
+export async function importStock(ctx: AppContext, csv: string) {
+  const { lines, errors } = parseStockCsv(csv);
+  if (errors.length) rejectLines(errors);
+  return ctx.db.transaction(async (tx) => {
+    const existing = await existingIdentifiers(tx, lines);
+    if (existing.length) {
+      const taken = {
+        iccid: new Set(existing.map((e) => e.iccid)),
+        imsi: new Set(existing.map((e) => e.imsi)),
+        msisdn: new Set(existing.map((e) => e.msisdn)),
+      };
+      const dupes: LineError[] = [];
+      lines.forEach((l, i) => {
+        for (const key of ['iccid', 'imsi', 'msisdn'] as const) {
+          if (taken[key].has(l[key]))
+            dupes.push({ line: i + 2, field: key, message: `${l[key]} is already in stock or assigned` });
+        }
+      });
+      rejectLines(dupes);
+    }
+    await insertStock(tx, lines);
+    return { imported: lines.length };
+  });
+}
+
+export async function getStockSummary(ctx: AppContext) {
+  const { byFormFactor, ranges } = await stockSummary(ctx.db);
+  return { total: byFormFactor.reduce((s, f) => s + f.count, 0), byFormFactor, ranges };
+}
+
+/** Assign every stock SIM in an ICCID range to a customer organisation, all or nothing. */
+export async function assignStock(ctx: AppContext, actor: Actor, req: z.infer<typeof assignRequest>) {
+  const org = await findCustomer(ctx.db, req.orgId);
+  if (!org) throw notFound('Customer organisation');
+  const now = ctx.clock.now();
+  return ctx.db.transaction(async (tx) => {
+    const range = await lockStockRange(tx, req.iccidFrom, req.iccidTo);
+    if (range.length === 0) throw invalidField('iccidFrom', 'no SIMs in this range');
+    const taken = range.filter((s) => s.status !== 'stock' || s.orgId !== null);
+    if (taken.length) {
+      throw new AppError(
+        'conflict',
+        `${taken.length} SIM(s) in the range are not in stock, e.g. ${taken[0]?.iccid}.`,
+      );
+    }
+    const iccids = range.map((s) => s.iccid);
+    const ips = await freeAddresses(tx, org.id, iccids.length);
+    if (ips.length < iccids.length) {
+      throw new AppError(
+        'conflict',
+        `The organisation's IP address space has ${ips.length} free address(es) for ${iccids.length} SIMs: add an address block first.`,
+      );
+    }
+    const endOfLife = new Date(now);
+    endOfLife.setUTCMonth(endOfLife.getUTCMonth() + req.contractMonths);
+    await assignSims(tx, org.id, iccids, ips, {
+      activatedAt: now,
+      endOfLife,
+      dataTotal: req.dataMb * MB,
+      smsTotal: req.sms,
+    });
+    await recordEvents(
+      tx,
+      iccids.map((iccid) =>
+        event(actor, { orgId: org.id, iccid }, now, {
+          type: eventTypes.simAssigned,
+          description: `SIM assigned to ${org.name} and activated (${req.dataMb} MB, ${req.sms} SMS, ${req.contractMonths} months)`,
+          details: { dataMb: req.dataMb, sms: req.sms, contractMonths: req.contractMonths },
+        }),
+      ),
+    );
+    return { assigned: iccids.length, firstIp: ips[0] ?? null, lastIp: ips.at(-1) ?? null };
+  });
+}
+
+export async function customers(ctx: AppContext) {
+  const items = await listCustomers(ctx.db);
+  return { items, total: items.length };
+}
+
+export async function pools(ctx: AppContext, orgId: string) {
+  if (!(await findCustomer(ctx.db, orgId))) throw notFound('Customer organisation');
+  return { items: await listPools(ctx.db, orgId) };
+}
+
+/** Give a customer another IPv4 block; blocks never overlap across organisations. */
+export async function addPool(ctx: AppContext, orgId: string, cidr: string) {
+  if (!(await findCustomer(ctx.db, orgId))) throw notFound('Customer organisation');
+  const [addr, bitsText] = cidr.split('/');
+  const octets = (addr ?? '').split('.').map(Number);
+  const bits = Number(bitsText);
+  if (octets.some((o) => o > 255) || bits < 8 || bits > 30) {
+    throw invalidField('cidr', 'must be a valid IPv4 block between /8 and /30');
+  }
+  const value = octets.reduce((a, o) => a * 256 + o, 0);
+  if (value % 2 ** (32 - bits) !== 0)
+    throw invalidField('cidr', `has host bits set; the block starts at a multiple of ${2 ** (32 - bits)}`);
+  if (await poolOverlaps(ctx.db, cidr))
+    throw new AppError('conflict', `${cidr} overlaps an existing address block.`);
+  await insertPool(ctx.db, orgId, cidr);
+  return pools(ctx, orgId);
+}

@@ -1,0 +1,67 @@
+/** Queries of per-SIM daily usage. */
+import { and, asc, between, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { sims, simUsageDaily } from '../../db/schema/index.js';
+
+export interface UsageDelta {
+  orgId: string;
+  iccid: string;
+  day: string;
+  dataUp: number;
+  dataDown: number;
+  smsMo: number;
+  smsMt: number;
+}
+
+/** Add usage to the daily rows (upsert) and to the SIMs' used volumes. */
+export async function addUsage(db: Db, deltas: UsageDelta[]) {
+  for (let i = 0; i < deltas.length; i += 1000) {
+    const chunk = deltas.slice(i, i + 1000);
+    await db
+      .insert(simUsageDaily)
+      .values(chunk)
+      .onConflictDoUpdate({
+        target: [simUsageDaily.iccid, simUsageDaily.day],
+        set: {
+          dataUp: sql`${simUsageDaily.dataUp} + excluded.data_up`,
+          dataDown: sql`${simUsageDaily.dataDown} + excluded.data_down`,
+          smsMo: sql`${simUsageDaily.smsMo} + excluded.sms_mo`,
+          smsMt: sql`${simUsageDaily.smsMt} + excluded.sms_mt`,
+        },
+      });
+  }
+  const perSim = new Map<string, { data: number; sms: number }>();
+  for (const d of deltas) {
+    const t = perSim.get(d.iccid) ?? { data: 0, sms: 0 };
+    t.data += d.dataUp + d.dataDown;
+    t.sms += d.smsMo + d.smsMt;
+    perSim.set(d.iccid, t);
+  }
+  const entries = [...perSim.entries()];
+  for (let i = 0; i < entries.length; i += 1000) {
+    const chunk = entries.slice(i, i + 1000);
+    const iccids = chunk.map(([k]) => k);
+    const data = chunk.map(([, v]) => v.data);
+    const smsCounts = chunk.map(([, v]) => v.sms);
+    await db.execute(sql`
+      UPDATE ${sims} AS s
+      SET data_used = s.data_used + u.data, sms_used = s.sms_used + u.sms
+      FROM unnest(${sql.param(iccids)}::text[], ${sql.param(data)}::bigint[], ${sql.param(smsCounts)}::int[]) AS u(iccid, data, sms)
+      WHERE s.iccid = u.iccid`);
+  }
+}
+
+/** A SIM's daily rows in a date range (inclusive). */
+export async function dailyUsage(db: Db, orgId: string, iccid: string, from: string, to: string) {
+  return db
+    .select()
+    .from(simUsageDaily)
+    .where(
+      and(
+        eq(simUsageDaily.orgId, orgId),
+        eq(simUsageDaily.iccid, iccid),
+        between(simUsageDaily.day, from, to),
+      ),
+    )
+    .orderBy(asc(simUsageDaily.day));
+}
