@@ -89,3 +89,26 @@ export const totpSetupResponse = z.object({
 });
 export const totpCodeRequest = z.object({ code: z.string().regex(/^\d{6}$/, 'must be 6 digits') });
 export const totpDisableRequest = z.object({ password: z.string().min(1, 'must not be empty').max(200) });
+
+/** Columns the My SIMs list can show. */
+export const simColumns = [
+  'status',
+  'session',
+  'iccid',
+  'imsi',
+  'msisdn',
+  'imei',
+  'imeiLock',
+  'ipAddress',
+  'label',
+  'dataVolume',
+  'smsVolume',
+  'endOfLife',
+  'autoTopUp',
+] as const;
+
+/** The user's remembered portal settings. */
+export const preferences = z.object({
+  simColumns: z.array(z.enum(simColumns)).max(simColumns.length).optional(),
+});
+export type Preferences = z.infer<typeof preferences>;

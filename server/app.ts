@@ -17,6 +17,7 @@ import accountRoutes from './modules/account/account.routes.js';
 import authRoutes from './modules/auth/auth.routes.js';
 import healthRoutes from './modules/health/health.routes.js';
 import mailRoutes from './modules/mail/mail.routes.js';
+import bulkRoutes from './modules/sims/bulk.routes.js';
 import simRoutes from './modules/sims/sims.routes.js';
 import stockRoutes from './modules/stock/stock.routes.js';
 import meRoutes from './modules/users/me.routes.js';
@@ -54,6 +55,7 @@ async function api(app: FastifyInstance) {
   await app.register(meRoutes);
   await app.register(mailRoutes);
   await app.register(accountRoutes);
+  await app.register(bulkRoutes);
   await app.register(simRoutes);
   await app.register(stockRoutes);
 }

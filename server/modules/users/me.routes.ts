@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   changePasswordRequest,
   me,
+  preferences,
   sessionList,
   totpCodeRequest,
   totpDisableRequest,
@@ -18,8 +19,10 @@ import {
   describeMe,
   disableTotp,
   enableTotp,
+  myPreferences,
   mySessions,
   revokeMySession,
+  savePreferences,
   startTotpSetup,
   updateProfile,
 } from './me.service.js';
@@ -59,6 +62,27 @@ export default async function meRoutes(app: FastifyInstance) {
       await changePassword(req.ctx, principalOf(req), req.body);
       return { ok: true as const };
     },
+  );
+
+  r.get(
+    '/me/preferences',
+    {
+      schema: { tags, summary: 'Own portal settings (e.g. My SIMs columns)', response: { 200: preferences } },
+    },
+    async (req) => myPreferences(principalOf(req)),
+  );
+
+  r.put(
+    '/me/preferences',
+    {
+      schema: {
+        tags,
+        summary: 'Remember portal settings',
+        body: preferences,
+        response: { 200: preferences },
+      },
+    },
+    async (req) => savePreferences(req.ctx, principalOf(req), req.body),
   );
 
   r.get(

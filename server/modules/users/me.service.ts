@@ -1,5 +1,6 @@
 /** The signed-in user's own data: profile, sessions and two-factor authentication. */
 import QRCode from 'qrcode';
+import { type Preferences, preferences } from '../../../contracts/auth.js';
 import type { Language } from '../../../contracts/common.js';
 import { permissionsOf } from '../../../contracts/permissions.js';
 import type { AppContext } from '../../context.js';
@@ -113,4 +114,20 @@ export async function disableTotp(ctx: AppContext, principal: Principal, passwor
     throw invalidField('password', 'is wrong');
   }
   await updateUser(ctx.db, user.orgId, user.id, { totpEnabled: false, totpSecret: null });
+}
+
+/** The user's remembered portal settings. */
+export function myPreferences(principal: Principal): Preferences {
+  return preferences.parse(principal.user.preferences ?? {});
+}
+
+/** Remember portal settings (merged over what was stored). */
+export async function savePreferences(
+  ctx: AppContext,
+  principal: Principal,
+  input: Preferences,
+): Promise<Preferences> {
+  const merged = { ...myPreferences(principal), ...input };
+  await updateUser(ctx.db, principal.orgId, principal.userId, { preferences: merged });
+  return merged;
 }

@@ -1,0 +1,109 @@
+/**
+ * Runs background jobs in the worker role: claims a job (lease), processes its pending items chunk
+ * by chunk, each chunk in one transaction with its results, so a restart resumes where it stopped.
+ */
+import type { AppContext } from '../context.js';
+import type { Db } from '../db/client.js';
+import {
+  claimJob,
+  finishJob,
+  type JobItemRow,
+  type JobRow,
+  pendingItems,
+  recordResults,
+} from '../modules/jobs/jobs.repository.js';
+import { bulkKind, processBulkChunk } from '../modules/sims/bulk.service.js';
+
+export interface JobHandler {
+  chunkSize: number;
+  process(
+    ctx: AppContext,
+    tx: Db,
+    job: JobRow,
+    items: JobItemRow[],
+  ): Promise<{ seq: number; result: 'ok' | 'unchanged' | 'error'; message: string | null }[]>;
+}
+
+/** The job kinds this codebase knows. */
+export const handlers: Record<string, JobHandler> = {
+  [bulkKind]: { chunkSize: 1000, process: processBulkChunk },
+};
+
+const leaseMs = 60_000;
+
+/** Limits of one run: how many chunks at most, and a check between chunks for shutting down. */
+export interface RunLimits {
+  maxChunks?: number;
+  stopping?: () => boolean;
+}
+
+/** Process one job's chunks until it is finished or the limits stop us (the lease then lets another resume). */
+async function work(
+  ctx: AppContext,
+  job: JobRow,
+  budget: { chunks: number },
+  limits: RunLimits,
+): Promise<void> {
+  const handler = handlers[job.kind];
+  if (!handler) {
+    await finishJob(ctx.db, job.id, ctx.clock.now(), `unknown job kind ${job.kind}`);
+    return;
+  }
+  while (budget.chunks > 0 && !limits.stopping?.()) {
+    budget.chunks--;
+    let done: boolean;
+    try {
+      done = await ctx.db.transaction(async (tx) => {
+        const items = await pendingItems(tx, job.id, handler.chunkSize);
+        if (items.length === 0) return true;
+        const results = await handler.process(ctx, tx, job, items);
+        await recordResults(tx, job.id, results, new Date(ctx.clock.now().getTime() + leaseMs));
+        return false;
+      });
+    } catch (err) {
+      await finishJob(
+        ctx.db,
+        job.id,
+        ctx.clock.now(),
+        `stopped by an internal error: ${(err as Error).message}`,
+      );
+      return;
+    }
+    if (done) {
+      await finishJob(ctx.db, job.id, ctx.clock.now());
+      return;
+    }
+  }
+}
+
+/** Claim and run jobs until none is left or the limits stop us; for the worker loop and tests. */
+export async function runJobs(ctx: AppContext, limits: RunLimits = {}): Promise<void> {
+  const budget = { chunks: limits.maxChunks ?? Number.POSITIVE_INFINITY };
+  while (budget.chunks > 0 && !limits.stopping?.()) {
+    const job = await claimJob(ctx.db, ctx.clock.now(), leaseMs);
+    if (!job) return;
+    await work(ctx, job, budget, limits);
+  }
+}
+
+/** Poll for jobs every `intervalMs`; returns a function that stops after the current chunk. */
+export function startJobRunner(ctx: AppContext, intervalMs = 500): () => Promise<void> {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = runJobs(ctx, { stopping: () => stopped })
+      .catch((err: unknown) => {
+        process.stderr.write(`job runner: ${(err as Error).message}\n`);
+      })
+      .then(() => {
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+  };
+  timer = setTimeout(tick, 0);
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    await running;
+  };
+}

@@ -1,0 +1,129 @@
+/** Queries of background jobs and their items. Jobs are claimed with a lease, so a dead worker's job is resumed. */
+import { and, asc, count, eq, lt, or, sql } from 'drizzle-orm';
+import { type Db, selectRows } from '../../db/client.js';
+import { jobItems, jobs } from '../../db/schema/index.js';
+
+export type JobRow = typeof jobs.$inferSelect;
+export type JobItemRow = typeof jobItems.$inferSelect;
+
+/** Create a job and its items (one per ICCID, in order) in the caller's transaction. */
+export async function insertJob(db: Db, values: typeof jobs.$inferInsert, iccids: string[]): Promise<JobRow> {
+  const [job] = await db
+    .insert(jobs)
+    .values({ ...values, total: iccids.length })
+    .returning();
+  if (!job) throw new Error('job insert returned nothing');
+  for (let i = 0; i < iccids.length; i += 10_000) {
+    const chunk = iccids.slice(i, i + 10_000);
+    await db.execute(sql`
+      INSERT INTO ${jobItems} (job_id, seq, iccid)
+      SELECT ${job.id}::uuid, ${i} + u.ord, u.iccid
+      FROM unnest(${sql.param(chunk)}::text[]) WITH ORDINALITY AS u(iccid, ord)`);
+  }
+  return job;
+}
+
+export async function findJob(db: Db, orgId: string, id: string): Promise<JobRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.id, id), eq(jobs.orgId, orgId)))
+    .limit(1);
+  return row;
+}
+
+/** Claim the oldest queued job, or a running one whose worker stopped renewing its lease. */
+export async function claimJob(db: Db, now: Date, leaseMs: number): Promise<JobRow | undefined> {
+  return db.transaction(async (tx) => {
+    const [candidate] = await tx
+      .select({ id: jobs.id })
+      .from(jobs)
+      .where(or(eq(jobs.status, 'queued'), and(eq(jobs.status, 'running'), lt(jobs.leaseUntil, now))))
+      .orderBy(asc(jobs.createdAt))
+      .limit(1)
+      .for('update', { skipLocked: true });
+    if (!candidate) return undefined;
+    const [job] = await tx
+      .update(jobs)
+      .set({
+        status: 'running',
+        leaseUntil: new Date(now.getTime() + leaseMs),
+        startedAt: sql`coalesce(${jobs.startedAt}, ${now.toISOString()}::timestamptz)`,
+      })
+      .where(eq(jobs.id, candidate.id))
+      .returning();
+    return job;
+  });
+}
+
+/** The next pending items of a job, in order. */
+export async function pendingItems(db: Db, jobId: string, limit: number): Promise<JobItemRow[]> {
+  return db
+    .select()
+    .from(jobItems)
+    .where(and(eq(jobItems.jobId, jobId), eq(jobItems.result, 'pending')))
+    .orderBy(asc(jobItems.seq))
+    .limit(limit);
+}
+
+/** Store the results of processed items and add them to the job's counters, renewing its lease. */
+export async function recordResults(
+  db: Db,
+  jobId: string,
+  results: { seq: number; result: 'ok' | 'unchanged' | 'error'; message: string | null }[],
+  leaseUntil: Date,
+) {
+  if (results.length === 0) return;
+  await db.execute(sql`
+    UPDATE ${jobItems} AS i SET result = u.result, message = u.message
+    FROM unnest(${sql.param(results.map((r) => r.seq))}::int[], ${sql.param(results.map((r) => r.result))}::text[],
+      ${sql.param(results.map((r) => r.message))}::text[]) AS u(seq, result, message)
+    WHERE i.job_id = ${jobId} AND i.seq = u.seq`);
+  const n = (kind: string) => results.filter((r) => r.result === kind).length;
+  await db
+    .update(jobs)
+    .set({
+      processed: sql`${jobs.processed} + ${results.length}`,
+      succeeded: sql`${jobs.succeeded} + ${n('ok')}`,
+      unchanged: sql`${jobs.unchanged} + ${n('unchanged')}`,
+      failed: sql`${jobs.failed} + ${n('error')}`,
+      leaseUntil,
+    })
+    .where(eq(jobs.id, jobId));
+}
+
+export async function finishJob(db: Db, jobId: string, now: Date, error?: string) {
+  await db
+    .update(jobs)
+    .set({ status: error ? 'failed' : 'done', finishedAt: now, leaseUntil: null, error: error ?? null })
+    .where(eq(jobs.id, jobId));
+}
+
+/** One page of a job's items, optionally of one result. */
+export async function pageItems(
+  db: Db,
+  jobId: string,
+  q: { result?: JobItemRow['result']; page: number; pageSize: number },
+) {
+  const where = and(eq(jobItems.jobId, jobId), q.result ? eq(jobItems.result, q.result) : undefined);
+  const [items, [total]] = await Promise.all([
+    db
+      .select()
+      .from(jobItems)
+      .where(where)
+      .orderBy(asc(jobItems.seq))
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize),
+    db.select({ n: count() }).from(jobItems).where(where),
+  ]);
+  return { items, total: total?.n ?? 0 };
+}
+
+/** How many jobs wait or run (for readiness and tests). */
+export async function openJobCount(db: Db): Promise<number> {
+  const [row] = await selectRows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM ${jobs} WHERE status IN ('queued', 'running')`,
+  );
+  return row?.n ?? 0;
+}

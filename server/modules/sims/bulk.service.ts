@@ -1,0 +1,140 @@
+/** Bulk SIM actions: a job per request, processed in chunks with one result per SIM. */
+import type { z } from 'zod';
+import { can } from '../../../contracts/permissions.js';
+import type { bulkRequest, UpdateSimRequest } from '../../../contracts/sims.js';
+import type { AppContext } from '../../context.js';
+import type { Db } from '../../db/client.js';
+import { AppError, notFound } from '../../lib/errors.js';
+import type { Principal } from '../auth/auth.service.js';
+import type { Actor } from '../events/events.service.js';
+import { recordEvents } from '../events/events.service.js';
+import { findJob, insertJob, type JobItemRow, type JobRow, pageItems } from '../jobs/jobs.repository.js';
+import { lockSims, matchingIccids, updateSims } from './sims.repository.js';
+import { actorOf, planChange } from './sims.service.js';
+
+/** The job kind of bulk SIM actions. */
+export const bulkKind = 'sims.bulk';
+const maxSims = 1_000_000;
+
+const requests: Record<z.infer<typeof bulkRequest>['action'], UpdateSimRequest> = {
+  activate: { status: 'activated' },
+  deactivate: { status: 'deactivated' },
+  imeiLockOn: { imeiLock: true },
+  imeiLockOff: { imeiLock: false },
+  autoTopUpOn: { autoTopUp: true },
+  autoTopUpOff: { autoTopUp: false },
+};
+
+/** Present a job for the API. */
+export function presentJob(j: JobRow) {
+  return {
+    id: j.id,
+    kind: j.kind,
+    status: j.status,
+    total: j.total,
+    processed: j.processed,
+    succeeded: j.succeeded,
+    unchanged: j.unchanged,
+    failed: j.failed,
+    createdAt: j.createdAt.toISOString(),
+    finishedAt: j.finishedAt?.toISOString() ?? null,
+    error: j.error,
+  };
+}
+
+/** Queue a bulk action over the given ICCIDs, or over every SIM that matches a filter. */
+export async function startBulk(ctx: AppContext, principal: Principal, req: z.infer<typeof bulkRequest>) {
+  if (req.action.startsWith('autoTopUp') && !can(principal.role, 'sims:billing')) {
+    throw new AppError('forbidden', `Your role (${principal.role}) may not change auto top-up.`);
+  }
+  const iccids = req.iccids
+    ? [...new Set(req.iccids)]
+    : await matchingIccids(ctx.db, principal.orgId, req.filter ?? {}, maxSims + 1);
+  if (iccids.length === 0)
+    throw new AppError('validation_failed', 'filter: matches no SIMs', {
+      errors: [{ field: 'filter', message: 'matches no SIMs' }],
+    });
+  if (iccids.length > maxSims)
+    throw new AppError('validation_failed', `filter: matches more than ${maxSims} SIMs`);
+  const actor = actorOf(principal);
+  const job = await ctx.db.transaction((tx) =>
+    insertJob(
+      tx,
+      {
+        orgId: principal.orgId,
+        kind: bulkKind,
+        params: { action: req.action, actor },
+        actorId: principal.userId,
+        actorName: actor.name,
+        source: 'user',
+      },
+      iccids,
+    ),
+  );
+  return presentJob(job);
+}
+
+/** Apply the job's action to one chunk of items inside the caller's transaction; returns a result per item. */
+export async function processBulkChunk(ctx: AppContext, tx: Db, job: JobRow, items: JobItemRow[]) {
+  const action = job.params.action as keyof typeof requests;
+  const request = requests[action];
+  const actor = job.params.actor as Actor;
+  const now = ctx.clock.now();
+  const locked = await lockSims(
+    tx,
+    job.orgId,
+    items.map((i) => i.iccid),
+  );
+  const byIccid = new Map(locked.map((s) => [s.iccid, s]));
+  const results: { seq: number; result: 'ok' | 'unchanged' | 'error'; message: string | null }[] = [];
+  const groups = new Map<string, { values: Parameters<typeof updateSims>[3]; iccids: string[] }>();
+  const events = [];
+  for (const item of items) {
+    const sim = byIccid.get(item.iccid);
+    if (!sim) {
+      results.push({ seq: item.seq, result: 'error', message: 'SIM not found' });
+      continue;
+    }
+    try {
+      const change = planChange(sim, request, actor, now);
+      if (!change.changed) {
+        results.push({ seq: item.seq, result: 'unchanged', message: null });
+        continue;
+      }
+      const key = JSON.stringify(change.values);
+      const group = groups.get(key) ?? { values: change.values, iccids: [] };
+      group.iccids.push(sim.iccid);
+      groups.set(key, group);
+      events.push(...change.events);
+      results.push({ seq: item.seq, result: 'ok', message: null });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      results.push({ seq: item.seq, result: 'error', message: err.detail });
+    }
+  }
+  for (const g of groups.values()) await updateSims(tx, job.orgId, g.iccids, g.values);
+  await recordEvents(tx, events);
+  return results;
+}
+
+export async function getJob(ctx: AppContext, orgId: string, id: string) {
+  const job = await findJob(ctx.db, orgId, id);
+  if (!job) throw notFound('Job');
+  return presentJob(job);
+}
+
+export async function getJobItems(
+  ctx: AppContext,
+  orgId: string,
+  id: string,
+  q: { result?: JobItemRow['result']; page: number; pageSize: number },
+) {
+  if (!(await findJob(ctx.db, orgId, id))) throw notFound('Job');
+  const { items, total } = await pageItems(ctx.db, id, q);
+  return {
+    items: items.map((i) => ({ iccid: i.iccid, result: i.result, message: i.message })),
+    total,
+    page: q.page,
+    pageSize: q.pageSize,
+  };
+}
