@@ -66,6 +66,15 @@ export const simFilter = simListQuery.pick({
 });
 export type SimFilter = z.infer<typeof simFilter>;
 
+/** The same filter in a JSON body (arrays instead of comma-separated strings). */
+export const simFilterBody = z.strictObject({
+  q: z.string().trim().max(64, 'must be at most 64 characters').optional(),
+  status: z.array(simStatus).min(1).optional(),
+  session: z.array(sessionState).min(1).optional(),
+  dataVolume: z.array(volumeGroup).min(1).optional(),
+  smsVolume: z.array(volumeGroup).min(1).optional(),
+});
+
 export const simSummary = z.object({
   iccid: z.string(),
   iccidWithLuhn: z.string(),
@@ -193,7 +202,7 @@ export const bulkRequest = z
       .min(1, 'must name at least one SIM')
       .max(100_000, 'must be at most 100000')
       .optional(),
-    filter: simFilter.optional(),
+    filter: simFilterBody.optional(),
   })
   .refine((v) => Boolean(v.iccids) !== Boolean(v.filter), {
     message: 'give either iccids or filter (all SIMs that match it)',

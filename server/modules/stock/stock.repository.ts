@@ -74,7 +74,8 @@ export async function freeAddresses(db: Db, orgId: string, n: number): Promise<s
     SELECT host(network(p.cidr) + g) AS ip
     FROM ${ipPools} p, generate_series(1::bigint, (2::bigint ^ (32 - masklen(p.cidr)))::bigint - 2) g
     WHERE p.org_id = ${orgId}
-      AND NOT EXISTS (SELECT 1 FROM ${sims} s WHERE s.org_id = ${orgId} AND s.ip_address = network(p.cidr) + g)
+      AND NOT EXISTS (
+        SELECT 1 FROM ${sims} s WHERE s.org_id = ${orgId} AND s.ip_address = set_masklen((network(p.cidr) + g)::inet, 32))
     ORDER BY p.created_at, p.id, g
     LIMIT ${n}`,
   );
