@@ -1,9 +1,16 @@
 /** `npm run bench`: every benchmark in turn; figures go to stdout and bench/results/. Pick some with args. */
 import { benchBundle } from './bundle.js';
 import { benchMe } from './me.js';
+import { benchSimsPglite, benchSimsPostgres } from './sims.js';
 import { benchStartup } from './startup.js';
 
-const all: Record<string, () => Promise<void>> = { startup: benchStartup, me: benchMe, bundle: benchBundle };
+const all: Record<string, () => Promise<void>> = {
+  startup: benchStartup,
+  me: benchMe,
+  bundle: benchBundle,
+  'sims-postgres': () => benchSimsPostgres(),
+  'sims-pglite': () => benchSimsPglite(),
+};
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(all)) {
   const bench = all[name];

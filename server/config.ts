@@ -18,6 +18,7 @@ const schema = z
     OPENCMP_DEMO: bool.default(true),
     OPENCMP_DEMO_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(200).optional(),
     OPENCMP_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+    OPENCMP_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(13),
     OPENCMP_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
     OPENCMP_LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100000).default(50),
     OPENCMP_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),

@@ -9,6 +9,7 @@ import type { AppContext } from './context.js';
 import { openDatabase } from './db/client.js';
 import { demoLogins } from './demo/seed.js';
 import { startMailSender } from './jobs/mail-sender.js';
+import { startRetention } from './jobs/retention.js';
 import { startJobRunner } from './jobs/runner.js';
 import { systemClock } from './lib/clock.js';
 import { DirectoryLockedError } from './lib/lockfile.js';
@@ -42,7 +43,7 @@ async function main() {
   const boot = await bootstrap(ctx);
 
   const stops: (() => Promise<void>)[] = [];
-  if (roles.includes('worker')) stops.push(startMailSender(ctx), startJobRunner(ctx));
+  if (roles.includes('worker')) stops.push(startMailSender(ctx), startJobRunner(ctx), startRetention(ctx));
   if (roles.includes('api')) {
     const https =
       config.TLS_CERT && config.TLS_KEY

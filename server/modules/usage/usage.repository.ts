@@ -1,5 +1,5 @@
 /** Queries of per-SIM daily usage. */
-import { and, asc, between, eq, sql } from 'drizzle-orm';
+import { and, asc, between, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { sims, simUsageDaily } from '../../db/schema/index.js';
 
@@ -64,4 +64,13 @@ export async function dailyUsage(db: Db, orgId: string, iccid: string, from: str
       ),
     )
     .orderBy(asc(simUsageDaily.day));
+}
+
+/** Delete daily usage rows before a day (YYYY-MM-DD); returns how many went. */
+export async function deleteUsageBefore(db: Db, day: string): Promise<number> {
+  const rows = await db
+    .delete(simUsageDaily)
+    .where(lt(simUsageDaily.day, day))
+    .returning({ day: simUsageDaily.day });
+  return rows.length;
 }

@@ -1,0 +1,197 @@
+/**
+ * Targets (issue "SIM inventory and My SIMs"), PostgreSQL, 1,000,000 SIMs in one organisation:
+ * list page of 100 with partial search (label or ICCID) and total p95 < 50 ms; sorted by any column
+ * p95 < 100 ms; bulk deactivation of 100,000 SIMs < 30 s; CSV export of all < 60 s with the server's
+ * memory growing < 200 MB. PGlite with 100,000 SIMs: the same list p95 < 100 ms.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import pg from 'pg';
+import { simSortKeys } from '../contracts/sims.js';
+import { benchPassword, freshPostgres, report, signIn, startServer } from './lib.js';
+
+const labels = [
+  'Pump',
+  'Meter',
+  'Tracker',
+  'Gateway',
+  'Sensor',
+  'Vending',
+  'E-bike',
+  'Camera',
+  'Router',
+  'Beacon',
+];
+
+/** SQL that gives the demo customer `n` SIMs with varied states, labels, volumes and IPs. */
+function fleetSql(n: number) {
+  return `
+    WITH org AS (SELECT id FROM organisations WHERE account_number = '8100012345')
+    INSERT INTO sims (iccid, org_id, imsi, msisdn, pin1, puk1, form_factor, status, session_state, activated_at,
+      end_of_life, data_total, data_used, sms_total, sms_used, imei, ip_address, label, auto_top_up, country, bearer)
+    SELECT '8988' || lpad(g::text, 15, '0'), org.id, '26288' || lpad(g::text, 10, '0'), '4917' || lpad(g::text, 10, '0'),
+      '1234', '12345678', '4FF',
+      CASE WHEN g % 10 = 5 THEN 'deactivated' ELSE 'activated' END,
+      (ARRAY['online','attached','offline','blocked'])[1 + g % 4],
+      now() - (g % 1000) * interval '1 hour', now() + interval '10 years' - (g % 1000) * interval '1 hour',
+      524288000, (g * 7919) % 524288000, 250, g % 251,
+      CASE WHEN g % 3 = 0 THEN NULL ELSE '35' || lpad(g::text, 13, '0') END,
+      ('10.128.0.0'::inet + g), (ARRAY[${labels.map((l) => `'${l}'`).join(',')}])[1 + g % 10] || ' ' || (g % 9973),
+      g % 7 = 0, 'DE', '4G'
+    FROM generate_series(1, ${n}) g, org`;
+}
+
+function percentile(values: number[], p: number) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function timeList(url: string, cookie: string, paths: string[], rounds: number) {
+  const times: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const path of paths) {
+      const t0 = performance.now();
+      const res = await fetch(`${url}${path}`, { headers: { cookie } });
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+      times.push(performance.now() - t0);
+    }
+  }
+  return {
+    p50: Math.round(percentile(times, 50) * 10) / 10,
+    p95: Math.round(percentile(times, 95) * 10) / 10,
+  };
+}
+
+const searches = (n: number) =>
+  Array.from({ length: 20 }, (_, i) => [
+    `/api/v1/sims?pageSize=100&q=${encodeURIComponent(`${labels[i % 10]} ${(i * 37) % 9973}`.toLowerCase())}`,
+    `/api/v1/sims?pageSize=100&q=${String(((i + 1) * 4099) % n).padStart(6, '0')}`,
+  ]).flat();
+const sorts = simSortKeys.flatMap((k) => [
+  `/api/v1/sims?pageSize=100&sort=${k}`,
+  `/api/v1/sims?pageSize=100&sort=-${k}&page=3`,
+]);
+
+function rssMb(pid: number): number {
+  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/);
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+export async function benchSimsPostgres(n = Number(process.env.BENCH_SIMS ?? 1_000_000)) {
+  const db = await freshPostgres();
+  const server = await startServer(
+    { DATABASE_URL: db.url, OPENCMP_DEMO_PASSWORD: benchPassword, DATABASE_POOL_SIZE: '20' },
+    3920,
+  );
+  try {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const t0 = performance.now();
+    await client.query(fleetSql(n));
+    await client.query('ANALYZE sims');
+    await client.end();
+    const loadS = Math.round((performance.now() - t0) / 100) / 10;
+    const cookie = await signIn(server.url, 'owner@demo.example', benchPassword);
+    const csrf = cookie.match(/opencmp_csrf=([^;]+)/)?.[1] ?? '';
+    await timeList(server.url, cookie, searches(n).slice(0, 4), 1);
+    const search = await timeList(server.url, cookie, searches(n), 3);
+    const sorted = await timeList(server.url, cookie, sorts, 3);
+
+    const tb = performance.now();
+    const start = await fetch(`${server.url}/api/v1/sims/bulk`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'deactivate', filter: { q: 'pump', status: ['activated'] } }),
+    });
+    const job = (await start.json()) as { id: string; total: number };
+    for (;;) {
+      const j = (await (
+        await fetch(`${server.url}/api/v1/jobs/${job.id}`, { headers: { cookie } })
+      ).json()) as { status: string };
+      if (j.status === 'done' || j.status === 'failed') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const bulkS = Math.round((performance.now() - tb) / 100) / 10;
+
+    const rssBefore = rssMb(server.proc.pid ?? 0);
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => {
+      rssPeak = Math.max(rssPeak, rssMb(server.proc.pid ?? 0));
+    }, 100);
+    const te = performance.now();
+    const res = await fetch(`${server.url}/api/v1/sims/export.csv`, { headers: { cookie } });
+    let bytes = 0;
+    let lines = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      bytes += chunk.length;
+      for (const b of chunk) if (b === 10) lines++;
+    }
+    clearInterval(sampler);
+    const exportS = Math.round((performance.now() - te) / 100) / 10;
+
+    report('sims-postgres', {
+      sims: n,
+      loadSeconds: loadS,
+      searchP50Ms: search.p50,
+      searchP95Ms: search.p95,
+      sortedP50Ms: sorted.p50,
+      sortedP95Ms: sorted.p95,
+      bulkSims: job.total,
+      bulkSeconds: bulkS,
+      exportSeconds: exportS,
+      exportRows: lines - 1,
+      exportMB: Math.round(bytes / 1024 / 1024),
+      exportRssGrowthMB: Math.round(rssPeak - rssBefore),
+      met:
+        search.p95 < 50 &&
+        sorted.p95 < 100 &&
+        bulkS < 30 &&
+        exportS < 60 &&
+        rssPeak - rssBefore < 200 &&
+        job.total >= n / 10,
+    });
+  } finally {
+    await server.stop();
+    await db.drop();
+  }
+}
+
+export async function benchSimsPglite(n = 100_000) {
+  const dir = mkdtempSync(join(tmpdir(), 'opencmp-bench-'));
+  try {
+    // seed the demo, stop, load the fleet straight into the data directory, start again
+    const first = await startServer(
+      { OPENCMP_DATA_DIR: dir, OPENCMP_DEMO_PASSWORD: benchPassword, DATABASE_URL: '' },
+      3921,
+    );
+    await first.stop();
+    const lite = new PGlite({ dataDir: dir, extensions: { pg_trgm } });
+    await lite.exec(fleetSql(n));
+    await lite.exec('ANALYZE sims');
+    await lite.close();
+    const server = await startServer(
+      { OPENCMP_DATA_DIR: dir, OPENCMP_DEMO_PASSWORD: benchPassword, DATABASE_URL: '' },
+      3921,
+    );
+    try {
+      const cookie = await signIn(server.url, 'owner@demo.example', benchPassword);
+      await timeList(server.url, cookie, searches(n).slice(0, 4), 1);
+      const search = await timeList(server.url, cookie, searches(n), 2);
+      const sorted = await timeList(server.url, cookie, sorts, 2);
+      report('sims-pglite', {
+        sims: n,
+        searchP95Ms: search.p95,
+        sortedP95Ms: sorted.p95,
+        met: search.p95 < 100 && sorted.p95 < 100,
+      });
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,52 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { organisations, simEvents, simUsageDaily } from '../db/schema/index.js';
+import { addUsage } from '../modules/usage/usage.repository.js';
+import { seedFleet } from '../test/fleet.js';
+import { createHarness, type Harness, seedFixtures } from '../test/harness.js';
+import { applyRetention } from './retention.js';
+
+let h: Harness;
+let orgId: string;
+let iccid: string;
+
+beforeAll(async () => {
+  h = await createHarness({ OPENCMP_RETENTION_MONTHS: '13' });
+  await seedFixtures(h.ctx);
+  const [demo] = await h.ctx.db
+    .select()
+    .from(organisations)
+    .where(eq(organisations.accountNumber, '8100012345'));
+  orgId = demo?.id ?? '';
+  [iccid = ''] = await seedFleet(h.ctx, orgId, 8, 1, '10.90.0.0/24');
+});
+afterAll(() => h.close());
+
+describe('retention', () => {
+  it('when events and usage are older than 13 months, then they are deleted and newer ones kept', async () => {
+    const now = h.clock.now().getTime();
+    const day = (ago: number) => new Date(now - ago * 86_400_000);
+    await h.ctx.db.insert(simEvents).values(
+      [400, 390].map((ago) => ({
+        orgId,
+        iccid,
+        occurredAt: day(ago),
+        type: 1,
+        severity: 'info' as const,
+        source: 'network' as const,
+        description: `${ago} days ago`,
+      })),
+    );
+    await addUsage(h.ctx.db, [
+      { orgId, iccid, day: day(400).toISOString().slice(0, 10), dataUp: 1, dataDown: 1, smsMo: 0, smsMt: 0 },
+      { orgId, iccid, day: day(390).toISOString().slice(0, 10), dataUp: 1, dataDown: 1, smsMo: 0, smsMt: 0 },
+    ]);
+    const result = await applyRetention(h.ctx);
+    expect(result.events).toBe(1);
+    expect(result.usageDays).toBe(1);
+    const left = await h.ctx.db.select().from(simEvents).where(eq(simEvents.iccid, iccid));
+    expect(left.map((e) => e.description)).toContain('390 days ago');
+    expect(left.map((e) => e.description)).not.toContain('400 days ago');
+    expect(await h.ctx.db.select().from(simUsageDaily).where(eq(simUsageDaily.iccid, iccid))).toHaveLength(1);
+  });
+});

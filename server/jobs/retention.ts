@@ -1,0 +1,32 @@
+/** Deletes events and usage older than the retention period (OPENCMP_RETENTION_MONTHS, 13 by default). */
+import type { AppContext } from '../context.js';
+import { deleteEventsBefore } from '../modules/events/events.repository.js';
+import { deleteUsageBefore } from '../modules/usage/usage.repository.js';
+
+/** The first instant that is kept. */
+export function retentionCutoff(now: Date, months: number): Date {
+  const cutoff = new Date(now);
+  cutoff.setUTCMonth(cutoff.getUTCMonth() - months);
+  return cutoff;
+}
+
+/** Apply retention once; returns what was deleted. */
+export async function applyRetention(ctx: AppContext) {
+  const cutoff = retentionCutoff(ctx.clock.now(), ctx.config.OPENCMP_RETENTION_MONTHS);
+  const events = await deleteEventsBefore(ctx.db, cutoff);
+  const usageDays = await deleteUsageBefore(ctx.db, cutoff.toISOString().slice(0, 10));
+  return { cutoff, events, usageDays };
+}
+
+/** Run retention at start and then every hour; returns a stop function. */
+export function startRetention(ctx: AppContext, intervalMs = 3_600_000): () => Promise<void> {
+  let running: Promise<unknown> = applyRetention(ctx).catch(() => undefined);
+  const timer = setInterval(() => {
+    running = applyRetention(ctx).catch(() => undefined);
+  }, intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
