@@ -37,7 +37,7 @@ function fleetSql(n: number) {
       CASE WHEN g % 10 = 5 THEN 'deactivated' ELSE 'activated' END,
       (ARRAY['online','attached','offline','blocked'])[1 + g % 4],
       now() - (g % 1000) * interval '1 hour', now() + interval '10 years' - (g % 1000) * interval '1 hour',
-      524288000, (g * 7919) % 524288000, 250, g % 251,
+      524288000, (g::bigint * 7919) % 524288000, 250, g % 251,
       CASE WHEN g % 3 = 0 THEN NULL ELSE '35' || lpad(g::text, 13, '0') END,
       ('10.128.0.0'::inet + g), (ARRAY[${labels.map((l) => `'${l}'`).join(',')}])[1 + g % 10] || ' ' || (g % 9973),
       g % 7 = 0, 'DE', '4G'
