@@ -138,3 +138,21 @@ export const simUsageDaily = pgTable(
   },
   (t) => [primaryKey({ columns: [t.iccid, t.day] }), index('sim_usage_daily_org_day_idx').on(t.orgId, t.day)],
 );
+
+/**
+ * SIM counts per organisation and combination of status, session state and volume groups, kept
+ * by a statement-level trigger on `sims` (migration 0005): list totals without a text search, and
+ * the dashboard's shares, read these ≤ 144 rows instead of counting up to millions of SIMs.
+ */
+export const simCounts = pgTable(
+  'sim_counts',
+  {
+    orgId: uuid('org_id').notNull(),
+    status: text('status').notNull(),
+    sessionState: text('session_state').notNull(),
+    dataGroup: text('data_group').notNull(),
+    smsGroup: text('sms_group').notNull(),
+    n: bigint('n', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.status, t.sessionState, t.dataGroup, t.smsGroup] })],
+);

@@ -2,7 +2,7 @@
 import { and, asc, count, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import type { SimFilter } from '../../../contracts/sims.js';
 import type { Db } from '../../db/client.js';
-import { sims } from '../../db/schema/index.js';
+import { simCounts, sims } from '../../db/schema/index.js';
 
 export type SimRow = typeof sims.$inferSelect;
 
@@ -51,7 +51,7 @@ export async function pageSims(
   const order = descending
     ? [sql`${column} DESC NULLS LAST`, desc(sims.iccid)]
     : [sql`${column} ASC NULLS LAST`, asc(sims.iccid)];
-  const [items, [total]] = await Promise.all([
+  const [items, total] = await Promise.all([
     db
       .select()
       .from(sims)
@@ -59,9 +59,33 @@ export async function pageSims(
       .orderBy(...(key === 'iccid' ? order.slice(0, 1) : order))
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize),
-    db.select({ n: count() }).from(sims).where(where),
+    countSims(db, orgId, q),
   ]);
-  return { items, total: total?.n ?? 0 };
+  return { items, total };
+}
+
+/**
+ * How many SIMs match a filter. Without a text search the answer comes from the trigger-kept
+ * `sim_counts` (at most 144 rows per organisation); a search counts the matching rows.
+ */
+export async function countSims(db: Db, orgId: string, f: SimFilter): Promise<number> {
+  if (f.q?.trim()) {
+    const [row] = await db.select({ n: count() }).from(sims).where(filterWhere(orgId, f));
+    return row?.n ?? 0;
+  }
+  const [row] = await db
+    .select({ n: sql<string>`coalesce(sum(${simCounts.n}), 0)::text` })
+    .from(simCounts)
+    .where(
+      and(
+        eq(simCounts.orgId, orgId),
+        f.status ? inArray(simCounts.status, f.status) : sql`${simCounts.status} <> 'stock'`,
+        f.session ? inArray(simCounts.sessionState, f.session) : undefined,
+        f.dataVolume ? inArray(simCounts.dataGroup, f.dataVolume) : undefined,
+        f.smsVolume ? inArray(simCounts.smsGroup, f.smsVolume) : undefined,
+      ),
+    );
+  return Number(row?.n ?? 0);
 }
 
 /** The ICCIDs matching a filter, in ICCID order. */

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simSortKeys } from '../../../contracts/sims.js';
@@ -372,5 +372,18 @@ describe('bulk actions', () => {
       payload: { action: 'autoTopUpOn', iccids: [n(1)] },
     });
     expect(res.statusCode).toBe(403);
+  });
+});
+
+describe('kept counts', () => {
+  it('when SIMs were imported, assigned, changed and bulk-changed, then sim_counts equals a direct count', async () => {
+    const direct = await h.ctx.database.query<{ k: string; n: number }>(sql`
+      SELECT org_id || status || session_state || data_group || sms_group AS k, count(*)::int AS n
+      FROM sims WHERE org_id IS NOT NULL GROUP BY 1 ORDER BY 1`);
+    const kept = await h.ctx.database.query<{ k: string; n: number }>(sql`
+      SELECT org_id || status || session_state || data_group || sms_group AS k, n::int AS n
+      FROM sim_counts WHERE n <> 0 ORDER BY 1`);
+    expect(kept).toEqual(direct);
+    expect(direct.length).toBeGreaterThan(5);
   });
 });
