@@ -1,10 +1,11 @@
-/** /account: user data (profile, password, two-factor, sessions); customer data and addresses come later. */
+/** /account: user data (profile, password, two-factor, sessions); customer data and addresses for Owner and Admin. */
 import { Stack, Tabs } from '@mantine/core';
 import { useSearchParams } from 'react-router';
-import { NotYetAvailable } from '../../../components/NotYetAvailable.js';
 import { PageHeader } from '../../../components/PageHeader.js';
 import { useT } from '../../../lib/i18n.js';
 import { useCan } from '../../../lib/session.js';
+import { AddressesSection } from '../components/AddressesSection.js';
+import { CustomerSection } from '../components/CustomerSection.js';
 import { PasswordForm } from '../components/PasswordForm.js';
 import { ProfileForm } from '../components/ProfileForm.js';
 import { SessionsTable } from '../components/SessionsTable.js';
@@ -46,18 +47,16 @@ export function AccountPage() {
         </Tabs.Panel>
         {canManageAccount && (
           <Tabs.Panel value="customer">
-            <NotYetAvailable
-              title={t('account.tabCustomer')}
-              description={t('account.customerDescription')}
-            />
+            <Stack gap="lg" maw={900} data-testid="account-customer">
+              <CustomerSection />
+            </Stack>
           </Tabs.Panel>
         )}
         {canManageAccount && (
           <Tabs.Panel value="addresses">
-            <NotYetAvailable
-              title={t('account.tabAddresses')}
-              description={t('account.addressesDescription')}
-            />
+            <Stack gap="lg" maw={900} data-testid="account-addresses">
+              <AddressesSection />
+            </Stack>
           </Tabs.Panel>
         )}
       </Tabs>
