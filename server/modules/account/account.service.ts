@@ -137,5 +137,11 @@ export async function removeAddress(ctx: AppContext, orgId: string, id: string) 
   if (!current) throw notFound('Address');
   if (current.kind === 'invoice')
     throw new AppError('conflict', 'The invoice address can be changed, not removed.');
-  await deleteAddress(ctx.db, orgId, id);
+  await ctx.db.transaction(async (tx) => {
+    await deleteAddress(tx, orgId, id);
+    if (!current.isDefault) return;
+    // the oldest remaining delivery address becomes the default, so orders always have one
+    const next = (await listAddresses(tx, orgId)).find((a) => a.kind === 'delivery');
+    if (next) await updateAddress(tx, orgId, next.id, { isDefault: true });
+  });
 }

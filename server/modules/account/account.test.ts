@@ -154,4 +154,19 @@ describe('addresses', () => {
     });
     expect(res.statusCode).toBe(409);
   });
+
+  it('when the default delivery address is removed, then the oldest remaining one becomes the default', async () => {
+    const list = await h.app.inject({ method: 'GET', url: '/api/v1/account/addresses', headers: as(owner) });
+    const current = list.json().items.find((a: { isDefault: boolean }) => a.isDefault);
+    const del = await h.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/account/addresses/${current.id}`,
+      headers: as(owner),
+    });
+    expect(del.statusCode).toBe(200);
+    const after = await h.app.inject({ method: 'GET', url: '/api/v1/account/addresses', headers: as(owner) });
+    const defaults = after.json().items.filter((a: { isDefault: boolean }) => a.isDefault);
+    expect(defaults).toHaveLength(1);
+    expect(defaults[0].id).not.toBe(current.id);
+  });
 });

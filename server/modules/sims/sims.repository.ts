@@ -48,8 +48,9 @@ export async function pageSims(
   const descending = q.sort.startsWith('-');
   const key = q.sort.replace(/^-/, '');
   const column = sortColumns[key] ?? sql`${sims.iccid}`;
+  // ASC NULLS LAST and DESC NULLS FIRST are a forward and a backward scan of the same index
   const order = descending
-    ? [sql`${column} DESC NULLS LAST`, desc(sims.iccid)]
+    ? [sql`${column} DESC NULLS FIRST`, desc(sims.iccid)]
     : [sql`${column} ASC NULLS LAST`, asc(sims.iccid)];
   const [items, total] = await Promise.all([
     db
