@@ -21,6 +21,7 @@ import bulkRoutes from './modules/sims/bulk.routes.js';
 import simRoutes from './modules/sims/sims.routes.js';
 import stockRoutes from './modules/stock/stock.routes.js';
 import meRoutes from './modules/users/me.routes.js';
+import usersRoutes from './modules/users/users.routes.js';
 import authPlugin from './plugins/auth.js';
 import contextPlugin from './plugins/context.js';
 import errorsPlugin from './plugins/errors.js';
@@ -58,6 +59,7 @@ async function api(app: FastifyInstance) {
   await app.register(bulkRoutes);
   await app.register(simRoutes);
   await app.register(stockRoutes);
+  await app.register(usersRoutes);
 }
 
 /** Build the whole application around a context. */

@@ -1,7 +1,7 @@
 /** Queries of users. Lookups by id are scoped by organisation unless they serve sign-in. */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { organisations, users } from '../../db/schema/index.js';
+import { authTokens, organisations, users } from '../../db/schema/index.js';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -61,4 +61,57 @@ export async function updateUser(
     .where(and(eq(users.id, userId), eq(users.orgId, orgId)))
     .returning();
   return row;
+}
+
+/** One page of an organisation's users by last name, optionally matching `q` in name or e-mail. */
+export async function pageUsers(db: Db, orgId: string, opts: { page: number; pageSize: number; q?: string }) {
+  const pattern = opts.q ? `%${opts.q.replace(/[%_\\]/g, '\\$&')}%` : undefined;
+  const where = and(
+    eq(users.orgId, orgId),
+    pattern
+      ? or(
+          sql`${users.email} ILIKE ${pattern}`,
+          sql`(${users.firstName} || ' ' || ${users.lastName}) ILIKE ${pattern}`,
+          sql`(${users.lastName} || ' ' || ${users.firstName}) ILIKE ${pattern}`,
+        )
+      : undefined,
+  );
+  const [items, [total]] = await Promise.all([
+    db
+      .select()
+      .from(users)
+      .where(where)
+      .orderBy(asc(sql`lower(${users.lastName})`), asc(sql`lower(${users.firstName})`), asc(users.id))
+      .limit(opts.pageSize)
+      .offset((opts.page - 1) * opts.pageSize),
+    db.select({ n: count() }).from(users).where(where),
+  ]);
+  return { items, total: total?.n ?? 0 };
+}
+
+/** A user of the organisation; undefined when it does not exist or belongs to another organisation. */
+export async function findOrgUser(db: Db, orgId: string, userId: string): Promise<UserRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.orgId, orgId)))
+    .limit(1);
+  return row;
+}
+
+/** Delete a user of the organisation (sessions and links go with it); false when there is none. */
+export async function deleteOrgUser(db: Db, orgId: string, userId: string): Promise<boolean> {
+  const rows = await db
+    .delete(users)
+    .where(and(eq(users.id, userId), eq(users.orgId, orgId)))
+    .returning({ id: users.id });
+  return rows.length > 0;
+}
+
+/** Mark a user's unused invitation links as used, so that only a newly sent one works. */
+export async function expireInvitations(db: Db, userId: string, now: Date) {
+  await db
+    .update(authTokens)
+    .set({ usedAt: now })
+    .where(and(eq(authTokens.userId, userId), eq(authTokens.purpose, 'invite'), isNull(authTokens.usedAt)));
 }
