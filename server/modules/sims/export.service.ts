@@ -59,7 +59,7 @@ export function exportCsv(ctx: AppContext, orgId: string, filter: SimFilter): Re
   async function* lines() {
     yield `\uFEFF${columns.map(([h]) => h).join(',')}\r\n`;
     for await (const rows of matching(ctx, orgId, filter)) {
-      yield rows.map((s) => columns.map(([, f]) => csvCell(f(s))).join(',')).join('\r\n') + '\r\n';
+      yield `${rows.map((s) => columns.map(([, f]) => csvCell(f(s))).join(',')).join('\r\n')}\r\n`;
     }
   }
   return Readable.from(lines());
