@@ -10,7 +10,8 @@ export class ApiError extends Error {
   readonly code: string;
   readonly title: string;
   readonly detail: string;
-  readonly fieldErrors: { field: string; message: string }[];
+  /** Field errors of a 400; a CSV import's carry the `line` they were found on. */
+  readonly fieldErrors: { field: string; message: string; line?: number }[];
   /** Seconds from the `Retry-After` header of a 429, if any. */
   readonly retryAfter: number | undefined;
 
@@ -85,6 +86,8 @@ export interface RequestOptions {
   /** Do not redirect to /login on 401 (login itself answers 401 for wrong passwords). */
   allowUnauthorized?: boolean;
   signal?: AbortSignal;
+  /** Send `body` (a string) as-is with this content type instead of as JSON. */
+  contentType?: string;
 }
 
 /** Calls the API and returns the parsed JSON answer; throws ApiError on any failure. */
@@ -95,7 +98,7 @@ export async function request<T>(
   options: RequestOptions = {},
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
   if (method !== 'GET') {
     const token = readCookie(csrfCookie) ?? fallbackCsrfToken;
     if (token) headers['x-csrf-token'] = token;
@@ -106,7 +109,7 @@ export async function request<T>(
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : options.contentType ? String(body) : JSON.stringify(body),
       signal: options.signal,
     });
   } catch (err) {
@@ -137,6 +140,11 @@ export function apiGet<T>(path: string, options?: RequestOptions): Promise<T> {
 /** POST a JSON body. */
 export function apiPost<T>(path: string, body?: unknown, options?: RequestOptions): Promise<T> {
   return request<T>('POST', path, body ?? {}, options);
+}
+
+/** POST a text body (such as a CSV file) with its content type. */
+export function apiPostText<T>(path: string, text: string, contentType: string): Promise<T> {
+  return request<T>('POST', path, text, { contentType });
 }
 
 /** PATCH a JSON body. */

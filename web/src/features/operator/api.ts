@@ -1,6 +1,17 @@
 /** Calls of the operator console. */
 import type { OutboxMail } from '@contracts/operator.js';
-import { apiGet, query } from '../../lib/api.js';
+import type {
+  assignRequest,
+  assignResult,
+  customerList,
+  customerSummary,
+  importResult,
+  ipPool,
+  ipPoolList,
+  stockSummary,
+} from '@contracts/stock.js';
+import type { z } from 'zod';
+import { apiGet, apiPost, apiPostText, query } from '../../lib/api.js';
 
 export type { OutboxMail };
 
@@ -25,4 +36,52 @@ export function listOutbox(params: OutboxQuery, signal?: AbortSignal): Promise<O
     `/api/v1/operator/mails${query({ page: params.page, pageSize: params.pageSize, to: params.to.trim() })}`,
     { signal },
   );
+}
+
+/** Stock summary, customers, IP address spaces and the assign request of the "SIM stock" area. */
+export type StockSummary = z.infer<typeof stockSummary>;
+export type StockRange = StockSummary['ranges'][number];
+export type Customer = z.infer<typeof customerSummary>;
+export type CustomerList = z.infer<typeof customerList>;
+export type IpPool = z.infer<typeof ipPool>;
+export type IpPoolList = z.infer<typeof ipPoolList>;
+export type AssignRequest = z.input<typeof assignRequest>;
+export type AssignResult = z.infer<typeof assignResult>;
+export type ImportResult = z.infer<typeof importResult>;
+
+/** Query keys of the stock area; import and assignment invalidate all of them. */
+export const stockKeys = {
+  summary: ['operator', 'stock'] as const,
+  customers: ['operator', 'customers'] as const,
+  pools: (orgId: string) => ['operator', 'customers', orgId, 'ip-pools'] as const,
+};
+
+/** SIMs in stock: total, per form factor, contiguous ICCID ranges (at most 200). */
+export function getStockSummary(signal?: AbortSignal): Promise<StockSummary> {
+  return apiGet<StockSummary>('/api/v1/operator/stock', { signal });
+}
+
+/** Imports a stock CSV (all lines or none); a 400 carries `errors[]` with `line`, `field`, `message`. */
+export function importStock(csv: string): Promise<ImportResult> {
+  return apiPostText<ImportResult>('/api/v1/operator/stock/import', csv, 'text/csv');
+}
+
+/** Assigns the stock SIMs of an ICCID range to a customer organisation. */
+export function assignStock(body: AssignRequest): Promise<AssignResult> {
+  return apiPost<AssignResult>('/api/v1/operator/stock/assign', body);
+}
+
+/** Customer organisations with their SIM counts. */
+export function listCustomers(signal?: AbortSignal): Promise<CustomerList> {
+  return apiGet<CustomerList>('/api/v1/operator/customers', { signal });
+}
+
+/** The IP address spaces of a customer organisation. */
+export function listIpPools(orgId: string, signal?: AbortSignal): Promise<IpPoolList> {
+  return apiGet<IpPoolList>(`/api/v1/operator/customers/${encodeURIComponent(orgId)}/ip-pools`, { signal });
+}
+
+/** Gives a customer another IPv4 block; answers the customer's spaces. */
+export function addIpPool(orgId: string, cidr: string): Promise<IpPoolList> {
+  return apiPost<IpPoolList>(`/api/v1/operator/customers/${encodeURIComponent(orgId)}/ip-pools`, { cidr });
 }

@@ -1,19 +1,19 @@
-/** /operator: the provider's console. The mail outbox works; other areas come in later releases. */
+/** /operator: the provider's console. Mail outbox and SIM stock work; other areas come in later releases. */
 import { Tabs } from '@mantine/core';
 import { useSearchParams } from 'react-router';
 import { NotYetAvailable } from '../../../components/NotYetAvailable.js';
 import { PageHeader } from '../../../components/PageHeader.js';
 import { type MessageKey, useT } from '../../../lib/i18n.js';
 import { MailOutbox } from '../components/MailOutbox.js';
+import { StockArea } from '../components/StockArea.js';
 
 const laterAreas = [
-  { id: 'stock', label: 'operator.tabStock', description: 'operator.stockDescription' },
   { id: 'orders', label: 'operator.tabOrders', description: 'operator.ordersDescription' },
   { id: 'tickets', label: 'operator.tabTickets', description: 'operator.ticketsDescription' },
   { id: 'network', label: 'operator.tabNetwork', description: 'operator.networkDescription' },
 ] as const satisfies readonly { id: string; label: MessageKey; description: MessageKey }[];
 
-const areaIds: readonly string[] = ['mail', ...laterAreas.map((a) => a.id)];
+const areaIds: readonly string[] = ['mail', 'stock', ...laterAreas.map((a) => a.id)];
 
 /** The operator console with its areas as tabs (`?area=`). */
 export function OperatorPage() {
@@ -32,6 +32,7 @@ export function OperatorPage() {
       >
         <Tabs.List mb="md">
           <Tabs.Tab value="mail">{t('operator.tabMail')}</Tabs.Tab>
+          <Tabs.Tab value="stock">{t('operator.tabStock')}</Tabs.Tab>
           {laterAreas.map((a) => (
             <Tabs.Tab key={a.id} value={a.id}>
               {t(a.label)}
@@ -40,6 +41,9 @@ export function OperatorPage() {
         </Tabs.List>
         <Tabs.Panel value="mail">
           <MailOutbox />
+        </Tabs.Panel>
+        <Tabs.Panel value="stock">
+          <StockArea />
         </Tabs.Panel>
         {laterAreas.map((a) => (
           <Tabs.Panel key={a.id} value={a.id}>
