@@ -17,6 +17,15 @@ export const personName = z
   .max(100, 'must be at most 100 characters')
   .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
 
+/** Free text typed into a search box: trimmed, at most `max` characters, no control characters (NUL breaks SQL text). */
+export function searchText(max = 64) {
+  return z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+}
+
 /** A new password: long enough to resist guessing, short enough to hash cheaply. */
 export const newPassword = z
   .string()

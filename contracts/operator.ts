@@ -1,6 +1,6 @@
 /** Contracts of the operator console. */
 import { z } from 'zod';
-import { paged, pageQuery } from './common.js';
+import { paged, pageQuery, searchText } from './common.js';
 
 export const outboxMail = z.object({
   id: z.uuid(),
@@ -17,5 +17,5 @@ export const outboxMail = z.object({
 export type OutboxMail = z.infer<typeof outboxMail>;
 export const outboxPage = paged(outboxMail);
 export const outboxQuery = pageQuery.extend({
-  to: z.string().trim().max(254).optional(),
+  to: searchText(254).optional(),
 });

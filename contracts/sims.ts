@@ -1,6 +1,6 @@
 /** Contracts of SIM cards: list, detail, changes, events, usage, bulk jobs, stock import. */
 import { z } from 'zod';
-import { paged } from './common.js';
+import { paged, searchText } from './common.js';
 import { iccid, imei, label } from './ids.js';
 
 export const simStatus = z.enum(['activated', 'deactivated', 'expired']);
@@ -40,7 +40,7 @@ function csv<E extends z.ZodEnum<Record<string, string>>>(values: E) {
 }
 
 export const simListQuery = z.object({
-  q: z.string().trim().max(64, 'must be at most 64 characters').optional(),
+  q: searchText(64).optional(),
   status: csv(simStatus),
   session: csv(sessionState),
   dataVolume: csv(volumeGroup),
@@ -68,7 +68,7 @@ export type SimFilter = z.infer<typeof simFilter>;
 
 /** The same filter in a JSON body (arrays instead of comma-separated strings). */
 export const simFilterBody = z.strictObject({
-  q: z.string().trim().max(64, 'must be at most 64 characters').optional(),
+  q: searchText(64).optional(),
   status: z.array(simStatus).min(1).optional(),
   session: z.array(sessionState).min(1).optional(),
   dataVolume: z.array(volumeGroup).min(1).optional(),

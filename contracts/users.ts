@@ -1,6 +1,6 @@
 /** Contracts of the Users tab: the organisation's people, their roles and their state. */
 import { z } from 'zod';
-import { email, paged, pageQuery, personName } from './common.js';
+import { email, paged, pageQuery, personName, searchText } from './common.js';
 import { customerRoles, roles } from './permissions.js';
 
 /** Where a person's account stands: invited (no password yet), active, or deactivated (no sign-in). */
@@ -29,7 +29,7 @@ export type UserList = z.infer<typeof userList>;
 
 /** Paging plus a free-text search over name and e-mail. */
 export const userListQuery = pageQuery.extend({
-  q: z.string().trim().max(100, 'must be at most 100 characters').optional(),
+  q: searchText(100).optional(),
 });
 
 /** A new person: first name, last name, e-mail (the login) and role; they receive an invitation. */

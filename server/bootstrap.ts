@@ -1,12 +1,10 @@
 /** What the first start of an empty database does: the demo data, or a one-time link for the first operator. */
 import { randomBytes } from 'node:crypto';
-import { and, count, eq } from 'drizzle-orm';
 import type { AppContext } from './context.js';
-import { users } from './db/schema/index.js';
 import { seedDemo } from './demo/seed.js';
 import { seedDemoFleet } from './demo/sims.js';
 import { digest, randomToken } from './lib/tokens.js';
-import { insertAuthToken } from './modules/auth/auth.repository.js';
+import { expireSetupLinks, hasOperator, insertAuthToken } from './modules/auth/auth.repository.js';
 import { findProvider, insertOrganisation } from './modules/orgs/orgs.repository.js';
 
 export type BootstrapResult =
@@ -26,11 +24,8 @@ export async function bootstrap(ctx: AppContext): Promise<BootstrapResult> {
   }
   const root =
     provider ?? (await insertOrganisation(ctx.db, { kind: 'provider', name: 'Provider', language: 'en' }));
-  const [operators] = await ctx.db
-    .select({ n: count() })
-    .from(users)
-    .where(and(eq(users.orgId, root.id), eq(users.role, 'operator')));
-  if ((operators?.n ?? 0) > 0) return { kind: 'existing' };
+  if (await hasOperator(ctx.db, root.id)) return { kind: 'existing' };
+  await expireSetupLinks(ctx.db, root.id, ctx.clock.now());
   const token = randomToken();
   await insertAuthToken(ctx.db, {
     orgId: root.id,

@@ -14,16 +14,27 @@ function alive(pid: number): boolean {
   }
 }
 
+// Directories this process holds: a lock file with our own pid may be a stale one from a restarted
+// container (pids repeat), so the file alone cannot tell whether this process opened the directory.
+const held = new Set<string>();
+
 /** Take the lock (creating the directory) or throw; returns a function that releases it. */
 export function lockDirectory(dir: string): () => void {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'opencmp.lock');
+  if (held.has(file)) {
+    throw new DirectoryLockedError(`The data directory ${dir} is already open in this process.`);
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
-      return () => rmSync(file, { force: true });
+      held.add(file);
+      return () => {
+        held.delete(file);
+        rmSync(file, { force: true });
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);

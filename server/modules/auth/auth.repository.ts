@@ -83,6 +83,24 @@ export async function insertAuthToken(db: Db, values: typeof authTokens.$inferIn
   await db.insert(authTokens).values(values);
 }
 
+/** Mark every unused set-up link of the provider used, so only the newest one works. */
+export async function expireSetupLinks(db: Db, orgId: string, now: Date) {
+  await db
+    .update(authTokens)
+    .set({ usedAt: now })
+    .where(and(eq(authTokens.orgId, orgId), eq(authTokens.purpose, 'setup'), isNull(authTokens.usedAt)));
+}
+
+/** Whether an organisation already has an operator. */
+export async function hasOperator(db: Db, orgId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.orgId, orgId), eq(users.role, 'operator')))
+    .limit(1);
+  return Boolean(row);
+}
+
 /** Use up a one-time link: succeeds once, only before it expires. */
 export async function consumeAuthToken(
   db: Db,

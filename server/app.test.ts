@@ -1,0 +1,173 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, type Harness, seedFixtures } from './test/harness.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await createHarness();
+  await seedFixtures(h.ctx);
+});
+afterAll(() => h.close());
+
+describe('health and metrics', () => {
+  it('when /healthz is asked, then 200 ok without signing in', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('when /readyz is asked, then 200 naming the database driver', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/readyz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      status: 'ready',
+      database: process.env.DATABASE_URL ? 'postgres' : 'pglite',
+    });
+  });
+
+  it('when /metrics is scraped after a request, then Prometheus text with the request histogram comes back', async () => {
+    await h.app.inject({ method: 'GET', url: '/healthz' });
+    const res = await h.app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.body).toContain('# TYPE opencmp_http_request_duration_seconds histogram');
+    expect(res.body).toMatch(
+      /opencmp_http_request_duration_seconds_count\{[^}]*route="\/healthz"[^}]*\} [1-9]/,
+    );
+    expect(res.body).toContain('process_cpu_seconds_total');
+  });
+});
+
+describe('API documentation', () => {
+  it('when /api/openapi.json is fetched, then it is OpenAPI 3.1 listing login and /me', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/api/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(doc.info.title).toBe('OpenCMP API');
+    expect(doc.paths['/api/v1/auth/login']?.post).toBeDefined();
+    expect(doc.paths['/api/v1/me']?.get).toBeDefined();
+    expect(doc.paths['/api/v1/me']?.patch).toBeDefined();
+    expect(Object.keys(doc.paths).some((p) => p === '/metrics' || p === '/healthz')).toBe(false);
+  });
+
+  it('when /api/docs is opened, then an HTML page is served', async () => {
+    let res = await h.app.inject({ method: 'GET', url: '/api/docs' });
+    for (let hops = 0; hops < 3 && res.statusCode >= 300 && res.statusCode < 400; hops++) {
+      const location = String(res.headers.location);
+      res = await h.app.inject({
+        method: 'GET',
+        url: new URL(location, 'http://localhost/api/docs').pathname,
+      });
+    }
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.body).toMatch(/<html/i);
+  });
+});
+
+describe('response headers', () => {
+  it('when a request comes in, then the answer carries a request id and security headers', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('when two requests come in, then their request ids differ', async () => {
+    const a = await h.app.inject({ method: 'GET', url: '/healthz' });
+    const b = await h.app.inject({ method: 'GET', url: '/healthz' });
+    expect(a.headers['x-request-id']).not.toBe(b.headers['x-request-id']);
+  });
+
+  it('when the caller sends an x-request-id, then it is echoed', async () => {
+    const res = await h.app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'trace-abc-123' },
+    });
+    expect(res.headers['x-request-id']).toBe('trace-abc-123');
+  });
+
+  it('when an error is answered, then it carries the request id too', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/api/v1/me' });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['x-request-id']).toMatch(/\S/);
+  });
+});
+
+describe('errors', () => {
+  it('when an unknown API route is asked for, then 404 problem+json with code not_found', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/api/v1/nope?x=1' });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({
+      status: 404,
+      code: 'not_found',
+      title: 'Not found',
+      instance: '/api/v1/nope',
+    });
+    expect(res.json().type).toMatch(/^https:\/\//);
+  });
+
+  it('when a JSON body is larger than 1 MiB, then 413 problem+json', async () => {
+    const payload = JSON.stringify({ email: 'owner@demo.example', password: 'x'.repeat(1024 * 1024 + 10) });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload,
+    });
+    expect(res.statusCode).toBe(413);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ status: 413, code: 'payload_too_large' });
+  });
+
+  it('when the JSON body is malformed, then 400 problem+json', async () => {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email": "owner@demo.example", ',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ status: 400, code: 'validation_failed' });
+  });
+
+  it('when the body has an unsupported content type, then 415 problem+json', async () => {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<login/>',
+    });
+    expect(res.statusCode).toBe(415);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json().code).toBe('unsupported_media_type');
+  });
+
+  it('when the database fails inside a request, then 500 problem+json without the database message', async () => {
+    // a real failure of the real database: the users table is briefly renamed away, then restored
+    await h.ctx.database.query(sql`ALTER TABLE users RENAME TO users_away`);
+    try {
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'owner@demo.example', password: 'whatever-password' },
+      });
+      expect(res.statusCode).toBe(500);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.headers['x-request-id']).toMatch(/\S/);
+      const body = res.json();
+      expect(body).toMatchObject({ status: 500, code: 'internal', title: 'Internal error' });
+      expect(res.body).not.toMatch(/users|relation|does not exist|select|stack/i);
+    } finally {
+      await h.ctx.database.query(sql`ALTER TABLE users_away RENAME TO users`);
+    }
+    const metrics = await h.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/opencmp_http_server_errors_total\{route="\/api\/v1\/auth\/login"\} [1-9]/);
+  });
+});

@@ -1,0 +1,186 @@
+/** Packet authenticators: Response (RFC 2865 §3), Accounting/Disconnect (RFC 2866 §3, RFC 5176 §2.3), Message-Authenticator (RFC 3579 §3.2). */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import {
+  AUTHENTICATOR_LENGTH,
+  fail,
+  HEADER_LENGTH,
+  ok,
+  RadiusCode,
+  type RadiusPacket,
+  type RadiusResult,
+  walkAttributes,
+} from './packet.js';
+
+/** A shared secret as configured (text) or as octets. */
+export type Secret = string | Buffer;
+
+export const MESSAGE_AUTHENTICATOR = 80;
+const ZERO_AUTHENTICATOR = Buffer.alloc(AUTHENTICATOR_LENGTH);
+
+/** Requests that carry a random authenticator of their own. */
+const SELF_AUTHENTICATED: ReadonlySet<number> = new Set([RadiusCode.AccessRequest, RadiusCode.StatusServer]);
+/** Requests whose authenticator is an MD5 over the packet with 16 zero octets in its place. */
+const ZERO_BASED: ReadonlySet<number> = new Set([RadiusCode.AccountingRequest, RadiusCode.DisconnectRequest]);
+
+function secretBuffer(secret: Secret): Buffer {
+  return typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret;
+}
+
+function sameOctets(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** MD5 over the packet with `basis` in the authenticator field, followed by the secret. */
+function md5Over(packet: Buffer, basis: Buffer, secret: Secret): Buffer {
+  return createHash('md5')
+    .update(packet.subarray(0, 4))
+    .update(basis)
+    .update(packet.subarray(HEADER_LENGTH))
+    .update(secretBuffer(secret))
+    .digest();
+}
+
+/** Offset of the single Message-Authenticator value, null when absent, or 'invalid' when malformed or repeated. */
+function locateMessageAuthenticator(packet: Buffer): number | null | 'invalid' {
+  if (packet.length < HEADER_LENGTH || packet.readUInt16BE(2) !== packet.length) return 'invalid';
+  const walked = walkAttributes(packet, packet.length);
+  if (!walked.ok) return 'invalid';
+  const matches = walked.value.filter(({ offset }) => packet[offset] === MESSAGE_AUTHENTICATOR);
+  if (matches.length === 0) return null;
+  const [only] = matches;
+  if (matches.length > 1 || !only || only.length !== 2 + AUTHENTICATOR_LENGTH) return 'invalid';
+  return only.offset + 2;
+}
+
+/** The authenticator the Message-Authenticator HMAC is taken over, depending on the packet code. */
+function hmacBasis(packet: Buffer, requestAuthenticator?: Buffer): Buffer | undefined {
+  const code = packet.readUInt8(0);
+  if (SELF_AUTHENTICATED.has(code)) return packet.subarray(4, HEADER_LENGTH);
+  if (ZERO_BASED.has(code)) return ZERO_AUTHENTICATOR;
+  return requestAuthenticator;
+}
+
+/** Response Authenticator = MD5(Code+ID+Length+RequestAuth+Attributes+Secret), for Accept/Reject/Accounting-Response/Disconnect-ACK/NAK. */
+export function computeResponseAuthenticator(
+  packet: Buffer,
+  requestAuthenticator: Buffer,
+  secret: Secret,
+): Buffer {
+  return md5Over(packet, requestAuthenticator, secret);
+}
+
+/** Check a response against the authenticator of the request it answers. */
+export function verifyResponseAuthenticator(
+  packet: Buffer,
+  requestAuthenticator: Buffer,
+  secret: Secret,
+): boolean {
+  if (packet.length < HEADER_LENGTH) return false;
+  return sameOctets(packet.subarray(4, HEADER_LENGTH), md5Over(packet, requestAuthenticator, secret));
+}
+
+/** Accounting-Request / Disconnect-Request authenticator: MD5 over the packet with 16 zero octets, then the secret. */
+export function computeAccountingAuthenticator(packet: Buffer, secret: Secret): Buffer {
+  return md5Over(packet, ZERO_AUTHENTICATOR, secret);
+}
+
+/** Check an Accounting-Request or Disconnect-Request authenticator. */
+export function verifyAccountingAuthenticator(packet: Buffer, secret: Secret): boolean {
+  if (packet.length < HEADER_LENGTH) return false;
+  return sameOctets(packet.subarray(4, HEADER_LENGTH), md5Over(packet, ZERO_AUTHENTICATOR, secret));
+}
+
+/** HMAC-MD5 over the packet with the Message-Authenticator zeroed; responses need the request's authenticator. */
+export function computeMessageAuthenticator(
+  packet: Buffer,
+  secret: Secret,
+  requestAuthenticator?: Buffer,
+): Buffer {
+  const at = locateMessageAuthenticator(packet);
+  if (at === null || at === 'invalid')
+    throw new RangeError('packet has no single well-formed Message-Authenticator');
+  const basis = hmacBasis(packet, requestAuthenticator);
+  if (!basis) throw new RangeError('a response needs the request authenticator');
+  const copy = Buffer.from(packet);
+  basis.copy(copy, 4);
+  copy.fill(0, at, at + AUTHENTICATOR_LENGTH);
+  return createHmac('md5', secretBuffer(secret)).update(copy).digest();
+}
+
+/** Whether the packet carries a Message-Authenticator attribute at all. */
+export function hasMessageAuthenticator(packet: Buffer): boolean {
+  const at = locateMessageAuthenticator(packet);
+  return at !== null;
+}
+
+/** Check the Message-Authenticator; false when absent, malformed, repeated or wrong. */
+export function verifyMessageAuthenticator(
+  packet: Buffer,
+  secret: Secret,
+  requestAuthenticator?: Buffer,
+): boolean {
+  const at = locateMessageAuthenticator(packet);
+  if (at === null || at === 'invalid') return false;
+  if (!hmacBasis(packet, requestAuthenticator)) return false;
+  const expected = computeMessageAuthenticator(packet, secret, requestAuthenticator);
+  return sameOctets(packet.subarray(at, at + AUTHENTICATOR_LENGTH), expected);
+}
+
+/** Fill in the Message-Authenticator (when present) and the authenticator field, as the code requires. */
+export function signPacket(packet: Buffer, secret: Secret, requestAuthenticator?: Buffer): Buffer {
+  const code = packet.readUInt8(0);
+  const signed = Buffer.from(packet);
+  if (ZERO_BASED.has(code)) ZERO_AUTHENTICATOR.copy(signed, 4);
+  else if (!SELF_AUTHENTICATED.has(code)) {
+    if (!requestAuthenticator)
+      throw new RangeError(`code ${code} is a response and needs the request authenticator`);
+    requestAuthenticator.copy(signed, 4);
+  }
+  const at = locateMessageAuthenticator(signed);
+  if (at === 'invalid') throw new RangeError('packet has a malformed or repeated Message-Authenticator');
+  if (at !== null) computeMessageAuthenticator(signed, secret, requestAuthenticator).copy(signed, at);
+  if (!SELF_AUTHENTICATED.has(code))
+    md5Over(signed, signed.subarray(4, HEADER_LENGTH), secret).copy(signed, 4);
+  return signed;
+}
+
+/** Authenticate an incoming request (Access, Accounting, Disconnect, Status-Server) with the client's secret. */
+export function verifyRequest(
+  packet: RadiusPacket,
+  secret: Secret,
+  options: { requireMessageAuthenticator?: boolean } = {},
+): RadiusResult<true> {
+  if (!SELF_AUTHENTICATED.has(packet.code) && !ZERO_BASED.has(packet.code)) {
+    return fail('bad_code', `code ${packet.code} is not a request`);
+  }
+  const raw = packet.raw;
+  const present = hasMessageAuthenticator(raw);
+  if (ZERO_BASED.has(packet.code) && !verifyAccountingAuthenticator(raw, secret)) {
+    return fail('bad_authenticator', `code ${packet.code} request authenticator does not match the secret`);
+  }
+  if (!present && options.requireMessageAuthenticator && SELF_AUTHENTICATED.has(packet.code)) {
+    return fail('missing_message_authenticator', 'Message-Authenticator (80) is required');
+  }
+  if (present && !verifyMessageAuthenticator(raw, secret)) {
+    return fail('bad_message_authenticator', 'Message-Authenticator (80) does not match the secret');
+  }
+  return ok(true);
+}
+
+/** Authenticate a response (Accept, Reject, Accounting-Response, Disconnect-ACK/NAK) against its request. */
+export function verifyResponse(
+  packet: RadiusPacket,
+  requestAuthenticator: Buffer,
+  secret: Secret,
+): RadiusResult<true> {
+  if (!verifyResponseAuthenticator(packet.raw, requestAuthenticator, secret)) {
+    return fail('bad_authenticator', 'response authenticator does not match the request and secret');
+  }
+  if (
+    hasMessageAuthenticator(packet.raw) &&
+    !verifyMessageAuthenticator(packet.raw, secret, requestAuthenticator)
+  ) {
+    return fail('bad_message_authenticator', 'Message-Authenticator (80) does not match');
+  }
+  return ok(true);
+}
