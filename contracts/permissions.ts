@@ -8,6 +8,10 @@ export const customerRoles = ['owner', 'admin', 'user', 'readonly', 'thirdparty'
 export const roles = [...customerRoles, 'operator'] as const;
 export type CustomerRole = (typeof customerRoles)[number];
 export type Role = (typeof roles)[number];
+/** The role of every API client (PRODUCT.md §9 "API user"): no portal login, never a person's role. */
+export const apiRole = 'api' as const;
+/** Any role a caller can act with: a person's role or the API clients' role. */
+export type PrincipalRole = Role | typeof apiRole;
 
 /** Every permission the platform checks. Names read "area:verb". */
 export const permissions = [
@@ -48,7 +52,7 @@ export const permissionLabels: Record<Permission, string> = {
   'operator:console': 'Provider operator console',
 };
 
-const matrix: Record<Role, readonly Permission[]> = {
+const matrix: Record<PrincipalRole, readonly Permission[]> = {
   owner: [
     'sims:read',
     'sims:write',
@@ -93,21 +97,30 @@ const matrix: Record<Role, readonly Permission[]> = {
   readonly: ['sims:read', 'orders:read', 'self:manage', 'support:read'],
   thirdparty: ['sims:read', 'sims:operate', 'config:read', 'config:streams', 'self:manage'],
   operator: ['self:manage', 'operator:console'],
+  api: [
+    'sims:read',
+    'sims:write',
+    'sims:operate',
+    'sims:billing',
+    'orders:read',
+    'support:read',
+    'support:write',
+  ],
 };
 
 /** The permissions a role holds, in the order of `permissions`. */
-export function permissionsOf(role: Role): Permission[] {
+export function permissionsOf(role: PrincipalRole): Permission[] {
   const held = new Set(matrix[role]);
   return permissions.filter((p) => held.has(p));
 }
 
 /** Whether a role holds a permission. */
-export function can(role: Role, permission: Permission): boolean {
+export function can(role: PrincipalRole, permission: Permission): boolean {
   return matrix[role].includes(permission);
 }
 
 /** Roles that a holder of `role` may create, edit or remove (PRODUCT.md §9: nobody administers an Owner). */
-export function administrableRoles(role: Role): CustomerRole[] {
+export function administrableRoles(role: PrincipalRole): CustomerRole[] {
   if (can(role, 'users:admin-admins')) return ['admin', 'user', 'readonly', 'thirdparty'];
   if (can(role, 'users:admin')) return ['user', 'readonly', 'thirdparty'];
   return [];

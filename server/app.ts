@@ -14,6 +14,8 @@ import {
 import type { Permission } from '../contracts/permissions.js';
 import type { AppContext } from './context.js';
 import accountRoutes from './modules/account/account.routes.js';
+import apiClientsRoutes from './modules/apiclients/apiclients.routes.js';
+import oauthRoutes from './modules/apiclients/oauth.routes.js';
 import authRoutes from './modules/auth/auth.routes.js';
 import healthRoutes from './modules/health/health.routes.js';
 import mailRoutes from './modules/mail/mail.routes.js';
@@ -26,6 +28,7 @@ import authPlugin from './plugins/auth.js';
 import contextPlugin from './plugins/context.js';
 import errorsPlugin from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
+import rateLimitPlugin from './plugins/rate-limit.js';
 import webPlugin from './plugins/web.js';
 
 /** A registered route and what it demands, collected for tests and diagnostics. */
@@ -52,7 +55,10 @@ export interface BuildOptions {
 /** The API under /api/v1: every route authenticated and permission-checked by the auth plugin. */
 async function api(app: FastifyInstance) {
   await app.register(authPlugin);
+  await app.register(rateLimitPlugin);
   await app.register(authRoutes);
+  await app.register(oauthRoutes);
+  await app.register(apiClientsRoutes);
   await app.register(meRoutes);
   await app.register(mailRoutes);
   await app.register(accountRoutes);
@@ -120,12 +126,17 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
         version: '1',
         description:
           'Manage IoT SIM fleets. Errors are RFC 9457 problem+json with a stable `code`. ' +
-          'The portal authenticates with a session cookie and sends `x-csrf-token` on writes.',
+          'The portal authenticates with a session cookie and sends `x-csrf-token` on writes; ' +
+          'machines use a bearer token from `POST /api/v1/oauth/token` (client credentials).',
       },
       components: {
-        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'opencmp_session' } },
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'opencmp_session' },
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          basic: { type: 'http', scheme: 'basic' },
+        },
       },
-      security: [{ session: [] }],
+      security: [{ session: [] }, { bearer: [] }],
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,

@@ -22,6 +22,9 @@ const schema = z
     OPENCMP_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
     OPENCMP_LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100000).default(50),
     OPENCMP_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    OPENCMP_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(100),
+    OPENCMP_TOKEN_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    OPENCMP_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
     SMTP_URL: z
       .string()
       .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')

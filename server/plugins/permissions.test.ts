@@ -1,15 +1,41 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { can, type Role } from '../../contracts/permissions.js';
+import { apiRole, can, type Role } from '../../contracts/permissions.js';
 import { demoLogins } from '../demo/seed.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../test/harness.js';
 
 let h: Harness;
 const sessions = new Map<Role, Session>();
+/** Bearer tokens of two API clients of the demo organisation: full and read-only. */
+const clients = new Map<'full' | 'read-only', string>();
+
+/** Create an API client as the owner and exchange its credentials for a bearer token. */
+async function clientToken(owner: Session, name: string, readOnly: boolean): Promise<string> {
+  const created = (
+    await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/api-clients',
+      headers: as(owner),
+      payload: { name, readOnly },
+    })
+  ).json();
+  const basic = Buffer.from(`${created.clientId}:${created.clientSecret}`).toString('base64');
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/api/v1/oauth/token',
+    headers: { authorization: `Basic ${basic}` },
+    payload: { grant_type: 'client_credentials' },
+  });
+  return res.json().access_token;
+}
 
 beforeAll(async () => {
   h = await createHarness();
   await seedFixtures(h.ctx);
   for (const login of demoLogins) sessions.set(login.role, await signIn(h.app, login.email));
+  const owner = sessions.get('owner');
+  if (!owner) throw new Error('no owner session');
+  clients.set('full', await clientToken(owner, 'matrix-full', false));
+  clients.set('read-only', await clientToken(owner, 'matrix-readonly', true));
 });
 afterAll(() => h.close());
 
@@ -40,6 +66,30 @@ describe('the permission matrix, generated from the permission module and the ro
         const refused = res.statusCode === 403;
         if (allowed === refused) mismatches.push(`${role} ${route.method} ${route.url} -> ${res.statusCode}`);
         if (res.statusCode === 403) expect(res.json().code).toBe('forbidden');
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('when API clients (full and read-only) call each guarded route, then exactly the API user column and read-only scope decide', async () => {
+    const guarded = h.app.routeTable.filter((r) => r.url.startsWith('/api/v1/') && r.permission);
+    const mismatches: string[] = [];
+    for (const route of guarded) {
+      for (const [scope, token] of clients) {
+        const permission = route.permission;
+        if (!permission) continue;
+        const res = await h.app.inject({
+          method: route.method as 'GET',
+          url: sample(route.url),
+          headers: { authorization: `Bearer ${token}` },
+          ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: {} }),
+        });
+        const allowed = can(apiRole, permission) && (scope === 'full' || route.method === 'GET');
+        const refused = res.statusCode === 403;
+        if (allowed === refused)
+          mismatches.push(`${scope} ${route.method} ${route.url} -> ${res.statusCode}`);
+        if (res.statusCode === 403) expect(res.json().code).toBe('forbidden');
+        expect(res.statusCode, `${scope} ${route.method} ${route.url}`).not.toBe(401);
       }
     }
     expect(mismatches).toEqual([]);

@@ -1,5 +1,6 @@
 /** The whole schema, one file per domain, gathered for Drizzle and drizzle-kit. */
 
+export * from './apiclients.js';
 export * from './jobs.js';
 export * from './mail.js';
 export * from './orgs.js';

@@ -34,6 +34,8 @@ export const users = pgTable(
       .default('en'),
     totpSecret: text('totp_secret'),
     totpEnabled: boolean('totp_enabled').notNull().default(false),
+    /** The 30-second step of the last accepted code: a code is accepted once (RFC 6238 §5.2). */
+    totpLastStep: integer('totp_last_step'),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
     /** Portal settings the user chose (e.g. the My SIMs columns), remembered across devices. */
     preferences: jsonb('preferences').$type<Record<string, unknown>>().notNull().default({}),

@@ -10,7 +10,7 @@ import {
   setupRequest,
 } from '../../../contracts/auth.js';
 import { ok } from '../../../contracts/common.js';
-import { principalOf } from '../../plugins/auth.js';
+import { userOf } from '../../plugins/auth.js';
 import { csrfCookie, login, logout, sessionCookie } from './auth.service.js';
 import { requestPasswordReset, resetPassword, setupFirstOperator } from './password.service.js';
 
@@ -49,7 +49,7 @@ export default async function authRoutes(app: FastifyInstance) {
     '/auth/logout',
     { schema: { tags: ['auth'], summary: 'Sign out: end this session', response: { 200: ok } } },
     async (req, reply) => {
-      await logout(req.ctx, principalOf(req));
+      await logout(req.ctx, userOf(req));
       reply.clearCookie(sessionCookie, { path: '/' });
       reply.clearCookie(csrfCookie, { path: '/' });
       return { ok: true as const };

@@ -1,11 +1,11 @@
 /** Sign-in, sign-out and the authentication of each request by its session cookie. */
 import { hash, verify } from '@node-rs/argon2';
-import type { Role } from '../../../contracts/permissions.js';
+import type { apiRole, Role } from '../../../contracts/permissions.js';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { digest, randomToken } from '../../lib/tokens.js';
 import type { OrganisationRow } from '../orgs/orgs.repository.js';
-import { findUserByEmail, type UserRow, updateUser } from '../users/users.repository.js';
+import { claimTotpStep, findUserByEmail, type UserRow, updateUser } from '../users/users.repository.js';
 import {
   clearThrottle,
   findActiveSession,
@@ -15,15 +15,15 @@ import {
   revokeSession,
   touchSession,
 } from './auth.repository.js';
-import { verifyTotp } from './totp.js';
+import { totpStep } from './totp.js';
 
 /** The name of the HttpOnly session cookie. */
 export const sessionCookie = 'opencmp_session';
 /** The name of the script-readable cookie holding the CSRF token. */
 export const csrfCookie = 'opencmp_csrf';
 
-/** Who is calling: a signed-in person. */
-export interface Principal {
+/** A signed-in person, authenticated by a session cookie. */
+export interface UserPrincipal {
   kind: 'user';
   userId: string;
   orgId: string;
@@ -33,6 +33,24 @@ export interface Principal {
   user: UserRow;
   org: OrganisationRow;
 }
+
+/** An API client, authenticated by a bearer token from the token endpoint. */
+export interface ClientPrincipal {
+  kind: 'client';
+  /** The api_clients row id (the token's subject). */
+  clientRowId: string;
+  /** The public client id, `<accountNumber>_<name>`. */
+  clientId: string;
+  name: string;
+  orgId: string;
+  role: typeof apiRole;
+  /** Read-only clients may only GET. */
+  readOnly: boolean;
+  org: OrganisationRow;
+}
+
+/** Who is calling: a signed-in person or an API client. */
+export type Principal = UserPrincipal | ClientPrincipal;
 
 /** Hash a password with argon2id (the library's defaults: 19 MiB, 2 passes). */
 export function hashPassword(password: string): Promise<string> {
@@ -101,9 +119,10 @@ export async function login(
   if (user.totpEnabled && user.totpSecret) {
     if (!input.totp)
       throw new AppError('totp_required', 'Enter the 6-digit code from your authenticator app.');
-    if (!verifyTotp(user.totpSecret, input.totp)) {
+    const step = totpStep(user.totpSecret, input.totp);
+    if (step === null || !(await claimTotpStep(ctx.db, user.id, step))) {
       await countFailure(ctx, accountKey, ipKey);
-      throw new AppError('invalid_totp', 'The two-factor code is wrong or expired.');
+      throw new AppError('invalid_totp', 'The two-factor code is wrong, expired or already used.');
     }
   }
   await clearThrottle(ctx.db, accountKey);
@@ -126,7 +145,7 @@ export async function login(
 }
 
 /** Resolve a session cookie to its principal, or null when it is unknown, expired or revoked. */
-export async function authenticateSession(ctx: AppContext, token: string): Promise<Principal | null> {
+export async function authenticateSession(ctx: AppContext, token: string): Promise<UserPrincipal | null> {
   const now = ctx.clock.now();
   const row = await findActiveSession(ctx.db, digest(token), now);
   if (!row) return null;
@@ -146,6 +165,6 @@ export async function authenticateSession(ctx: AppContext, token: string): Promi
 }
 
 /** End the caller's own session. */
-export async function logout(ctx: AppContext, principal: Principal) {
+export async function logout(ctx: AppContext, principal: UserPrincipal) {
   await revokeSession(ctx.db, principal.userId, principal.sessionId, ctx.clock.now());
 }

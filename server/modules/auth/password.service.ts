@@ -10,8 +10,8 @@ import {
   insertUser,
   updateUser,
 } from '../users/users.repository.js';
-import { consumeAuthToken, insertAuthToken, revokeAllSessions } from './auth.repository.js';
-import { hashPassword, type Principal, verifyPassword } from './auth.service.js';
+import { consumeAuthToken, hasOperator, insertAuthToken, revokeAllSessions } from './auth.repository.js';
+import { hashPassword, type UserPrincipal, verifyPassword } from './auth.service.js';
 
 /** How long a password-reset link works. */
 export const resetLinkHours = 1;
@@ -77,8 +77,9 @@ export async function setupFirstOperator(
   const passwordHash = await hashPassword(input.password);
   await ctx.db.transaction(async (tx) => {
     const row = await consumeAuthToken(tx, digest(input.token), ['setup'], now);
-    if (!row?.orgId)
+    if (!row?.orgId || (await hasOperator(tx, row.orgId))) {
       throw new AppError('invalid_token', 'This set-up link is invalid, expired or already used.');
+    }
     if (await emailTaken(tx, input.email)) throw invalidField('email', 'is already in use');
     await insertUser(tx, {
       orgId: row.orgId,
@@ -95,7 +96,7 @@ export async function setupFirstOperator(
 /** Change the caller's password after checking the current one; other sessions end. */
 export async function changePassword(
   ctx: AppContext,
-  principal: Principal,
+  principal: UserPrincipal,
   input: { currentPassword: string; newPassword: string },
 ): Promise<void> {
   const { user } = principal;

@@ -15,10 +15,17 @@ export function totpUrl(email: string, secret: string): string {
 
 /** Whether a 6-digit code is valid now (one step of clock drift allowed). */
 export function verifyTotp(secret: string, code: string): boolean {
+  return totpStep(secret, code) !== null;
+}
+
+/** The 30-second time step a valid code belongs to, or null when the code is not valid now. */
+export function totpStep(secret: string, code: string): number | null {
   try {
-    return authenticator.check(code, secret);
+    const delta = authenticator.checkDelta(code, secret);
+    if (delta === null) return null;
+    return Math.floor(Date.now() / 30_000) + delta;
   } catch {
-    return false;
+    return null;
   }
 }
 

@@ -12,8 +12,9 @@ import { type Actor, event, recordEvents } from '../events/events.service.js';
 import { presentDetail, presentSummary } from './sims.presenter.js';
 import { findSim, lockSim, pageSims, type SimRow, updateSim } from './sims.repository.js';
 
-/** The actor of a signed-in principal, for events. */
+/** The actor of a principal for events: a person (source user) or an API client (source api). */
 export function actorOf(p: Principal): Actor {
+  if (p.kind === 'client') return { source: 'api', id: p.clientRowId, name: p.clientId };
   return { source: 'user', id: p.userId, name: `${p.user.firstName} ${p.user.lastName}` };
 }
 

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { clientMe } from '../../../contracts/apiclients.js';
 import {
   changePasswordRequest,
   me,
@@ -13,7 +14,8 @@ import {
   updateProfileRequest,
 } from '../../../contracts/auth.js';
 import { ok } from '../../../contracts/common.js';
-import { principalOf } from '../../plugins/auth.js';
+import { principalOf, userOf } from '../../plugins/auth.js';
+import { describeClient } from '../apiclients/apiclients.service.js';
 import { changePassword } from '../auth/password.service.js';
 import {
   describeMe,
@@ -34,8 +36,17 @@ export default async function meRoutes(app: FastifyInstance) {
 
   r.get(
     '/me',
-    { schema: { tags, summary: 'Who am I: user, role, organisation, permissions', response: { 200: me } } },
-    async (req) => describeMe(principalOf(req)),
+    {
+      schema: {
+        tags,
+        summary: 'Who am I: user (or API client), role, organisation, permissions',
+        response: { 200: z.union([me, clientMe]) },
+      },
+    },
+    async (req) => {
+      const principal = principalOf(req);
+      return principal.kind === 'user' ? describeMe(principal) : describeClient(principal);
+    },
   );
 
   r.patch(
@@ -49,7 +60,7 @@ export default async function meRoutes(app: FastifyInstance) {
         response: { 200: me },
       },
     },
-    async (req) => updateProfile(req.ctx, principalOf(req), req.body),
+    async (req) => updateProfile(req.ctx, userOf(req), req.body),
   );
 
   r.post(
@@ -59,7 +70,7 @@ export default async function meRoutes(app: FastifyInstance) {
       schema: { tags, summary: 'Change own password', body: changePasswordRequest, response: { 200: ok } },
     },
     async (req) => {
-      await changePassword(req.ctx, principalOf(req), req.body);
+      await changePassword(req.ctx, userOf(req), req.body);
       return { ok: true as const };
     },
   );
@@ -69,7 +80,7 @@ export default async function meRoutes(app: FastifyInstance) {
     {
       schema: { tags, summary: 'Own portal settings (e.g. My SIMs columns)', response: { 200: preferences } },
     },
-    async (req) => myPreferences(principalOf(req)),
+    async (req) => myPreferences(userOf(req)),
   );
 
   r.put(
@@ -82,13 +93,13 @@ export default async function meRoutes(app: FastifyInstance) {
         response: { 200: preferences },
       },
     },
-    async (req) => savePreferences(req.ctx, principalOf(req), req.body),
+    async (req) => savePreferences(req.ctx, userOf(req), req.body),
   );
 
   r.get(
     '/me/sessions',
     { config: self, schema: { tags, summary: 'Own live sessions', response: { 200: sessionList } } },
-    async (req) => mySessions(req.ctx, principalOf(req)),
+    async (req) => mySessions(req.ctx, userOf(req)),
   );
 
   r.delete(
@@ -103,7 +114,7 @@ export default async function meRoutes(app: FastifyInstance) {
       },
     },
     async (req) => {
-      await revokeMySession(req.ctx, principalOf(req), req.params.id);
+      await revokeMySession(req.ctx, userOf(req), req.params.id);
       return { ok: true as const };
     },
   );
@@ -114,7 +125,7 @@ export default async function meRoutes(app: FastifyInstance) {
       config: self,
       schema: { tags, summary: 'Start two-factor set-up', response: { 200: totpSetupResponse } },
     },
-    async (req) => startTotpSetup(req.ctx, principalOf(req)),
+    async (req) => startTotpSetup(req.ctx, userOf(req)),
   );
 
   r.post(
@@ -129,7 +140,7 @@ export default async function meRoutes(app: FastifyInstance) {
       },
     },
     async (req) => {
-      await enableTotp(req.ctx, principalOf(req), req.body.code);
+      await enableTotp(req.ctx, userOf(req), req.body.code);
       return { ok: true as const };
     },
   );
@@ -141,7 +152,7 @@ export default async function meRoutes(app: FastifyInstance) {
       schema: { tags, summary: 'Turn two-factor off', body: totpDisableRequest, response: { 200: ok } },
     },
     async (req) => {
-      await disableTotp(req.ctx, principalOf(req), req.body.password);
+      await disableTotp(req.ctx, userOf(req), req.body.password);
       return { ok: true as const };
     },
   );

@@ -6,12 +6,12 @@ import { permissionsOf } from '../../../contracts/permissions.js';
 import type { AppContext } from '../../context.js';
 import { AppError, invalidField, notFound } from '../../lib/errors.js';
 import { listSessions, revokeSession } from '../auth/auth.repository.js';
-import { type Principal, verifyPassword } from '../auth/auth.service.js';
+import { type UserPrincipal, verifyPassword } from '../auth/auth.service.js';
 import { newTotpSecret, totpUrl, verifyTotp } from '../auth/totp.js';
 import { emailTaken, updateUser } from './users.repository.js';
 
 /** The identity the portal builds itself from: user, role, organisation, permissions. */
-export function describeMe(principal: Principal) {
+export function describeMe(principal: UserPrincipal) {
   const { user, org } = principal;
   return {
     user: {
@@ -39,7 +39,7 @@ export function describeMe(principal: Principal) {
 /** Change own name, language or e-mail (the login; needs the current password). */
 export async function updateProfile(
   ctx: AppContext,
-  principal: Principal,
+  principal: UserPrincipal,
   input: {
     firstName?: string;
     lastName?: string;
@@ -67,7 +67,7 @@ export async function updateProfile(
 }
 
 /** The caller's live sessions, marking the one making this request. */
-export async function mySessions(ctx: AppContext, principal: Principal) {
+export async function mySessions(ctx: AppContext, principal: UserPrincipal) {
   const rows = await listSessions(ctx.db, principal.userId, ctx.clock.now());
   return {
     items: rows.map((s) => ({
@@ -83,12 +83,12 @@ export async function mySessions(ctx: AppContext, principal: Principal) {
 }
 
 /** Revoke one of the caller's sessions; another user's session answers 404. */
-export async function revokeMySession(ctx: AppContext, principal: Principal, sessionId: string) {
+export async function revokeMySession(ctx: AppContext, principal: UserPrincipal, sessionId: string) {
   if (!(await revokeSession(ctx.db, principal.userId, sessionId, ctx.clock.now()))) throw notFound('Session');
 }
 
 /** Start two-factor set-up: a new secret, not yet enforced until confirmed with a code. */
-export async function startTotpSetup(ctx: AppContext, principal: Principal) {
+export async function startTotpSetup(ctx: AppContext, principal: UserPrincipal) {
   const { user } = principal;
   if (user.totpEnabled)
     throw new AppError('conflict', 'Two-factor authentication is already on. Turn it off first.');
@@ -99,7 +99,7 @@ export async function startTotpSetup(ctx: AppContext, principal: Principal) {
 }
 
 /** Turn two-factor on once the user proves their app produces valid codes. */
-export async function enableTotp(ctx: AppContext, principal: Principal, code: string) {
+export async function enableTotp(ctx: AppContext, principal: UserPrincipal, code: string) {
   const { user } = principal;
   if (user.totpEnabled) throw new AppError('conflict', 'Two-factor authentication is already on.');
   if (!user.totpSecret) throw new AppError('conflict', 'Start the two-factor set-up first.');
@@ -108,7 +108,7 @@ export async function enableTotp(ctx: AppContext, principal: Principal, code: st
 }
 
 /** Turn two-factor off after checking the password. */
-export async function disableTotp(ctx: AppContext, principal: Principal, password: string) {
+export async function disableTotp(ctx: AppContext, principal: UserPrincipal, password: string) {
   const { user } = principal;
   if (!user.passwordHash || !(await verifyPassword(user.passwordHash, password))) {
     throw invalidField('password', 'is wrong');
@@ -117,14 +117,14 @@ export async function disableTotp(ctx: AppContext, principal: Principal, passwor
 }
 
 /** The user's remembered portal settings. */
-export function myPreferences(principal: Principal): Preferences {
+export function myPreferences(principal: UserPrincipal): Preferences {
   return preferences.parse(principal.user.preferences ?? {});
 }
 
 /** Remember portal settings (merged over what was stored). */
 export async function savePreferences(
   ctx: AppContext,
-  principal: Principal,
+  principal: UserPrincipal,
   input: Preferences,
 ): Promise<Preferences> {
   const merged = { ...myPreferences(principal), ...input };

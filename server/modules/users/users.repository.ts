@@ -115,3 +115,13 @@ export async function expireInvitations(db: Db, userId: string, now: Date) {
     .set({ usedAt: now })
     .where(and(eq(authTokens.userId, userId), eq(authTokens.purpose, 'invite'), isNull(authTokens.usedAt)));
 }
+
+/** Record a TOTP step as used unless it, or a later one, was used already; false means a replay. */
+export async function claimTotpStep(db: Db, userId: string, step: number): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ totpLastStep: step })
+    .where(and(eq(users.id, userId), sql`(${users.totpLastStep} IS NULL OR ${users.totpLastStep} < ${step})`))
+    .returning({ id: users.id });
+  return rows.length > 0;
+}

@@ -10,7 +10,7 @@ import {
   userListQuery,
   userSummary,
 } from '../../../contracts/users.js';
-import { principalOf } from '../../plugins/auth.js';
+import { userOf } from '../../plugins/auth.js';
 import {
   activateUser,
   changeUser,
@@ -40,12 +40,12 @@ export default async function usersRoutes(app: FastifyInstance) {
         response: { 200: userList },
       },
     },
-    async (req) => listUsers(req.ctx, principalOf(req), req.query),
+    async (req) => listUsers(req.ctx, userOf(req), req.query),
   );
   r.get(
     '/users/:id',
     { config, schema: { tags, summary: 'One user', params: idParams, response: { 200: userSummary } } },
-    async (req) => getUser(req.ctx, principalOf(req), req.params.id),
+    async (req) => getUser(req.ctx, userOf(req), req.params.id),
   );
   r.post(
     '/users',
@@ -58,7 +58,7 @@ export default async function usersRoutes(app: FastifyInstance) {
         response: { 201: userSummary },
       },
     },
-    async (req, reply) => reply.code(201).send(await inviteUser(req.ctx, principalOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await inviteUser(req.ctx, userOf(req), req.body)),
   );
   r.post(
     '/users/:id/invitation',
@@ -71,7 +71,7 @@ export default async function usersRoutes(app: FastifyInstance) {
         response: { 200: userSummary },
       },
     },
-    async (req) => resendInvitation(req.ctx, principalOf(req), req.params.id),
+    async (req) => resendInvitation(req.ctx, userOf(req), req.params.id),
   );
   r.patch(
     '/users/:id',
@@ -85,7 +85,7 @@ export default async function usersRoutes(app: FastifyInstance) {
         response: { 200: userSummary },
       },
     },
-    async (req) => changeUser(req.ctx, principalOf(req), req.params.id, req.body),
+    async (req) => changeUser(req.ctx, userOf(req), req.params.id, req.body),
   );
   r.post(
     '/users/:id/deactivate',
@@ -98,7 +98,7 @@ export default async function usersRoutes(app: FastifyInstance) {
         response: { 200: userSummary },
       },
     },
-    async (req) => deactivateUser(req.ctx, principalOf(req), req.params.id),
+    async (req) => deactivateUser(req.ctx, userOf(req), req.params.id),
   );
   r.post(
     '/users/:id/activate',
@@ -111,13 +111,13 @@ export default async function usersRoutes(app: FastifyInstance) {
         response: { 200: userSummary },
       },
     },
-    async (req) => activateUser(req.ctx, principalOf(req), req.params.id),
+    async (req) => activateUser(req.ctx, userOf(req), req.params.id),
   );
   r.delete(
     '/users/:id',
     { config, schema: { tags, summary: 'Delete a user', params: idParams, response: { 200: ok } } },
     async (req) => {
-      await removeUser(req.ctx, principalOf(req), req.params.id);
+      await removeUser(req.ctx, userOf(req), req.params.id);
       return { ok: true as const };
     },
   );

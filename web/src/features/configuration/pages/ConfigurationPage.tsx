@@ -1,7 +1,20 @@
-/** The configuration tab. Its capability comes in a later release; until then it says so honestly. */
-import { ComingSoonPage } from '../../../components/ComingSoonPage.js';
+/** The configuration tab: API access today; network view, limits, data streams and SMS forwarding to come. */
+import { Stack } from '@mantine/core';
+import { NotYetAvailable } from '../../../components/NotYetAvailable.js';
+import { PageHeader } from '../../../components/PageHeader.js';
+import { useT } from '../../../lib/i18n.js';
+import { ApiAccessSection } from '../components/ApiAccessSection.js';
 
-/** Renders the configuration tab's empty state. */
+/** Renders API access and the honest empty state of the rest of the tab. */
 export function ConfigurationPage() {
-  return <ComingSoonPage tabId="configuration" />;
+  const t = useT();
+  return (
+    <div data-testid="page-configuration">
+      <PageHeader title={t('tabs.configuration')} />
+      <Stack gap="lg">
+        <ApiAccessSection />
+        <NotYetAvailable title={t('config.more.title')} description={t('config.more.description')} />
+      </Stack>
+    </div>
+  );
 }

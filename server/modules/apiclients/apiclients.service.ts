@@ -1,0 +1,104 @@
+/**
+ * Configuration → API access: the organisation's API clients (PRODUCT.md §9 "API users").
+ * A client id is the account number, an underscore and a chosen name; the secret is shown once.
+ */
+import { type CreateApiClientRequest, secretWeakness } from '../../../contracts/apiclients.js';
+import { permissionsOf } from '../../../contracts/permissions.js';
+import type { AppContext } from '../../context.js';
+import { AppError, invalidField, notFound } from '../../lib/errors.js';
+import { randomToken } from '../../lib/tokens.js';
+import type { ClientPrincipal, UserPrincipal } from '../auth/auth.service.js';
+import { findOrganisation } from '../orgs/orgs.repository.js';
+import {
+  type ApiClientRow,
+  clientIdTaken,
+  insertClient,
+  listActiveClients,
+  revokeClient,
+} from './apiclients.repository.js';
+import { hashSecret } from './token.service.js';
+
+function present(c: ApiClientRow, createdBy: string | null) {
+  return {
+    id: c.id,
+    name: c.name,
+    clientId: c.clientId,
+    readOnly: c.readOnly,
+    createdBy,
+    createdAt: c.createdAt.toISOString(),
+    lastUsedAt: c.lastUsedAt?.toISOString() ?? null,
+  };
+}
+
+/** The organisation's live API clients; secrets are never returned. */
+export async function listApiClients(ctx: AppContext, orgId: string) {
+  const rows = await listActiveClients(ctx.db, orgId);
+  return { items: rows.map((r) => present(r.client, r.creator)), total: rows.length };
+}
+
+function clientIdInUse(clientId: string): AppError {
+  return new AppError('conflict', `name: the client id ${clientId} is already in use`, {
+    errors: [{ field: 'name', message: 'is already in use' }],
+  });
+}
+
+/** Create a client with a chosen (strength-checked) or generated secret; the answer is the only time it shows. */
+export async function createApiClient(ctx: AppContext, actor: UserPrincipal, input: CreateApiClientRequest) {
+  if (input.secret !== undefined) {
+    const weakness = secretWeakness(input.secret);
+    if (weakness) throw invalidField('secret', weakness);
+  }
+  const org = await findOrganisation(ctx.db, actor.orgId);
+  if (!org) throw notFound('Organisation');
+  if (!org.accountNumber)
+    throw new AppError('conflict', 'This organisation has no account number for API clients.');
+  const clientId = `${org.accountNumber}_${input.name}`;
+  if (await clientIdTaken(ctx.db, clientId)) throw clientIdInUse(clientId);
+  const secret = input.secret ?? randomToken();
+  try {
+    const row = await insertClient(ctx.db, {
+      orgId: org.id,
+      name: input.name,
+      clientId,
+      secretHash: hashSecret(secret),
+      readOnly: input.readOnly,
+      createdBy: actor.userId,
+      createdAt: ctx.clock.now(),
+    });
+    return { ...present(row, `${actor.user.firstName} ${actor.user.lastName}`), clientSecret: secret };
+  } catch (err) {
+    const code = (e: unknown) => (typeof e === 'object' && e !== null && 'code' in e ? e.code : undefined);
+    const cause = typeof err === 'object' && err !== null && 'cause' in err ? err.cause : undefined;
+    if (code(err) === '23505' || code(cause) === '23505') throw clientIdInUse(clientId);
+    throw err;
+  }
+}
+
+/** Revoke a client: its tokens stop working with the next request; another organisation's id answers 404. */
+export async function revokeApiClient(ctx: AppContext, orgId: string, id: string) {
+  if (!(await revokeClient(ctx.db, orgId, id, ctx.clock.now()))) throw notFound('API client');
+}
+
+/** /me for an API client: the client, its organisation and its permissions (reads only when read-only). */
+export function describeClient(principal: ClientPrincipal) {
+  const { org } = principal;
+  const held = permissionsOf(principal.role);
+  return {
+    client: {
+      id: principal.clientRowId,
+      clientId: principal.clientId,
+      name: principal.name,
+      readOnly: principal.readOnly,
+    },
+    role: principal.role,
+    organisation: {
+      id: org.id,
+      name: org.name,
+      kind: org.kind,
+      accountNumber: org.accountNumber,
+      parentId: org.parentId,
+      language: org.language,
+    },
+    permissions: principal.readOnly ? held.filter((p) => p.endsWith(':read')) : held,
+  };
+}
