@@ -15,6 +15,7 @@ import {
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { ConfirmModal } from '../../../components/ConfirmModal.js';
 import { SectionCard } from '../../../components/SectionCard.js';
 import { isApiError } from '../../../lib/api.js';
 import { notifySuccess, useFormErrorHandler, useNotifyError } from '../../../lib/errors.js';
@@ -27,7 +28,6 @@ import {
   type EmailCategory,
   removeAccountEmail,
 } from '../api.js';
-import { ConfirmModal } from './ConfirmModal.js';
 
 type AccountEmail = CustomerData['emails'][number];
 

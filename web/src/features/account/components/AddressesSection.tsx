@@ -2,6 +2,7 @@
 import { Badge, Button, Group, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { ConfirmModal } from '../../../components/ConfirmModal.js';
 import { PageLoader } from '../../../components/PageLoader.js';
 import { SectionCard } from '../../../components/SectionCard.js';
 import { notifySuccess, useNotifyError } from '../../../lib/errors.js';
@@ -9,7 +10,6 @@ import { useT } from '../../../lib/i18n.js';
 import { type Address, addressesQueryKey, listAddresses, removeAddress, updateAddress } from '../api.js';
 import { useCountryName } from '../countries.js';
 import { AddressFormModal, type AddressFormTarget } from './AddressFormModal.js';
-import { ConfirmModal } from './ConfirmModal.js';
 import { QueryError } from './QueryError.js';
 
 /** One line per part of an address, as it would be printed on a label. */

@@ -4,6 +4,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch, IconUserPlus } from '@tabler/icons-react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { ConfirmModal } from '../../../components/ConfirmModal.js';
 import { PageHeader } from '../../../components/PageHeader.js';
 import { PageLoader } from '../../../components/PageLoader.js';
 import { errorMessage, notifySuccess, useNotifyError } from '../../../lib/errors.js';
@@ -17,7 +18,6 @@ import {
   type UserSummary,
   usersQueryKey,
 } from '../api.js';
-import { ConfirmModal } from '../components/ConfirmModal.js';
 import type { UserAction } from '../components/UserActions.js';
 import { UserFormModal, type UserFormTarget } from '../components/UserFormModal.js';
 import { UsersTable } from '../components/UsersTable.js';

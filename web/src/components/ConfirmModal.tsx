@@ -1,8 +1,8 @@
-/** A small "Are you sure?" dialog for removing things. */
+/** A small "Are you sure?" dialog before removing, deactivating or deleting something. */
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
-import { useT } from '../../../lib/i18n.js';
+import { useT } from '../lib/i18n.js';
 
-/** Asks before a destructive action; `opened` while a target is chosen. */
+/** Asks before a disruptive action; `opened` while a target is chosen. */
 export function ConfirmModal({
   opened,
   title,
@@ -31,7 +31,7 @@ export function ConfirmModal({
           <Button variant="default" onClick={onClose} data-autofocus>
             {t('common.cancel')}
           </Button>
-          <Button color="red" loading={loading} onClick={onConfirm}>
+          <Button color="red" loading={loading} onClick={onConfirm} data-testid="confirm-action">
             {confirmLabel}
           </Button>
         </Group>
