@@ -1,7 +1,19 @@
-/** The sims tab. Its capability comes in a later release; until then it says so honestly. */
-import { ComingSoonPage } from '../../../components/ComingSoonPage.js';
+/** The My SIMs tab: the list at /sims and one SIM's detail at /sims/:iccid (its own chunk, with the charts). */
+import { Route, Routes } from 'react-router';
+import { lazyPage } from '../../../app/lazy.js';
+import { SimListPage } from './SimListPage.js';
 
-/** Renders the sims tab's empty state. */
+const detail = lazyPage(
+  () => import('./SimDetailPage.js'),
+  (m) => m.SimDetailPage,
+);
+
+/** Routes inside the tab. */
 export function SimsPage() {
-  return <ComingSoonPage tabId="sims" />;
+  return (
+    <Routes>
+      <Route index element={<SimListPage />} />
+      <Route path=":iccid" element={detail} />
+    </Routes>
+  );
 }

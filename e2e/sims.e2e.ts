@@ -1,0 +1,91 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type RunningServer, shoot, signIn, startServer } from './browser.js';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer(3933);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// demo SIM number 11: "E-bike Hamburg #11", activated
+const iccid = '8949020123000000011';
+
+describe('My SIMs', () => {
+  it('when the owner searches by partial ICCID, edits the label, deactivates and activates, and exports, then each step shows', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 900 },
+      acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    await signIn(page, server.url, 'owner@demo.example');
+    await page.getByTestId('page-dashboard').waitFor();
+    await page.getByTestId('nav-sims').click();
+    await page.getByTestId('page-sims').waitFor();
+    await page.getByTestId('sim-row').first().waitFor();
+    await shoot(page, '10-sims-list');
+
+    await page.getByTestId('sims-search').fill('000000011');
+    await page.waitForURL(/q=000000011/);
+    await page.locator(`[data-testid="sim-row"][data-iccid="${iccid}"]`).waitFor();
+    expect(await page.getByTestId('sim-row').count()).toBe(1);
+    await shoot(page, '11-sims-search');
+
+    // the filter lives in the URL: a reload keeps it
+    await page.reload();
+    await page.locator(`[data-testid="sim-row"][data-iccid="${iccid}"]`).waitFor();
+
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-csv').click();
+    const file = await download;
+    const csv = await (await file.createReadStream()).toArray();
+    const text = Buffer.concat(csv).toString('utf8');
+    expect(text).toContain('PUK1');
+    expect(text).toContain(iccid);
+    expect(text.trim().split('\n')).toHaveLength(2);
+
+    await page.locator(`[data-testid="sim-row"][data-iccid="${iccid}"]`).click();
+    await page.getByTestId('page-sim-detail').waitFor();
+    expect(await page.getByTestId('page-sim-detail').textContent()).toContain(iccid);
+    await shoot(page, '12-sim-detail');
+
+    await page.getByTestId('label-edit').click();
+    await page.getByTestId('label-input').fill('Browser test label');
+    await page.getByTestId('label-save').click();
+    await page.getByText('Browser test label').first().waitFor();
+
+    await page.getByTestId('sim-deactivate').click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /deactivate/i })
+      .click();
+    await page.getByTestId('sim-activate').waitFor();
+    await shoot(page, '13-sim-deactivated');
+    await page.getByTestId('sim-activate').click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /activate/i })
+      .click();
+    await page.getByTestId('sim-deactivate').waitFor();
+
+    // the changes are events naming the user
+    await page.getByRole('tab', { name: /events/i }).click();
+    await page.getByText('SIM deactivated').first().waitFor();
+    await page
+      .getByText(/Label changed/)
+      .first()
+      .waitFor();
+    await shoot(page, '14-sim-events');
+
+    await page.getByRole('tab', { name: /usage/i }).click();
+    await page.waitForTimeout(500);
+    await shoot(page, '15-sim-usage');
+    await context.close();
+  });
+});

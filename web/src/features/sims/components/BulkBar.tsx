@@ -1,0 +1,128 @@
+/** The selection bar of the list: what is selected, "select all that match", and the bulk action menu. */
+import { Button, Group, Menu, Modal, Stack, Text } from '@mantine/core';
+import { IconChevronDown } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useLanguage, useT } from '../../../lib/i18n.js';
+import { useCan } from '../../../lib/session.js';
+import type { BulkAction } from '../api.js';
+
+const writeActions: BulkAction[] = ['activate', 'deactivate', 'imeiLockOn', 'imeiLockOff'];
+const billingActions: BulkAction[] = ['autoTopUpOn', 'autoTopUpOff'];
+
+/** The bulk actions the signed-in user may run. */
+export function useBulkActions(): BulkAction[] {
+  const canWrite = useCan('sims:write');
+  const canBill = useCan('sims:billing');
+  return [...(canWrite ? writeActions : []), ...(canBill ? billingActions : [])];
+}
+
+/** Selection summary and bulk menu; asks before it starts a job. */
+export function BulkBar({
+  actions,
+  count,
+  total,
+  allMatching,
+  pageFullySelected,
+  starting,
+  onSelectAllMatching,
+  onClear,
+  onRun,
+}: {
+  actions: BulkAction[];
+  /** How many SIMs the action would touch. */
+  count: number;
+  /** How many SIMs match the filter. */
+  total: number;
+  allMatching: boolean;
+  pageFullySelected: boolean;
+  starting: boolean;
+  onSelectAllMatching: () => void;
+  onClear: () => void;
+  onRun: (action: BulkAction) => Promise<unknown>;
+}) {
+  const t = useT();
+  const { locale } = useLanguage();
+  const [pending, setPending] = useState<BulkAction | null>(null);
+  const n = (value: number) => new Intl.NumberFormat(locale).format(value);
+  return (
+    <Group gap="sm" wrap="wrap" data-testid="bulk-bar" mih={36}>
+      <Text size="sm" fw={count ? 600 : 400} c={count ? undefined : 'dimmed'}>
+        {allMatching
+          ? t('sims.allMatchingSelected', { count: n(total) })
+          : count
+            ? t('sims.selected', { count: n(count) })
+            : t('sims.noneSelected')}
+      </Text>
+      {!allMatching && total > 0 && (pageFullySelected || count === 0) && (
+        <Button
+          variant="subtle"
+          size="compact-sm"
+          onClick={onSelectAllMatching}
+          data-testid="select-all-matching"
+        >
+          {t('sims.selectAllMatching', { count: n(total) })}
+        </Button>
+      )}
+      {count > 0 && (
+        <Button
+          variant="subtle"
+          color="gray"
+          size="compact-sm"
+          onClick={onClear}
+          data-testid="clear-selection"
+        >
+          {t('sims.clearSelection')}
+        </Button>
+      )}
+      <Menu position="bottom-start" withinPortal>
+        <Menu.Target>
+          <Button
+            size="compact-sm"
+            variant="light"
+            rightSection={<IconChevronDown size={14} aria-hidden />}
+            disabled={count === 0}
+            data-testid="bulk-menu"
+          >
+            {t('sims.bulk.menu')}
+          </Button>
+        </Menu.Target>
+        <Menu.Dropdown>
+          {actions.map((action) => (
+            <Menu.Item key={action} onClick={() => setPending(action)} data-testid={`bulk-${action}`}>
+              {t(`sims.bulk.${action}`)}
+            </Menu.Item>
+          ))}
+        </Menu.Dropdown>
+      </Menu>
+      <Modal
+        opened={pending !== null}
+        onClose={() => setPending(null)}
+        title={pending ? t(`sims.bulk.${pending}`) : ''}
+        data-testid="bulk-confirm"
+      >
+        <Stack gap="md">
+          <Text size="sm">{t('sims.bulk.confirm', { count: n(count) })}</Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setPending(null)} data-autofocus>
+              {t('common.cancel')}
+            </Button>
+            <Button
+              loading={starting}
+              color={pending === 'deactivate' ? 'red' : undefined}
+              onClick={() => {
+                if (!pending) return;
+                void onRun(pending).then(
+                  () => setPending(null),
+                  () => undefined,
+                );
+              }}
+              data-testid="bulk-confirm-run"
+            >
+              {pending ? t(`sims.bulk.${pending}`) : ''}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Group>
+  );
+}

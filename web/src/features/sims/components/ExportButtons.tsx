@@ -1,0 +1,37 @@
+/** Downloads of the filtered, sorted list as CSV or Excel (the session cookie authenticates the GET). */
+import { Button, Group } from '@mantine/core';
+import { IconDownload } from '@tabler/icons-react';
+import { useT } from '../../../lib/i18n.js';
+import { exportUrl, type SimFilter } from '../api.js';
+
+/** Two download links for the current filter. */
+export function ExportButtons({ filter, sort }: { filter: SimFilter; sort: string }) {
+  const t = useT();
+  return (
+    <Group gap={0} wrap="nowrap" role="group" aria-label={t('sims.export')}>
+      <Button
+        component="a"
+        href={exportUrl('csv', { ...filter, sort })}
+        download
+        variant="default"
+        leftSection={<IconDownload size={16} aria-hidden />}
+        data-testid="export-csv"
+        style={{ borderTopRightRadius: 0, borderBottomRightRadius: 0 }}
+        title={t('sims.exportCsv')}
+      >
+        CSV
+      </Button>
+      <Button
+        component="a"
+        href={exportUrl('xlsx', { ...filter, sort })}
+        download
+        variant="default"
+        data-testid="export-xlsx"
+        style={{ borderTopLeftRadius: 0, borderBottomLeftRadius: 0, marginLeft: -1 }}
+        title={t('sims.exportXlsx')}
+      >
+        Excel
+      </Button>
+    </Group>
+  );
+}

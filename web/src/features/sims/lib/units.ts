@@ -1,0 +1,74 @@
+/** Units and checks of the My SIMs tab: bytes as KB/MB/GB (1 MB = 1024 × 1024 bytes), Luhn, flags. */
+
+const KB = 1024;
+const MB = KB * 1024;
+const GB = MB * 1024;
+
+/** Bytes in a sensible binary unit, e.g. "512 KB", "37.5 MB", "1.25 GB". */
+export function formatBytes(bytes: number, locale: string): string {
+  const abs = Math.abs(bytes);
+  const [value, unit] =
+    abs >= GB
+      ? [bytes / GB, 'GB']
+      : abs >= MB
+        ? [bytes / MB, 'MB']
+        : abs >= KB
+          ? [bytes / KB, 'KB']
+          : [bytes, 'B'];
+  const digits = unit === 'B' ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value)} ${unit}`;
+}
+
+/** Bytes as MB (for charts). */
+export function toMegabytes(bytes: number): number {
+  return Math.round((bytes / MB) * 100) / 100;
+}
+
+/** Whether a string of digits ends with a correct Luhn check digit. */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** Why an entered IMEI is not valid, or null: 15 digits whose last is the Luhn check digit. */
+export function imeiProblem(value: string): 'digits' | 'luhn' | null {
+  if (!/^\d{15}$/.test(value)) return 'digits';
+  return luhnValid(value) ? null : 'luhn';
+}
+
+/** The flag emoji of an ISO 3166 alpha-2 country code ("" for anything else). */
+export function flagEmoji(code: string): string {
+  if (!/^[A-Za-z]{2}$/.test(code)) return '';
+  return String.fromCodePoint(...[...code.toUpperCase()].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
+}
+
+/** The country's name in the locale, falling back to the code. */
+export function countryName(code: string, locale: string): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: 'region' }).of(code.toUpperCase()) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** The share used of a total, 0..100. */
+export function percentUsed(used: number, total: number): number {
+  if (total <= 0) return used > 0 ? 100 : 0;
+  return Math.min(100, Math.max(0, (used / total) * 100));
+}
+
+/** A day as YYYY-MM-DD in local time. */
+export function isoDay(date: Date): string {
+  const y = date.getFullYear();
+  const m = String(date.getMonth() + 1).padStart(2, '0');
+  const d = String(date.getDate()).padStart(2, '0');
+  return `${y}-${m}-${d}`;
+}
