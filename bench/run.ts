@@ -3,6 +3,7 @@ import { benchBundle } from './bundle.js';
 import { benchMe } from './me.js';
 import { benchSimsPglite, benchSimsPostgres } from './sims.js';
 import { benchStartup } from './startup.js';
+import { benchTokens } from './tokens.js';
 
 const all: Record<string, () => Promise<void>> = {
   startup: benchStartup,
@@ -10,6 +11,7 @@ const all: Record<string, () => Promise<void>> = {
   bundle: benchBundle,
   'sims-postgres': () => benchSimsPostgres(),
   'sims-pglite': () => benchSimsPglite(),
+  tokens: benchTokens,
 };
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(all)) {

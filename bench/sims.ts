@@ -27,7 +27,7 @@ const labels = [
 ];
 
 /** SQL that gives the demo customer `n` SIMs with varied states, labels, volumes and IPs. */
-function fleetSql(n: number) {
+export function fleetSql(n: number) {
   return `
     WITH org AS (SELECT id FROM organisations WHERE account_number = '8100012345')
     INSERT INTO sims (iccid, org_id, imsi, msisdn, pin1, puk1, form_factor, status, session_state, activated_at,
