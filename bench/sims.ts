@@ -84,7 +84,12 @@ function rssMb(pid: number): number {
 export async function benchSimsPostgres(n = Number(process.env.BENCH_SIMS ?? 1_000_000)) {
   const db = await freshPostgres();
   const server = await startServer(
-    { DATABASE_URL: db.url, OPENCMP_DEMO_PASSWORD: benchPassword, DATABASE_POOL_SIZE: '20' },
+    {
+      DATABASE_URL: db.url,
+      OPENCMP_DEMO_PASSWORD: benchPassword,
+      DATABASE_POOL_SIZE: '20',
+      OPENCMP_API_RATE_LIMIT: '1000000',
+    },
     3920,
   );
   try {
@@ -174,7 +179,12 @@ export async function benchSimsPglite(n = 100_000) {
     await lite.exec('ANALYZE sims');
     await lite.close();
     const server = await startServer(
-      { OPENCMP_DATA_DIR: dir, OPENCMP_DEMO_PASSWORD: benchPassword, DATABASE_URL: '' },
+      {
+        OPENCMP_DATA_DIR: dir,
+        OPENCMP_DEMO_PASSWORD: benchPassword,
+        DATABASE_URL: '',
+        OPENCMP_API_RATE_LIMIT: '1000000',
+      },
       3921,
     );
     try {
