@@ -1,5 +1,6 @@
 /** Contracts of sign-in, the signed-in identity and the user's own data. */
 import { z } from 'zod';
+import { simColumns } from './columns.js';
 import { email, language, newPassword, personName } from './common.js';
 import { permissions, roles } from './permissions.js';
 
@@ -89,23 +90,6 @@ export const totpSetupResponse = z.object({
 });
 export const totpCodeRequest = z.object({ code: z.string().regex(/^\d{6}$/, 'must be 6 digits') });
 export const totpDisableRequest = z.object({ password: z.string().min(1, 'must not be empty').max(200) });
-
-/** Columns the My SIMs list can show. */
-export const simColumns = [
-  'status',
-  'session',
-  'iccid',
-  'imsi',
-  'msisdn',
-  'imei',
-  'imeiLock',
-  'ipAddress',
-  'label',
-  'dataVolume',
-  'smsVolume',
-  'endOfLife',
-  'autoTopUp',
-] as const;
 
 /** The user's remembered portal settings. */
 export const preferences = z.object({

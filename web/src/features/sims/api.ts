@@ -1,5 +1,7 @@
 /** Calls of the My SIMs tab: list, detail, changes, events, usage, bulk jobs, exports, the column preference. */
+
 import type { Preferences } from '@contracts/auth.js';
+import { type SimColumn, simColumns } from '@contracts/columns.js';
 import type { SimDetail, SimSummary, UpdateSimRequest } from '@contracts/sims.js';
 import { apiGet, apiPatch, apiPost, request } from '../../lib/api.js';
 
@@ -20,32 +22,14 @@ export type SessionState = SimSummary['session'];
 /** Volume groups (data and SMS alike). */
 export type VolumeGroup = SimSummary['dataVolume'];
 /** Columns of the list a user can show or hide. */
-export type SimColumn = NonNullable<Preferences['simColumns']>[number];
+export type { SimColumn };
 
 export const simStatuses: readonly SimStatus[] = ['activated', 'deactivated', 'expired'];
 export const sessionStates: readonly SessionState[] = ['online', 'attached', 'offline', 'blocked'];
 export const volumeGroups: readonly VolumeGroup[] = ['sufficient', 'low', 'none'];
 
-/** Every column, in display order (the same list as `simColumns` of the contracts, without its zod import). */
-export const allSimColumns = [
-  'status',
-  'session',
-  'iccid',
-  'imsi',
-  'msisdn',
-  'imei',
-  'imeiLock',
-  'ipAddress',
-  'label',
-  'dataVolume',
-  'smsVolume',
-  'endOfLife',
-  'autoTopUp',
-] as const satisfies readonly SimColumn[];
-// Fails to compile when the contracts gain a column this list lacks.
-const _everyColumnListed: Exclude<SimColumn, (typeof allSimColumns)[number]> extends never ? true : never =
-  true;
-void _everyColumnListed;
+/** Every column, in display order. */
+export const allSimColumns = simColumns;
 
 /** Columns shown before the user chooses. */
 export const defaultSimColumns: readonly SimColumn[] = [
