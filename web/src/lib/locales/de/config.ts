@@ -1,0 +1,44 @@
+/** German texts of the Configuration tab; typed against the English keys, so a missing or extra key fails the build. */
+import type { config as en } from '../en/config.js';
+
+export const config: Record<keyof typeof en, string> = {
+  'config.apiAccess.title': 'API-Zugang',
+  'config.apiAccess.intro':
+    'Maschinen nutzen die REST-API mit einem Bearer-Token von POST /api/v1/oauth/token (HTTP Basic client_id:client_secret, eine Stunde gültig). Jeder API-Client hat sein eigenes Secret; wird ein Client widerrufen, gelten seine Tokens sofort nicht mehr.',
+  'config.apiAccess.create': 'API-Client anlegen',
+  'config.apiAccess.empty': 'Noch keine API-Clients.',
+  'config.apiAccess.clientId': 'Client-ID',
+  'config.apiAccess.access': 'Zugriff',
+  'config.apiAccess.readOnly': 'Nur lesen',
+  'config.apiAccess.fullAccess': 'Voller Zugriff',
+  'config.apiAccess.createdAt': 'Angelegt',
+  'config.apiAccess.createdBy': 'von {name}',
+  'config.apiAccess.lastUsed': 'Zuletzt genutzt',
+  'config.apiAccess.never': 'Nie',
+  'config.apiAccess.actions': 'Aktionen',
+  'config.apiAccess.revoke': 'Widerrufen',
+  'config.apiAccess.revokeTitle': 'API-Client widerrufen?',
+  'config.apiAccess.revokeConfirm':
+    '{clientId} und alle ihm ausgestellten Tokens funktionieren sofort nicht mehr. Das kann nicht rückgängig gemacht werden.',
+  'config.apiAccess.revoked': '{clientId} ist widerrufen.',
+  'config.apiAccess.name': 'Name',
+  'config.apiAccess.nameHint': 'Die Client-ID wird {clientId}. 3 bis 40 Zeichen: a–z, 0–9, _ und -.',
+  'config.apiAccess.nameInvalid': '3 bis 40 Zeichen verwenden: Kleinbuchstaben, Ziffern, _ und -.',
+  'config.apiAccess.readOnlyLabel': 'Nur lesen: der Client darf nur lesen, nichts ändern',
+  'config.apiAccess.ownSecret': 'Eigenes Secret wählen statt eines erzeugten',
+  'config.apiAccess.secret': 'Client-Secret',
+  'config.apiAccess.secretHint':
+    'Mindestens {min} Zeichen aus drei von: Kleinbuchstaben, Großbuchstaben, Ziffern, andere Zeichen.',
+  'config.apiAccess.secretTooShort': 'Mindestens {min} Zeichen.',
+  'config.apiAccess.secretMix': 'Drei von: Kleinbuchstaben, Großbuchstaben, Ziffern, andere Zeichen mischen.',
+  'config.apiAccess.createdTitle': 'API-Client angelegt',
+  'config.apiAccess.secretOnce':
+    'Kopieren Sie das Secret jetzt: es wird nur dieses eine Mal angezeigt und lässt sich später nicht abrufen. Geht es verloren, widerrufen Sie den Client und legen Sie einen neuen an.',
+  'config.apiAccess.copy': 'Kopieren',
+  'config.apiAccess.copied': 'Kopiert',
+  'config.apiAccess.tokenExample': 'Token anfordern',
+  'config.apiAccess.stored': 'Ich habe das Secret gespeichert',
+  'config.more.title': 'Netzwerkansicht, Limits, Datenströme und SMS-Weiterleitung',
+  'config.more.description':
+    'Netzwerkeinstellungen, Monatslimits, Datenströme und SMS-Weiterleitung für Ihre Organisation.',
+};
