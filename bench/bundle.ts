@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../server/test/spawn.js';
 import { benchPassword, report, startServer } from './lib.js';
 
 export async function benchBundle() {
@@ -12,18 +12,7 @@ export async function benchBundle() {
     { OPENCMP_DATA_DIR: dataDir, OPENCMP_DEMO_PASSWORD: benchPassword, DATABASE_URL: '' },
     3903,
   );
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const scripts: Promise<{ url: string; raw: number; gzip: number }>[] = [];

@@ -1,0 +1,67 @@
+/** Runs the built server (dist/server/main.js) as a child process and Debian's Chromium, for browser tests and benchmarks. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { rootDir } from '../lib/paths.js';
+
+export interface SpawnedServer {
+  url: string;
+  proc: ChildProcess;
+  /** Milliseconds from spawn until /readyz answered. */
+  readyMs: number;
+  stop(): Promise<void>;
+}
+
+/** Start dist/server/main.js on 127.0.0.1:port with extra environment; resolves once /readyz answers. */
+export async function spawnServer(env: Record<string, string>, port: number): Promise<SpawnedServer> {
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, [join(rootDir, 'dist/server/main.js')], {
+    cwd: rootDir,
+    env: { ...process.env, LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout?.on('data', (d) => {
+    output += d;
+  });
+  proc.stderr?.on('data', (d) => {
+    output += d;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (Date.now() > deadline) throw new Error(`server not ready after 60 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const readyMs = performance.now() - t0;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (proc.exitCode !== null) return resolve();
+      proc.once('exit', () => resolve());
+      proc.kill('SIGTERM');
+    });
+  return { url, proc, readyMs, stop };
+}
+
+/** Launch Debian's Chromium headless with the flags a root sandbox without network needs. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
