@@ -1,6 +1,6 @@
 /** Turns SIM rows into the API's shapes. */
 import { iccidWithLuhn } from '../../../contracts/ids.js';
-import type { SimRow } from './sims.repository.js';
+import type { SimRow, SimSummaryRow } from './sims.repository.js';
 
 type CustomerStatus = 'activated' | 'deactivated' | 'expired';
 
@@ -9,7 +9,7 @@ function customerStatus(s: SimRow['status']): CustomerStatus {
 }
 
 /** A list row. */
-export function presentSummary(s: SimRow) {
+export function presentSummary(s: SimSummaryRow) {
   return {
     iccid: s.iccid,
     iccidWithLuhn: iccidWithLuhn(s.iccid),

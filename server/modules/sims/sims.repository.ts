@@ -6,6 +6,28 @@ import { simCounts, sims } from '../../db/schema/index.js';
 
 export type SimRow = typeof sims.$inferSelect;
 
+/** The columns a list row shows: half of a SIM row, so a page of 100 parses faster. */
+const summaryColumns = {
+  iccid: sims.iccid,
+  imsi: sims.imsi,
+  msisdn: sims.msisdn,
+  status: sims.status,
+  sessionState: sims.sessionState,
+  label: sims.label,
+  imei: sims.imei,
+  imeiLock: sims.imeiLock,
+  ipAddress: sims.ipAddress,
+  dataTotal: sims.dataTotal,
+  dataUsed: sims.dataUsed,
+  dataGroup: sims.dataGroup,
+  smsTotal: sims.smsTotal,
+  smsUsed: sims.smsUsed,
+  smsGroup: sims.smsGroup,
+  endOfLife: sims.endOfLife,
+  autoTopUp: sims.autoTopUp,
+};
+export type SimSummaryRow = Pick<SimRow, keyof typeof summaryColumns>;
+
 /** Escape LIKE wildcards in user input. */
 function likeEscape(s: string): string {
   return s.replace(/[%_\\]/g, '\\$&');
@@ -43,7 +65,7 @@ export async function pageSims(
   db: Db,
   orgId: string,
   q: SimFilter & { sort: string; page: number; pageSize: number },
-): Promise<{ items: SimRow[]; total: number }> {
+): Promise<{ items: SimSummaryRow[]; total: number }> {
   const where = filterWhere(orgId, q);
   const descending = q.sort.startsWith('-');
   const key = q.sort.replace(/^-/, '');
@@ -54,7 +76,7 @@ export async function pageSims(
     : [sql`${column} ASC NULLS LAST`, asc(sims.iccid)];
   const [items, total] = await Promise.all([
     db
-      .select()
+      .select(summaryColumns)
       .from(sims)
       .where(where)
       .orderBy(...(key === 'iccid' ? order.slice(0, 1) : order))
