@@ -1,5 +1,5 @@
 /** Queries of the provider's SIM stock and the organisations' IP address spaces. */
-import { and, asc, between, count, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, between, count, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { type Db, selectRows } from '../../db/client.js';
 import { ipPools, organisations, sims } from '../../db/schema/index.js';
 import type { StockLine } from './stock.csv.js';
@@ -101,8 +101,9 @@ export async function assignSims(
   }
 }
 
-/** Customer organisations with their SIM counts, for the console. */
-export async function listCustomers(db: Db) {
+/** Customer organisations with their SIM counts, for the console; `q` matches name or account number. */
+export async function listCustomers(db: Db, q?: string) {
+  const pattern = q ? `%${q.replace(/[%_\\]/g, '\\$&')}%` : undefined;
   return db
     .select({
       id: organisations.id,
@@ -112,8 +113,24 @@ export async function listCustomers(db: Db) {
       simCount: sql<number>`(SELECT count(*)::int FROM ${sims} s WHERE s.org_id = ${organisations.id})`,
     })
     .from(organisations)
-    .where(eq(organisations.kind, 'customer'))
+    .where(
+      and(
+        eq(organisations.kind, 'customer'),
+        pattern
+          ? or(
+              sql`${organisations.name} ILIKE ${pattern}`,
+              sql`${organisations.accountNumber} ILIKE ${pattern}`,
+            )
+          : undefined,
+      ),
+    )
     .orderBy(asc(organisations.name));
+}
+
+/** How many SIMs an organisation holds. */
+export async function countSims(db: Db, orgId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(sims).where(eq(sims.orgId, orgId));
+  return row?.n ?? 0;
 }
 
 export async function findCustomer(db: Db, orgId: string) {

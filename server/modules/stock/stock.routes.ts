@@ -6,14 +6,26 @@ import {
   addIpPoolRequest,
   assignRequest,
   assignResult,
+  createCustomerRequest,
+  customerDetail as customerDetailSchema,
   customerList,
+  customerListQuery,
   importResult,
   ipPoolList,
   stockSummary,
 } from '../../../contracts/stock.js';
 import { principalOf } from '../../plugins/auth.js';
 import { actorOf } from '../sims/sims.service.js';
-import { addPool, assignStock, customers, getStockSummary, importStock, pools } from './stock.service.js';
+import {
+  addPool,
+  assignStock,
+  createCustomer,
+  customerDetail,
+  customers,
+  getStockSummary,
+  importStock,
+  pools,
+} from './stock.service.js';
 
 export default async function stockRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -62,9 +74,42 @@ export default async function stockRoutes(app: FastifyInstance) {
     '/operator/customers',
     {
       config,
-      schema: { tags, summary: 'Customer organisations with SIM counts', response: { 200: customerList } },
+      schema: {
+        tags,
+        summary: 'Customer organisations with SIM counts; `q` searches name and account number',
+        querystring: customerListQuery,
+        response: { 200: customerList },
+      },
     },
-    async (req) => customers(req.ctx),
+    async (req) => customers(req.ctx, req.query.q || undefined),
+  );
+  r.post(
+    '/operator/customers',
+    {
+      config,
+      schema: {
+        tags,
+        summary:
+          'Create a customer organisation: next account number, optional IPv4 block, and its Owner invited by e-mail',
+        body: createCustomerRequest,
+        response: { 201: customerDetailSchema },
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await createCustomer(req.ctx, principalOf(req).orgId, req.body)),
+  );
+  r.get(
+    '/operator/customers/:id',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'A customer organisation with its users, SIM count and IP address spaces',
+        params: orgParams,
+        response: { 200: customerDetailSchema },
+      },
+    },
+    async (req) => customerDetail(req.ctx, req.params.id),
   );
   r.get(
     '/operator/customers/:id/ip-pools',

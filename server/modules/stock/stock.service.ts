@@ -1,13 +1,17 @@
 /** Operator console: import SIM stock, assign stock to customers, manage their IP address spaces. */
 import type { z } from 'zod';
 import { eventTypes } from '../../../contracts/events.js';
-import type { assignRequest } from '../../../contracts/stock.js';
+import type { assignRequest, CreateCustomerRequest, CustomerDetail } from '../../../contracts/stock.js';
 import type { AppContext } from '../../context.js';
+import type { Db } from '../../db/client.js';
 import { AppError, invalidField, notFound } from '../../lib/errors.js';
 import { type Actor, event, recordEvents } from '../events/events.service.js';
+import { insertOrganisation, nextAccountNumber } from '../orgs/orgs.repository.js';
+import { assertEmailFree, inviteOwner, isUniqueViolation, orgUsers } from '../users/users.service.js';
 import { type LineError, parseStockCsv } from './stock.csv.js';
 import {
   assignSims,
+  countSims,
   existingIdentifiers,
   findCustomer,
   freeAddresses,
@@ -108,8 +112,8 @@ export async function assignStock(ctx: AppContext, actor: Actor, req: z.infer<ty
   });
 }
 
-export async function customers(ctx: AppContext) {
-  const items = await listCustomers(ctx.db);
+export async function customers(ctx: AppContext, q?: string) {
+  const items = await listCustomers(ctx.db, q);
   return { items, total: items.length };
 }
 
@@ -118,20 +122,83 @@ export async function pools(ctx: AppContext, orgId: string) {
   return { items: await listPools(ctx.db, orgId) };
 }
 
-/** Give a customer another IPv4 block; blocks never overlap across organisations. */
-export async function addPool(ctx: AppContext, orgId: string, cidr: string) {
-  if (!(await findCustomer(ctx.db, orgId))) throw notFound('Customer organisation');
+/** Refuse an IPv4 block that is malformed, outside /8 to /30, has host bits set, or overlaps any organisation's block. */
+async function checkNewPool(db: Db, cidr: string) {
   const [addr, bitsText] = cidr.split('/');
   const octets = (addr ?? '').split('.').map(Number);
   const bits = Number(bitsText);
-  if (octets.some((o) => o > 255) || bits < 8 || bits > 30) {
+  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o > 255) || bits < 8 || bits > 30) {
     throw invalidField('cidr', 'must be a valid IPv4 block between /8 and /30');
   }
   const value = octets.reduce((a, o) => a * 256 + o, 0);
   if (value % 2 ** (32 - bits) !== 0)
     throw invalidField('cidr', `has host bits set; the block starts at a multiple of ${2 ** (32 - bits)}`);
-  if (await poolOverlaps(ctx.db, cidr))
+  if (await poolOverlaps(db, cidr))
     throw new AppError('conflict', `${cidr} overlaps an existing address block.`);
+}
+
+/** Give a customer another IPv4 block; blocks never overlap across organisations. */
+export async function addPool(ctx: AppContext, orgId: string, cidr: string) {
+  if (!(await findCustomer(ctx.db, orgId))) throw notFound('Customer organisation');
+  await checkNewPool(ctx.db, cidr);
   await insertPool(ctx.db, orgId, cidr);
   return pools(ctx, orgId);
+}
+
+/** One customer organisation with its users, SIM count and IP address spaces. */
+export async function customerDetail(ctx: AppContext, orgId: string): Promise<CustomerDetail> {
+  const org = await findCustomer(ctx.db, orgId);
+  if (!org) throw notFound('Customer organisation');
+  const [users, ipPools, simCount] = await Promise.all([
+    orgUsers(ctx, orgId),
+    listPools(ctx.db, orgId),
+    countSims(ctx.db, orgId),
+  ]);
+  return {
+    id: org.id,
+    name: org.name,
+    accountNumber: org.accountNumber,
+    parentId: org.parentId,
+    billingCountry: org.billingCountry,
+    invoiceEmail: org.invoiceEmail,
+    language: org.language,
+    createdAt: org.createdAt.toISOString(),
+    simCount,
+    users,
+    ipPools,
+  };
+}
+
+/**
+ * Create a customer organisation under the provider (the operator's organisation): the next account
+ * number, the IP block if given, and its first Owner, invited by e-mail; all or nothing.
+ */
+export async function createCustomer(ctx: AppContext, providerOrgId: string, input: CreateCustomerRequest) {
+  await assertEmailFree(ctx.db, input.owner.email, 'owner.email');
+  if (input.cidr) await checkNewPool(ctx.db, input.cidr);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const org = await ctx.db.transaction(async (tx) => {
+        const created = await insertOrganisation(tx, {
+          kind: 'customer',
+          parentId: providerOrgId,
+          accountNumber: await nextAccountNumber(tx),
+          name: input.company,
+          billingCountry: input.billingCountry,
+          invoiceEmail: input.invoiceEmail,
+          language: input.language,
+        });
+        if (input.cidr) await insertPool(tx, created.id, input.cidr);
+        await inviteOwner(ctx, tx, created.id, input.owner, 'owner.email');
+        return created;
+      });
+      return customerDetail(ctx, org.id);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      // A concurrent request took the e-mail, the block or the account number between check and insert.
+      await assertEmailFree(ctx.db, input.owner.email, 'owner.email');
+      if (input.cidr) await checkNewPool(ctx.db, input.cidr);
+      if (attempt >= 3) throw err;
+    }
+  }
 }

@@ -56,10 +56,15 @@ function present(u: UserRow) {
   };
 }
 
-function emailInUse(): AppError {
-  return new AppError('conflict', 'email: is already in use', {
-    errors: [{ field: 'email', message: 'is already in use' }],
+function emailInUse(field = 'email'): AppError {
+  return new AppError('conflict', `${field}: is already in use`, {
+    errors: [{ field, message: 'is already in use' }],
   });
+}
+
+/** Refuse an e-mail some user already signs in with; `field` names it in the 409. */
+export async function assertEmailFree(db: Db, email: string, field = 'email') {
+  if (await emailTaken(db, email)) throw emailInUse(field);
 }
 
 /** Refuse to give a role the actor may not administer (never Owner, never Operator). */
@@ -95,7 +100,7 @@ async function administeredUser(ctx: AppContext, actor: Actor, userId: string, a
 }
 
 /** Whether an error is PostgreSQL's unique violation (directly or wrapped by Drizzle). */
-function isUniqueViolation(err: unknown): boolean {
+export function isUniqueViolation(err: unknown): boolean {
   const codeOf = (e: unknown) =>
     typeof e === 'object' && e !== null && 'code' in e ? (e as { code: unknown }).code : undefined;
   const cause = typeof err === 'object' && err !== null && 'cause' in err ? err.cause : undefined;
@@ -172,6 +177,39 @@ export async function inviteUser(ctx: AppContext, actor: Actor, input: CreateUse
     if (isUniqueViolation(err)) throw emailInUse();
     throw err;
   }
+}
+
+/**
+ * Create the first Owner of a new customer organisation and invite them (the provider's operators do
+ * this; nobody in an organisation can make someone an Owner). Runs in the caller's transaction `db`.
+ */
+export async function inviteOwner(
+  ctx: AppContext,
+  db: Db,
+  orgId: string,
+  person: { firstName: string; lastName: string; email: string },
+  field = 'email',
+) {
+  await assertEmailFree(db, person.email, field);
+  const org = await findOrganisation(db, orgId);
+  if (!org) throw notFound('Organisation');
+  const user = await insertUser(db, {
+    orgId,
+    email: person.email,
+    firstName: person.firstName,
+    lastName: person.lastName,
+    role: 'owner',
+    status: 'invited',
+    language: org.language,
+  });
+  await sendInvitation(ctx, db, user);
+  return present(user);
+}
+
+/** All users of an organisation (by last name), for the operator console. */
+export async function orgUsers(ctx: AppContext, orgId: string) {
+  const { items } = await pageUsers(ctx.db, orgId, { page: 1, pageSize: 1000 });
+  return items.map(present);
 }
 
 /** Send a new invitation link to a user who has not set a password yet; earlier links stop working. */

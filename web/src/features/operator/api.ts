@@ -3,6 +3,8 @@ import type { OutboxMail } from '@contracts/operator.js';
 import type {
   assignRequest,
   assignResult,
+  CreateCustomerRequest,
+  CustomerDetail,
   customerList,
   customerSummary,
   importResult,
@@ -48,6 +50,7 @@ export type IpPoolList = z.infer<typeof ipPoolList>;
 export type AssignRequest = z.input<typeof assignRequest>;
 export type AssignResult = z.infer<typeof assignResult>;
 export type ImportResult = z.infer<typeof importResult>;
+export type { CreateCustomerRequest, CustomerDetail };
 
 /** Query keys of the stock area; import and assignment invalidate all of them. */
 export const stockKeys = {
@@ -71,9 +74,19 @@ export function assignStock(body: AssignRequest): Promise<AssignResult> {
   return apiPost<AssignResult>('/api/v1/operator/stock/assign', body);
 }
 
-/** Customer organisations with their SIM counts. */
-export function listCustomers(signal?: AbortSignal): Promise<CustomerList> {
-  return apiGet<CustomerList>('/api/v1/operator/customers', { signal });
+/** Customer organisations with their SIM counts; `q` searches name and account number. */
+export function listCustomers(signal?: AbortSignal, q?: string): Promise<CustomerList> {
+  return apiGet<CustomerList>(`/api/v1/operator/customers${query({ q: q?.trim() })}`, { signal });
+}
+
+/** One customer organisation with its users, SIM count and IP address spaces. */
+export function getCustomer(orgId: string, signal?: AbortSignal): Promise<CustomerDetail> {
+  return apiGet<CustomerDetail>(`/api/v1/operator/customers/${encodeURIComponent(orgId)}`, { signal });
+}
+
+/** Creates a customer organisation; its Owner is invited by e-mail. */
+export function createCustomer(body: CreateCustomerRequest): Promise<CustomerDetail> {
+  return apiPost<CustomerDetail>('/api/v1/operator/customers', body);
 }
 
 /** The IP address spaces of a customer organisation. */

@@ -3,11 +3,11 @@ import { Button, Checkbox, Group, Modal, Select, SimpleGrid, Stack, TextInput } 
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { isApiError } from '../../../lib/api.js';
+import { useCountryOptions } from '../../../lib/countries.js';
 import { notifySuccess, useFormErrorHandler } from '../../../lib/errors.js';
 import { useT } from '../../../lib/i18n.js';
 import { checkRequired } from '../../../lib/validation.js';
 import { type Address, type AddressFields, addressesQueryKey, createAddress, updateAddress } from '../api.js';
-import { useCountryOptions } from '../countries.js';
 
 /** What the modal does: create an address of a kind, or edit one. */
 export type AddressFormTarget =

@@ -5,10 +5,10 @@ import { useState } from 'react';
 import { ConfirmModal } from '../../../components/ConfirmModal.js';
 import { PageLoader } from '../../../components/PageLoader.js';
 import { SectionCard } from '../../../components/SectionCard.js';
+import { useCountryName } from '../../../lib/countries.js';
 import { notifySuccess, useNotifyError } from '../../../lib/errors.js';
 import { useT } from '../../../lib/i18n.js';
 import { type Address, addressesQueryKey, listAddresses, removeAddress, updateAddress } from '../api.js';
-import { useCountryName } from '../countries.js';
 import { AddressFormModal, type AddressFormTarget } from './AddressFormModal.js';
 import { QueryError } from './QueryError.js';
 

@@ -3,11 +3,11 @@ import { Button, Group, Select, SimpleGrid, Stack, Text, TextInput } from '@mant
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { SectionCard } from '../../../components/SectionCard.js';
+import { useCountryName } from '../../../lib/countries.js';
 import { notifySuccess, useFormErrorHandler } from '../../../lib/errors.js';
 import { type Language, languages, useT } from '../../../lib/i18n.js';
 import { checkEmail } from '../../../lib/validation.js';
 import { type CustomerData, type CustomerDataChange, customerQueryKey, updateCustomerData } from '../api.js';
-import { useCountryName } from '../countries.js';
 
 /** The server's rule for phone numbers (contracts/account.ts). */
 const phonePattern = /^\+?[0-9 ()/-]{5,30}$/;

@@ -1,9 +1,10 @@
-/** /operator: the provider's console. Mail outbox and SIM stock work; other areas come in later releases. */
+/** /operator: the provider's console. Mail outbox, SIM stock and customers work; other areas come in later releases. */
 import { Tabs } from '@mantine/core';
 import { useSearchParams } from 'react-router';
 import { NotYetAvailable } from '../../../components/NotYetAvailable.js';
 import { PageHeader } from '../../../components/PageHeader.js';
 import { type MessageKey, useT } from '../../../lib/i18n.js';
+import { CustomersArea } from '../components/CustomersArea.js';
 import { MailOutbox } from '../components/MailOutbox.js';
 import { StockArea } from '../components/StockArea.js';
 
@@ -13,7 +14,7 @@ const laterAreas = [
   { id: 'network', label: 'operator.tabNetwork', description: 'operator.networkDescription' },
 ] as const satisfies readonly { id: string; label: MessageKey; description: MessageKey }[];
 
-const areaIds: readonly string[] = ['mail', 'stock', ...laterAreas.map((a) => a.id)];
+const areaIds: readonly string[] = ['mail', 'stock', 'customers', ...laterAreas.map((a) => a.id)];
 
 /** The operator console with its areas as tabs (`?area=`). */
 export function OperatorPage() {
@@ -33,6 +34,7 @@ export function OperatorPage() {
         <Tabs.List mb="md">
           <Tabs.Tab value="mail">{t('operator.tabMail')}</Tabs.Tab>
           <Tabs.Tab value="stock">{t('operator.tabStock')}</Tabs.Tab>
+          <Tabs.Tab value="customers">{t('operator.tabCustomers')}</Tabs.Tab>
           {laterAreas.map((a) => (
             <Tabs.Tab key={a.id} value={a.id}>
               {t(a.label)}
@@ -44,6 +46,9 @@ export function OperatorPage() {
         </Tabs.Panel>
         <Tabs.Panel value="stock">
           <StockArea />
+        </Tabs.Panel>
+        <Tabs.Panel value="customers">
+          <CustomersArea />
         </Tabs.Panel>
         {laterAreas.map((a) => (
           <Tabs.Panel key={a.id} value={a.id}>

@@ -1,11 +1,11 @@
 /** The table of users: name, e-mail, role, state, last sign-in and the row's actions. */
 import { Badge, Group, Table, Text, VisuallyHidden } from '@mantine/core';
+import { RoleBadge, StatusBadge } from '../../../components/UserBadges.js';
 import { useFormatDateTime } from '../../../lib/format.js';
 import { useT } from '../../../lib/i18n.js';
 import { useMe } from '../../../lib/session.js';
 import type { UserSummary } from '../api.js';
 import { type UserAction, UserActions } from './UserActions.js';
-import { RoleBadge, StatusBadge } from './UserBadges.js';
 
 /** One page of users; `dimmed` while a newer page loads. */
 export function UsersTable({

@@ -1,8 +1,8 @@
 /** The role and the state of a user as coloured badges. */
 import type { Role } from '@contracts/permissions.js';
+import type { UserStatus } from '@contracts/users.js';
 import { Badge } from '@mantine/core';
-import { useT } from '../../../lib/i18n.js';
-import type { UserStatus } from '../api.js';
+import { useT } from '../lib/i18n.js';
 
 const roleColors: Record<Role, string> = {
   owner: 'grape',

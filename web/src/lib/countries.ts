@@ -1,6 +1,6 @@
 /** Countries offered for addresses: common ISO 3166-1 alpha-2 codes, named in the UI language. */
 import { useMemo } from 'react';
-import { useLanguage } from '../../lib/i18n.js';
+import { useLanguage } from './i18n.js';
 
 /** The codes the country select offers; an address with another code keeps it as an extra option. */
 export const countryCodes = [
