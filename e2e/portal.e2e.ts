@@ -91,6 +91,8 @@ describe('password forgotten, through the mail outbox', () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/login`);
     await page.getByRole('link', { name: /forgot password/i }).click();
+    // the page is loaded lazily: until it shows, the login form (with its own e-mail field) is still there
+    await page.getByTestId('page-forgot-password').waitFor();
     await page.getByLabel(/e-mail/i).fill('user@demo.example');
     await page.getByRole('button', { name: /send link/i }).click();
     await page.getByTestId('forgot-sent').waitFor();
