@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { organisations, simEvents, simUsageDaily } from '../db/schema/index.js';
+import { organisations, orgUsageDaily, simEvents, simUsageDaily } from '../db/schema/index.js';
 import { addUsage } from '../modules/usage/usage.repository.js';
 import { seedFleet } from '../test/fleet.js';
 import { createHarness, type Harness, seedFixtures } from '../test/harness.js';
@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 describe('retention', () => {
-  it('when events and usage are older than 13 months, then they are deleted and newer ones kept', async () => {
+  it('when events and usage are older than 13 months, then they and their rollups are deleted and newer ones kept', async () => {
     const now = h.clock.now().getTime();
     const day = (ago: number) => new Date(now - ago * 86_400_000);
     await h.ctx.db.insert(simEvents).values(
@@ -48,5 +48,8 @@ describe('retention', () => {
     expect(left.map((e) => e.description)).toContain('390 days ago');
     expect(left.map((e) => e.description)).not.toContain('400 days ago');
     expect(await h.ctx.db.select().from(simUsageDaily).where(eq(simUsageDaily.iccid, iccid))).toHaveLength(1);
+    // the organisation's rollup keeps the same days as the SIMs' rows
+    const rollup = await h.ctx.db.select().from(orgUsageDaily).where(eq(orgUsageDaily.orgId, orgId));
+    expect(rollup.map((r) => r.day)).toEqual([day(390).toISOString().slice(0, 10)]);
   });
 });

@@ -140,6 +140,24 @@ export const simUsageDaily = pgTable(
 );
 
 /**
+ * Per organisation and UTC day: the sum of its SIMs' daily usage, kept by `addUsage` in the same
+ * statement batch as the per-SIM rows. The dashboard's and `GET /usage`'s weeks and months add up
+ * at most a few hundred of these rows instead of scanning per-SIM usage.
+ */
+export const orgUsageDaily = pgTable(
+  'org_usage_daily',
+  {
+    orgId: uuid('org_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    dataUp: bigint('data_up', { mode: 'number' }).notNull().default(0),
+    dataDown: bigint('data_down', { mode: 'number' }).notNull().default(0),
+    smsMo: integer('sms_mo').notNull().default(0),
+    smsMt: integer('sms_mt').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.day] })],
+);
+
+/**
  * SIM counts per organisation and combination of status, session state and volume groups, kept
  * by a statement-level trigger on `sims` (migration 0005): list totals without a text search, and
  * the dashboard's shares, read these ≤ 144 rows instead of counting up to millions of SIMs.

@@ -1,7 +1,7 @@
 /** Queries of per-SIM daily usage. */
 import { and, asc, between, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { sims, simUsageDaily } from '../../db/schema/index.js';
+import { orgUsageDaily, sims, simUsageDaily } from '../../db/schema/index.js';
 
 export interface UsageDelta {
   orgId: string;
@@ -13,7 +13,10 @@ export interface UsageDelta {
   smsMt: number;
 }
 
-/** Add usage to the daily rows (upsert) and to the SIMs' used volumes. */
+/**
+ * Add usage to the per-SIM daily rows (upsert), to the SIMs' used volumes and to the organisations'
+ * daily rollup. Rows are touched in key order so concurrent batches cannot deadlock.
+ */
 export async function addUsage(db: Db, deltas: UsageDelta[]) {
   for (let i = 0; i < deltas.length; i += 1000) {
     const chunk = deltas.slice(i, i + 1000);
@@ -37,7 +40,25 @@ export async function addUsage(db: Db, deltas: UsageDelta[]) {
     t.sms += d.smsMo + d.smsMt;
     perSim.set(d.iccid, t);
   }
-  const entries = [...perSim.entries()];
+  const perOrgDay = new Map<string, UsageDelta>();
+  for (const d of deltas) {
+    const key = `${d.orgId} ${d.day}`;
+    const t = perOrgDay.get(key) ?? {
+      orgId: d.orgId,
+      iccid: '',
+      day: d.day,
+      dataUp: 0,
+      dataDown: 0,
+      smsMo: 0,
+      smsMt: 0,
+    };
+    t.dataUp += d.dataUp;
+    t.dataDown += d.dataDown;
+    t.smsMo += d.smsMo;
+    t.smsMt += d.smsMt;
+    perOrgDay.set(key, t);
+  }
+  const entries = [...perSim.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
   for (let i = 0; i < entries.length; i += 1000) {
     const chunk = entries.slice(i, i + 1000);
     const iccids = chunk.map(([k]) => k);
@@ -49,6 +70,39 @@ export async function addUsage(db: Db, deltas: UsageDelta[]) {
       FROM unnest(${sql.param(iccids)}::text[], ${sql.param(data)}::bigint[], ${sql.param(smsCounts)}::int[]) AS u(iccid, data, sms)
       WHERE s.iccid = u.iccid`);
   }
+  const orgRows = [...perOrgDay.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, v]) => v);
+  for (let i = 0; i < orgRows.length; i += 1000) {
+    await db
+      .insert(orgUsageDaily)
+      .values(
+        orgRows.slice(i, i + 1000).map(({ orgId, day, dataUp, dataDown, smsMo, smsMt }) => ({
+          orgId,
+          day,
+          dataUp,
+          dataDown,
+          smsMo,
+          smsMt,
+        })),
+      )
+      .onConflictDoUpdate({
+        target: [orgUsageDaily.orgId, orgUsageDaily.day],
+        set: {
+          dataUp: sql`${orgUsageDaily.dataUp} + excluded.data_up`,
+          dataDown: sql`${orgUsageDaily.dataDown} + excluded.data_down`,
+          smsMo: sql`${orgUsageDaily.smsMo} + excluded.sms_mo`,
+          smsMt: sql`${orgUsageDaily.smsMt} + excluded.sms_mt`,
+        },
+      });
+  }
+}
+
+/** An organisation's daily rollup rows in a date range (inclusive). */
+export async function orgDailyUsage(db: Db, orgId: string, from: string, to: string) {
+  return db
+    .select()
+    .from(orgUsageDaily)
+    .where(and(eq(orgUsageDaily.orgId, orgId), between(orgUsageDaily.day, from, to)))
+    .orderBy(asc(orgUsageDaily.day));
 }
 
 /** A SIM's daily rows in a date range (inclusive). */
@@ -72,5 +126,6 @@ export async function deleteUsageBefore(db: Db, day: string): Promise<number> {
     .delete(simUsageDaily)
     .where(lt(simUsageDaily.day, day))
     .returning({ day: simUsageDaily.day });
+  await db.delete(orgUsageDaily).where(lt(orgUsageDaily.day, day));
   return rows.length;
 }
