@@ -3,6 +3,7 @@ import { account } from './de/account.js';
 import { auth } from './de/auth.js';
 import { config } from './de/config.js';
 import { core } from './de/core.js';
+import { dashboard } from './de/dashboard.js';
 import { operator } from './de/operator.js';
 import { sims } from './de/sims.js';
 import { users } from './de/users.js';
@@ -16,4 +17,5 @@ export const de: Record<MessageKey, string> = {
   ...operator,
   ...users,
   ...config,
+  ...dashboard,
 };

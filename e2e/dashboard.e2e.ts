@@ -1,0 +1,58 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Dashboard } from '../contracts/usage.js';
+import { launchBrowser, type RunningServer, shoot, signIn, startServer } from './browser.js';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer(3934);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('the Dashboard', () => {
+  it('when the owner opens it, then the tiles show the API figures and a View button opens My SIMs filtered to that group', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 1000 } });
+    await signIn(page, server.url, 'owner@demo.example');
+    await page.getByTestId('dashboard-loaded').waitFor();
+    const api = (await page.evaluate(async () => (await fetch('/api/v1/dashboard')).json())) as Dashboard;
+    expect(api.sims.total).toBeGreaterThan(200);
+    const shown = async (id: string) =>
+      Number(((await page.getByTestId(id).textContent()) ?? '').replace(/\D/g, ''));
+    expect(await shown('count-status-activated')).toBe(api.sims.activated);
+    expect(await shown('count-status-deactivated')).toBe(api.sims.deactivated);
+    for (const g of ['sufficient', 'low', 'none'] as const) {
+      expect(await shown(`count-data-${g}`)).toBe(api.dataVolume[g]);
+      expect(await shown(`count-sms-${g}`)).toBe(api.smsVolume[g]);
+    }
+    expect(await page.getByTestId('as-of').first().textContent()).toMatch(/as of \d/);
+    // six months of demo usage: the data chart has bars
+    await page.getByTestId('dashboard-data-chart').locator('.recharts-bar-rectangle').first().waitFor();
+    await shoot(page, '30-dashboard-months');
+    await page.getByTestId('usage-granularity').getByText('Last 8 weeks').click();
+    await page.getByTestId('tile-usage').getByText('W', { exact: false }).first().waitFor();
+    await shoot(page, '31-dashboard-weeks');
+
+    expect(api.dataVolume.low).toBeGreaterThan(0);
+    await page.getByTestId('view-data-low').click();
+    await page.getByTestId('sims-table').waitFor();
+    expect(new URL(page.url()).searchParams.get('dataVolume')).toBe('low');
+    await page.getByTestId('sims-total').getByText(`of ${api.dataVolume.low} SIMs`).waitFor();
+    await shoot(page, '32-dashboard-view-low-data');
+    await page.close();
+  });
+
+  it('when a read-only user opens it on a phone, then the tiles stack and still show the figures', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    await signIn(page, server.url, 'readonly@demo.example');
+    await page.getByTestId('dashboard-loaded').waitFor();
+    await page.getByTestId('tile-orders').waitFor();
+    await shoot(page, '33-dashboard-phone');
+    await page.close();
+  });
+});
