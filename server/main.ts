@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { openDatabase } from './db/client.js';
 import { demoLogins } from './demo/seed.js';
+import { startLifetime } from './jobs/lifetime.js';
 import { startMailSender } from './jobs/mail-sender.js';
 import { startRetention } from './jobs/retention.js';
 import { startJobRunner } from './jobs/runner.js';
@@ -43,7 +44,8 @@ async function main() {
   const boot = await bootstrap(ctx);
 
   const stops: (() => Promise<void>)[] = [];
-  if (roles.includes('worker')) stops.push(startMailSender(ctx), startJobRunner(ctx), startRetention(ctx));
+  if (roles.includes('worker'))
+    stops.push(startMailSender(ctx), startJobRunner(ctx), startRetention(ctx), startLifetime(ctx));
   if (roles.includes('api')) {
     const https =
       config.TLS_CERT && config.TLS_KEY

@@ -76,6 +76,8 @@ export const sims = pgTable(
     cell: text('cell'),
     bearer: text('bearer', { enum: bearers }),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    /** The last lifetime notice mailed: 3 or 1 (months before the end of life); cleared by an extension. */
+    expiryNotice: smallint('expiry_notice'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     searchText: text('search_text').generatedAlwaysAs(
@@ -100,6 +102,29 @@ export const sims = pgTable(
     index('sims_org_sms_left_idx').on(t.orgId, sql`(sms_total - sms_used)`, t.iccid),
     index('sims_search_idx').using('gin', sql`search_text gin_trgm_ops`),
   ],
+);
+
+/**
+ * What a SIM was charged for beyond its product: top-ups and lifetime extensions, by a person, an
+ * API client or auto top-up. Orders and invoices will pick these up (`invoiced_at` stays null until then).
+ */
+export const simCharges = pgTable(
+  'sim_charges',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orgId: uuid('org_id').notNull(),
+    iccid: text('iccid').notNull(),
+    kind: text('kind', { enum: ['top-up', 'extension'] }).notNull(),
+    dataBytes: bigint('data_bytes', { mode: 'number' }).notNull().default(0),
+    smsCount: integer('sms_count').notNull().default(0),
+    months: integer('months').notNull().default(0),
+    source: text('source', { enum: ['user', 'api', 'auto'] }).notNull(),
+    actorId: uuid('actor_id'),
+    actorName: text('actor_name'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    invoicedAt: timestamp('invoiced_at', { withTimezone: true }),
+  },
+  (t) => [index('sim_charges_org_idx').on(t.orgId, t.createdAt), index('sim_charges_sim_idx').on(t.iccid)],
 );
 
 /** Everything that happened to a SIM (PRODUCT.md §6); type ids match 1NCE's Data Streamer. */

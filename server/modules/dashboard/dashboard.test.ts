@@ -43,12 +43,19 @@ beforeAll(async () => {
       .update(sims)
       .set(v)
       .where(eq(sims.iccid, mine[n] ?? ''));
+  const used = (n: number, column: 'data_used' | 'sms_used', tenths: number) =>
+    h.ctx.db.execute(
+      sql`UPDATE sims SET ${sql.raw(column)} = ${sql.raw(column === 'data_used' ? 'data_total' : 'sms_total')} * ${tenths} / 10 WHERE iccid = ${mine[n] ?? ''}`,
+    );
   await set(0, { status: 'deactivated' });
   await set(1, { status: 'expired', sessionState: 'offline' });
   await set(2, { sessionState: 'online' });
-  await set(3, { sessionState: 'online', dataUsed: sql`data_total` });
-  await set(4, { dataUsed: sql`data_total * 9 / 10`, smsUsed: sql`sms_total` });
-  await set(5, { sessionState: 'blocked', smsUsed: sql`sms_total * 9 / 10` });
+  await set(3, { sessionState: 'online' });
+  await used(3, 'data_used', 10);
+  await used(4, 'data_used', 9);
+  await used(4, 'sms_used', 10);
+  await set(5, { sessionState: 'blocked' });
+  await used(5, 'sms_used', 9);
   const [a = '', b = '', c = ''] = mine;
   await addUsage(h.ctx.db, [
     usage(demoId, a, '2026-11-27', { dataUp: 100, dataDown: 200, smsMo: 1 }),

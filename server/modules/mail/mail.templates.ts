@@ -7,6 +7,10 @@ export interface TemplateVars {
   organisation?: string;
   hours?: number;
   days?: number;
+  count?: number;
+  months?: number;
+  date?: string;
+  list?: string;
 }
 
 type Render = (v: TemplateVars) => { subject: string; text: string };
@@ -40,6 +44,16 @@ const templates = {
     de: (v) => ({
       subject: 'Ihr OpenCMP-Passwort wurde geändert',
       text: `Hallo ${v.name},\n\ndas Passwort Ihres OpenCMP-Kontos wurde soeben geändert und Ihre anderen Anmeldungen wurden beendet. Wenn Sie das nicht waren, setzen Sie Ihr Passwort sofort zurück und wenden Sie sich an Ihre Administration.\n\nOpenCMP`,
+    }),
+  },
+  'lifetime-notice': {
+    en: (v) => ({
+      subject: `${v.count} SIM(s) of ${v.organisation} reach the end of their lifetime within ${v.months} month(s)`,
+      text: `Hello ${v.name},\n\nthe lifetime of ${v.count} SIM(s) of ${v.organisation} ends within ${v.months} month(s), the first on ${v.date}. When it ends, a SIM is expired and the network refuses it; a lifetime extension starts a new period and keeps the remaining volume.\n\n${v.list}\n\nSee them in My SIMs, sorted by end of lifetime:\n${v.link}\n\nOpenCMP`,
+    }),
+    de: (v) => ({
+      subject: `${v.count} SIM(s) von ${v.organisation} erreichen innerhalb von ${v.months} Monat(en) das Ende ihrer Laufzeit`,
+      text: `Hallo ${v.name},\n\ndie Laufzeit von ${v.count} SIM(s) von ${v.organisation} endet innerhalb von ${v.months} Monat(en), die erste am ${v.date}. Danach ist eine SIM abgelaufen und das Netz weist sie ab; eine Laufzeitverlängerung beginnt eine neue Laufzeit und behält das verbleibende Volumen.\n\n${v.list}\n\nSie finden sie in Meine SIMs, sortiert nach Laufzeitende:\n${v.link}\n\nOpenCMP`,
     }),
   },
 } satisfies Record<string, Record<Language, Render>>;

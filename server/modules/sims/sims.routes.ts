@@ -15,6 +15,7 @@ import {
 import { principalOf } from '../../plugins/auth.js';
 import { listSimEvents } from '../events/events.service.js';
 import { simUsage } from '../usage/usage.service.js';
+import { extendSim, topUpSim } from './charges.service.js';
 import { changeSim, getSim, listSims } from './sims.service.js';
 
 export default async function simRoutes(app: FastifyInstance) {
@@ -94,5 +95,33 @@ export default async function simRoutes(app: FastifyInstance) {
       },
     },
     async (req) => simUsage(req.ctx, principalOf(req).orgId, req.params.iccid, req.query),
+  );
+  r.post(
+    '/sims/:iccid/top-up',
+    {
+      config: { permission: 'sims:billing' },
+      schema: {
+        tags,
+        summary:
+          'Add a top-up package (OPENCMP_TOPUP_DATA_MB and OPENCMP_TOPUP_SMS) to the SIM at once; recorded for invoicing',
+        params: simParams,
+        response: { 200: simDetail },
+      },
+    },
+    async (req) => topUpSim(req.ctx, principalOf(req), req.params.iccid),
+  );
+  r.post(
+    '/sims/:iccid/extend',
+    {
+      config: { permission: 'sims:billing' },
+      schema: {
+        tags,
+        summary:
+          'Extend the lifetime by OPENCMP_EXTENSION_MONTHS: an expired SIM (up to 18 months) restarts now, a SIM in its last 3 months from its end; the volume stays',
+        params: simParams,
+        response: { 200: simDetail },
+      },
+    },
+    async (req) => extendSim(req.ctx, principalOf(req), req.params.iccid),
   );
 }
