@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe('the Dashboard', () => {
-  it('when the owner opens it, then the tiles show the API figures and a View button opens My SIMs filtered to that group', async () => {
+  it('when the owner opens it, then the tiles show the API figures, View opens My SIMs filtered to that group, and a top-up there moves a SIM out of it', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 1000 } });
     await signIn(page, server.url, 'owner@demo.example');
     await page.getByTestId('dashboard-loaded').waitFor();
@@ -44,6 +44,27 @@ describe('the Dashboard', () => {
     expect(new URL(page.url()).searchParams.get('dataVolume')).toBe('low');
     await page.getByTestId('sims-total').getByText(`of ${api.dataVolume.low} SIMs`).waitFor();
     await shoot(page, '32-dashboard-view-low-data');
+
+    // a SIM with little data left: a top-up from its detail moves it out of the low group at once
+    const row = page.getByTestId('sim-row').first();
+    const iccid = (await row.getAttribute('data-iccid')) ?? '';
+    await row.click();
+    await page.getByTestId('page-sim-detail').waitFor();
+    await page.getByTestId('sim-top-up').click();
+    await shoot(page, '34-sim-top-up-confirm');
+    await page.getByTestId('sim-charge-confirm').click();
+    await page.getByText(/^Topped up:/).waitFor();
+    await shoot(page, '35-sim-topped-up');
+    const after = (await page.evaluate(async (id) => (await fetch(`/api/v1/sims/${id}`)).json(), iccid)) as {
+      dataVolume: string;
+    };
+    expect(after.dataVolume).toBe('sufficient');
+    await page.getByTestId('nav-dashboard').click();
+    await page.getByTestId('dashboard-loaded').waitFor();
+    await page
+      .getByTestId('count-data-low')
+      .getByText(String(api.dataVolume.low - 1))
+      .waitFor();
     await page.close();
   });
 

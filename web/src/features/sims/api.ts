@@ -136,6 +136,16 @@ export interface SimEvent {
 }
 
 /** Events of a SIM, newest first. */
+/** Add a top-up package (data and SMS) to a SIM; billed with the next invoice. */
+export function topUpSim(iccid: string): Promise<SimDetail> {
+  return apiPost(`/api/v1/sims/${encodeURIComponent(iccid)}/top-up`);
+}
+
+/** Start a new lifetime period for an expired SIM or one in its last months. */
+export function extendSim(iccid: string): Promise<SimDetail> {
+  return apiPost(`/api/v1/sims/${encodeURIComponent(iccid)}/extend`);
+}
+
 export function listSimEvents(
   iccid: string,
   params: { type: number[]; severity: EventSeverity[]; page: number; pageSize: number },

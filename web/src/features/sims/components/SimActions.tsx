@@ -10,6 +10,7 @@ import { useT } from '../../../lib/i18n.js';
 import { useCan } from '../../../lib/session.js';
 import { type SimDetail, simsQueryKey, type UpdateSimRequest, updateSim } from '../api.js';
 import { BindImeiModal } from './BindImeiModal.js';
+import { SimChargeActions } from './SimChargeActions.js';
 
 /** Saves a change to the SIM and puts the answer into the cache. */
 export function useUpdateSim(iccid: string) {
@@ -126,6 +127,7 @@ export function SimActions({ sim }: { sim: SimDetail }) {
               data-testid="sim-auto-top-up"
             />
           )}
+          <SimChargeActions sim={sim} />
         </Group>
         {canWrite && sim.imeiLock && (
           <Text size="xs" c="dimmed" data-testid="sim-locked-imei">

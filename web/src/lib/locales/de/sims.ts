@@ -190,4 +190,17 @@ export const sims: Record<keyof typeof en, string> = {
   'sims.eventType.101': 'IMEI-Sperre geändert',
   'sims.eventType.102': 'Automatisches Aufladen geändert',
   'sims.eventType.103': 'SIM übertragen',
+  'sims.topUp': 'Aufladen',
+  'sims.topUp.title': 'Diese SIM aufladen',
+  'sims.topUp.confirm':
+    'Ein Aufladepaket mit Daten und SMS zu SIM {iccid} hinzufügen? Es steht sofort zur Verfügung, auch wenn das Volumen aufgebraucht ist.',
+  'sims.topUp.done': 'Aufgeladen: {data} Daten und {sms} SMS übrig',
+  'sims.extend': 'Laufzeit verlängern',
+  'sims.extend.title': 'Laufzeit verlängern',
+  'sims.extend.confirm':
+    'Die Laufzeit von SIM {iccid} verlängern? Die neue Laufzeit schließt an das bisherige Ende an; das verbleibende Volumen bleibt.',
+  'sims.extend.confirmExpired':
+    'Die Laufzeit der abgelaufenen SIM {iccid} verlängern? Eine neue Laufzeit beginnt heute, die SIM wird wieder aktiviert und behält ihr verbleibendes Volumen.',
+  'sims.extend.done': 'Laufzeit verlängert bis {date}',
+  'sims.charge.invoiced': 'Dies wird mit Ihrer nächsten Rechnung berechnet.',
 };

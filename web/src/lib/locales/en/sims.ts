@@ -188,4 +188,17 @@ export const sims = {
   'sims.eventType.101': 'IMEI lock changed',
   'sims.eventType.102': 'Auto top-up changed',
   'sims.eventType.103': 'SIM transferred',
+  'sims.topUp': 'Top up',
+  'sims.topUp.title': 'Top up this SIM',
+  'sims.topUp.confirm':
+    'Add a top-up package of data and SMS to SIM {iccid}? It is available at once, also to a SIM that has used up its volume.',
+  'sims.topUp.done': 'Topped up: {data} data and {sms} SMS left',
+  'sims.extend': 'Extend lifetime',
+  'sims.extend.title': 'Extend the lifetime',
+  'sims.extend.confirm':
+    'Extend the lifetime of SIM {iccid}? The new period follows its current end; the remaining volume stays.',
+  'sims.extend.confirmExpired':
+    'Extend the lifetime of the expired SIM {iccid}? A new period starts today, the SIM is activated again and keeps its remaining volume.',
+  'sims.extend.done': 'Lifetime extended until {date}',
+  'sims.charge.invoiced': 'This is charged on your next invoice.',
 };
