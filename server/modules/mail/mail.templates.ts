@@ -56,6 +56,16 @@ const templates = {
       text: `Hallo ${v.name},\n\ndie Laufzeit von ${v.count} SIM(s) von ${v.organisation} endet innerhalb von ${v.months} Monat(en), die erste am ${v.date}. Danach ist eine SIM abgelaufen und das Netz weist sie ab; eine Laufzeitverlängerung beginnt eine neue Laufzeit und behält das verbleibende Volumen.\n\n${v.list}\n\nSie finden sie in Meine SIMs, sortiert nach Laufzeitende:\n${v.link}\n\nOpenCMP`,
     }),
   },
+  'volume-notice': {
+    en: (v) => ({
+      subject: `Volume notice for ${v.organisation}: ${v.count} SIM volume change(s)`,
+      text: `Hello,\n\nthe volume of SIMs of ${v.organisation} crossed a mark. A SIM whose data volume is used up cannot open data sessions, one whose SMS volume is used up cannot send or receive SMS, until it is topped up.\n\n${v.list}\n\nSee the SIMs with low or no volume left:\n${v.link}\n\nYou receive this because this address is set for volume notifications in Account → Customer data.\n\nOpenCMP`,
+    }),
+    de: (v) => ({
+      subject: `Volumenhinweis für ${v.organisation}: ${v.count} Änderung(en) beim SIM-Volumen`,
+      text: `Hallo,\n\ndas Volumen von SIMs von ${v.organisation} hat eine Schwelle überschritten. Eine SIM ohne Datenvolumen kann keine Datenverbindungen öffnen, eine ohne SMS-Volumen keine SMS senden oder empfangen, bis sie aufgeladen wird.\n\n${v.list}\n\nDie SIMs mit wenig oder keinem Volumen:\n${v.link}\n\nSie erhalten diese E-Mail, weil diese Adresse unter Konto → Kundendaten für Volumenhinweise eingetragen ist.\n\nOpenCMP`,
+    }),
+  },
 } satisfies Record<string, Record<Language, Render>>;
 
 export type TemplateId = keyof typeof templates;

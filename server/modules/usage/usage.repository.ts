@@ -1,7 +1,26 @@
 /** Queries of per-SIM daily usage. */
 import { and, asc, between, eq, lt, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { type Db, selectRows } from '../../db/client.js';
 import { orgUsageDaily, sims, simUsageDaily } from '../../db/schema/index.js';
+
+/** A volume group as PRODUCT.md §3 defines it (the generated columns of `sims` compute the same). */
+export function volumeGroup(total: number, used: number): 'sufficient' | 'low' | 'none' {
+  const left = total - used;
+  if (left <= 0) return 'none';
+  return left * 5 <= total ? 'low' : 'sufficient';
+}
+
+/** A SIM whose data or SMS volume just fell into the low (≤ 20 %) or none group. */
+export interface VolumeCrossing {
+  orgId: string;
+  iccid: string;
+  service: 'data' | 'sms';
+  /** The group before this usage; from `sufficient` straight to `none` crosses both marks at once. */
+  from: 'sufficient' | 'low';
+  group: 'low' | 'none';
+  total: number;
+  used: number;
+}
 
 export interface UsageDelta {
   orgId: string;
@@ -15,9 +34,11 @@ export interface UsageDelta {
 
 /**
  * Add usage to the per-SIM daily rows (upsert), to the SIMs' used volumes and to the organisations'
- * daily rollup. Rows are touched in key order so concurrent batches cannot deadlock.
+ * daily rollup. Rows are touched in key order so concurrent batches cannot deadlock. Returns the SIMs
+ * whose volume crossed into low or none with this usage (each crossing once: the row lock of the
+ * UPDATE orders concurrent batches); `applyVolumeEffects` turns them into events, mails and top-ups.
  */
-export async function addUsage(db: Db, deltas: UsageDelta[]) {
+export async function addUsage(db: Db, deltas: UsageDelta[]): Promise<VolumeCrossing[]> {
   for (let i = 0; i < deltas.length; i += 1000) {
     const chunk = deltas.slice(i, i + 1000);
     await db
@@ -59,16 +80,61 @@ export async function addUsage(db: Db, deltas: UsageDelta[]) {
     perOrgDay.set(key, t);
   }
   const entries = [...perSim.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const crossings: VolumeCrossing[] = [];
   for (let i = 0; i < entries.length; i += 1000) {
     const chunk = entries.slice(i, i + 1000);
     const iccids = chunk.map(([k]) => k);
     const data = chunk.map(([, v]) => v.data);
     const smsCounts = chunk.map(([, v]) => v.sms);
-    await db.execute(sql`
+    const rows = await selectRows<{
+      iccid: string;
+      org_id: string | null;
+      data_total: string;
+      data_used: string;
+      data: string;
+      sms_total: number;
+      sms_used: number;
+      sms: number;
+    }>(
+      db,
+      sql`
       UPDATE ${sims} AS s
       SET data_used = s.data_used + u.data, sms_used = s.sms_used + u.sms
       FROM unnest(${sql.param(iccids)}::text[], ${sql.param(data)}::bigint[], ${sql.param(smsCounts)}::int[]) AS u(iccid, data, sms)
-      WHERE s.iccid = u.iccid`);
+      WHERE s.iccid = u.iccid
+      RETURNING s.iccid, s.org_id, s.data_total, s.data_used, u.data, s.sms_total, s.sms_used, u.sms`,
+    );
+    for (const r of rows) {
+      if (!r.org_id) continue;
+      const dataTotal = Number(r.data_total);
+      const dataUsed = Number(r.data_used);
+      const dataGroup = volumeGroup(dataTotal, dataUsed);
+      const dataBefore = volumeGroup(dataTotal, dataUsed - Number(r.data));
+      if (dataGroup !== 'sufficient' && dataBefore !== 'none' && dataBefore !== dataGroup) {
+        crossings.push({
+          orgId: r.org_id,
+          iccid: r.iccid,
+          service: 'data',
+          from: dataBefore,
+          group: dataGroup,
+          total: dataTotal,
+          used: dataUsed,
+        });
+      }
+      const smsGroup = volumeGroup(r.sms_total, r.sms_used);
+      const smsBefore = volumeGroup(r.sms_total, r.sms_used - r.sms);
+      if (smsGroup !== 'sufficient' && smsBefore !== 'none' && smsBefore !== smsGroup) {
+        crossings.push({
+          orgId: r.org_id,
+          iccid: r.iccid,
+          service: 'sms',
+          from: smsBefore,
+          group: smsGroup,
+          total: r.sms_total,
+          used: r.sms_used,
+        });
+      }
+    }
   }
   const orgRows = [...perOrgDay.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, v]) => v);
   for (let i = 0; i < orgRows.length; i += 1000) {
@@ -94,6 +160,7 @@ export async function addUsage(db: Db, deltas: UsageDelta[]) {
         },
       });
   }
+  return crossings;
 }
 
 /** An organisation's daily rollup rows in a date range (inclusive). */
