@@ -17,6 +17,7 @@ import accountRoutes from './modules/account/account.routes.js';
 import apiClientsRoutes from './modules/apiclients/apiclients.routes.js';
 import oauthRoutes from './modules/apiclients/oauth.routes.js';
 import authRoutes from './modules/auth/auth.routes.js';
+import configRoutes from './modules/config/config.routes.js';
 import dashboardRoutes from './modules/dashboard/dashboard.routes.js';
 import healthRoutes from './modules/health/health.routes.js';
 import mailRoutes from './modules/mail/mail.routes.js';
@@ -66,6 +67,7 @@ async function api(app: FastifyInstance) {
   await app.register(bulkRoutes);
   await app.register(simRoutes);
   await app.register(dashboardRoutes);
+  await app.register(configRoutes);
   await app.register(stockRoutes);
   await app.register(usersRoutes);
 }

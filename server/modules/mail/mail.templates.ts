@@ -66,6 +66,16 @@ const templates = {
       text: `Hallo,\n\ndas Volumen von SIMs von ${v.organisation} hat eine Schwelle überschritten. Eine SIM ohne Datenvolumen kann keine Datenverbindungen öffnen, eine ohne SMS-Volumen keine SMS senden oder empfangen, bis sie aufgeladen wird.\n\n${v.list}\n\nDie SIMs mit wenig oder keinem Volumen:\n${v.link}\n\nSie erhalten diese E-Mail, weil diese Adresse unter Konto → Kundendaten für Volumenhinweise eingetragen ist.\n\nOpenCMP`,
     }),
   },
+  'limit-reached': {
+    en: (v) => ({
+      subject: `Monthly ${v.list} limit reached for ${v.date}`,
+      text: `Hello ${v.name},\n\nyour organisation reached its monthly ${v.list} limit for ${v.date}. Until the month ends (the limits reset on the 1st, UTC) or the limit is raised, this service is refused for all your SIMs; the other services go on.\n\nSee or change the limits in Configuration:\n${v.link}\n\nOpenCMP`,
+    }),
+    de: (v) => ({
+      subject: `Monatslimit für ${v.list} erreicht (${v.date})`,
+      text: `Hallo ${v.name},\n\nIhre Organisation hat ihr monatliches Limit für ${v.list} im Monat ${v.date} erreicht. Bis zum Monatsende (die Limits beginnen am 1. neu, UTC) oder bis das Limit erhöht wird, wird dieser Dienst für alle Ihre SIMs abgelehnt; die anderen Dienste laufen weiter.\n\nLimits ansehen oder ändern unter Konfiguration:\n${v.link}\n\nOpenCMP`,
+    }),
+  },
 } satisfies Record<string, Record<Language, Render>>;
 
 export type TemplateId = keyof typeof templates;

@@ -82,7 +82,7 @@ export async function freeAddresses(db: Db, orgId: string, n: number): Promise<s
   return rows.map((r) => r.ip);
 }
 
-/** Give stock SIMs to an organisation: activated, lifetime and volume from now, one IP each. */
+/** Give stock SIMs to an organisation: activated, lifetime and volume from now, one IP each, its defaults for IMEI lock and auto top-up. */
 export async function assignSims(
   db: Db,
   orgId: string,
@@ -95,7 +95,10 @@ export async function assignSims(
       UPDATE ${sims} AS s SET org_id = ${orgId}, status = 'activated', session_state = 'offline',
         activated_at = ${v.activatedAt.toISOString()}::timestamptz, end_of_life = ${v.endOfLife.toISOString()}::timestamptz,
         data_total = ${v.dataTotal}, data_used = 0, sms_total = ${v.smsTotal}, sms_used = 0,
-        ip_address = u.ip::inet, updated_at = now()
+        ip_address = u.ip::inet, updated_at = now(),
+        imei_lock = coalesce((SELECT imei_lock_default FROM org_settings WHERE org_id = ${orgId}), false),
+        locked_imei = NULL,
+        auto_top_up = coalesce((SELECT auto_top_up_default FROM org_settings WHERE org_id = ${orgId}), false)
       FROM unnest(${sql.param(iccids.slice(i, i + 5000))}::text[], ${sql.param(ips.slice(i, i + 5000))}::text[]) AS u(iccid, ip)
       WHERE s.iccid = u.iccid`);
   }

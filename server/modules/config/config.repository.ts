@@ -1,0 +1,67 @@
+/** Queries of an organisation's settings, its month-to-date usage and the limit notices. */
+import { and, between, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { limitNotices, orgSettings, orgUsageDaily, simUsageDaily } from '../../db/schema/index.js';
+
+export type OrgSettingsRow = typeof orgSettings.$inferSelect;
+
+export async function findSettings(db: Db, orgId: string): Promise<OrgSettingsRow | undefined> {
+  const [row] = await db.select().from(orgSettings).where(eq(orgSettings.orgId, orgId));
+  return row;
+}
+
+export async function upsertSettings(db: Db, values: typeof orgSettings.$inferInsert) {
+  const [row] = await db
+    .insert(orgSettings)
+    .values(values)
+    .onConflictDoUpdate({ target: orgSettings.orgId, set: { ...values, orgId: undefined } })
+    .returning();
+  return row;
+}
+
+/** The organisation's usage from the first of the month to `today`, from the daily rollup (≤ 31 rows). */
+export async function orgMonthToDate(db: Db, orgId: string, first: string, today: string) {
+  const [row] = await db
+    .select({
+      dataBytes: sql<string>`coalesce(sum(${orgUsageDaily.dataUp} + ${orgUsageDaily.dataDown}), 0)::text`,
+      smsMo: sql<string>`coalesce(sum(${orgUsageDaily.smsMo}), 0)::text`,
+      smsMt: sql<string>`coalesce(sum(${orgUsageDaily.smsMt}), 0)::text`,
+    })
+    .from(orgUsageDaily)
+    .where(and(eq(orgUsageDaily.orgId, orgId), between(orgUsageDaily.day, first, today)));
+  return {
+    dataBytes: Number(row?.dataBytes ?? 0),
+    smsMo: Number(row?.smsMo ?? 0),
+    smsMt: Number(row?.smsMt ?? 0),
+  };
+}
+
+/** One SIM's data this month, from its daily rows (≤ 31, read through the primary key). */
+export async function simDataMonthToDate(
+  db: Db,
+  iccid: string,
+  first: string,
+  today: string,
+): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<string>`coalesce(sum(${simUsageDaily.dataUp} + ${simUsageDaily.dataDown}), 0)::text` })
+    .from(simUsageDaily)
+    .where(and(eq(simUsageDaily.iccid, iccid), between(simUsageDaily.day, first, today)));
+  return Number(row?.n ?? 0);
+}
+
+/** Claim the notice of a reached limit for a month; true only for the first claim. */
+export async function claimLimitNotice(
+  db: Db,
+  orgId: string,
+  month: string,
+  kind: 'data' | 'sms-mo' | 'sms-mt',
+  at: Date,
+): Promise<boolean> {
+  const rows = await db
+    .insert(limitNotices)
+    .values({ orgId, month, kind, reachedAt: at })
+    .onConflictDoNothing()
+    .returning({ kind: limitNotices.kind });
+  return rows.length > 0;
+}

@@ -1,0 +1,148 @@
+/**
+ * The Configuration tab's own settings: monthly limits (PRODUCT.md §3, reset on the 1st, UTC) and the
+ * defaults new SIMs take. The AAA and the SMS service ask `monthlyBlock` before serving; whoever adds
+ * usage calls `noteLimitsReached`, which mails the organisation once per limit and month.
+ */
+import type { OrgSettings, OrgSettingsRequest } from '../../../contracts/config.js';
+import { can } from '../../../contracts/permissions.js';
+import type { AppContext } from '../../context.js';
+import type { Db } from '../../db/client.js';
+import { AppError } from '../../lib/errors.js';
+import type { Principal } from '../auth/auth.service.js';
+import { queueMail } from '../mail/mail.service.js';
+import { lifetimeRecipients } from '../sims/charges.repository.js';
+import {
+  claimLimitNotice,
+  findSettings,
+  type OrgSettingsRow,
+  orgMonthToDate,
+  simDataMonthToDate,
+  upsertSettings,
+} from './config.repository.js';
+
+const MB = 1024 * 1024;
+
+/** The calendar month (UTC) of an instant: its name, first day and the day itself. */
+export function monthOf(now: Date) {
+  const today = now.toISOString().slice(0, 10);
+  return { month: today.slice(0, 7), first: `${today.slice(0, 7)}-01`, today };
+}
+
+function reachedOf(s: OrgSettingsRow | undefined, used: { dataBytes: number; smsMo: number; smsMt: number }) {
+  return {
+    data: s?.dataLimitBytes != null && used.dataBytes >= s.dataLimitBytes,
+    smsMo: s?.smsMoLimit != null && used.smsMo >= s.smsMoLimit,
+    smsMt: s?.smsMtLimit != null && used.smsMt >= s.smsMtLimit,
+  };
+}
+
+function present(s: OrgSettingsRow | undefined, now: Date, used: OrgSettings['monthToDate']): OrgSettings {
+  return {
+    dataLimitMb: s?.dataLimitBytes != null ? Math.round(s.dataLimitBytes / MB) : null,
+    smsMoLimit: s?.smsMoLimit ?? null,
+    smsMtLimit: s?.smsMtLimit ?? null,
+    simDataLimitMb: s?.simDataLimitBytes != null ? Math.round(s.simDataLimitBytes / MB) : null,
+    imeiLockDefault: s?.imeiLockDefault ?? false,
+    autoTopUpDefault: s?.autoTopUpDefault ?? false,
+    month: monthOf(now).month,
+    monthToDate: used,
+    reached: reachedOf(s, used),
+  };
+}
+
+export async function getSettings(ctx: AppContext, orgId: string): Promise<OrgSettings> {
+  const now = ctx.clock.now();
+  const { first, today } = monthOf(now);
+  const [s, used] = await Promise.all([
+    findSettings(ctx.db, orgId),
+    orgMonthToDate(ctx.db, orgId, first, today),
+  ]);
+  return present(s, now, used);
+}
+
+/** Save limits and defaults; the auto top-up default needs the billing permission, as the per-SIM switch does. */
+export async function saveSettings(ctx: AppContext, principal: Principal, req: OrgSettingsRequest) {
+  const current = await findSettings(ctx.db, principal.orgId);
+  if (req.autoTopUpDefault !== (current?.autoTopUpDefault ?? false) && !can(principal.role, 'sims:billing')) {
+    throw new AppError('forbidden', `Your role (${principal.role}) may not change the auto top-up default.`);
+  }
+  await upsertSettings(ctx.db, {
+    orgId: principal.orgId,
+    dataLimitBytes: req.dataLimitMb === null ? null : req.dataLimitMb * MB,
+    smsMoLimit: req.smsMoLimit,
+    smsMtLimit: req.smsMtLimit,
+    simDataLimitBytes: req.simDataLimitMb === null ? null : req.simDataLimitMb * MB,
+    imeiLockDefault: req.imeiLockDefault,
+    autoTopUpDefault: req.autoTopUpDefault,
+    updatedAt: ctx.clock.now(),
+  });
+  return getSettings(ctx, principal.orgId);
+}
+
+export type LimitedService = 'data' | 'sms-mo' | 'sms-mt';
+
+/**
+ * Why a SIM may not use a service this month, or null: the organisation's monthly cap for that
+ * service, or (for data) the per-SIM monthly cap. Reads at most 62 rollup rows.
+ */
+export async function monthlyBlock(
+  db: Db,
+  sim: { orgId: string; iccid: string },
+  service: LimitedService,
+  now: Date,
+): Promise<string | null> {
+  const s = await findSettings(db, sim.orgId);
+  if (!s) return null;
+  const { month, first, today } = monthOf(now);
+  const cap = service === 'data' ? s.dataLimitBytes : service === 'sms-mo' ? s.smsMoLimit : s.smsMtLimit;
+  if (cap != null) {
+    const used = await orgMonthToDate(db, sim.orgId, first, today);
+    const value = service === 'data' ? used.dataBytes : service === 'sms-mo' ? used.smsMo : used.smsMt;
+    if (value >= cap)
+      return `the organisation's monthly ${service === 'data' ? 'data' : service === 'sms-mo' ? 'MO SMS' : 'MT SMS'} limit for ${month} is reached`;
+  }
+  if (service === 'data' && s.simDataLimitBytes != null) {
+    if ((await simDataMonthToDate(db, sim.iccid, first, today)) >= s.simDataLimitBytes) {
+      return `the SIM's monthly data limit for ${month} is reached`;
+    }
+  }
+  return null;
+}
+
+/**
+ * After usage was added: for each organisation that now reached a monthly limit, mail its Owners and
+ * Admins once per limit and month. Returns the limits newly reached.
+ */
+export async function noteLimitsReached(ctx: AppContext, db: Db, orgIds: string[], now: Date) {
+  const { month, first, today } = monthOf(now);
+  const reached: { orgId: string; kind: LimitedService }[] = [];
+  for (const orgId of new Set(orgIds)) {
+    const s = await findSettings(db, orgId);
+    if (!s || (s.dataLimitBytes == null && s.smsMoLimit == null && s.smsMtLimit == null)) continue;
+    const r = reachedOf(s, await orgMonthToDate(db, orgId, first, today));
+    const kinds: LimitedService[] = [
+      ...(r.data ? (['data'] as const) : []),
+      ...(r.smsMo ? (['sms-mo'] as const) : []),
+      ...(r.smsMt ? (['sms-mt'] as const) : []),
+    ];
+    for (const kind of kinds) {
+      if (!(await claimLimitNotice(db, orgId, month, kind, now))) continue;
+      reached.push({ orgId, kind });
+      for (const u of await lifetimeRecipients(db, orgId)) {
+        await queueMail(ctx, db, {
+          to: u.email,
+          template: 'limit-reached',
+          language: u.language,
+          orgId,
+          vars: {
+            name: u.firstName,
+            date: month,
+            list: kind === 'data' ? 'data' : kind === 'sms-mo' ? 'MO SMS' : 'MT SMS',
+            link: `${ctx.config.publicUrl}/configuration`,
+          },
+        });
+      }
+    }
+  }
+  return reached;
+}
