@@ -68,6 +68,31 @@ describe('the Dashboard', () => {
     await page.close();
   });
 
+  it('when the owner sets a monthly data limit below this month’s usage, then it is saved and shown as reached', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 1000 } });
+    await signIn(page, server.url, 'owner@demo.example');
+    await page.getByTestId('nav-configuration').click();
+    await page.getByTestId('limits-section').getByTestId('limit-dataLimitMb').waitFor();
+    await page.getByTestId('limit-dataLimitMb').fill('1');
+    await page.getByTestId('limit-smsMoLimit').fill('100000');
+    await page.getByTestId('limits-save').click();
+    await page.getByText('Limits and defaults saved').waitFor();
+    const saved = (await page.evaluate(async () =>
+      (await fetch('/api/v1/configuration/settings')).json(),
+    )) as {
+      dataLimitMb: number;
+      smsMoLimit: number;
+      reached: { data: boolean; smsMo: boolean };
+    };
+    expect(saved).toMatchObject({
+      dataLimitMb: 1,
+      smsMoLimit: 100000,
+      reached: { data: true, smsMo: false },
+    });
+    await shoot(page, '36-configuration-limits');
+    await page.close();
+  });
+
   it('when a read-only user opens it on a phone, then the tiles stack and still show the figures', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     await signIn(page, server.url, 'readonly@demo.example');

@@ -152,6 +152,11 @@ export function apiPatch<T>(path: string, body: unknown): Promise<T> {
   return request<T>('PATCH', path, body);
 }
 
+/** PUT a JSON body (replace a resource's settings). */
+export function apiPut<T>(path: string, body: unknown): Promise<T> {
+  return request<T>('PUT', path, body);
+}
+
 /** DELETE a resource. */
 export function apiDelete<T>(path: string): Promise<T> {
   return request<T>('DELETE', path);

@@ -1,8 +1,21 @@
-/** Calls of Configuration → API access: list, create and revoke API clients. */
+/** Calls of the Configuration tab: monthly limits and defaults; API access (list, create, revoke clients). */
 import type { ApiClientSummary, CreatedApiClient } from '@contracts/apiclients.js';
-import { apiDelete, apiGet, apiPost } from '../../lib/api.js';
+import type { OrgSettings, OrgSettingsRequest } from '@contracts/config.js';
+import { apiDelete, apiGet, apiPost, apiPut } from '../../lib/api.js';
 
-export type { ApiClientSummary, CreatedApiClient };
+export type { ApiClientSummary, CreatedApiClient, OrgSettings, OrgSettingsRequest };
+
+export const settingsQueryKey = ['configuration', 'settings'] as const;
+
+/** Monthly limits with this month's usage, and the defaults for new SIMs. */
+export function getSettings(signal?: AbortSignal): Promise<OrgSettings> {
+  return apiGet('/api/v1/configuration/settings', { signal });
+}
+
+/** Save limits (null = no limit) and defaults. */
+export function saveSettings(body: OrgSettingsRequest): Promise<OrgSettings> {
+  return apiPut('/api/v1/configuration/settings', body);
+}
 
 /** Query key of the API client list; writes invalidate it. */
 export const apiClientsQueryKey = ['api-clients'] as const;

@@ -38,7 +38,25 @@ export const config: Record<keyof typeof en, string> = {
   'config.apiAccess.copied': 'Kopiert',
   'config.apiAccess.tokenExample': 'Token anfordern',
   'config.apiAccess.stored': 'Ich habe das Secret gespeichert',
-  'config.more.title': 'Netzwerkansicht, Limits, Datenströme und SMS-Weiterleitung',
+  'config.more.title': 'Netzwerkansicht, Datenströme und SMS-Weiterleitung',
   'config.more.description':
-    'Netzwerkeinstellungen, Monatslimits, Datenströme und SMS-Weiterleitung für Ihre Organisation.',
+    'Netzwerkeinstellungen, Datenströme und SMS-Weiterleitung für Ihre Organisation.',
+  'config.limits.title': 'Monatslimits',
+  'config.limits.intro':
+    'Obergrenzen je Kalendermonat (UTC; dieser Monat: {month}). Ist eine erreicht, wird dieser Dienst für alle SIMs bis zum 1. abgelehnt oder bis Sie sie erhöhen; Inhaber und Admins werden per E-Mail informiert. Leer lassen für kein Limit.',
+  'config.limits.dataLimitMb': 'Daten der Organisation',
+  'config.limits.simDataLimitMb': 'Daten je SIM',
+  'config.limits.smsMoLimit': 'SMS von Geräten (MO)',
+  'config.limits.smsMtLimit': 'SMS an Geräte (MT)',
+  'config.limits.none': 'Kein Limit',
+  'config.limits.usedData': '{used} in diesem Monat genutzt',
+  'config.limits.usedSms': '{used} in diesem Monat genutzt',
+  'config.limits.simDataHint':
+    'Eine SIM, die es erreicht, kann bis Monatsende keine Datenverbindungen öffnen.',
+  'config.limits.saved': 'Limits und Voreinstellungen gespeichert',
+  'config.defaults.title': 'Voreinstellungen für neue SIMs',
+  'config.defaults.imeiLock':
+    'IMEI-Sperre an: neue SIMs binden sich an das erste Gerät, mit dem sie sich anmelden',
+  'config.defaults.autoTopUp': 'Automatisches Aufladen an: neue SIMs werden unter 20 % aufgeladen',
+  'config.defaults.autoTopUpNotAllowed': 'Nur Rollen, die aufladen dürfen, können dies ändern.',
 };
