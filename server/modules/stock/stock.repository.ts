@@ -66,18 +66,43 @@ export async function lockStockRange(db: Db, from: string, to: string) {
     .for('update');
 }
 
-/** The first `n` free addresses in an organisation's IP address spaces, oldest space first. */
+/**
+ * The IP space of an organisation as CTEs (docs/decisions/008): `up` is the organisation and its
+ * customer ancestors (depth 0 = itself), whose blocks it may draw from, own blocks first; `tree` is
+ * every organisation under the top customer, whose SIMs may hold addresses of those blocks.
+ */
+export function ipSpaceCtes(orgId: string) {
+  return sql`
+    up AS (
+      SELECT id, parent_id, 0 AS depth FROM ${organisations} WHERE id = ${orgId} AND kind = 'customer'
+      UNION ALL
+      SELECT o.id, o.parent_id, up.depth + 1 FROM ${organisations} o JOIN up ON o.id = up.parent_id
+      WHERE o.kind = 'customer'
+    ),
+    tree AS (
+      SELECT id FROM (SELECT id FROM up ORDER BY depth DESC LIMIT 1) top_customer
+      UNION ALL
+      SELECT o.id FROM ${organisations} o JOIN tree ON o.parent_id = tree.id
+    ),
+    free AS (
+      SELECT set_masklen((network(p.cidr) + g)::inet, 32) AS ip,
+        row_number() OVER (ORDER BY up.depth, p.created_at, p.id, g) AS rn
+      FROM up JOIN ${ipPools} p ON p.org_id = up.id,
+        generate_series(1::bigint, (2::bigint ^ (32 - masklen(p.cidr)))::bigint - 2) g
+      WHERE NOT EXISTS (
+        SELECT 1 FROM ${sims} s
+        WHERE s.org_id IN (SELECT id FROM tree) AND s.ip_address = set_masklen((network(p.cidr) + g)::inet, 32))
+    )`;
+}
+
+/**
+ * The first `n` free addresses of an organisation's IP space: its own blocks (oldest first), then
+ * its master's, which it shares; an address is free when no SIM in the customer tree holds it.
+ */
 export async function freeAddresses(db: Db, orgId: string, n: number): Promise<string[]> {
   const rows = await selectRows<{ ip: string }>(
     db,
-    sql`
-    SELECT host(network(p.cidr) + g) AS ip
-    FROM ${ipPools} p, generate_series(1::bigint, (2::bigint ^ (32 - masklen(p.cidr)))::bigint - 2) g
-    WHERE p.org_id = ${orgId}
-      AND NOT EXISTS (
-        SELECT 1 FROM ${sims} s WHERE s.org_id = ${orgId} AND s.ip_address = set_masklen((network(p.cidr) + g)::inet, 32))
-    ORDER BY p.created_at, p.id, g
-    LIMIT ${n}`,
+    sql`WITH RECURSIVE ${ipSpaceCtes(orgId)} SELECT host(ip) AS ip FROM free ORDER BY rn LIMIT ${n}`,
   );
   return rows.map((r) => r.ip);
 }
@@ -148,7 +173,10 @@ export async function listPools(db: Db, orgId: string) {
     db,
     sql`
     SELECT p.id, p.cidr::text AS cidr, ((2::bigint ^ (32 - masklen(p.cidr)))::bigint - 2)::int AS size,
-      (SELECT count(*)::int FROM ${sims} s WHERE s.org_id = p.org_id AND s.ip_address << p.cidr) AS used
+      (SELECT count(*)::int FROM ${sims} s WHERE s.ip_address << p.cidr AND s.org_id IN (
+        WITH RECURSIVE tree AS (
+          SELECT p.org_id AS id UNION ALL SELECT o.id FROM ${organisations} o JOIN tree ON o.parent_id = tree.id)
+        SELECT id FROM tree)) AS used
     FROM ${ipPools} p WHERE p.org_id = ${orgId} ORDER BY p.created_at`,
   );
 }
