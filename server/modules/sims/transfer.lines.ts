@@ -22,7 +22,7 @@ function checkRange(line: number, rawStart: string, rawEnd: string, errors: Fiel
   const before = errors.length;
   const startProblem = iccidProblem(rawStart);
   if (startProblem) errors.push({ line, field: 'start', message: `${rawStart || '(empty)'} ${startProblem}` });
-  const endProblem = iccidProblem(rawEnd);
+  const endProblem = rawEnd === rawStart ? null : iccidProblem(rawEnd);
   if (endProblem) errors.push({ line, field: 'end', message: `${rawEnd || '(empty)'} ${endProblem}` });
   if (errors.length > before) return null;
   if (rawStart.length !== rawEnd.length) {
