@@ -76,7 +76,11 @@ export async function listSubOrganisations(db: Db, parentId: string): Promise<Su
 }
 
 /** One direct sub-organisation of `parentId`; undefined for any other organisation (sibling, master, foreign). */
-export async function findSubOrganisation(db: Db, parentId: string, id: string): Promise<SubOrgRow | undefined> {
+export async function findSubOrganisation(
+  db: Db,
+  parentId: string,
+  id: string,
+): Promise<SubOrgRow | undefined> {
   const [row] = await selectRows<SubOrgRow>(
     db,
     sql`SELECT ${subOrgSelect()} FROM ${organisations} o WHERE o.parent_id = ${parentId} AND o.id = ${id}`,

@@ -48,14 +48,21 @@ const newSub = (overrides: Record<string, unknown> = {}) => ({
 });
 
 async function mailsTo(email: string) {
-  return h.ctx.db.select().from(mailOutbox).where(eq(mailOutbox.to, email)).orderBy(asc(mailOutbox.createdAt));
+  return h.ctx.db
+    .select()
+    .from(mailOutbox)
+    .where(eq(mailOutbox.to, email))
+    .orderBy(asc(mailOutbox.createdAt));
 }
 
 describe('who may manage sub-organisations', () => {
-  it.each(customerRoles)('when a %s lists sub-organisations, then the permission matrix decides', async (role) => {
-    const res = await call(sessions[role] as Session, 'GET', '/organisations');
-    expect(res.statusCode).toBe(can(role, 'orgs:manage') ? 200 : 403);
-  });
+  it.each(customerRoles)(
+    'when a %s lists sub-organisations, then the permission matrix decides',
+    async (role) => {
+      const res = await call(sessions[role] as Session, 'GET', '/organisations');
+      expect(res.statusCode).toBe(can(role, 'orgs:manage') ? 200 : 403);
+    },
+  );
 
   it.each(['user', 'readonly', 'thirdparty'] as const)(
     'when a %s tries to create, rename, delete or transfer, then each is refused with 403',
@@ -96,7 +103,16 @@ describe('listing and reading sub-organisations', () => {
     const res = await call(sessions.admin as Session, 'GET', `/organisations/${subId}`);
     expect(res.statusCode).toBe(200);
     expect(Object.keys(res.json()).sort()).toEqual(
-      ['accountNumber', 'createdAt', 'id', 'name', 'owner', 'simCount', 'subOrganisationCount', 'userCount'].sort(),
+      [
+        'accountNumber',
+        'createdAt',
+        'id',
+        'name',
+        'owner',
+        'simCount',
+        'subOrganisationCount',
+        'userCount',
+      ].sort(),
     );
     expect(res.json()).toMatchObject({ simCount: 4, userCount: 1 });
   });
@@ -127,10 +143,15 @@ describe('listing and reading sub-organisations', () => {
   });
 
   it('when a sub-organisation asks for its sibling, then it answers 404', async () => {
-    const sibling = await call(owner, 'POST', '/organisations', newSub({
-      company: 'Sibling GmbH',
-      owner: { firstName: 'Sid', lastName: 'Sibling', email: 'sid@sibling.example' },
-    }));
+    const sibling = await call(
+      owner,
+      'POST',
+      '/organisations',
+      newSub({
+        company: 'Sibling GmbH',
+        owner: { firstName: 'Sid', lastName: 'Sibling', email: 'sid@sibling.example' },
+      }),
+    );
     expect(sibling.statusCode).toBe(201);
     expect((await call(subOwner, 'GET', `/organisations/${sibling.json().id}`)).statusCode).toBe(404);
     expect((await call(owner, 'DELETE', `/organisations/${sibling.json().id}`)).statusCode).toBe(200);
@@ -162,7 +183,9 @@ describe('creating a sub-organisation', () => {
   });
 
   it('when the invited owner uses the link, then they sign in to the new organisation, and the link works once', async () => {
-    const token = (await mailsTo('fiona@field.example')).at(-1)?.text.match(/set-password\?token=([\w-]+)/)?.[1];
+    const token = (await mailsTo('fiona@field.example'))
+      .at(-1)
+      ?.text.match(/set-password\?token=([\w-]+)/)?.[1];
     const reset = (pw: string) =>
       h.app.inject({ method: 'POST', url: '/api/v1/auth/password/reset', payload: { token, password: pw } });
     expect((await reset('a-fresh-field-password')).statusCode).toBeLessThan(300);
@@ -175,18 +198,31 @@ describe('creating a sub-organisation', () => {
 
   it('when the account number or the owner’s e-mail is taken, or a field is bad, then nothing is created', async () => {
     const before = (await h.ctx.db.select().from(organisations)).length;
-    const taken = await call(owner, 'POST', '/organisations', newSub({
-      owner: { firstName: 'A', lastName: 'B', email: 'user@demo.example' },
-    }));
+    const taken = await call(
+      owner,
+      'POST',
+      '/organisations',
+      newSub({
+        owner: { firstName: 'A', lastName: 'B', email: 'user@demo.example' },
+      }),
+    );
     expect(taken.statusCode).toBe(409);
     expect(taken.json().errors).toEqual([{ field: 'owner.email', message: 'is already in use' }]);
-    const bad = await call(owner, 'POST', '/organisations', newSub({
-      company: ' ',
-      billingCountry: 'XX',
-      address: { street: 'S', postalCode: '!', city: 'C', country: 'de' },
-    }));
+    const bad = await call(
+      owner,
+      'POST',
+      '/organisations',
+      newSub({
+        company: ' ',
+        billingCountry: 'XX',
+        address: { street: 'S', postalCode: '!', city: 'C', country: 'de' },
+      }),
+    );
     expect(bad.statusCode).toBe(400);
-    const fields = bad.json().errors.map((e: { field: string }) => e.field).sort();
+    const fields = bad
+      .json()
+      .errors.map((e: { field: string }) => e.field)
+      .sort();
     expect(fields).toEqual(['address.country', 'address.postalCode', 'billingCountry', 'company']);
     expect((await h.ctx.db.select().from(organisations)).length).toBe(before);
   });
@@ -212,7 +248,10 @@ describe('creating a sub-organisation', () => {
       payload: { email: 'fiona@field.example', password: 'a-fresh-field-password' },
     });
     expect(login.statusCode).toBe(401);
-    const left = await h.ctx.db.select().from(organisations).where(and(eq(organisations.parentId, masterId)));
+    const left = await h.ctx.db
+      .select()
+      .from(organisations)
+      .where(and(eq(organisations.parentId, masterId)));
     expect(left.map((o) => o.id)).toEqual([subId]);
   });
 });

@@ -18,10 +18,16 @@ export interface TransferLine {
 export const issuerPrefixLength = 7;
 
 /** Check one range as typed; returns the canonical line or the problems found. */
-function checkRange(line: number, rawStart: string, rawEnd: string, errors: FieldError[]): TransferLine | null {
+function checkRange(
+  line: number,
+  rawStart: string,
+  rawEnd: string,
+  errors: FieldError[],
+): TransferLine | null {
   const before = errors.length;
   const startProblem = iccidProblem(rawStart);
-  if (startProblem) errors.push({ line, field: 'start', message: `${rawStart || '(empty)'} ${startProblem}` });
+  if (startProblem)
+    errors.push({ line, field: 'start', message: `${rawStart || '(empty)'} ${startProblem}` });
   const endProblem = rawEnd === rawStart ? null : iccidProblem(rawEnd);
   if (endProblem) errors.push({ line, field: 'end', message: `${rawEnd || '(empty)'} ${endProblem}` });
   if (errors.length > before) return null;
@@ -44,7 +50,11 @@ function checkRange(line: number, rawStart: string, rawEnd: string, errors: Fiel
     return null;
   }
   if (start > end) {
-    errors.push({ line, field: 'end', message: `${end} is before the start ${start}: write the lower ICCID first` });
+    errors.push({
+      line,
+      field: 'end',
+      message: `${end} is before the start ${start}: write the lower ICCID first`,
+    });
     return null;
   }
   return { line, start, end };
@@ -66,7 +76,11 @@ export function parseTransferFile(text: string): { lines: TransferLine[]; errors
     if (first && /^[a-z_ ]+([;,\t][a-z_ ]+)*$/i.test(row)) return;
     const cells = row.split(/[;,\t]/).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
     if (cells.length > 2) {
-      errors.push({ line, field: 'line', message: `has ${cells.length} fields; write ICCID_START;ICCID_END` });
+      errors.push({
+        line,
+        field: 'line',
+        message: `has ${cells.length} fields; write ICCID_START;ICCID_END`,
+      });
       return;
     }
     const checked = checkRange(line, cells[0] ?? '', cells[1] ?? cells[0] ?? '', errors);
@@ -91,7 +105,9 @@ export function checkRanges(ranges: { start: string; end: string }[]) {
 
 /** Duplicates and overlaps between lines: each later line that touches an earlier one is reported. */
 export function overlapErrors(lines: TransferLine[]): FieldError[] {
-  const sorted = [...lines].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.line - b.line));
+  const sorted = [...lines].sort((a, b) =>
+    a.start < b.start ? -1 : a.start > b.start ? 1 : a.line - b.line,
+  );
   const errors: FieldError[] = [];
   // The line reaching furthest so far: any later-starting range that begins before its end overlaps it.
   let reach: TransferLine | undefined;
@@ -102,7 +118,9 @@ export function overlapErrors(lines: TransferLine[]): FieldError[] {
       errors.push({
         line: later.line,
         field: 'range',
-        message: same ? `repeats line ${earlier.line}` : `overlaps line ${earlier.line} (${earlier.start}–${earlier.end})`,
+        message: same
+          ? `repeats line ${earlier.line}`
+          : `overlaps line ${earlier.line} (${earlier.start}–${earlier.end})`,
       });
     }
     if (!reach || l.end > reach.end) reach = l;

@@ -88,7 +88,10 @@ export async function transferSims(
         errors.push({
           line: l.line,
           field,
-          message: l.start === l.end ? `${l.start} is not a SIM of ${source.name}` : `${source.name} has no SIMs in this range`,
+          message:
+            l.start === l.end
+              ? `${l.start} is not a SIM of ${source.name}`
+              : `${source.name} has no SIMs in this range`,
         });
       }
     }
@@ -115,7 +118,10 @@ export async function transferSims(
     const moved = await moveSims(tx, { source, target, lines, actor, at: ctx.clock.now() });
     if (moved.moved !== total) {
       // Another change moved some of these SIMs between our check and the update: undo everything.
-      throw new AppError('conflict', 'Some of these SIMs changed while transferring; nothing was transferred, try again.');
+      throw new AppError(
+        'conflict',
+        'Some of these SIMs changed while transferring; nothing was transferred, try again.',
+      );
     }
     return { dryRun: false, ...summary, firstIp: moved.firstIp, lastIp: moved.lastIp };
   });

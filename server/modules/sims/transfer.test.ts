@@ -66,7 +66,10 @@ async function snapshot() {
 
 describe('transferring by single ICCID', () => {
   it('when the owner moves one SIM to the sub-organisation, then it gets an address from the sub’s block and an event on both sides', async () => {
-    const [before] = await h.ctx.db.select().from(sims).where(eq(sims.iccid, m(1)));
+    const [before] = await h.ctx.db
+      .select()
+      .from(sims)
+      .where(eq(sims.iccid, m(1)));
     const res = await transfer(owner, { sourceOrgId: masterId, targetOrgId: subId, iccid: m(1) });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
@@ -77,7 +80,10 @@ describe('transferring by single ICCID', () => {
       lines: [{ line: 1, start: m(1), end: m(1), count: 1 }],
       firstIp: '10.91.0.6', // the sub's block, after its own five SIMs
     });
-    const [after] = await h.ctx.db.select().from(sims).where(eq(sims.iccid, m(1)));
+    const [after] = await h.ctx.db
+      .select()
+      .from(sims)
+      .where(eq(sims.iccid, m(1)));
     expect(after).toMatchObject({ orgId: subId, ipAddress: '10.91.0.6' });
     expect(before?.ipAddress).toBe('10.90.0.1');
     const events = await h.ctx.db
@@ -101,7 +107,11 @@ describe('transferring by single ICCID', () => {
   });
 
   it('when the admin moves it back, then the master gives it a new address (the old one was released)', async () => {
-    const res = await transfer(admin, { sourceOrgId: subId, targetOrgId: masterId, iccid: iccidWithLuhn(m(1)) });
+    const res = await transfer(admin, {
+      sourceOrgId: subId,
+      targetOrgId: masterId,
+      iccid: iccidWithLuhn(m(1)),
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().firstIp).toBe('10.90.0.1');
     expect(await countedSims(masterId)).toBe(30);
@@ -138,39 +148,88 @@ describe('transferring by ranges and by file', () => {
 
   it('when a dry run is asked for, then it counts and changes nothing', async () => {
     const before = await snapshot();
-    const res = await transfer(owner, { sourceOrgId: masterId, targetOrgId: subId, file: `${m(20)};${m(25)}`, dryRun: true });
+    const res = await transfer(owner, {
+      sourceOrgId: masterId,
+      targetOrgId: subId,
+      file: `${m(20)};${m(25)}`,
+      dryRun: true,
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ dryRun: true, count: 6, freeAddresses: 254 - 5 + (254 - 30), firstIp: null });
+    expect(res.json()).toMatchObject({
+      dryRun: true,
+      count: 6,
+      freeAddresses: 254 - 5 + (254 - 30),
+      firstIp: null,
+    });
     expect(await snapshot()).toEqual(before);
   });
 });
 
 describe('every line is checked and one bad line changes nothing', () => {
   const cases: [string, string, { line: number; field: string; message: RegExp }][] = [
-    ['a malformed ICCID', `${m(1)};${m(2)}\n12345;${m(3)}`, { line: 2, field: 'start', message: /must have 19 digits/ }],
+    [
+      'a malformed ICCID',
+      `${m(1)};${m(2)}\n12345;${m(3)}`,
+      { line: 2, field: 'start', message: /must have 19 digits/ },
+    ],
     ['a wrong Luhn digit', `${m(1)}0;${iccidWithLuhn(m(2))}`, { line: 1, field: 'start', message: /Luhn/ }],
     ['a reversed range', `${m(5)};${m(2)}`, { line: 1, field: 'end', message: /before the start/ }],
-    ['ends of different length', `${m(2)};${iccidWithLuhn(m(5))}`, { line: 1, field: 'end', message: /digits but the start has 19/ }],
-    ['ends with different issuer prefixes', `${m(2)};${s(5)}`, { line: 1, field: 'end', message: /same issuer prefix/ }],
-    ['a duplicate line', `${m(2)};${m(4)}\n${m(6)}\n${m(2)};${m(4)}`, { line: 3, field: 'range', message: /repeats line 1/ }],
-    ['overlapping lines', `${m(2)};${m(6)}\n${m(5)};${m(9)}`, { line: 2, field: 'range', message: /overlaps line 1/ }],
+    [
+      'ends of different length',
+      `${m(2)};${iccidWithLuhn(m(5))}`,
+      { line: 1, field: 'end', message: /digits but the start has 19/ },
+    ],
+    [
+      'ends with different issuer prefixes',
+      `${m(2)};${s(5)}`,
+      { line: 1, field: 'end', message: /same issuer prefix/ },
+    ],
+    [
+      'a duplicate line',
+      `${m(2)};${m(4)}\n${m(6)}\n${m(2)};${m(4)}`,
+      { line: 3, field: 'range', message: /repeats line 1/ },
+    ],
+    [
+      'overlapping lines',
+      `${m(2)};${m(6)}\n${m(5)};${m(9)}`,
+      { line: 2, field: 'range', message: /overlaps line 1/ },
+    ],
     ['too many fields', `${m(2)};${m(3)};${m(4)}`, { line: 1, field: 'line', message: /3 fields/ }],
-    ['a SIM of the target', `${m(7)}\n${s(1)};${s(2)}`, { line: 2, field: 'range', message: /2 SIM\(s\) in this range do not belong to Demo Industries GmbH, e.g. / }],
-    ['a foreign SIM (not named)', `${o(1)}`, { line: 1, field: 'range', message: /^\S+ is not a SIM of Demo Industries GmbH$/ }],
-    ['a range without SIMs', `${m(2)}\n8949019999999900000;8949019999999900009`, { line: 2, field: 'range', message: /has no SIMs in this range/ }],
+    [
+      'a SIM of the target',
+      `${m(7)}\n${s(1)};${s(2)}`,
+      {
+        line: 2,
+        field: 'range',
+        message: /2 SIM\(s\) in this range do not belong to Demo Industries GmbH, e.g. /,
+      },
+    ],
+    [
+      'a foreign SIM (not named)',
+      `${o(1)}`,
+      { line: 1, field: 'range', message: /^\S+ is not a SIM of Demo Industries GmbH$/ },
+    ],
+    [
+      'a range without SIMs',
+      `${m(2)}\n8949019999999900000;8949019999999900009`,
+      { line: 2, field: 'range', message: /has no SIMs in this range/ },
+    ],
   ];
 
-  it.each(cases)('when the file has %s, then 400 names that line and nothing moves', async (_name, file, expected) => {
-    const before = await snapshot();
-    const res = await transfer(owner, { sourceOrgId: masterId, targetOrgId: subId, file });
-    expect(res.statusCode).toBe(400);
-    expect(res.json().detail).toMatch(/^Nothing was transferred/);
-    const errors = res.json().errors as { line: number; field: string; message: string }[];
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ line: expected.line, field: expected.field });
-    expect(errors[0]?.message).toMatch(expected.message);
-    expect(await snapshot()).toEqual(before);
-  });
+  it.each(cases)(
+    'when the file has %s, then 400 names that line and nothing moves',
+    async (_name, file, expected) => {
+      const before = await snapshot();
+      const res = await transfer(owner, { sourceOrgId: masterId, targetOrgId: subId, file });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().detail).toMatch(/^Nothing was transferred/);
+      const errors = res.json().errors as { line: number; field: string; message: string }[];
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ line: expected.line, field: expected.field });
+      expect(errors[0]?.message).toMatch(expected.message);
+      expect(await snapshot()).toEqual(before);
+    },
+  );
 
   it('when a foreign SIM is in a range, then the error gives the count but never its ICCID', async () => {
     const res = await transfer(owner, { sourceOrgId: masterId, targetOrgId: subId, file: `${o(1)};${o(2)}` });
@@ -202,7 +261,12 @@ describe('every line is checked and one bad line changes nothing', () => {
     expect(same.json().errors).toEqual([expect.objectContaining({ field: 'targetOrgId' })]);
     const none = await transfer(owner, { sourceOrgId: masterId, targetOrgId: subId });
     expect(none.statusCode).toBe(400);
-    const both = await transfer(owner, { sourceOrgId: masterId, targetOrgId: subId, iccid: m(1), file: m(1) });
+    const both = await transfer(owner, {
+      sourceOrgId: masterId,
+      targetOrgId: subId,
+      iccid: m(1),
+      file: m(1),
+    });
     expect(both.statusCode).toBe(400);
     const empty = await transfer(owner, { sourceOrgId: masterId, targetOrgId: subId, file: '\n \n' });
     expect(empty.json().errors).toEqual([{ line: 1, field: 'file', message: 'has no ICCID lines' }]);
@@ -236,7 +300,10 @@ describe('which organisations SIMs may move between', () => {
     const secondId = created.json().id as string;
     const res = await transfer(owner, { sourceOrgId: subId, targetOrgId: secondId, iccid: s(1) });
     expect(res.statusCode).toBe(400);
-    expect(res.json().errors[0]).toMatchObject({ field: 'targetOrgId', message: expect.stringMatching(/never from one sub-organisation to another/) });
+    expect(res.json().errors[0]).toMatchObject({
+      field: 'targetOrgId',
+      message: expect.stringMatching(/never from one sub-organisation to another/),
+    });
   });
 });
 
@@ -256,7 +323,11 @@ describe('IP addresses of sub-organisations without a block of their own', () =>
       },
     });
     sharedId = created.json().id;
-    const res = await transfer(owner, { sourceOrgId: masterId, targetOrgId: sharedId, ranges: [{ start: m(29), end: m(30) }] });
+    const res = await transfer(owner, {
+      sourceOrgId: masterId,
+      targetOrgId: sharedId,
+      ranges: [{ start: m(29), end: m(30) }],
+    });
     expect(res.statusCode).toBe(200);
     // The master's SIMs hold 10.90.0.1–30: the next free addresses of its block.
     expect(res.json()).toMatchObject({ count: 2, firstIp: '10.90.0.31', lastIp: '10.90.0.32' });
@@ -291,7 +362,11 @@ describe('IP addresses of sub-organisations without a block of their own', () =>
     });
     expect(created.statusCode).toBe(201);
     const before = await snapshot();
-    const res = await transfer(otherOwner, { sourceOrgId: otherOrgId, targetOrgId: created.json().id, iccid: o(1) });
+    const res = await transfer(otherOwner, {
+      sourceOrgId: otherOrgId,
+      targetOrgId: created.json().id,
+      iccid: o(1),
+    });
     expect(res.statusCode).toBe(409);
     expect(res.json().detail).toBe(
       "Other Sub GmbH's IP address space has 0 free address(es) for 1 SIMs: the provider must add an address block first.",
@@ -313,7 +388,10 @@ describe('a large transfer', () => {
     const ms = Date.now() - started;
     expect(res.statusCode).toBe(200);
     expect(res.json().count).toBe(2000);
-    const moved = await h.ctx.db.select({ n: count() }).from(sims).where(and(eq(sims.orgId, subId), inArray(sims.iccid, ids)));
+    const moved = await h.ctx.db
+      .select({ n: count() })
+      .from(sims)
+      .where(and(eq(sims.orgId, subId), inArray(sims.iccid, ids)));
     expect(moved[0]?.n).toBe(2000);
     expect(await countedSims(subId)).toBe((await simsOf(subId)).length);
     expect(await countedSims(masterId)).toBe((await simsOf(masterId)).length);

@@ -84,14 +84,18 @@ export function ipSpaceCtes(orgId: string) {
       UNION ALL
       SELECT o.id FROM ${organisations} o JOIN tree ON o.parent_id = tree.id
     ),
+    used AS (
+      SELECT s.ip_address AS ip FROM ${sims} s
+      WHERE s.org_id IN (SELECT id FROM tree) AND s.ip_address IS NOT NULL
+    ),
     free AS (
-      SELECT set_masklen((network(p.cidr) + g)::inet, 32) AS ip,
-        row_number() OVER (ORDER BY up.depth, p.created_at, p.id, g) AS rn
-      FROM up JOIN ${ipPools} p ON p.org_id = up.id,
-        generate_series(1::bigint, (2::bigint ^ (32 - masklen(p.cidr)))::bigint - 2) g
-      WHERE NOT EXISTS (
-        SELECT 1 FROM ${sims} s
-        WHERE s.org_id IN (SELECT id FROM tree) AND s.ip_address = set_masklen((network(p.cidr) + g)::inet, 32))
+      SELECT c.ip, row_number() OVER (ORDER BY c.depth, c.created_at, c.pool_id, c.g) AS rn
+      FROM (
+        SELECT set_masklen((network(p.cidr) + g)::inet, 32) AS ip, up.depth, p.created_at, p.id AS pool_id, g
+        FROM up JOIN ${ipPools} p ON p.org_id = up.id,
+          generate_series(1::bigint, (2::bigint ^ (32 - masklen(p.cidr)))::bigint - 2) g
+      ) c
+      WHERE NOT EXISTS (SELECT 1 FROM used WHERE used.ip = c.ip)
     )`;
 }
 
