@@ -52,7 +52,7 @@ export async function getSubOrg(ctx: AppContext, masterId: string, id: string) {
  */
 export async function createSubOrg(ctx: AppContext, masterId: string, input: CreateSubOrganisationRequest) {
   const master = await findOrganisation(ctx.db, masterId);
-  if (!master || master.kind !== 'customer') throw notFound('Organisation');
+  if (master?.kind !== 'customer') throw notFound('Organisation');
   await assertEmailFree(ctx.db, input.owner.email, 'owner.email');
   for (let attempt = 1; ; attempt++) {
     try {
