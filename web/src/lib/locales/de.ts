@@ -4,6 +4,7 @@ import { auth } from './de/auth.js';
 import { config } from './de/config.js';
 import { core } from './de/core.js';
 import { operator } from './de/operator.js';
+import { orgs } from './de/orgs.js';
 import { sims } from './de/sims.js';
 import { users } from './de/users.js';
 import type { MessageKey } from './en.js';
@@ -16,4 +17,5 @@ export const de: Record<MessageKey, string> = {
   ...operator,
   ...users,
   ...config,
+  ...orgs,
 };

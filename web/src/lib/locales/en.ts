@@ -4,9 +4,10 @@ import { auth } from './en/auth.js';
 import { config } from './en/config.js';
 import { core } from './en/core.js';
 import { operator } from './en/operator.js';
+import { orgs } from './en/orgs.js';
 import { sims } from './en/sims.js';
 import { users } from './en/users.js';
 
-export const en = { ...core, ...auth, ...account, ...sims, ...operator, ...users, ...config };
+export const en = { ...core, ...auth, ...account, ...sims, ...operator, ...users, ...config, ...orgs };
 
 export type MessageKey = keyof typeof en;
