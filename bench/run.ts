@@ -4,6 +4,7 @@ import { benchMe } from './me.js';
 import { benchSimsPglite, benchSimsPostgres } from './sims.js';
 import { benchStartup } from './startup.js';
 import { benchTokens } from './tokens.js';
+import { benchTransfer } from './transfer.js';
 
 const all: Record<string, () => Promise<void>> = {
   startup: benchStartup,
@@ -12,6 +13,7 @@ const all: Record<string, () => Promise<void>> = {
   'sims-postgres': () => benchSimsPostgres(),
   'sims-pglite': () => benchSimsPglite(),
   tokens: benchTokens,
+  transfer: () => benchTransfer(),
 };
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(all)) {

@@ -14,7 +14,9 @@ function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -73,7 +75,9 @@ describe('the Organisation tab', () => {
     await page.getByTestId('transfer-range-end').fill(fifth);
     await page.getByTestId('transfer-preview-button').click();
     await page.getByTestId('transfer-preview').waitFor();
-    expect(await page.getByTestId('transfer-preview').textContent()).toMatch(/5 SIM\(s\) in 1 line\(s\) move from Demo Industries GmbH to Demo Industries Service GmbH/);
+    expect(await page.getByTestId('transfer-preview').textContent()).toMatch(
+      /5 SIM\(s\) in 1 line\(s\) move from Demo Industries GmbH to Demo Industries Service GmbH/,
+    );
     await shoot(page, '43-organisation-transfer-preview');
     await page.getByTestId('transfer-confirm').click();
     await page.getByText(/5 SIM\(s\) moved from Demo Industries GmbH/).waitFor();
@@ -89,7 +93,11 @@ describe('the Organisation tab', () => {
   });
 
   it('when the owner uses a phone, then the list and the transfer dialog fit the screen', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
     await signIn(page, server.url, 'owner@demo.example');
     await page.getByTestId('page-dashboard').waitFor();
     await page.goto(`${server.url}/organisation`);
@@ -97,7 +105,7 @@ describe('the Organisation tab', () => {
     await shoot(page, '45-organisation-phone');
     await page.getByTestId('transfer-open').click();
     await page.getByTestId('transfer-modal').waitFor();
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    const width = await page.evaluate('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(390);
     await shoot(page, '46-organisation-transfer-phone');
     await page.close();
