@@ -57,14 +57,7 @@ export function TransferModal({
   const t = useT();
   const phone = useMediaQuery('(max-width: 36em)');
   return (
-    <Modal
-      opened={opened}
-      onClose={onClose}
-      title={t('orgs.transferTitle')}
-      size="xl"
-      fullScreen={phone}
-      data-testid="transfer-modal"
-    >
+    <Modal opened={opened} onClose={onClose} title={t('orgs.transferTitle')} size="xl" fullScreen={phone}>
       {opened && <TransferForm subs={subs} onDone={onClose} />}
     </Modal>
   );
@@ -157,7 +150,7 @@ function TransferForm({ subs, onDone }: { subs: SubOrganisation[]; onDone: () =>
         : fileText !== null);
 
   return (
-    <Stack gap="sm">
+    <Stack gap="sm" data-testid="transfer-modal">
       <Text size="sm" c="dimmed">
         {t('orgs.transferIntro')}
       </Text>
