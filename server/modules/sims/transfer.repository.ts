@@ -44,15 +44,6 @@ export async function countLines(
   );
 }
 
-/** Free addresses in an organisation's IP space, counting at most `limit`. */
-export async function countFreeAddresses(db: Db, orgId: string, limit: number): Promise<number> {
-  const [row] = await selectRows<{ n: number }>(
-    db,
-    sql`WITH RECURSIVE ${ipSpaceCtes(orgId)} SELECT count(*)::int AS n FROM (SELECT 1 FROM free LIMIT ${limit}) f`,
-  );
-  return row?.n ?? 0;
-}
-
 /**
  * Move the source's SIMs in the ranges to the target in one statement: each gets the next free
  * address of the target's IP space (its old one is released with the move), and an event is recorded
@@ -73,16 +64,15 @@ export async function moveSims(
   const [row] = await selectRows<{ moved: number; firstIp: string | null; lastIp: string | null }>(
     db,
     sql`
-    WITH RECURSIVE ${ipSpaceCtes(p.target.id)},
-    moving AS (
+    WITH RECURSIVE moving AS (
       SELECT s.iccid, s.ip_address AS old_ip, row_number() OVER (ORDER BY s.iccid) AS rn
       FROM unnest(${a.start}::text[], ${a.end}::text[]) AS r(s, e)
       JOIN sims s ON s.iccid BETWEEN r.s AND r.e
       WHERE s.org_id = ${p.source.id}
     ),
+    ${ipSpaceCtes(p.target.id, sql`(SELECT count(*) FROM moving)`)},
     pairs AS (
-      SELECT m.iccid, m.old_ip, f.ip AS new_ip, m.rn
-      FROM moving m JOIN (SELECT ip, rn FROM free ORDER BY rn LIMIT (SELECT count(*) FROM moving)) f USING (rn)
+      SELECT m.iccid, m.old_ip, f.ip AS new_ip, m.rn FROM moving m JOIN free f USING (rn)
     ),
     upd AS (
       UPDATE sims s SET org_id = ${p.target.id}, ip_address = pairs.new_ip, updated_at = ${at}::timestamptz

@@ -14,8 +14,9 @@ import {
   lockIpSpace,
   lockSubOrganisation,
 } from '../orgs/orgs.repository.js';
+import { countFreeAddresses } from '../stock/stock.repository.js';
 import { checkRanges, overlapErrors, parseTransferFile, type TransferLine } from './transfer.lines.js';
-import { countFreeAddresses, countLines, moveSims } from './transfer.repository.js';
+import { countLines, moveSims } from './transfer.repository.js';
 
 /** The most problems one answer lists. */
 const errorLimit = 1000;
@@ -98,7 +99,7 @@ export async function transferSims(
     if (errors.length) rejectLines(errors);
 
     const total = counts.reduce((n, c) => n + c.owned, 0);
-    const free = await countFreeAddresses(tx, target.id, req.dryRun ? 2 ** 31 - 1 : total);
+    const free = await countFreeAddresses(tx, target.id);
     if (free < total) {
       throw new AppError(
         'conflict',
