@@ -5,6 +5,7 @@ import { benchMe } from './me.js';
 import { benchSimsPglite, benchSimsPostgres } from './sims.js';
 import { benchStartup } from './startup.js';
 import { benchTokens } from './tokens.js';
+import { benchTransfer } from './transfer.js';
 
 const all: Record<string, () => Promise<void>> = {
   startup: benchStartup,
@@ -14,6 +15,7 @@ const all: Record<string, () => Promise<void>> = {
   'sims-pglite': () => benchSimsPglite(),
   tokens: benchTokens,
   dashboard: benchDashboard,
+  transfer: () => benchTransfer(),
 };
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(all)) {

@@ -21,8 +21,10 @@ import configRoutes from './modules/config/config.routes.js';
 import dashboardRoutes from './modules/dashboard/dashboard.routes.js';
 import healthRoutes from './modules/health/health.routes.js';
 import mailRoutes from './modules/mail/mail.routes.js';
+import orgsRoutes from './modules/orgs/orgs.routes.js';
 import bulkRoutes from './modules/sims/bulk.routes.js';
 import simRoutes from './modules/sims/sims.routes.js';
+import transferRoutes from './modules/sims/transfer.routes.js';
 import stockRoutes from './modules/stock/stock.routes.js';
 import meRoutes from './modules/users/me.routes.js';
 import usersRoutes from './modules/users/users.routes.js';
@@ -65,11 +67,13 @@ async function api(app: FastifyInstance) {
   await app.register(mailRoutes);
   await app.register(accountRoutes);
   await app.register(bulkRoutes);
+  await app.register(transferRoutes);
   await app.register(simRoutes);
   await app.register(dashboardRoutes);
   await app.register(configRoutes);
   await app.register(stockRoutes);
   await app.register(usersRoutes);
+  await app.register(orgsRoutes);
 }
 
 /** Build the whole application around a context. */

@@ -1,5 +1,5 @@
 /** Queries of the provider's SIM stock and the organisations' IP address spaces. */
-import { and, asc, between, count, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, between, count, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { type Db, selectRows } from '../../db/client.js';
 import { ipPools, organisations, sims } from '../../db/schema/index.js';
 import type { StockLine } from './stock.csv.js';
@@ -66,18 +66,73 @@ export async function lockStockRange(db: Db, from: string, to: string) {
     .for('update');
 }
 
-/** The first `n` free addresses in an organisation's IP address spaces, oldest space first. */
+/**
+ * The IP space of an organisation as CTEs (docs/decisions/010): `up` is the organisation and its
+ * customer ancestors (depth 0 = itself), whose blocks it may draw from, own blocks first; `tree` is
+ * every organisation under the top customer, whose SIMs may hold addresses of those blocks.
+ * Free addresses are found from the gaps between used ones (`gaps`, with `before` = free addresses
+ * in earlier gaps), so the cost follows the addresses in use and the `limit` wanted, never the size
+ * of the blocks (a /12 has a million addresses). `free` numbers the first `limit` free addresses (rn).
+ */
+export function ipSpaceCtes(orgId: string, limit: SQL | number) {
+  return sql`
+    up AS (
+      SELECT id, parent_id, 0 AS depth FROM ${organisations} WHERE id = ${orgId} AND kind = 'customer'
+      UNION ALL
+      SELECT o.id, o.parent_id, up.depth + 1 FROM ${organisations} o JOIN up ON o.id = up.parent_id
+      WHERE o.kind = 'customer'
+    ),
+    tree AS (
+      SELECT id FROM (SELECT id FROM up ORDER BY depth DESC LIMIT 1) top_customer
+      UNION ALL
+      SELECT o.id FROM ${organisations} o JOIN tree ON o.parent_id = tree.id
+    ),
+    space AS (
+      SELECT p.id, p.cidr, p.created_at, up.depth, network(p.cidr)::inet AS net,
+        (2::bigint ^ (32 - masklen(p.cidr)))::bigint - 2 AS size
+      FROM up JOIN ${ipPools} p ON p.org_id = up.id
+    ),
+    taken AS (
+      SELECT b.id, (s.ip_address - b.net) AS off
+      FROM space b JOIN ${sims} s ON s.ip_address << b.cidr
+      WHERE s.org_id IN (SELECT id FROM tree)
+      UNION ALL SELECT id, 0 FROM space
+      UNION ALL SELECT id, size + 1 FROM space
+    ),
+    bounds AS (
+      SELECT id, off + 1 AS first, lead(off) OVER (PARTITION BY id ORDER BY off) - 1 AS last FROM taken
+    ),
+    gaps AS (
+      SELECT g.first, g.last, b.net,
+        coalesce(sum(g.last - g.first + 1) OVER (
+          ORDER BY b.depth, b.created_at, b.id, g.first ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)::bigint AS before
+      FROM bounds g JOIN space b ON b.id = g.id
+      WHERE g.last >= g.first
+    ),
+    free AS (
+      SELECT set_masklen(g.net + (g.first + k), 32) AS ip, g.before + k + 1 AS rn
+      FROM gaps g, generate_series(0::bigint, least(g.last - g.first, (${limit})::bigint - g.before - 1)) k
+      WHERE g.before < (${limit})::bigint
+    )`;
+}
+
+/** How many addresses of an organisation's IP space are free. */
+export async function countFreeAddresses(db: Db, orgId: string): Promise<number> {
+  const [row] = await selectRows<{ n: number }>(
+    db,
+    sql`WITH RECURSIVE ${ipSpaceCtes(orgId, 0)} SELECT coalesce(sum(last - first + 1), 0)::bigint::int AS n FROM gaps`,
+  );
+  return row?.n ?? 0;
+}
+
+/**
+ * The first `n` free addresses of an organisation's IP space: its own blocks (oldest first), then
+ * its master's, which it shares; an address is free when no SIM in the customer tree holds it.
+ */
 export async function freeAddresses(db: Db, orgId: string, n: number): Promise<string[]> {
   const rows = await selectRows<{ ip: string }>(
     db,
-    sql`
-    SELECT host(network(p.cidr) + g) AS ip
-    FROM ${ipPools} p, generate_series(1::bigint, (2::bigint ^ (32 - masklen(p.cidr)))::bigint - 2) g
-    WHERE p.org_id = ${orgId}
-      AND NOT EXISTS (
-        SELECT 1 FROM ${sims} s WHERE s.org_id = ${orgId} AND s.ip_address = set_masklen((network(p.cidr) + g)::inet, 32))
-    ORDER BY p.created_at, p.id, g
-    LIMIT ${n}`,
+    sql`WITH RECURSIVE ${ipSpaceCtes(orgId, n)} SELECT host(ip) AS ip FROM free ORDER BY rn`,
   );
   return rows.map((r) => r.ip);
 }
@@ -151,7 +206,10 @@ export async function listPools(db: Db, orgId: string) {
     db,
     sql`
     SELECT p.id, p.cidr::text AS cidr, ((2::bigint ^ (32 - masklen(p.cidr)))::bigint - 2)::int AS size,
-      (SELECT count(*)::int FROM ${sims} s WHERE s.org_id = p.org_id AND s.ip_address << p.cidr) AS used
+      (SELECT count(*)::int FROM ${sims} s WHERE s.ip_address << p.cidr AND s.org_id IN (
+        WITH RECURSIVE tree AS (
+          SELECT p.org_id AS id UNION ALL SELECT o.id FROM ${organisations} o JOIN tree ON o.parent_id = tree.id)
+        SELECT id FROM tree)) AS used
     FROM ${ipPools} p WHERE p.org_id = ${orgId} ORDER BY p.created_at`,
   );
 }

@@ -14,8 +14,15 @@ import {
   ipPoolList,
   stockSummary,
 } from '../../../contracts/stock.js';
+import { createUserRequest, userSummary } from '../../../contracts/users.js';
 import { principalOf } from '../../plugins/auth.js';
 import { actorOf } from '../sims/sims.service.js';
+import {
+  activateOwner,
+  deactivateOwner,
+  inviteCustomerOwner,
+  resendOwnerInvitation,
+} from '../users/owners.service.js';
 import {
   addPool,
   assignStock,
@@ -137,5 +144,61 @@ export default async function stockRoutes(app: FastifyInstance) {
       },
     },
     async (req, reply) => reply.code(201).send(await addPool(req.ctx, req.params.id, req.body.cidr)),
+  );
+
+  const ownerParams = orgParams.extend({ userId: z.uuid({ message: 'must be a user id (UUID)' }) });
+  r.post(
+    '/operator/customers/:id/owners',
+    {
+      config,
+      schema: {
+        tags,
+        summary:
+          'Invite another Owner into a customer organisation (mailed a set-password link valid 7 days)',
+        params: orgParams,
+        body: createUserRequest.omit({ role: true }),
+        response: { 201: userSummary },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await inviteCustomerOwner(req.ctx, req.params.id, req.body)),
+  );
+  r.post(
+    '/operator/customers/:id/owners/:userId/invitation',
+    {
+      config,
+      schema: {
+        tags,
+        summary: "Send a customer's invited Owner a new link; earlier links stop working",
+        params: ownerParams,
+        response: { 200: userSummary },
+      },
+    },
+    async (req) => resendOwnerInvitation(req.ctx, req.params.id, req.params.userId),
+  );
+  r.post(
+    '/operator/customers/:id/owners/:userId/deactivate',
+    {
+      config,
+      schema: {
+        tags,
+        summary: "Stop a customer's Owner from signing in; never the last Owner who can",
+        params: ownerParams,
+        response: { 200: userSummary },
+      },
+    },
+    async (req) => deactivateOwner(req.ctx, req.params.id, req.params.userId),
+  );
+  r.post(
+    '/operator/customers/:id/owners/:userId/activate',
+    {
+      config,
+      schema: {
+        tags,
+        summary: "Let a customer's deactivated Owner sign in again",
+        params: ownerParams,
+        response: { 200: userSummary },
+      },
+    },
+    async (req) => activateOwner(req.ctx, req.params.id, req.params.userId),
   );
 }

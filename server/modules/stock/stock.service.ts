@@ -6,7 +6,7 @@ import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { AppError, invalidField, notFound } from '../../lib/errors.js';
 import { type Actor, event, recordEvents } from '../events/events.service.js';
-import { insertOrganisation, nextAccountNumber } from '../orgs/orgs.repository.js';
+import { insertOrganisation, lockIpSpace, nextAccountNumber } from '../orgs/orgs.repository.js';
 import { assertEmailFree, inviteOwner, isUniqueViolation, orgUsers } from '../users/users.service.js';
 import { type LineError, parseStockCsv } from './stock.csv.js';
 import {
@@ -83,6 +83,7 @@ export async function assignStock(ctx: AppContext, actor: Actor, req: z.infer<ty
       );
     }
     const iccids = range.map((s) => s.iccid);
+    await lockIpSpace(tx, org.id);
     const ips = await freeAddresses(tx, org.id, iccids.length);
     if (ips.length < iccids.length) {
       throw new AppError(

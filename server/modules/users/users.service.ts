@@ -43,7 +43,7 @@ const roleNames: Record<Role, string> = {
   operator: 'Operator',
 };
 
-function present(u: UserRow) {
+export function present(u: UserRow) {
   return {
     id: u.id,
     firstName: u.firstName,
@@ -108,7 +108,7 @@ export function isUniqueViolation(err: unknown): boolean {
 }
 
 /** Store a fresh invitation link (earlier ones stop working) and mail it in the organisation's language. */
-async function sendInvitation(ctx: AppContext, db: Db, user: UserRow) {
+export async function sendInvitation(ctx: AppContext, db: Db, user: UserRow) {
   const org = await findOrganisation(db, user.orgId);
   if (!org) throw notFound('Organisation');
   const token = randomToken();

@@ -12,6 +12,7 @@ import type {
   ipPoolList,
   stockSummary,
 } from '@contracts/stock.js';
+import type { UserSummary } from '@contracts/users.js';
 import type { z } from 'zod';
 import { apiGet, apiPost, apiPostText, query } from '../../lib/api.js';
 
@@ -97,4 +98,24 @@ export function listIpPools(orgId: string, signal?: AbortSignal): Promise<IpPool
 /** Gives a customer another IPv4 block; answers the customer's spaces. */
 export function addIpPool(orgId: string, cidr: string): Promise<IpPoolList> {
   return apiPost<IpPoolList>(`/api/v1/operator/customers/${encodeURIComponent(orgId)}/ip-pools`, { cidr });
+}
+
+/** The operator's actions on a customer's Owners (nobody in the organisation administers an Owner). */
+const ownersPath = (orgId: string) => `/api/v1/operator/customers/${encodeURIComponent(orgId)}/owners`;
+
+/** Invites another Owner into a customer organisation. */
+export function inviteCustomerOwner(
+  orgId: string,
+  person: { firstName: string; lastName: string; email: string },
+): Promise<UserSummary> {
+  return apiPost<UserSummary>(ownersPath(orgId), person);
+}
+
+/** Resends, deactivates or activates one of a customer's Owners. */
+export function ownerAction(
+  orgId: string,
+  userId: string,
+  action: 'invitation' | 'deactivate' | 'activate',
+): Promise<UserSummary> {
+  return apiPost<UserSummary>(`${ownersPath(orgId)}/${encodeURIComponent(userId)}/${action}`);
 }

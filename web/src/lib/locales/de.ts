@@ -5,6 +5,7 @@ import { config } from './de/config.js';
 import { core } from './de/core.js';
 import { dashboard } from './de/dashboard.js';
 import { operator } from './de/operator.js';
+import { orgs } from './de/orgs.js';
 import { sims } from './de/sims.js';
 import { users } from './de/users.js';
 import type { MessageKey } from './en.js';
@@ -18,4 +19,5 @@ export const de: Record<MessageKey, string> = {
   ...users,
   ...config,
   ...dashboard,
+  ...orgs,
 };

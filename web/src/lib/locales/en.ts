@@ -5,9 +5,20 @@ import { config } from './en/config.js';
 import { core } from './en/core.js';
 import { dashboard } from './en/dashboard.js';
 import { operator } from './en/operator.js';
+import { orgs } from './en/orgs.js';
 import { sims } from './en/sims.js';
 import { users } from './en/users.js';
 
-export const en = { ...core, ...auth, ...account, ...sims, ...operator, ...users, ...config, ...dashboard };
+export const en = {
+  ...core,
+  ...auth,
+  ...account,
+  ...sims,
+  ...operator,
+  ...users,
+  ...config,
+  ...dashboard,
+  ...orgs,
+};
 
 export type MessageKey = keyof typeof en;

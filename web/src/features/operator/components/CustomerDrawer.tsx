@@ -1,5 +1,16 @@
 /** A customer's details for the operator: data, users and IP address spaces. */
-import { Alert, Code, Drawer, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Code,
+  Drawer,
+  Group,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { PageLoader } from '../../../components/PageLoader.js';
 import { RoleBadge, StatusBadge } from '../../../components/UserBadges.js';
@@ -8,6 +19,7 @@ import { errorMessage } from '../../../lib/errors.js';
 import { useFormatDateTime } from '../../../lib/format.js';
 import { useLanguage, useT } from '../../../lib/i18n.js';
 import { getCustomer } from '../api.js';
+import { InviteOwnerButton, OwnerActions } from './CustomerOwners.js';
 import { customerKeys } from './customerKeys.js';
 
 export function CustomerDrawer({ orgId, onClose }: { orgId: string | null; onClose: () => void }) {
@@ -50,7 +62,13 @@ export function CustomerDrawer({ orgId, onClose }: { orgId: string | null; onClo
             <Field label={t('customers.createdAt')} value={formatDateTime(c.createdAt)} />
           </SimpleGrid>
           <Stack gap="xs">
-            <Title order={4}>{t('customers.users')}</Title>
+            <Group justify="space-between" gap="xs">
+              <Title order={4}>{t('customers.users')}</Title>
+              <InviteOwnerButton orgId={c.id} />
+            </Group>
+            <Text size="xs" c="dimmed">
+              {t('owners.onlyOwners')}
+            </Text>
             {c.users.length === 0 ? (
               <Text size="sm" c="dimmed">
                 {t('customers.noUsers')}
@@ -65,11 +83,14 @@ export function CustomerDrawer({ orgId, onClose }: { orgId: string | null; onClo
                       <Table.Th>{t('users.role')}</Table.Th>
                       <Table.Th>{t('customers.userStatus')}</Table.Th>
                       <Table.Th>{t('users.lastLogin')}</Table.Th>
+                      <Table.Th>
+                        <VisuallyHidden>{t('users.actions')}</VisuallyHidden>
+                      </Table.Th>
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
                     {c.users.map((u) => (
-                      <Table.Tr key={u.id}>
+                      <Table.Tr key={u.id} data-testid="customer-user" data-email={u.email}>
                         <Table.Td>
                           {u.firstName} {u.lastName}
                         </Table.Td>
@@ -82,6 +103,9 @@ export function CustomerDrawer({ orgId, onClose }: { orgId: string | null; onClo
                         </Table.Td>
                         <Table.Td>
                           {u.lastLoginAt ? formatDateTime(u.lastLoginAt) : t('users.never')}
+                        </Table.Td>
+                        <Table.Td ta="right" w={56}>
+                          <OwnerActions orgId={c.id} user={u} users={c.users} />
                         </Table.Td>
                       </Table.Tr>
                     ))}
