@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { organisations, simEvents, simUsageDaily } from '../db/schema/index.js';
+import { auditLog, organisations, simEvents, simUsageDaily } from '../db/schema/index.js';
 import { addUsage } from '../modules/usage/usage.repository.js';
 import { seedFleet } from '../test/fleet.js';
 import { createHarness, type Harness, seedFixtures } from '../test/harness.js';
@@ -48,5 +48,25 @@ describe('retention', () => {
     expect(left.map((e) => e.description)).toContain('390 days ago');
     expect(left.map((e) => e.description)).not.toContain('400 days ago');
     expect(await h.ctx.db.select().from(simUsageDaily).where(eq(simUsageDaily.iccid, iccid))).toHaveLength(1);
+  });
+
+  it('when audit log entries are older than 13 months, then they are deleted and newer ones kept', async () => {
+    const now = h.clock.now().getTime();
+    const day = (ago: number) => new Date(now - ago * 86_400_000);
+    const row = (ago: number) => ({
+      at: day(ago),
+      orgId,
+      actorKind: 'user' as const,
+      action: `test.${ago}`,
+      method: 'PATCH',
+      route: '/api/v1/sims/:iccid',
+      status: 200,
+      outcome: 'ok',
+    });
+    await h.ctx.db.insert(auditLog).values([row(400), row(390)]);
+    const result = await applyRetention(h.ctx);
+    expect(result.auditEntries).toBe(1);
+    const left = await h.ctx.db.select().from(auditLog).where(eq(auditLog.orgId, orgId));
+    expect(left.map((r) => r.action)).toEqual(['test.390']);
   });
 });
