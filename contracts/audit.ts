@@ -48,7 +48,10 @@ const auditFilterFields = z.object({
   to: instant.optional().describe('Up to this instant (exclusive)'),
   q: searchText(100).optional().describe('Free text over actor, action, target, IP and user agent'),
 });
-export const auditFilter = auditFilterFields.refine(fromBeforeTo, { message: 'must be after from', path: ['to'] });
+export const auditFilter = auditFilterFields.refine(fromBeforeTo, {
+  message: 'must be after from',
+  path: ['to'],
+});
 export type AuditFilter = z.infer<typeof auditFilter>;
 
 export const auditQuery = pageQuery

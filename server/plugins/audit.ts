@@ -10,12 +10,7 @@
  */
 import type { FastifyInstance, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import fp from 'fastify-plugin';
-import {
-  type AuditActor,
-  type AuditDraft,
-  auditStorage,
-  redact,
-} from '../modules/audit/audit.context.js';
+import { type AuditActor, type AuditDraft, auditStorage, redact } from '../modules/audit/audit.context.js';
 import { insertAudit, type NewAuditRow } from '../modules/audit/audit.repository.js';
 
 declare module 'fastify' {
@@ -69,7 +64,11 @@ function bodyOf(req: FastifyRequest): unknown {
   const body = req.body;
   if (body === undefined || body === null) return null;
   if (typeof body === 'string') {
-    return { contentType: req.headers['content-type'] ?? null, chars: body.length, lines: body.split('\n').length };
+    return {
+      contentType: req.headers['content-type'] ?? null,
+      chars: body.length,
+      lines: body.split('\n').length,
+    };
   }
   if (typeof body !== 'object') return null;
   const clean = redact(body);
@@ -104,8 +103,10 @@ function outcomeOf(status: number, payload: unknown): string {
   if (status < 400) return 'ok';
   if (typeof payload === 'string') {
     try {
-      const code = (JSON.parse(payload) as { code?: unknown }).code;
-      if (typeof code === 'string') return code;
+      const body = JSON.parse(payload) as { code?: unknown; error?: unknown };
+      // problem+json says `code`; the OAuth token endpoint says `error`
+      if (typeof body.code === 'string') return body.code;
+      if (typeof body.error === 'string') return body.error;
     } catch {
       // not JSON: fall through
     }
@@ -169,12 +170,18 @@ async function auditPlugin(app: FastifyInstance) {
       userAgent: req.headers['user-agent']?.slice(0, 500) ?? null,
       requestId: req.id,
     };
-    const rows = [row, ...(draft.alsoOrgIds ?? []).filter((o) => o !== orgId).map((o) => ({ ...row, orgId: o }))];
+    const rows = [
+      row,
+      ...(draft.alsoOrgIds ?? []).filter((o) => o !== orgId).map((o) => ({ ...row, orgId: o })),
+    ];
     try {
       await insertAudit(req.ctx.db, rows);
     } catch (err) {
       // the write itself has committed: answer it, but make the lost row loud
-      req.log.error({ err, audit: { ...row, request: undefined, changes: undefined } }, 'audit row not written');
+      req.log.error(
+        { err, audit: { ...row, request: undefined, changes: undefined } },
+        'audit row not written',
+      );
     }
     return payload;
   });

@@ -33,7 +33,10 @@ export const auditLog = pgTable(
     /** The request body with secrets redacted (large or non-JSON bodies summarised). */
     request: jsonb('request').$type<unknown>(),
     /** Before and after of the fields that changed, secrets redacted. */
-    changes: jsonb('changes').$type<{ before: Record<string, unknown>; after: Record<string, unknown> } | null>(),
+    changes: jsonb('changes').$type<{
+      before: Record<string, unknown>;
+      after: Record<string, unknown>;
+    } | null>(),
     ip: text('ip'),
     userAgent: text('user_agent'),
     requestId: text('request_id'),

@@ -66,10 +66,12 @@ export function auditChange(before: Record<string, unknown> | null, after: Recor
   const changes = draft.changes ?? { before: {}, after: {} };
   for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
     if (same(b[key], a[key])) continue;
-    if (!(key in changes.before)) changes.before[key] = b[key] ?? null;
-    changes.after[key] = a[key] ?? null;
+    // a creation has no "before", a deletion no "after"
+    if (before && !(key in changes.before)) changes.before[key] = b[key] ?? null;
+    if (after) changes.after[key] = a[key] ?? null;
   }
-  if (Object.keys(changes.after).length > 0 || Object.keys(changes.before).length > 0) draft.changes = changes;
+  if (Object.keys(changes.after).length > 0 || Object.keys(changes.before).length > 0)
+    draft.changes = changes;
 }
 
 /** Name what the request acted on, e.g. `job:<id>` for a job it created. */
@@ -111,5 +113,12 @@ export function auditSubject(user: {
 export function auditClient(client: { id: string; clientId: string; orgId: string }) {
   const draft = auditStorage.getStore();
   if (!draft) return;
-  draft.actor = { kind: 'client', id: client.id, name: client.clientId, email: null, role: 'api', orgId: client.orgId };
+  draft.actor = {
+    kind: 'client',
+    id: client.id,
+    name: client.clientId,
+    email: null,
+    role: 'api',
+    orgId: client.orgId,
+  };
 }

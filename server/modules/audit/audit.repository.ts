@@ -24,10 +24,7 @@ function whereOf(orgId: string, f: AuditFilter): SQL | undefined {
     f.actor
       ? uuidPattern.test(f.actor)
         ? eq(t.actorId, f.actor)
-        : or(
-            ilike(t.actorName, contains(f.actor)),
-            ilike(t.actorEmail, contains(f.actor)),
-          )
+        : or(ilike(t.actorName, contains(f.actor)), ilike(t.actorEmail, contains(f.actor)))
       : undefined,
     f.action
       ? f.action.endsWith('*')
@@ -80,7 +77,9 @@ export async function auditBefore(
     .where(
       and(
         whereOf(orgId, f),
-        after ? sql`(${auditLog.at}, ${auditLog.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+        after
+          ? sql`(${auditLog.at}, ${auditLog.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`
+          : undefined,
       ),
     )
     .orderBy(desc(auditLog.at), desc(auditLog.id))

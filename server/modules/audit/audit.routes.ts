@@ -42,7 +42,11 @@ export default async function auditRoutes(app: FastifyInstance) {
     '/audit/export.csv',
     {
       config: own,
-      schema: { tags, summary: 'The audit log entries that match the filter as CSV', querystring: auditFilter },
+      schema: {
+        tags,
+        summary: 'The audit log entries that match the filter as CSV',
+        querystring: auditFilter,
+      },
     },
     async (req, reply) => sendCsv(req.ctx, reply, principalOf(req).orgId, req.query),
   );

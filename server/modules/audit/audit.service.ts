@@ -35,7 +35,7 @@ export async function listAudit(ctx: AppContext, orgId: string, q: AuditQuery) {
 /** A customer organisation for the operator console; anything else (provider, unknown id) is a 404. */
 export async function assertCustomer(ctx: AppContext, orgId: string) {
   const org = await findOrganisation(ctx.db, orgId);
-  if (!org || org.kind !== 'customer') throw notFound('Customer');
+  if (org?.kind !== 'customer') throw notFound('Customer');
   return org;
 }
 

@@ -36,7 +36,7 @@ export default async function stockRoutes(app: FastifyInstance) {
   r.post(
     '/operator/stock/import',
     {
-      config,
+      config: { ...config, audit: 'operator.stock.import' },
       bodyLimit: 64 * 1024 * 1024,
       schema: {
         tags,
@@ -59,7 +59,7 @@ export default async function stockRoutes(app: FastifyInstance) {
   r.post(
     '/operator/stock/assign',
     {
-      config,
+      config: { ...config, audit: 'operator.stock.assign' },
       schema: {
         tags,
         summary:
@@ -86,7 +86,7 @@ export default async function stockRoutes(app: FastifyInstance) {
   r.post(
     '/operator/customers',
     {
-      config,
+      config: { ...config, audit: 'operator.customer.create' },
       schema: {
         tags,
         summary:
@@ -127,7 +127,7 @@ export default async function stockRoutes(app: FastifyInstance) {
   r.post(
     '/operator/customers/:id/ip-pools',
     {
-      config,
+      config: { ...config, audit: 'operator.customer.ip-pool.add' },
       schema: {
         tags,
         summary: 'Give a customer an IPv4 block for static SIM addresses',
