@@ -1,5 +1,6 @@
 /** English texts of the portal, one file per area in en/; the reference every other language must match key by key. */
 import { account } from './en/account.js';
+import { audit } from './en/audit.js';
 import { auth } from './en/auth.js';
 import { config } from './en/config.js';
 import { core } from './en/core.js';
@@ -7,6 +8,6 @@ import { operator } from './en/operator.js';
 import { sims } from './en/sims.js';
 import { users } from './en/users.js';
 
-export const en = { ...core, ...auth, ...account, ...sims, ...operator, ...users, ...config };
+export const en = { ...core, ...auth, ...account, ...sims, ...operator, ...users, ...config, ...audit };
 
 export type MessageKey = keyof typeof en;
