@@ -22,8 +22,7 @@ export function AccountPage() {
   const [params, setParams] = useSearchParams();
   const requested = sections.find((s) => s === params.get('section')) ?? 'user';
   const canReadAudit = useCan('audit:read');
-  const allowed = (s: Section) =>
-    s === 'user' || (s === 'audit' ? canReadAudit : canManageAccount);
+  const allowed = (s: Section) => s === 'user' || (s === 'audit' ? canReadAudit : canManageAccount);
   const section: Section = allowed(requested) ? requested : 'user';
 
   return (

@@ -160,7 +160,11 @@ export function AuditLog({ customerId, pageSize = 25 }: { customerId?: string; p
       )}
       {log.data && log.data.items.length > 0 && (
         <Table.ScrollContainer minWidth={820}>
-          <Table verticalSpacing="xs" style={{ opacity: log.isPlaceholderData ? 0.6 : 1 }} data-testid="audit-table">
+          <Table
+            verticalSpacing="xs"
+            style={{ opacity: log.isPlaceholderData ? 0.6 : 1 }}
+            data-testid="audit-table"
+          >
             <Table.Thead>
               <Table.Tr>
                 <Table.Th w={36} />
@@ -184,7 +188,11 @@ export function AuditLog({ customerId, pageSize = 25 }: { customerId?: string; p
                           aria-expanded={open.has(entry.id)}
                           data-testid="audit-expand"
                         >
-                          {open.has(entry.id) ? <IconChevronDown size={16} /> : <IconChevronRight size={16} />}
+                          {open.has(entry.id) ? (
+                            <IconChevronDown size={16} />
+                          ) : (
+                            <IconChevronRight size={16} />
+                          )}
                         </ActionIcon>
                       </Tooltip>
                     </Table.Td>
