@@ -7,6 +7,9 @@
  *
  * The row is written in `onSend`, after the handler's own transaction committed and before the answer
  * leaves: a client that got its answer finds the row.
+ *
+ * Register it first in every plugin context that has write routes (today `/api/v1`); the route-table
+ * test in `server/modules/audit/audit.test.ts` fails for a write route it does not cover.
  */
 import type { FastifyInstance, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import fp from 'fastify-plugin';

@@ -108,10 +108,9 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 describe('every write route is audited (generated from the route table)', () => {
-  const writeRoutes = () =>
-    h.app.routeTable.filter(
-      (r) => r.url.startsWith('/api/v1/') && r.method !== 'GET' && r.method !== 'OPTIONS',
-    );
+  // every write route of the whole app, not only /api/v1: a write surface registered elsewhere (a
+  // compatibility API) must register the audit plugin too, or the tests below fail for it
+  const writeRoutes = () => h.app.routeTable.filter((r) => !['GET', 'HEAD', 'OPTIONS'].includes(r.method));
 
   /** Shared state of the sample calls below, filled as they run in order. */
   const state: Record<string, string> = {};
