@@ -28,7 +28,8 @@ export async function spawnServer(env: Record<string, string>, port: number): Pr
     output += d;
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  // seeding the demo fleet took ~60 s on two cores shared with other test runs
+  const deadline = Date.now() + 110_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     const ready = await fetch(`${url}/readyz`).then(
@@ -36,7 +37,7 @@ export async function spawnServer(env: Record<string, string>, port: number): Pr
       () => false,
     );
     if (ready) break;
-    if (Date.now() > deadline) throw new Error(`server not ready after 60 s:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`server not ready after 110 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 20));
   }
   const readyMs = performance.now() - t0;

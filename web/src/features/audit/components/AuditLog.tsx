@@ -4,6 +4,7 @@
  * Used in Account → Audit log (Owner, Admin) and in the operator console's customer drawer.
  */
 import '@mantine/dates/styles.css';
+import { type Role, roles } from '@contracts/permissions.js';
 import {
   ActionIcon,
   Alert,
@@ -25,6 +26,7 @@ import { IconChevronDown, IconChevronRight, IconDownload, IconSearch } from '@ta
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Fragment, useMemo, useState } from 'react';
 import { PageLoader } from '../../../components/PageLoader.js';
+import { RoleBadge } from '../../../components/UserBadges.js';
 import { errorMessage } from '../../../lib/errors.js';
 import { useFormatDateTime } from '../../../lib/format.js';
 import { useLanguage, useT } from '../../../lib/i18n.js';
@@ -42,6 +44,8 @@ function dayStart(day: string, plusDays = 0): string {
   const [y, m, d] = day.split('-').map(Number);
   return new Date(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + plusDays).toISOString();
 }
+
+const isRole = (role: string | null): role is Role => roles.includes(role as Role);
 
 /** A value as the changes table shows it. */
 function show(value: unknown): string {
@@ -96,7 +100,7 @@ export function AuditLog({ customerId, pageSize = 25 }: { customerId?: string; p
 
   return (
     <Stack gap="md" data-testid="audit-log">
-      <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="sm">
+      <SimpleGrid cols={customerId ? { base: 1, sm: 2 } : { base: 1, sm: 2, lg: 4 }} spacing="sm">
         <TextInput
           label={t('audit.filterActor')}
           placeholder={t('audit.filterActorPlaceholder')}
@@ -245,9 +249,13 @@ function Actor({ entry }: { entry: AuditEntry }) {
         <Text size="sm" fw={500}>
           {actor.name ?? actor.email ?? t('audit.anonymous')}
         </Text>
-        <Badge size="xs" variant="outline" tt="none">
-          {t(`audit.actor.${actor.kind}`)}
-        </Badge>
+        {isRole(actor.role) ? (
+          <RoleBadge role={actor.role} />
+        ) : (
+          <Badge size="xs" variant="outline" tt="none">
+            {t(`audit.actor.${actor.kind}`)}
+          </Badge>
+        )}
       </Group>
       {actor.email && actor.name && (
         <Text size="xs" c="dimmed">

@@ -13,7 +13,7 @@ export const audit: Record<keyof typeof en, string> = {
   'audit.filterDatesPlaceholder': 'Beliebig',
   'audit.filterText': 'Suche',
   'audit.filterTextPlaceholder': 'Ziel, IP, beliebiger Text',
-  'audit.total': '{count} Einträge',
+  'audit.total': 'Einträge: {count}',
   'audit.exportCsv': 'CSV exportieren',
   'audit.empty': 'Keine Einträge passen zu diesen Filtern.',
   'audit.when': 'Wann',

@@ -11,7 +11,7 @@ export const audit = {
   'audit.filterDatesPlaceholder': 'Any time',
   'audit.filterText': 'Search',
   'audit.filterTextPlaceholder': 'Target, IP, any text',
-  'audit.total': '{count} entries',
+  'audit.total': 'Entries: {count}',
   'audit.exportCsv': 'Export CSV',
   'audit.empty': 'No entries match these filters.',
   'audit.when': 'When',
