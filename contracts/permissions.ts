@@ -29,6 +29,7 @@ export const permissions = [
   'orgs:manage',
   'support:read',
   'support:write',
+  'audit:read',
   'operator:console',
 ] as const;
 export type Permission = (typeof permissions)[number];
@@ -49,6 +50,7 @@ export const permissionLabels: Record<Permission, string> = {
   'orgs:manage': 'Sub-organisations and SIM transfer',
   'support:read': 'See support requests',
   'support:write': 'Open and answer support requests',
+  'audit:read': "See and export the organisation's audit log",
   'operator:console': 'Provider operator console',
 };
 
@@ -68,6 +70,7 @@ const matrix: Record<PrincipalRole, readonly Permission[]> = {
     'orgs:manage',
     'support:read',
     'support:write',
+    'audit:read',
   ],
   admin: [
     'sims:read',
@@ -83,6 +86,7 @@ const matrix: Record<PrincipalRole, readonly Permission[]> = {
     'orgs:manage',
     'support:read',
     'support:write',
+    'audit:read',
   ],
   user: [
     'sims:read',

@@ -16,6 +16,7 @@ import type { AppContext } from './context.js';
 import accountRoutes from './modules/account/account.routes.js';
 import apiClientsRoutes from './modules/apiclients/apiclients.routes.js';
 import oauthRoutes from './modules/apiclients/oauth.routes.js';
+import auditRoutes from './modules/audit/audit.routes.js';
 import authRoutes from './modules/auth/auth.routes.js';
 import configRoutes from './modules/config/config.routes.js';
 import dashboardRoutes from './modules/dashboard/dashboard.routes.js';
@@ -28,6 +29,7 @@ import transferRoutes from './modules/sims/transfer.routes.js';
 import stockRoutes from './modules/stock/stock.routes.js';
 import meRoutes from './modules/users/me.routes.js';
 import usersRoutes from './modules/users/users.routes.js';
+import auditPlugin from './plugins/audit.js';
 import authPlugin from './plugins/auth.js';
 import contextPlugin from './plugins/context.js';
 import errorsPlugin from './plugins/errors.js';
@@ -41,6 +43,8 @@ export interface RouteEntry {
   url: string;
   public: boolean;
   permission?: Permission;
+  /** The route's audit action name, when it sets one (writes without one are audited as `METHOD /pattern`). */
+  audit?: string;
 }
 
 declare module 'fastify' {
@@ -58,11 +62,13 @@ export interface BuildOptions {
 
 /** The API under /api/v1: every route authenticated and permission-checked by the auth plugin. */
 async function api(app: FastifyInstance) {
+  await app.register(auditPlugin);
   await app.register(authPlugin);
   await app.register(rateLimitPlugin);
   await app.register(authRoutes);
   await app.register(oauthRoutes);
   await app.register(apiClientsRoutes);
+  await app.register(auditRoutes);
   await app.register(meRoutes);
   await app.register(mailRoutes);
   await app.register(accountRoutes);
@@ -89,7 +95,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
-    const config = (route.config ?? {}) as { public?: boolean; permission?: Permission };
+    const config = (route.config ?? {}) as { public?: boolean; permission?: Permission; audit?: string };
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;
       routeTable.push({
@@ -97,6 +103,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
         url: route.url,
         public: Boolean(config.public),
         permission: config.permission,
+        audit: config.audit,
       });
     }
   });

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { organisations, orgUsageDaily, simEvents, simUsageDaily } from '../db/schema/index.js';
+import { auditLog, organisations, orgUsageDaily, simEvents, simUsageDaily } from '../db/schema/index.js';
 import { addUsage } from '../modules/usage/usage.repository.js';
 import { seedFleet } from '../test/fleet.js';
 import { createHarness, type Harness, seedFixtures } from '../test/harness.js';
@@ -51,5 +51,25 @@ describe('retention', () => {
     // the organisation's rollup keeps the same days as the SIMs' rows
     const rollup = await h.ctx.db.select().from(orgUsageDaily).where(eq(orgUsageDaily.orgId, orgId));
     expect(rollup.map((r) => r.day)).toEqual([day(390).toISOString().slice(0, 10)]);
+  });
+
+  it('when audit log entries are older than 13 months, then they are deleted and newer ones kept', async () => {
+    const now = h.clock.now().getTime();
+    const day = (ago: number) => new Date(now - ago * 86_400_000);
+    const row = (ago: number) => ({
+      at: day(ago),
+      orgId,
+      actorKind: 'user' as const,
+      action: `test.${ago}`,
+      method: 'PATCH',
+      route: '/api/v1/sims/:iccid',
+      status: 200,
+      outcome: 'ok',
+    });
+    await h.ctx.db.insert(auditLog).values([row(400), row(390)]);
+    const result = await applyRetention(h.ctx);
+    expect(result.auditEntries).toBe(1);
+    const left = await h.ctx.db.select().from(auditLog).where(eq(auditLog.orgId, orgId));
+    expect(left.map((r) => r.action)).toEqual(['test.390']);
   });
 });

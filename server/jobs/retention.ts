@@ -1,5 +1,6 @@
-/** Deletes events and usage older than the retention period (OPENCMP_RETENTION_MONTHS, 13 by default). */
+/** Deletes events, usage and audit log entries older than the retention period (OPENCMP_RETENTION_MONTHS, 13 by default). */
 import type { AppContext } from '../context.js';
+import { deleteAuditBefore } from '../modules/audit/audit.repository.js';
 import { deleteEventsBefore } from '../modules/events/events.repository.js';
 import { deleteUsageBefore } from '../modules/usage/usage.repository.js';
 
@@ -15,7 +16,8 @@ export async function applyRetention(ctx: AppContext) {
   const cutoff = retentionCutoff(ctx.clock.now(), ctx.config.OPENCMP_RETENTION_MONTHS);
   const events = await deleteEventsBefore(ctx.db, cutoff);
   const usageDays = await deleteUsageBefore(ctx.db, cutoff.toISOString().slice(0, 10));
-  return { cutoff, events, usageDays };
+  const auditEntries = await deleteAuditBefore(ctx.db, cutoff);
+  return { cutoff, events, usageDays, auditEntries };
 }
 
 /** Run retention at start and then every hour; returns a stop function. */

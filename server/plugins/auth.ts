@@ -66,6 +66,7 @@ async function authenticateClient(req: FastifyRequest, reply: FastifyReply, toke
     throw new AppError('unauthenticated', 'The bearer token is invalid, expired or its client was revoked.');
   }
   if (principal.readOnly && !readMethods.has(req.method)) {
+    req.principal = principal; // known, though refused: the audit log names who tried
     throw new AppError('forbidden', `The API client ${principal.clientId} is read-only.`);
   }
   return principal;
@@ -101,6 +102,7 @@ async function authPlugin(app: FastifyInstance) {
       principal = session;
     }
     if (config.permission && !can(principal.role, config.permission)) {
+      req.principal = principal; // known, though refused: the audit log names who tried
       const who = principal.kind === 'user' ? `Your role (${principal.role})` : 'An API client';
       throw new AppError('forbidden', `${who} may not do this.`);
     }

@@ -1,6 +1,7 @@
 /** The whole schema, one file per domain, gathered for Drizzle and drizzle-kit. */
 
 export * from './apiclients.js';
+export * from './audit.js';
 export * from './config.js';
 export * from './jobs.js';
 export * from './mail.js';

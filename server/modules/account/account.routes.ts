@@ -42,7 +42,7 @@ export default async function accountRoutes(app: FastifyInstance) {
   r.patch(
     '/account',
     {
-      config,
+      config: { ...config, audit: 'account.update' },
       schema: {
         tags,
         summary:
@@ -56,7 +56,7 @@ export default async function accountRoutes(app: FastifyInstance) {
   r.post(
     '/account/emails',
     {
-      config,
+      config: { ...config, audit: 'account.email.add' },
       schema: {
         tags,
         summary: 'Add an e-mail address with a category',
@@ -69,7 +69,7 @@ export default async function accountRoutes(app: FastifyInstance) {
   r.delete(
     '/account/emails/:id',
     {
-      config,
+      config: { ...config, audit: 'account.email.remove' },
       schema: {
         tags,
         summary: 'Remove an e-mail address',
@@ -87,7 +87,7 @@ export default async function accountRoutes(app: FastifyInstance) {
   r.post(
     '/account/addresses',
     {
-      config,
+      config: { ...config, audit: 'account.address.add' },
       schema: {
         tags,
         summary: 'Add a delivery address (or the invoice address)',
@@ -101,7 +101,7 @@ export default async function accountRoutes(app: FastifyInstance) {
   r.patch(
     '/account/addresses/:id',
     {
-      config,
+      config: { ...config, audit: 'account.address.update' },
       schema: {
         tags,
         summary: 'Change an address',
@@ -115,7 +115,7 @@ export default async function accountRoutes(app: FastifyInstance) {
   r.delete(
     '/account/addresses/:id',
     {
-      config,
+      config: { ...config, audit: 'account.address.remove' },
       schema: { tags, summary: 'Remove a delivery address', params: idParams, response: { 200: ok } },
     },
     async (req) => {

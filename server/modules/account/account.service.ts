@@ -8,6 +8,7 @@ import type {
 } from '../../../contracts/account.js';
 import type { AppContext } from '../../context.js';
 import { AppError, notFound } from '../../lib/errors.js';
+import { auditChange, auditTarget } from '../audit/audit.context.js';
 import { findOrganisation, updateOrganisation } from '../orgs/orgs.repository.js';
 import {
   type AddressRow,
@@ -44,8 +45,13 @@ export async function changeCustomerData(
   orgId: string,
   input: z.infer<typeof updateCustomerData>,
 ) {
+  const before = await getCustomerData(ctx, orgId);
   await updateOrganisation(ctx.db, orgId, input);
-  return getCustomerData(ctx, orgId);
+  const after = await getCustomerData(ctx, orgId);
+  const { emails: _b, ...beforeFields } = before;
+  const { emails: _a, ...afterFields } = after;
+  auditChange(beforeFields, afterFields);
+  return after;
 }
 
 export async function addEmail(ctx: AppContext, orgId: string, input: z.infer<typeof addEmailRequest>) {
@@ -53,12 +59,16 @@ export async function addEmail(ctx: AppContext, orgId: string, input: z.infer<ty
   if (existing.some((e) => e.email === input.email && e.category === input.category)) {
     throw new AppError('conflict', `${input.email} is already listed for ${input.category}.`);
   }
-  await insertEmail(ctx.db, { orgId, ...input });
+  const row = await insertEmail(ctx.db, { orgId, ...input });
+  auditTarget(`email:${row.id}`);
+  auditChange(null, { email: input.email, category: input.category });
   return getCustomerData(ctx, orgId);
 }
 
 export async function removeEmail(ctx: AppContext, orgId: string, id: string) {
+  const before = (await listEmails(ctx.db, orgId)).find((e) => e.id === id);
   if (!(await deleteEmail(ctx.db, orgId, id))) throw notFound('E-mail address');
+  if (before) auditChange({ email: before.email, category: before.category }, null);
   return getCustomerData(ctx, orgId);
 }
 
@@ -74,6 +84,12 @@ function present(a: AddressRow) {
     country: a.country,
     isDefault: a.isDefault,
   };
+}
+
+/** An address as the audit log keeps it (no ids, no timestamps). */
+function addressFields(a: AddressRow) {
+  const { id: _id, ...fields } = present(a);
+  return fields;
 }
 
 export async function getAddresses(ctx: AppContext, orgId: string) {
@@ -106,6 +122,8 @@ export async function createAddress(
     if (isDefault) await clearDefaultDelivery(tx, orgId, created.id);
     return created;
   });
+  auditTarget(`address:${row.id}`);
+  auditChange(null, addressFields(row));
   return present(row);
 }
 
@@ -128,6 +146,7 @@ export async function changeAddress(
     return updated;
   });
   if (!row) throw notFound('Address');
+  auditChange(addressFields(current), addressFields(row));
   return present(row);
 }
 
@@ -144,4 +163,5 @@ export async function removeAddress(ctx: AppContext, orgId: string, id: string) 
     const next = (await listAddresses(tx, orgId)).find((a) => a.kind === 'delivery');
     if (next) await updateAddress(tx, orgId, next.id, { isDefault: true });
   });
+  auditChange(addressFields(current), null);
 }

@@ -27,7 +27,7 @@ export default async function apiClientsRoutes(app: FastifyInstance) {
   r.post(
     '/api-clients',
     {
-      config,
+      config: { ...config, audit: 'api-client.create' },
       schema: {
         tags,
         summary: 'Create an API client; the answer shows its secret, this once',
@@ -40,7 +40,7 @@ export default async function apiClientsRoutes(app: FastifyInstance) {
   r.delete(
     '/api-clients/:id',
     {
-      config,
+      config: { ...config, audit: 'api-client.revoke' },
       schema: {
         tags,
         summary: 'Revoke an API client: its tokens stop working at once',

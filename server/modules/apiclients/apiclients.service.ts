@@ -7,6 +7,7 @@ import { permissionsOf } from '../../../contracts/permissions.js';
 import type { AppContext } from '../../context.js';
 import { AppError, invalidField, notFound } from '../../lib/errors.js';
 import { randomToken } from '../../lib/tokens.js';
+import { auditChange, auditTarget } from '../audit/audit.context.js';
 import type { ClientPrincipal, UserPrincipal } from '../auth/auth.service.js';
 import { findOrganisation } from '../orgs/orgs.repository.js';
 import {
@@ -65,6 +66,8 @@ export async function createApiClient(ctx: AppContext, actor: UserPrincipal, inp
       createdBy: actor.userId,
       createdAt: ctx.clock.now(),
     });
+    auditTarget(`api-client:${row.id}`);
+    auditChange(null, { clientId: row.clientId, name: row.name, readOnly: row.readOnly });
     return { ...present(row, `${actor.user.firstName} ${actor.user.lastName}`), clientSecret: secret };
   } catch (err) {
     const code = (e: unknown) => (typeof e === 'object' && e !== null && 'code' in e ? e.code : undefined);
@@ -76,7 +79,9 @@ export async function createApiClient(ctx: AppContext, actor: UserPrincipal, inp
 
 /** Revoke a client: its tokens stop working with the next request; another organisation's id answers 404. */
 export async function revokeApiClient(ctx: AppContext, orgId: string, id: string) {
-  if (!(await revokeClient(ctx.db, orgId, id, ctx.clock.now()))) throw notFound('API client');
+  const revoked = await revokeClient(ctx.db, orgId, id, ctx.clock.now());
+  if (!revoked) throw notFound('API client');
+  auditChange({ revoked: false }, { revoked: true });
 }
 
 /** /me for an API client: the client, its organisation and its permissions (reads only when read-only). */

@@ -25,6 +25,7 @@ export default async function oauthRoutes(app: FastifyInstance) {
     {
       config: {
         public: true,
+        audit: 'api-client.token',
         rateLimit: { max: limit, timeWindow: 60_000, keyGenerator: (req) => `token-ip:${req.ip}` },
       },
       schema: {

@@ -8,6 +8,7 @@ import { apiRole } from '../../../contracts/permissions.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { randomToken, safeEqual } from '../../lib/tokens.js';
+import { auditClient } from '../audit/audit.context.js';
 import type { ClientPrincipal } from '../auth/auth.service.js';
 import {
   findActiveClient,
@@ -93,6 +94,7 @@ export async function issueToken(
   if (!credentials)
     throw new OAuthError('invalid_client', 'Authenticate with HTTP Basic client_id:client_secret.');
   const client = await findActiveClientByClientId(ctx.db, credentials.clientId);
+  if (client) auditClient(client);
   const ok = verifySecret(client?.secretHash ?? dummyHash, credentials.secret);
   if (!client || !ok)
     throw new OAuthError('invalid_client', 'The client id or secret is wrong, or the client was revoked.');

@@ -27,7 +27,7 @@ export default async function authRoutes(app: FastifyInstance) {
   r.post(
     '/auth/login',
     {
-      config: { public: true },
+      config: { public: true, audit: 'auth.login' },
       schema: {
         tags: ['auth'],
         summary: 'Sign in with e-mail and password; sets the session cookie',
@@ -47,7 +47,10 @@ export default async function authRoutes(app: FastifyInstance) {
 
   r.post(
     '/auth/logout',
-    { schema: { tags: ['auth'], summary: 'Sign out: end this session', response: { 200: ok } } },
+    {
+      config: { audit: 'auth.logout' },
+      schema: { tags: ['auth'], summary: 'Sign out: end this session', response: { 200: ok } },
+    },
     async (req, reply) => {
       await logout(req.ctx, userOf(req));
       reply.clearCookie(sessionCookie, { path: '/' });
@@ -59,7 +62,7 @@ export default async function authRoutes(app: FastifyInstance) {
   r.post(
     '/auth/password/forgot',
     {
-      config: { public: true },
+      config: { public: true, audit: 'auth.password.forgot' },
       schema: {
         tags: ['auth'],
         summary: 'Mail a password-reset link; answers the same whether or not the e-mail exists',
@@ -76,7 +79,7 @@ export default async function authRoutes(app: FastifyInstance) {
   r.post(
     '/auth/password/reset',
     {
-      config: { public: true },
+      config: { public: true, audit: 'auth.password.reset' },
       schema: {
         tags: ['auth'],
         summary: 'Set a new password through a reset or invitation link (single use)',
@@ -93,7 +96,7 @@ export default async function authRoutes(app: FastifyInstance) {
   r.post(
     '/auth/setup',
     {
-      config: { public: true },
+      config: { public: true, audit: 'auth.setup' },
       schema: {
         tags: ['auth'],
         summary: 'Create the first operator with the one-time set-up link printed at the first start',

@@ -4,6 +4,7 @@ import type { apiRole, Role } from '../../../contracts/permissions.js';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { digest, randomToken } from '../../lib/tokens.js';
+import { auditSubject } from '../audit/audit.context.js';
 import type { OrganisationRow } from '../orgs/orgs.repository.js';
 import { claimTotpStep, findUserByEmail, type UserRow, updateUser } from '../users/users.repository.js';
 import {
@@ -109,6 +110,7 @@ export async function login(
   const ipKey = `ip:${client.ip}`;
   await assertNotThrottled(ctx, [accountKey, ipKey]);
   const found = await findUserByEmail(ctx.db, input.email);
+  if (found) auditSubject(found.user);
   const stored = found?.user.passwordHash ?? (await dummyHash);
   const passwordOk = await verifyPassword(stored, input.password);
   if (!found || !passwordOk || found.user.status !== 'active') {

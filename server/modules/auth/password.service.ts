@@ -2,6 +2,7 @@
 import type { AppContext } from '../../context.js';
 import { AppError, invalidField } from '../../lib/errors.js';
 import { digest, randomToken } from '../../lib/tokens.js';
+import { auditSubject, auditTarget } from '../audit/audit.context.js';
 import { queueMail } from '../mail/mail.service.js';
 import {
   emailTaken,
@@ -51,6 +52,7 @@ export async function resetPassword(ctx: AppContext, token: string, password: st
     const row = await consumeAuthToken(tx, digest(token), ['reset', 'invite'], now);
     if (!row?.userId) throw new AppError('invalid_token', 'This link is invalid, expired or already used.');
     const found = await findUserById(tx, row.userId);
+    if (found) auditSubject(found.user);
     if (!found || found.user.status === 'deactivated') {
       throw new AppError('invalid_token', 'This link is invalid, expired or already used.');
     }
@@ -81,7 +83,7 @@ export async function setupFirstOperator(
       throw new AppError('invalid_token', 'This set-up link is invalid, expired or already used.');
     }
     if (await emailTaken(tx, input.email)) throw invalidField('email', 'is already in use');
-    await insertUser(tx, {
+    const operator = await insertUser(tx, {
       orgId: row.orgId,
       email: input.email,
       firstName: input.firstName,
@@ -90,6 +92,8 @@ export async function setupFirstOperator(
       status: 'active',
       passwordHash,
     });
+    auditSubject(operator);
+    auditTarget(`user:${operator.id}`);
   });
 }
 

@@ -15,7 +15,7 @@ export default async function bulkRoutes(app: FastifyInstance) {
   r.post(
     '/sims/bulk',
     {
-      config: { permission: 'sims:write' },
+      config: { permission: 'sims:write', audit: 'sim.bulk' },
       schema: {
         tags,
         summary:

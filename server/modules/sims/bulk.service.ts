@@ -5,6 +5,7 @@ import type { bulkRequest, UpdateSimRequest } from '../../../contracts/sims.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
+import { auditChange, auditTarget } from '../audit/audit.context.js';
 import type { Principal } from '../auth/auth.service.js';
 import type { Actor } from '../events/events.service.js';
 import { recordEvents } from '../events/events.service.js';
@@ -71,6 +72,14 @@ export async function startBulk(ctx: AppContext, principal: Principal, req: z.in
       iccids,
     ),
   );
+  auditTarget(`job:${job.id}`);
+  auditChange(null, {
+    action: req.action,
+    count: iccids.length,
+    ...(req.filter
+      ? { filter: req.filter }
+      : { iccids: iccids.length <= 20 ? iccids : `${iccids.length} ICCIDs` }),
+  });
   return presentJob(job);
 }
 

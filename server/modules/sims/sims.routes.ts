@@ -53,7 +53,7 @@ export default async function simRoutes(app: FastifyInstance) {
   r.patch(
     '/sims/:iccid',
     {
-      config: { permission: 'sims:write' },
+      config: { permission: 'sims:write', audit: 'sim.update' },
       schema: {
         tags,
         summary: 'Change label, state (activated/deactivated), IMEI lock and its IMEI, auto top-up',

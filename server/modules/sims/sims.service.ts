@@ -6,6 +6,7 @@ import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import type { sims } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../lib/errors.js';
+import { auditChange } from '../audit/audit.context.js';
 import type { Principal } from '../auth/auth.service.js';
 import type { NewEvent } from '../events/events.repository.js';
 import { type Actor, event, recordEvents } from '../events/events.service.js';
@@ -114,6 +115,14 @@ export async function applyChange(db: Db, sim: SimRow, change: Change) {
   return updated ?? sim;
 }
 
+const audited = (s: SimRow) => ({
+  label: s.label,
+  status: s.status,
+  imeiLock: s.imeiLock,
+  lockedImei: s.lockedImei,
+  autoTopUp: s.autoTopUp,
+});
+
 /** Change one SIM (label, state, IMEI lock, auto top-up); top-up settings need the billing permission. */
 export async function changeSim(ctx: AppContext, principal: Principal, iccid: string, req: UpdateSimRequest) {
   if (req.autoTopUp !== undefined && !can(principal.role, 'sims:billing')) {
@@ -123,7 +132,9 @@ export async function changeSim(ctx: AppContext, principal: Principal, iccid: st
   const updated = await ctx.db.transaction(async (tx) => {
     const sim = await lockSim(tx, principal.orgId, iccid);
     if (!sim) throw notFound('SIM');
-    return applyChange(tx, sim, planChange(sim, req, actorOf(principal), now));
+    const after = await applyChange(tx, sim, planChange(sim, req, actorOf(principal), now));
+    auditChange(audited(sim), audited(after));
+    return after;
   });
   return presentDetail(updated, now);
 }

@@ -43,7 +43,7 @@ export default async function stockRoutes(app: FastifyInstance) {
   r.post(
     '/operator/stock/import',
     {
-      config,
+      config: { ...config, audit: 'operator.stock.import' },
       bodyLimit: 64 * 1024 * 1024,
       schema: {
         tags,
@@ -66,7 +66,7 @@ export default async function stockRoutes(app: FastifyInstance) {
   r.post(
     '/operator/stock/assign',
     {
-      config,
+      config: { ...config, audit: 'operator.stock.assign' },
       schema: {
         tags,
         summary:
@@ -93,7 +93,7 @@ export default async function stockRoutes(app: FastifyInstance) {
   r.post(
     '/operator/customers',
     {
-      config,
+      config: { ...config, audit: 'operator.customer.create' },
       schema: {
         tags,
         summary:
@@ -134,7 +134,7 @@ export default async function stockRoutes(app: FastifyInstance) {
   r.post(
     '/operator/customers/:id/ip-pools',
     {
-      config,
+      config: { ...config, audit: 'operator.customer.ip-pool.add' },
       schema: {
         tags,
         summary: 'Give a customer an IPv4 block for static SIM addresses',

@@ -5,6 +5,7 @@ import type { assignRequest, CreateCustomerRequest, CustomerDetail } from '../..
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { AppError, invalidField, notFound } from '../../lib/errors.js';
+import { auditChange, auditOrg, auditTarget } from '../audit/audit.context.js';
 import { type Actor, event, recordEvents } from '../events/events.service.js';
 import { insertOrganisation, lockIpSpace, nextAccountNumber } from '../orgs/orgs.repository.js';
 import { assertEmailFree, inviteOwner, isUniqueViolation, orgUsers } from '../users/users.service.js';
@@ -71,6 +72,8 @@ export async function getStockSummary(ctx: AppContext) {
 export async function assignStock(ctx: AppContext, actor: Actor, req: z.infer<typeof assignRequest>) {
   const org = await findCustomer(ctx.db, req.orgId);
   if (!org) throw notFound('Customer organisation');
+  auditOrg(org.id);
+  auditTarget(`customer:${org.id}`);
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
     const range = await lockStockRange(tx, req.iccidFrom, req.iccidTo);
@@ -192,6 +195,17 @@ export async function createCustomer(ctx: AppContext, providerOrgId: string, inp
         if (input.cidr) await insertPool(tx, created.id, input.cidr);
         await inviteOwner(ctx, tx, created.id, input.owner, 'owner.email');
         return created;
+      });
+      auditOrg(org.id);
+      auditTarget(`customer:${org.id}`);
+      auditChange(null, {
+        accountNumber: org.accountNumber,
+        name: org.name,
+        billingCountry: org.billingCountry,
+        invoiceEmail: org.invoiceEmail,
+        language: org.language,
+        cidr: input.cidr ?? null,
+        owner: input.owner.email,
       });
       return customerDetail(ctx, org.id);
     } catch (err) {

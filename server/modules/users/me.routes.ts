@@ -52,7 +52,7 @@ export default async function meRoutes(app: FastifyInstance) {
   r.patch(
     '/me',
     {
-      config: self,
+      config: { ...self, audit: 'me.update' },
       schema: {
         tags,
         summary: 'Change own name, language or e-mail',
@@ -66,7 +66,7 @@ export default async function meRoutes(app: FastifyInstance) {
   r.post(
     '/me/password',
     {
-      config: self,
+      config: { ...self, audit: 'me.password.change' },
       schema: { tags, summary: 'Change own password', body: changePasswordRequest, response: { 200: ok } },
     },
     async (req) => {
@@ -86,6 +86,7 @@ export default async function meRoutes(app: FastifyInstance) {
   r.put(
     '/me/preferences',
     {
+      config: { audit: 'me.preferences.update' },
       schema: {
         tags,
         summary: 'Remember portal settings',
@@ -105,7 +106,7 @@ export default async function meRoutes(app: FastifyInstance) {
   r.delete(
     '/me/sessions/:id',
     {
-      config: self,
+      config: { ...self, audit: 'me.session.revoke' },
       schema: {
         tags,
         summary: 'Revoke one of own sessions',
@@ -122,7 +123,7 @@ export default async function meRoutes(app: FastifyInstance) {
   r.post(
     '/me/totp/setup',
     {
-      config: self,
+      config: { ...self, audit: 'me.totp.setup' },
       schema: { tags, summary: 'Start two-factor set-up', response: { 200: totpSetupResponse } },
     },
     async (req) => startTotpSetup(req.ctx, userOf(req)),
@@ -131,7 +132,7 @@ export default async function meRoutes(app: FastifyInstance) {
   r.post(
     '/me/totp/enable',
     {
-      config: self,
+      config: { ...self, audit: 'me.totp.enable' },
       schema: {
         tags,
         summary: 'Confirm two-factor set-up with a code',
@@ -148,7 +149,7 @@ export default async function meRoutes(app: FastifyInstance) {
   r.post(
     '/me/totp/disable',
     {
-      config: self,
+      config: { ...self, audit: 'me.totp.disable' },
       schema: { tags, summary: 'Turn two-factor off', body: totpDisableRequest, response: { 200: ok } },
     },
     async (req) => {

@@ -5,6 +5,7 @@ import type { Language } from '../../../contracts/common.js';
 import { permissionsOf } from '../../../contracts/permissions.js';
 import type { AppContext } from '../../context.js';
 import { AppError, invalidField, notFound } from '../../lib/errors.js';
+import { auditChange } from '../audit/audit.context.js';
 import { listSessions, revokeSession } from '../auth/auth.repository.js';
 import { type UserPrincipal, verifyPassword } from '../auth/auth.service.js';
 import { newTotpSecret, totpUrl, verifyTotp } from '../auth/totp.js';
@@ -63,6 +64,13 @@ export async function updateProfile(
     language: input.language,
   });
   if (!updated) throw notFound('User');
+  const audited = (u: typeof updated) => ({
+    firstName: u.firstName,
+    lastName: u.lastName,
+    email: u.email,
+    language: u.language,
+  });
+  auditChange(audited(user), audited(updated));
   return describeMe({ ...principal, user: updated });
 }
 

@@ -50,7 +50,7 @@ export default async function usersRoutes(app: FastifyInstance) {
   r.post(
     '/users',
     {
-      config,
+      config: { ...config, audit: 'user.invite' },
       schema: {
         tags,
         summary: 'Invite a user: created as "invited", mailed a set-password link valid 7 days',
@@ -63,7 +63,7 @@ export default async function usersRoutes(app: FastifyInstance) {
   r.post(
     '/users/:id/invitation',
     {
-      config,
+      config: { ...config, audit: 'user.invitation.resend' },
       schema: {
         tags,
         summary: 'Send an invited user a new link; earlier links stop working',
@@ -76,7 +76,7 @@ export default async function usersRoutes(app: FastifyInstance) {
   r.patch(
     '/users/:id',
     {
-      config,
+      config: { ...config, audit: 'user.update' },
       schema: {
         tags,
         summary: "Change a user's name or role",
@@ -90,7 +90,7 @@ export default async function usersRoutes(app: FastifyInstance) {
   r.post(
     '/users/:id/deactivate',
     {
-      config,
+      config: { ...config, audit: 'user.deactivate' },
       schema: {
         tags,
         summary: 'Stop a user from signing in; their sessions end at once',
@@ -103,7 +103,7 @@ export default async function usersRoutes(app: FastifyInstance) {
   r.post(
     '/users/:id/activate',
     {
-      config,
+      config: { ...config, audit: 'user.activate' },
       schema: {
         tags,
         summary: 'Let a deactivated user sign in again',
@@ -115,7 +115,10 @@ export default async function usersRoutes(app: FastifyInstance) {
   );
   r.delete(
     '/users/:id',
-    { config, schema: { tags, summary: 'Delete a user', params: idParams, response: { 200: ok } } },
+    {
+      config: { ...config, audit: 'user.delete' },
+      schema: { tags, summary: 'Delete a user', params: idParams, response: { 200: ok } },
+    },
     async (req) => {
       await removeUser(req.ctx, userOf(req), req.params.id);
       return { ok: true as const };

@@ -10,6 +10,7 @@ import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { digest, randomToken } from '../../lib/tokens.js';
+import { auditChange, auditTarget } from '../audit/audit.context.js';
 import { insertAuthToken, revokeAllSessions } from '../auth/auth.repository.js';
 import { queueMail } from '../mail/mail.service.js';
 import { findOrganisation } from '../orgs/orgs.repository.js';
@@ -55,6 +56,15 @@ export function present(u: UserRow) {
     createdAt: u.createdAt.toISOString(),
   };
 }
+
+/** The fields of a user the audit log keeps before and after a change. */
+const audited = (u: UserRow) => ({
+  firstName: u.firstName,
+  lastName: u.lastName,
+  email: u.email,
+  role: u.role,
+  status: u.status,
+});
 
 function emailInUse(field = 'email'): AppError {
   return new AppError('conflict', `${field}: is already in use`, {
@@ -172,6 +182,8 @@ export async function inviteUser(ctx: AppContext, actor: Actor, input: CreateUse
       await sendInvitation(ctx, tx, created);
       return created;
     });
+    auditTarget(`user:${user.id}`);
+    auditChange(null, audited(user));
     return present(user);
   } catch (err) {
     if (isUniqueViolation(err)) throw emailInUse();
@@ -231,6 +243,7 @@ export async function changeUser(ctx: AppContext, actor: Actor, userId: string, 
   if (input.role !== undefined) assertAssignable(actor, input.role);
   const updated = await updateUser(ctx.db, actor.orgId, target.id, input);
   if (!updated) throw notFound('User');
+  auditChange(audited(target), audited(updated));
   return present(updated);
 }
 
@@ -246,6 +259,7 @@ export async function deactivateUser(ctx: AppContext, actor: Actor, userId: stri
     return row;
   });
   if (!updated) throw notFound('User');
+  auditChange(audited(target), audited(updated));
   return present(updated);
 }
 
@@ -257,6 +271,7 @@ export async function activateUser(ctx: AppContext, actor: Actor, userId: string
     status: target.passwordHash ? 'active' : 'invited',
   });
   if (!updated) throw notFound('User');
+  auditChange(audited(target), audited(updated));
   return present(updated);
 }
 
@@ -264,4 +279,5 @@ export async function activateUser(ctx: AppContext, actor: Actor, userId: string
 export async function removeUser(ctx: AppContext, actor: Actor, userId: string) {
   const target = await administeredUser(ctx, actor, userId, 'delete');
   if (!(await deleteOrgUser(ctx.db, actor.orgId, target.id))) throw notFound('User');
+  auditChange(audited(target), null);
 }

@@ -1,5 +1,6 @@
 /** German texts of the portal, one file per area in de/; each part is typed against its English part. */
 import { account } from './de/account.js';
+import { audit } from './de/audit.js';
 import { auth } from './de/auth.js';
 import { config } from './de/config.js';
 import { core } from './de/core.js';
@@ -20,4 +21,5 @@ export const de: Record<MessageKey, string> = {
   ...config,
   ...dashboard,
   ...orgs,
+  ...audit,
 };

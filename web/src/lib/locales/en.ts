@@ -1,5 +1,6 @@
 /** English texts of the portal, one file per area in en/; the reference every other language must match key by key. */
 import { account } from './en/account.js';
+import { audit } from './en/audit.js';
 import { auth } from './en/auth.js';
 import { config } from './en/config.js';
 import { core } from './en/core.js';
@@ -19,6 +20,7 @@ export const en = {
   ...config,
   ...dashboard,
   ...orgs,
+  ...audit,
 };
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,4 @@
-/** A customer's details for the operator: data, users and IP address spaces. */
+/** A customer's details for the operator: data, users, IP address spaces and the audit log. */
 import {
   Alert,
   Code,
@@ -18,6 +18,7 @@ import { useCountryName } from '../../../lib/countries.js';
 import { errorMessage } from '../../../lib/errors.js';
 import { useFormatDateTime } from '../../../lib/format.js';
 import { useLanguage, useT } from '../../../lib/i18n.js';
+import { AuditLog } from '../../audit/components/AuditLog.js';
 import { getCustomer } from '../api.js';
 import { InviteOwnerButton, OwnerActions } from './CustomerOwners.js';
 import { customerKeys } from './customerKeys.js';
@@ -133,6 +134,10 @@ export function CustomerDrawer({ orgId, onClose }: { orgId: string | null; onClo
                 </Group>
               ))
             )}
+          </Stack>
+          <Stack gap="xs" data-testid="customer-audit">
+            <Title order={4}>{t('customers.audit')}</Title>
+            <AuditLog customerId={c.id} pageSize={10} />
           </Stack>
         </Stack>
       )}

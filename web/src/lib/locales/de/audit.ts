@@ -1,0 +1,37 @@
+/** German texts of the audit log; typed against the English keys, so a missing or extra key fails the build. */
+import type { audit as en } from '../en/audit.js';
+
+export const audit: Record<keyof typeof en, string> = {
+  'account.tabAudit': 'Audit-Log',
+  'account.auditDescription':
+    'Jede Änderung in Ihrer Organisation – durch Ihre Benutzer, Ihre API-Clients und den Anbieter – mit wer, wann, von wo und was sich geändert hat.',
+  'customers.audit': 'Audit-Log',
+  'audit.filterActor': 'Wer',
+  'audit.filterActorPlaceholder': 'Name, E-Mail oder Client-ID',
+  'audit.filterAction': 'Aktion',
+  'audit.filterDates': 'Zeitraum',
+  'audit.filterDatesPlaceholder': 'Beliebig',
+  'audit.filterText': 'Suche',
+  'audit.filterTextPlaceholder': 'Ziel, IP, beliebiger Text',
+  'audit.total': 'Einträge: {count}',
+  'audit.exportCsv': 'CSV exportieren',
+  'audit.empty': 'Keine Einträge passen zu diesen Filtern.',
+  'audit.when': 'Wann',
+  'audit.who': 'Wer',
+  'audit.action': 'Aktion',
+  'audit.target': 'Ziel',
+  'audit.ip': 'IP-Adresse',
+  'audit.showDetails': 'Änderungen anzeigen',
+  'audit.hideDetails': 'Änderungen ausblenden',
+  'audit.anonymous': 'Nicht angemeldet',
+  'audit.actor.user': 'Benutzer',
+  'audit.actor.operator': 'Anbieter',
+  'audit.actor.client': 'API-Client',
+  'audit.actor.anonymous': 'Anonym',
+  'audit.field': 'Feld',
+  'audit.before': 'Vorher',
+  'audit.after': 'Nachher',
+  'audit.noChanges': 'Für diesen Eintrag sind keine Feldänderungen erfasst.',
+  'audit.request': 'Anfrage (ohne Geheimnisse)',
+  'audit.requestId': 'Anfrage-ID',
+};
