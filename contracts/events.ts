@@ -26,6 +26,8 @@ export const eventTypes = {
   imeiLockChanged: 101,
   autoTopUpChanged: 102,
   transferred: 103,
+  smsDelivered: 110,
+  smsNotDelivered: 111,
 } as const;
 export type EventType = (typeof eventTypes)[keyof typeof eventTypes];
 
@@ -57,4 +59,6 @@ export const eventTypeNames: Record<number, string> = {
   101: 'IMEI lock changed',
   102: 'Auto top-up changed',
   103: 'SIM transferred',
+  110: 'SMS delivered',
+  111: 'SMS not delivered',
 };

@@ -21,6 +21,7 @@ import healthRoutes from './modules/health/health.routes.js';
 import mailRoutes from './modules/mail/mail.routes.js';
 import bulkRoutes from './modules/sims/bulk.routes.js';
 import simRoutes from './modules/sims/sims.routes.js';
+import smsRoutes from './modules/sms/sms.routes.js';
 import stockRoutes from './modules/stock/stock.routes.js';
 import meRoutes from './modules/users/me.routes.js';
 import usersRoutes from './modules/users/users.routes.js';
@@ -64,6 +65,7 @@ async function api(app: FastifyInstance) {
   await app.register(accountRoutes);
   await app.register(bulkRoutes);
   await app.register(simRoutes);
+  await app.register(smsRoutes);
   await app.register(stockRoutes);
   await app.register(usersRoutes);
 }

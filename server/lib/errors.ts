@@ -11,6 +11,7 @@ export const errorCodes = {
   forbidden: { status: 403, title: 'Not allowed' },
   not_found: { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
+  sms_volume_exhausted: { status: 409, title: 'SMS volume used up' },
   invalid_token: { status: 400, title: 'Invalid or expired link' },
   payload_too_large: { status: 413, title: 'Request too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
