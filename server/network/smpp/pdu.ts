@@ -14,6 +14,16 @@ for (const c of Object.values(commands)) {
 }
 if (tlvs.message_payload) tlvs.message_payload.filter = undefined;
 
+// A command_length below the 16-octet header would leave the package waiting forever for a PDU that
+// cannot exist (it reads 0 or a negative count); make it a parse error, which drops the connection.
+const pduStatics = smpp.PDU as unknown as { commandLength: (stream: unknown) => number | false };
+const commandLength = pduStatics.commandLength;
+pduStatics.commandLength = (stream) => {
+  const n = commandLength(stream);
+  if (n !== false && n < 16) throw new Error(`command_length ${n} is shorter than the PDU header`);
+  return n;
+};
+
 export { smpp };
 
 export const status = {
