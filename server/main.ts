@@ -14,9 +14,9 @@ import { startRetention } from './jobs/retention.js';
 import { startJobRunner } from './jobs/runner.js';
 import { systemClock } from './lib/clock.js';
 import { DirectoryLockedError } from './lib/lockfile.js';
+import { startSmscSimulator } from './network/simulator/smsc.js';
 import { setSimulatorSmscUrl } from './network/smpp/registry.js';
 import { startSmpp } from './network/smpp/runner.js';
-import { startSmscSimulator } from './network/simulator/smsc.js';
 
 const allRoles = ['api', 'worker', 'smpp'] as const;
 type ProcessRole = (typeof allRoles)[number];

@@ -49,9 +49,7 @@ export const smsMessages = pgTable(
   },
   (t) => [
     index('sms_messages_sim_idx').on(t.orgId, t.iccid, t.createdAt.desc(), t.id),
-    index('sms_messages_outbox_idx')
-      .on(t.nextAttemptAt, t.createdAt)
-      .where(sql`status = 'pending'`),
+    index('sms_messages_outbox_idx').on(t.nextAttemptAt, t.createdAt).where(sql`status = 'pending'`),
     index('sms_messages_smsc_ids_idx').using('gin', t.smscIds),
   ],
 );

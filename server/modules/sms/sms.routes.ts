@@ -57,7 +57,12 @@ export default async function smsRoutes(app: FastifyInstance) {
     '/sims/:iccid/sms/:id',
     {
       config: { permission: 'sims:read' },
-      schema: { tags, summary: 'One SMS of a SIM with the state of each part', params: smsParams, response: { 200: smsMessage } },
+      schema: {
+        tags,
+        summary: 'One SMS of a SIM with the state of each part',
+        params: smsParams,
+        response: { 200: smsMessage },
+      },
     },
     async (req) => getSms(req.ctx, principalOf(req).orgId, req.params.iccid, req.params.id),
   );
@@ -96,7 +101,8 @@ export default async function smsRoutes(app: FastifyInstance) {
       config: { permission: 'operator:console' },
       schema: {
         tags: ['operator'],
-        summary: 'Set the SMSC URL (smpp://system_id:password@host:port; null falls back to SMPP_URL); the ESME rebinds',
+        summary:
+          'Set the SMSC URL (smpp://system_id:password@host:port; null falls back to SMPP_URL); the ESME rebinds',
         body: updateSmscRequest,
         response: { 200: smscStatusSchema },
       },

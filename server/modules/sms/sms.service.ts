@@ -4,8 +4,8 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import { eventTypes } from '../../../contracts/events.js';
-import { countSegments } from '../../../contracts/sms-encoding.js';
 import type { SendSmsRequest, SmscStatus, SmsMessage, UpdateSmscRequest } from '../../../contracts/sms.js';
+import { countSegments } from '../../../contracts/sms-encoding.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { sims } from '../../db/schema/index.js';
@@ -146,7 +146,9 @@ function checkSmsVolume(sim: SimRow, segments: number) {
       ? `The SMS volume of SIM ${sim.iccid} is used up (${sim.smsUsed} of ${sim.smsTotal} SMS). Top up SMS volume to send again.`
       : `This message needs ${segments} SMS but SIM ${sim.iccid} has only ${left} of ${sim.smsTotal} left. Shorten it or top up SMS volume.`;
   throw new AppError('sms_volume_exhausted', detail, {
-    errors: [{ field: 'text', message: `needs ${segments} SMS, ${Math.max(0, left)} left in the SMS volume` }],
+    errors: [
+      { field: 'text', message: `needs ${segments} SMS, ${Math.max(0, left)} left in the SMS volume` },
+    ],
   });
 }
 
@@ -199,7 +201,10 @@ export async function deleteSms(ctx: AppContext, principal: Principal, iccid: st
     if (!row) throw notFound('SMS');
     if (row.direction === 'MT' && row.status === 'pending') {
       if (row.leaseUntil && row.leaseUntil > now) {
-        throw new AppError('conflict', 'This SMS is being submitted to the SMS centre right now; it can no longer be cancelled.');
+        throw new AppError(
+          'conflict',
+          'This SMS is being submitted to the SMS centre right now; it can no longer be cancelled.',
+        );
       }
       const sim = await lockSim(tx, principal.orgId, iccid);
       const updated = await updateSms(tx, row.id, { status: 'cancelled', doneAt: now, error: null });
@@ -260,7 +265,8 @@ export async function applyReceipt(ctx: AppContext, esme: Esme | null, d: Delive
     const idx = row.smscIds.indexOf(id);
     const partStates = [...row.partStates];
     partStates[idx] = state;
-    const final = partStates.length === row.segments && partStates.every((s) => s !== 'submitted' && s !== 'pending');
+    const final =
+      partStates.length === row.segments && partStates.every((s) => s !== 'submitted' && s !== 'pending');
     let status = row.status;
     if (final && row.status === 'submitted') {
       status = partStates.every((s) => s === 'delivered')
@@ -342,7 +348,9 @@ export async function storeMo(
 // ---- operator console ----------------------------------------------------------------------------
 
 /** The SMSC URL in force: the console's setting over SMPP_URL. */
-export async function effectiveSmscUrl(ctx: AppContext): Promise<{ url: string | null; source: SmscStatus['urlSource'] }> {
+export async function effectiveSmscUrl(
+  ctx: AppContext,
+): Promise<{ url: string | null; source: SmscStatus['urlSource'] }> {
   const row = await readSmscSettings(ctx.db);
   if (row?.url) return { url: row.url, source: 'console' };
   if (ctx.config.SMPP_URL) return { url: ctx.config.SMPP_URL, source: 'environment' };
@@ -370,7 +378,13 @@ export async function smscStatus(ctx: AppContext): Promise<SmscStatus> {
   const local = localSmpp();
   if (local) {
     const s = local.esme.status();
-    return { url: maskSmppUrl(url), urlSource: source, ...s, reportedAt: ctx.clock.now().toISOString(), outbox };
+    return {
+      url: maskSmppUrl(url),
+      urlSource: source,
+      ...s,
+      reportedAt: ctx.clock.now().toISOString(),
+      outbox,
+    };
   }
   const row = await readSmscSettings(ctx.db);
   const reported = row?.status as Partial<ReturnType<Esme['status']>> | null | undefined;
@@ -414,8 +428,13 @@ export async function failMt(ctx: AppContext, row: SmsRow, reason: string) {
   const now = ctx.clock.now();
   await ctx.db.transaction(async (tx) => {
     const current = await findSms(tx, row.orgId, row.iccid, row.id, true);
-    if (!current || current.status !== 'pending') return;
-    await updateSms(tx, row.id, { status: 'failed', error: reason.slice(0, 300), doneAt: now, leaseUntil: null });
+    if (current?.status !== 'pending') return;
+    await updateSms(tx, row.id, {
+      status: 'failed',
+      error: reason.slice(0, 300),
+      doneAt: now,
+      leaseUntil: null,
+    });
     const sim = await lockSim(tx, row.orgId, row.iccid);
     if (sim) await countSmsUsage(tx, sim, now, { smsMt: -row.segments, day: isoDay(row.createdAt) });
     await recordEvents(tx, [

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
 import { organisations, simEvents, sims, simUsageDaily, smsMessages } from '../../db/schema/index.js';
 import { demoLogins } from '../../demo/seed.js';
-import { startSmpp, type SmppRunner } from '../../network/smpp/runner.js';
 import { type SmscSimulator, startSmscSimulator } from '../../network/simulator/smsc.js';
+import { type SmppRunner, startSmpp } from '../../network/smpp/runner.js';
 import { fixtureIds, seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
 
@@ -16,7 +16,12 @@ let mine: string[];
 let foreign: string[];
 
 const start = async () => {
-  runner = await startSmpp(h.ctx, { pollMs: 30, statusMs: 100, receiptWaitMs: 3000, esme: { reconnectMinMs: 20 } });
+  runner = await startSmpp(h.ctx, {
+    pollMs: 30,
+    statusMs: 100,
+    receiptWaitMs: 3000,
+    esme: { reconnectMinMs: 20 },
+  });
   expect(await runner.esme.waitBound()).toBe(true);
 };
 const stop = async () => {
@@ -27,14 +32,21 @@ const stop = async () => {
 beforeAll(async () => {
   smsc = await startSmscSimulator({
     receiptDelayMs: 30,
-    outcome: ({ text }) => (text.includes('FAIL') ? 'failed' : text.includes('EXPIRE') ? 'expired' : 'delivered'),
+    outcome: ({ text }) =>
+      text.includes('FAIL') ? 'failed' : text.includes('EXPIRE') ? 'expired' : 'delivered',
   });
   h = await createHarness({ SMPP_URL: smsc.url });
   const { otherOrgId } = await seedFixtures(h.ctx);
-  const [demo] = await h.ctx.db.select().from(organisations).where(eq(organisations.accountNumber, '8100012345'));
+  const [demo] = await h.ctx.db
+    .select()
+    .from(organisations)
+    .where(eq(organisations.accountNumber, '8100012345'));
   mine = await seedFleet(h.ctx, demo?.id ?? '', 1, 12, '10.64.0.0/24');
   foreign = await seedFleet(h.ctx, otherOrgId, 2, 2, '10.99.0.0/24');
-  await h.ctx.db.update(sims).set({ status: 'deactivated' }).where(eq(sims.iccid, mine[1] ?? ''));
+  await h.ctx.db
+    .update(sims)
+    .set({ status: 'deactivated' })
+    .where(eq(sims.iccid, mine[1] ?? ''));
   for (const l of demoLogins) s.set(l.role, await signIn(h.app, l.email));
   s.set('other', await signIn(h.app, 'other-owner@other.example'));
   await start();
@@ -52,9 +64,15 @@ const session = (role: string) => {
 };
 const n = (k: number) => mine[k - 1] ?? '';
 const post = (iccid: string, payload: unknown, role = 'owner') =>
-  h.app.inject({ method: 'POST', url: `/api/v1/sims/${iccid}/sms`, headers: as(session(role)), payload: payload as object });
+  h.app.inject({
+    method: 'POST',
+    url: `/api/v1/sims/${iccid}/sms`,
+    headers: as(session(role)),
+    payload: payload as object,
+  });
 const get = (url: string, role = 'owner') => h.app.inject({ method: 'GET', url, headers: as(session(role)) });
-const del = (url: string, role = 'owner') => h.app.inject({ method: 'DELETE', url, headers: as(session(role)) });
+const del = (url: string, role = 'owner') =>
+  h.app.inject({ method: 'DELETE', url, headers: as(session(role)) });
 const simRow = async (iccid: string) => (await h.ctx.db.select().from(sims).where(eq(sims.iccid, iccid)))[0];
 
 async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
@@ -74,11 +92,25 @@ describe('sending SMS over SMPP', () => {
     const text = `${'Pump 7: pressure {ok}, valve [closed]. '.repeat(9)}END`;
     const res = await post(n(1), { text });
     expect(res.statusCode).toBe(202);
-    expect(res.json()).toMatchObject({ status: 'pending', encoding: 'gsm7', segments: 3, direction: 'MT', actor: 'Olivia Owner' });
-    const done = await until(() => message(n(1), res.json().id), (m) => m.status === 'delivered');
+    expect(res.json()).toMatchObject({
+      status: 'pending',
+      encoding: 'gsm7',
+      segments: 3,
+      direction: 'MT',
+      actor: 'Olivia Owner',
+    });
+    const done = await until(
+      () => message(n(1), res.json().id),
+      (m) => m.status === 'delivered',
+    );
     expect(done.parts).toHaveLength(3);
-    expect(done.parts.every((p: { state: string; smscId: string }) => p.state === 'delivered' && p.smscId)).toBe(true);
-    expect(smsc.received.find((m) => m.text === text)).toMatchObject({ parts: 3, destination: before?.msisdn });
+    expect(
+      done.parts.every((p: { state: string; smscId: string }) => p.state === 'delivered' && p.smscId),
+    ).toBe(true);
+    expect(smsc.received.find((m) => m.text === text)).toMatchObject({
+      parts: 3,
+      destination: before?.msisdn,
+    });
     expect((await simRow(n(1)))?.smsUsed).toBe((before?.smsUsed ?? 0) + 3);
     const events = await h.ctx.db
       .select()
@@ -91,15 +123,24 @@ describe('sending SMS over SMPP', () => {
     const text = 'Привет, насос 😀';
     const res = await post(n(3), { text });
     expect(res.json()).toMatchObject({ encoding: 'ucs2', segments: 1 });
-    await until(() => message(n(3), res.json().id), (m) => m.status === 'delivered');
+    await until(
+      () => message(n(3), res.json().id),
+      (m) => m.status === 'delivered',
+    );
     expect(smsc.received.find((m) => m.text === text)).toMatchObject({ dataCoding: 8 });
   });
 
   it('when the SMSC reports a failure or expiry, then the message says so with a warning event', async () => {
     const failed = await post(n(4), { text: 'please FAIL' });
     const expired = await post(n(4), { text: 'please EXPIRE' });
-    const f = await until(() => message(n(4), failed.json().id), (m) => m.status === 'failed');
-    const e = await until(() => message(n(4), expired.json().id), (m) => m.status === 'expired');
+    const f = await until(
+      () => message(n(4), failed.json().id),
+      (m) => m.status === 'failed',
+    );
+    const e = await until(
+      () => message(n(4), expired.json().id),
+      (m) => m.status === 'expired',
+    );
     expect(f.error).toContain('UNDELIV');
     expect(e.error).toContain('EXPIRED');
     const events = await h.ctx.db
@@ -123,7 +164,10 @@ describe('sending SMS over SMPP', () => {
       ].sort(),
     );
     expect((await simRow(n(5)))?.smsUsed).toBe((before?.smsUsed ?? 0) + 3);
-    const [usage] = await h.ctx.db.select().from(simUsageDaily).where(eq(simUsageDaily.iccid, n(5)));
+    const [usage] = await h.ctx.db
+      .select()
+      .from(simUsageDaily)
+      .where(eq(simUsageDaily.iccid, n(5)));
     expect(usage?.smsMo).toBe(3);
   });
 
@@ -147,16 +191,24 @@ describe('sending SMS over SMPP', () => {
     const status = (await get('/api/v1/operator/network/smsc', 'operator')).json();
     expect(status).toMatchObject({ outbox: 1 });
     await start();
-    await until(() => message(n(6), keep.json().id), (m) => m.status === 'delivered');
+    await until(
+      () => message(n(6), keep.json().id),
+      (m) => m.status === 'delivered',
+    );
     expect(smsc.received.some((m) => m.text === 'cancelled before submit')).toBe(false);
     expect((await message(n(6), cancel.json().id)).status).toBe('cancelled');
   });
 
   it('when a delivered message is deleted, then it leaves the list but stays counted', async () => {
     const res = await post(n(7), { text: 'to be removed' });
-    await until(() => message(n(7), res.json().id), (m) => m.status === 'delivered');
+    await until(
+      () => message(n(7), res.json().id),
+      (m) => m.status === 'delivered',
+    );
     const used = (await simRow(n(7)))?.smsUsed;
-    expect((await del(`/api/v1/sims/${n(7)}/sms/${res.json().id}`)).json()).toMatchObject({ outcome: 'removed' });
+    expect((await del(`/api/v1/sims/${n(7)}/sms/${res.json().id}`)).json()).toMatchObject({
+      outcome: 'removed',
+    });
     expect((await get(`/api/v1/sims/${n(7)}/sms`)).json().items).toHaveLength(0);
     expect((await get(`/api/v1/sims/${n(7)}/sms/${res.json().id}`)).statusCode).toBe(404);
     expect((await simRow(n(7)))?.smsUsed).toBe(used);
@@ -173,7 +225,9 @@ describe('SMS volume', () => {
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.json()).toMatchObject({ code: 'sms_volume_exhausted', errors: [{ field: 'text' }] });
     expect(res.json().detail).toContain('needs 2 SMS');
-    expect(await h.ctx.db.select().from(smsMessages).where(eq(smsMessages.iccid, iccid))).toHaveLength(rowsBefore.length);
+    expect(await h.ctx.db.select().from(smsMessages).where(eq(smsMessages.iccid, iccid))).toHaveLength(
+      rowsBefore.length,
+    );
     expect((await simRow(iccid))?.smsUsed).toBe(9);
     expect(await h.ctx.db.select().from(simUsageDaily).where(eq(simUsageDaily.iccid, iccid))).toHaveLength(0);
 
@@ -241,7 +295,12 @@ describe('SMS API per role and input', () => {
   ])('when the body has %s, then 400 naming the field', async (_label, payload, field) => {
     const res = await post(n(10), payload);
     expect(res.statusCode).toBe(400);
-    expect(res.json().errors.map((e: { field: string }) => e.field).join(' ')).toContain(field);
+    expect(
+      res
+        .json()
+        .errors.map((e: { field: string }) => e.field)
+        .join(' '),
+    ).toContain(field);
   });
 
   it('when exactly 10 parts are sent, then accepted', async () => {
@@ -265,7 +324,11 @@ describe('operator console: SMSC', () => {
     const res = await get('/api/v1/operator/network/smsc', 'operator');
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ state: 'bound', urlSource: 'environment', url: `smpp://opencmp:***@127.0.0.1:${smsc.port}` });
+    expect(body).toMatchObject({
+      state: 'bound',
+      urlSource: 'environment',
+      url: `smpp://opencmp:***@127.0.0.1:${smsc.port}`,
+    });
     expect(JSON.stringify(body)).not.toContain('secret');
     expect(body.counters.submitted).toBeGreaterThan(0);
     expect(body.counters.mo).toBeGreaterThan(0);
@@ -278,18 +341,32 @@ describe('operator console: SMSC', () => {
 
   it('when the operator sets a bad URL, then 400 naming url; a good one rebinds; null falls back to SMPP_URL', async () => {
     const put = (url: string | null) =>
-      h.app.inject({ method: 'PUT', url: '/api/v1/operator/network/smsc', headers: as(session('operator')), payload: { url } });
+      h.app.inject({
+        method: 'PUT',
+        url: '/api/v1/operator/network/smsc',
+        headers: as(session('operator')),
+        payload: { url },
+      });
     const bad = await put('http://nope');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0]).toMatchObject({ field: 'url' });
     const other = await startSmscSimulator({ systemId: 'second', password: 'pw' });
     try {
       const ok = await put(other.url);
-      expect(ok.json()).toMatchObject({ urlSource: 'console', url: `smpp://second:***@127.0.0.1:${other.port}` });
-      await until(async () => other.boundSessions(), (b) => b === 1);
+      expect(ok.json()).toMatchObject({
+        urlSource: 'console',
+        url: `smpp://second:***@127.0.0.1:${other.port}`,
+      });
+      await until(
+        async () => other.boundSessions(),
+        (b) => b === 1,
+      );
       const back = await put(null);
       expect(back.json()).toMatchObject({ urlSource: 'environment' });
-      await until(async () => runner?.esme.state, (st) => st === 'bound' && smsc.boundSessions() === 1);
+      await until(
+        async () => runner?.esme.state,
+        (st) => st === 'bound' && smsc.boundSessions() === 1,
+      );
     } finally {
       await other.stop();
     }

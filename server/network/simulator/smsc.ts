@@ -46,7 +46,14 @@ export interface SmscSimulator {
   url: string;
   /** Complete MT messages received so far (newest last). */
   received: ReceivedMt[];
-  stats: { binds: number; bindFailures: number; submits: number; throttled: number; malformed: number; mo: number };
+  stats: {
+    binds: number;
+    bindFailures: number;
+    submits: number;
+    throttled: number;
+    malformed: number;
+    mo: number;
+  };
   /** Send an MO SMS from `msisdn` to the first bound ESME; resolves with the deliver_sm_resp statuses. */
   sendMo(msisdn: string, text: string): Promise<number[]>;
   /** Answer the next `n` submit_sm with ESME_RTHROTTLED. */
@@ -102,7 +109,15 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
     timers.add(t);
   };
 
-  const sendReceipts = (session: Session, source: string, destination: string, ids: string[], text: string, outcome: Outcome, submitted: Date) => {
+  const sendReceipts = (
+    session: Session,
+    source: string,
+    destination: string,
+    ids: string[],
+    text: string,
+    outcome: Outcome,
+    submitted: Date,
+  ) => {
     later(receiptDelayMs, () => {
       if (!bound.has(session)) return;
       const r = receiptStates[outcome];
@@ -165,7 +180,11 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
       return;
     }
     const key = `${destination}/${concat.ref}/${concat.total}`;
-    const entry = partial.get(key) ?? { parts: new Array(concat.total).fill(undefined), ids: [], at: Date.now() };
+    const entry = partial.get(key) ?? {
+      parts: new Array(concat.total).fill(undefined),
+      ids: [],
+      at: Date.now(),
+    };
     entry.parts[concat.seq - 1] = text;
     entry.ids[concat.seq - 1] = id;
     partial.set(key, entry);

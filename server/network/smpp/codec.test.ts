@@ -18,7 +18,12 @@ describe('encoding detection', () => {
   });
 
   it('when a text has extension characters, then each costs two septets', () => {
-    expect(countSegments('{}[]~|^€\\')).toMatchObject({ encoding: 'gsm7', characters: 9, units: 18, segments: 1 });
+    expect(countSegments('{}[]~|^€\\')).toMatchObject({
+      encoding: 'gsm7',
+      characters: 9,
+      units: 18,
+      segments: 1,
+    });
     expect([...encodeGsm7('€')]).toEqual([0x1b, 0x65]);
     expect([...encodeGsm7('@A{')]).toEqual([0x00, 0x41, 0x1b, 0x28]);
   });

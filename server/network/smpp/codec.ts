@@ -28,7 +28,8 @@ export function encodeGsm7(text: string): Buffer {
       continue;
     }
     const ext = gsm7Extension[ch];
-    if (ext === undefined) throw new RangeError(`character U+${ch.codePointAt(0)?.toString(16)} is not in GSM-7`);
+    if (ext === undefined)
+      throw new RangeError(`character U+${ch.codePointAt(0)?.toString(16)} is not in GSM-7`);
     out.push(0x1b, ext);
   }
   return Buffer.from(out);
@@ -94,7 +95,13 @@ export function encodeSms(text: string, ref: number): { encoding: SmsEncoding; p
       const body = encode(p);
       if (total === 1) return { dataCoding, esmClass: 0, shortMessage: body, seq: 1, total };
       const udh = Buffer.from([0x05, 0x00, 0x03, ref & 0xff, total, i + 1]);
-      return { dataCoding, esmClass: esmClassUdhi, shortMessage: Buffer.concat([udh, body]), seq: i + 1, total };
+      return {
+        dataCoding,
+        esmClass: esmClassUdhi,
+        shortMessage: Buffer.concat([udh, body]),
+        seq: i + 1,
+        total,
+      };
     }),
   };
 }
@@ -117,7 +124,8 @@ export function parseUdh(buf: Buffer, esmClass: number): { concat?: Concat; body
     const iei = buf[i] ?? 0;
     const len = buf[i + 1] ?? 0;
     if (i + 2 + len > udhl + 1) break;
-    if (iei === 0x00 && len === 3) concat = { ref: buf[i + 2] ?? 0, total: buf[i + 3] ?? 0, seq: buf[i + 4] ?? 0 };
+    if (iei === 0x00 && len === 3)
+      concat = { ref: buf[i + 2] ?? 0, total: buf[i + 3] ?? 0, seq: buf[i + 4] ?? 0 };
     if (iei === 0x08 && len === 4)
       concat = { ref: buf.readUInt16BE(i + 2), total: buf[i + 4] ?? 0, seq: buf[i + 5] ?? 0 };
     i += 2 + len;

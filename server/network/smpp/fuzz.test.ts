@@ -2,7 +2,7 @@
  * Malformed and random PDUs at both SMPP peers: ≥ 10,000 at the SMSC simulator, ≥ 10,000 at the ESME
  * from a fake SMSC socket. Neither may crash, and both still work afterwards.
  */
-import { createServer, type Server, type Socket, connect } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSmscSimulator } from '../simulator/smsc.js';
 import { encodeSms } from './codec.js';

@@ -5,8 +5,9 @@
  */
 import smpp from 'smpp';
 
-const commands = (smpp as unknown as { commands: Record<string, { params?: Record<string, { filter?: unknown }> }> })
-  .commands;
+const commands = (
+  smpp as unknown as { commands: Record<string, { params?: Record<string, { filter?: unknown }> }> }
+).commands;
 const tlvs = (smpp as unknown as { tlvs: Record<string, { filter?: unknown }> }).tlvs;
 for (const c of Object.values(commands)) {
   const sm = c.params?.short_message;

@@ -4,7 +4,13 @@
  * database so a console in another process can show it.
  */
 import type { AppContext } from '../../context.js';
-import { claimOutbox, markSubmitted, updateSms, writeSmscStatus, type SmsRow } from '../../modules/sms/sms.repository.js';
+import {
+  claimOutbox,
+  markSubmitted,
+  type SmsRow,
+  updateSms,
+  writeSmscStatus,
+} from '../../modules/sms/sms.repository.js';
 import { applyReceipt, effectiveSmscUrl, failMt, storeMo } from '../../modules/sms/sms.service.js';
 import { encodeSms } from './codec.js';
 import { status } from './pdu.js';
@@ -55,7 +61,10 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
     let segments = 1;
     if (d.concat && d.concat.total > 1) {
       const key = `${d.sourceAddr}/${d.concat.ref}/${d.concat.total}`;
-      const entry = moParts.get(key) ?? { parts: new Array<string | undefined>(d.concat.total).fill(undefined), at: Date.now() };
+      const entry = moParts.get(key) ?? {
+        parts: new Array<string | undefined>(d.concat.total).fill(undefined),
+        at: Date.now(),
+      };
       entry.parts[d.concat.seq - 1] = d.text;
       moParts.set(key, entry);
       for (const [k, v] of moParts) if (Date.now() - v.at > 10 * 60_000) moParts.delete(k);
@@ -99,7 +108,9 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
   const submitRow = async (row: SmsRow) => {
     const { parts } = encodeSms(row.text, row.ref);
     try {
-      const ids = await Promise.all(parts.map((part) => esme.submit({ destination: row.peer, source, part })));
+      const ids = await Promise.all(
+        parts.map((part) => esme.submit({ destination: row.peer, source, part })),
+      );
       marks.push({ id: row.id, smscIds: ids });
       if (marks.length >= 200) flush();
       else flushTimer ??= setTimeout(flush, 10);

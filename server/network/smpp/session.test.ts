@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSmscSimulator, type SmscSimulator } from '../simulator/smsc.js';
+import { type SmscSimulator, startSmscSimulator } from '../simulator/smsc.js';
 import { encodeSms } from './codec.js';
 import { type DeliverSm, Esme, type EsmeOptions, SubmitError } from './session.js';
 
@@ -49,7 +49,12 @@ describe('ESME and SMSC simulator', () => {
     const e = esme(smsc.url, receipts);
     expect(await e.waitBound()).toBe(true);
     const [id] = await send(e, 'Grüße 😀 Привет');
-    expect(smsc.received.at(-1)).toMatchObject({ text: 'Grüße 😀 Привет', dataCoding: 8, parts: 1, messageIds: [id] });
+    expect(smsc.received.at(-1)).toMatchObject({
+      text: 'Grüße 😀 Привет',
+      dataCoding: 8,
+      parts: 1,
+      messageIds: [id],
+    });
     await until(() => receipts.length === 1);
     expect(receipts[0]).toMatchObject({ receipt: true, receiptedMessageId: id, messageState: 2 });
     expect(receipts[0]?.text).toContain('stat:DELIVRD');
@@ -112,7 +117,9 @@ describe('ESME and SMSC simulator', () => {
     await e.waitBound();
     smsc.dropSessions();
     await until(() => e.state !== 'bound');
-    await expect(send(e, 'while down')).rejects.toSatisfy((err) => err instanceof SubmitError && err.retriable);
+    await expect(send(e, 'while down')).rejects.toSatisfy(
+      (err) => err instanceof SubmitError && err.retriable,
+    );
     await until(() => e.state === 'bound');
     expect(smsc.stats.binds).toBe(2);
     expect(e.status().counters.reconnects).toBeGreaterThanOrEqual(1);
@@ -126,7 +133,12 @@ describe('ESME and SMSC simulator', () => {
     const e = esme(smsc.url, got);
     await e.waitBound();
     expect(await smsc.sendMo('491701000001', 'Temp 21°C ok')).toEqual([0]);
-    expect(got[0]).toMatchObject({ receipt: false, sourceAddr: '491701000001', text: 'Temp 21°C ok', destinationAddr: '4900' });
+    expect(got[0]).toMatchObject({
+      receipt: false,
+      sourceAddr: '491701000001',
+      text: 'Temp 21°C ok',
+      destinationAddr: '4900',
+    });
   });
 
   it('when the URL changes, then the ESME leaves the old SMSC and binds to the new one', async () => {

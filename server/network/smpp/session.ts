@@ -6,7 +6,7 @@
  */
 import type { PDU, Session } from 'smpp';
 import { decodeText, esmClassReceipt, parseUdh, type SubmitPart } from './codec.js';
-import { type SmppTarget, parseSmppUrl, smpp, status, statusName } from './pdu.js';
+import { parseSmppUrl, type SmppTarget, smpp, status, statusName } from './pdu.js';
 
 export type EsmeState = 'disconnected' | 'connecting' | 'bound';
 
@@ -93,7 +93,8 @@ class Rate {
   add(n = 1) {
     const s = Math.floor(Date.now() / 1000);
     this.buckets.set(s, (this.buckets.get(s) ?? 0) + n);
-    if (this.buckets.size > this.seconds * 2) for (const k of this.buckets.keys()) if (k < s - this.seconds) this.buckets.delete(k);
+    if (this.buckets.size > this.seconds * 2)
+      for (const k of this.buckets.keys()) if (k < s - this.seconds) this.buckets.delete(k);
   }
   perSecond(): number {
     const s = Math.floor(Date.now() / 1000);
@@ -216,7 +217,10 @@ export class Esme {
       lastError: this.lastError,
       since: this.since.toISOString(),
       counters: { ...this.counters },
-      throughput: { submitPerSecond: this.submitRate.perSecond(), deliverPerSecond: this.deliverRate.perSecond() },
+      throughput: {
+        submitPerSecond: this.submitRate.perSecond(),
+        deliverPerSecond: this.deliverRate.perSecond(),
+      },
       window: { size: this.o.window, outstanding: this.outstanding.size, queued: this.queue.length },
     };
   }
@@ -407,7 +411,9 @@ export class Esme {
         data_coding: part.dataCoding,
         short_message: part.shortMessage,
       });
-      const sent = session.send(pdu, (resp) => this.safely(() => this.onSubmitResp(pdu.sequence_number, resp)));
+      const sent = session.send(pdu, (resp) =>
+        this.safely(() => this.onSubmitResp(pdu.sequence_number, resp)),
+      );
       if (!sent) {
         this.queue.unshift(p);
         return;

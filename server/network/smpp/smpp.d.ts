@@ -36,7 +36,10 @@ declare module 'smpp' {
     sessions: Session[];
   }
 
-  export function createServer(options: Record<string, unknown>, listener?: (session: Session) => void): Server;
+  export function createServer(
+    options: Record<string, unknown>,
+    listener?: (session: Session) => void,
+  ): Server;
   export function connect(options: { host: string; port: number }, listener?: () => void): Session;
 
   export const errors: Record<string, number>;

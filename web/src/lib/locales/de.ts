@@ -5,6 +5,7 @@ import { config } from './de/config.js';
 import { core } from './de/core.js';
 import { operator } from './de/operator.js';
 import { sims } from './de/sims.js';
+import { sms } from './de/sms.js';
 import { users } from './de/users.js';
 import type { MessageKey } from './en.js';
 
@@ -16,4 +17,5 @@ export const de: Record<MessageKey, string> = {
   ...operator,
   ...users,
   ...config,
+  ...sms,
 };

@@ -5,8 +5,9 @@ import { config } from './en/config.js';
 import { core } from './en/core.js';
 import { operator } from './en/operator.js';
 import { sims } from './en/sims.js';
+import { sms } from './en/sms.js';
 import { users } from './en/users.js';
 
-export const en = { ...core, ...auth, ...account, ...sims, ...operator, ...users, ...config };
+export const en = { ...core, ...auth, ...account, ...sims, ...operator, ...users, ...config, ...sms };
 
 export type MessageKey = keyof typeof en;
