@@ -5,5 +5,5 @@ export * from './jobs.js';
 export * from './mail.js';
 export * from './orgs.js';
 export * from './sims.js';
-export * from './users.js';
 export * from './sms.js';
+export * from './users.js';
