@@ -2,6 +2,7 @@
 import { benchBundle } from './bundle.js';
 import { benchMe } from './me.js';
 import { benchSimsPglite, benchSimsPostgres } from './sims.js';
+import { benchSms } from './sms.js';
 import { benchStartup } from './startup.js';
 import { benchTokens } from './tokens.js';
 
@@ -12,6 +13,7 @@ const all: Record<string, () => Promise<void>> = {
   'sims-postgres': () => benchSimsPostgres(),
   'sims-pglite': () => benchSimsPglite(),
   tokens: benchTokens,
+  sms: () => benchSms(),
 };
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(all)) {

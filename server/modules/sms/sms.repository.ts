@@ -1,5 +1,5 @@
 /** Queries of SMS messages (scoped by organisation and SIM), the MT outbox and the SMSC settings row. */
-import { and, count, desc, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { smscSettings, smsMessages } from '../../db/schema/index.js';
 
@@ -66,28 +66,25 @@ export async function updateSms(db: Db, id: string, values: Partial<NewSms>) {
  * skipped (SKIP LOCKED), a lease that ran out (a crashed submitter) is claimed again.
  */
 export async function claimOutbox(db: Db, now: Date, leaseMs: number, limit: number): Promise<SmsRow[]> {
-  return db.transaction(async (tx) => {
-    const due = await tx
-      .select({ id: smsMessages.id })
-      .from(smsMessages)
-      .where(
-        and(
-          eq(smsMessages.status, 'pending'),
-          or(isNull(smsMessages.nextAttemptAt), lte(smsMessages.nextAttemptAt, now)),
-          or(isNull(smsMessages.leaseUntil), lte(smsMessages.leaseUntil, now)),
-        ),
-      )
-      .orderBy(smsMessages.nextAttemptAt, smsMessages.createdAt)
-      .limit(limit)
-      .for('update', { skipLocked: true });
-    if (due.length === 0) return [];
-    const ids = due.map((d) => d.id);
-    return tx
-      .update(smsMessages)
-      .set({ leaseUntil: new Date(now.getTime() + leaseMs), attempts: sql`${smsMessages.attempts} + 1` })
-      .where(sql`${smsMessages.id} = ANY(${sql.param(ids)}::uuid[])`)
-      .returning();
-  });
+  const due = db
+    .select({ id: smsMessages.id })
+    .from(smsMessages)
+    .where(
+      and(
+        eq(smsMessages.status, 'pending'),
+        or(isNull(smsMessages.nextAttemptAt), lte(smsMessages.nextAttemptAt, now)),
+        or(isNull(smsMessages.leaseUntil), lte(smsMessages.leaseUntil, now)),
+      ),
+    )
+    .orderBy(smsMessages.nextAttemptAt, smsMessages.createdAt)
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  // one statement: the sub-select locks what it picks, the update leases it
+  return db
+    .update(smsMessages)
+    .set({ leaseUntil: new Date(now.getTime() + leaseMs), attempts: sql`${smsMessages.attempts} + 1` })
+    .where(inArray(smsMessages.id, due))
+    .returning();
 }
 
 /** Messages waiting in the outbox. */
@@ -110,16 +107,32 @@ export async function markSubmitted(db: Db, rows: { id: string; smscIds: string[
     WHERE m.id = u.id AND m.status = 'pending'`);
 }
 
-/** The MT message a part's SMSC id belongs to, locked for the receipt's update. */
-export async function lockBySmscId(db: Db, smscId: string): Promise<SmsRow | undefined> {
-  const [row] = await db
+/** The MT messages carrying any of these SMSC ids, locked (in id order) for their receipts' update. */
+export async function lockBySmscIds(db: Db, smscIds: string[]): Promise<SmsRow[]> {
+  if (smscIds.length === 0) return [];
+  return db
     .select()
     .from(smsMessages)
-    .where(and(sql`${smsMessages.smscIds} @> ARRAY[${smscId}]::text[]`, eq(smsMessages.direction, 'MT')))
-    .orderBy(desc(smsMessages.createdAt))
-    .limit(1)
+    .where(and(sql`${smsMessages.smscIds} && ${sql.param(smscIds)}::text[]`, eq(smsMessages.direction, 'MT')))
+    .orderBy(smsMessages.id)
     .for('update');
-  return row;
+}
+
+/** Store the part states, status and error of many messages in one statement. */
+export async function updateReceiptStates(
+  db: Db,
+  rows: { id: string; partStates: string[]; status: string; error: string | null; done: boolean }[],
+  at: Date,
+) {
+  if (rows.length === 0) return;
+  await db.execute(sql`
+    UPDATE ${smsMessages} AS m
+    SET part_states = string_to_array(u.states, ','), status = u.status, error = u.error,
+        done_at = CASE WHEN u.done THEN ${at}::timestamptz ELSE m.done_at END
+    FROM unnest(${sql.param(rows.map((r) => r.id))}::uuid[], ${sql.param(rows.map((r) => r.partStates.join(',')))}::text[],
+                ${sql.param(rows.map((r) => r.status))}::text[], ${sql.param(rows.map((r) => r.error))}::text[],
+                ${sql.param(rows.map((r) => r.done))}::boolean[]) AS u(id, states, status, error, done)
+    WHERE m.id = u.id`);
 }
 
 /** The SMSC settings row (id 1), if ever written. */

@@ -22,11 +22,12 @@ import { addUsage } from '../usage/usage.repository.js';
 import {
   findSms,
   insertSms,
-  lockBySmscId,
+  lockBySmscIds,
   outboxSize,
   pageSms,
   readSmscSettings,
   type SmsRow,
+  updateReceiptStates,
   updateSms,
   writeSmscUrl,
 } from './sms.repository.js';
@@ -252,45 +253,85 @@ function receiptId(d: DeliverSm): string | null {
   return /\bid:(\S+)/i.exec(d.text)?.[1] ?? null;
 }
 
-/** Apply one receipt; false when no MT carries that SMSC id (yet). */
-export async function applyReceipt(ctx: AppContext, esme: Esme | null, d: DeliverSm): Promise<boolean> {
-  const id = receiptId(d);
+/** A delivery receipt reduced to what it changes: the part's SMSC id and its final state. */
+export interface Receipt {
+  smscId: string;
+  state: PartState;
+  /** stat: and err: of the receipt text, for the message's error. */
+  stat?: string;
+  err?: string;
+}
+
+/** What a deliver_sm receipt says, or null when it carries no id or no final state (answered and dropped). */
+export function parseReceipt(d: DeliverSm): Receipt | null {
+  const smscId = receiptId(d);
   const state = receiptState(d);
-  if (!id) return true; // nothing to match: answered and dropped
+  if (!smscId || !state) return null;
+  return {
+    smscId,
+    state,
+    stat: /\bstat:(\S+)/.exec(d.text)?.[1],
+    err: /\berr:(\S+)/.exec(d.text)?.[1],
+  };
+}
+
+/**
+ * Apply a batch of receipts in one transaction: each part takes its state; a message whose parts are
+ * all final becomes delivered (all delivered), failed (any failed) or expired, with an event.
+ * Returns the SMSC ids no MT carries (yet) — the caller retries those briefly.
+ */
+export async function applyReceipts(
+  ctx: AppContext,
+  esme: Esme | null,
+  receipts: Receipt[],
+): Promise<Set<string>> {
+  const unmatched = new Set(receipts.map((r) => r.smscId));
+  if (receipts.length === 0) return unmatched;
   const now = ctx.clock.now();
-  return ctx.db.transaction(async (tx) => {
-    const row = await lockBySmscId(tx, id);
-    if (!row) return false;
-    if (!state) return true;
-    const idx = row.smscIds.indexOf(id);
-    const partStates = [...row.partStates];
-    partStates[idx] = state;
-    const final =
-      partStates.length === row.segments && partStates.every((s) => s !== 'submitted' && s !== 'pending');
-    let status = row.status;
-    if (final && row.status === 'submitted') {
-      status = partStates.every((s) => s === 'delivered')
-        ? 'delivered'
-        : partStates.includes('failed')
-          ? 'failed'
-          : 'expired';
+  const outcomes: ('delivered' | 'failed')[] = [];
+  await ctx.db.transaction(async (tx) => {
+    const rows = await lockBySmscIds(tx, [...unmatched]);
+    const byId = new Map<string, SmsRow>();
+    for (const row of rows) for (const id of row.smscIds) byId.set(id, row);
+    const changed = new Map<string, { row: SmsRow; partStates: string[]; last: Receipt }>();
+    for (const r of receipts) {
+      const row = byId.get(r.smscId);
+      if (!row) continue;
+      unmatched.delete(r.smscId);
+      const entry = changed.get(row.id) ?? { row, partStates: [...row.partStates], last: r };
+      entry.partStates[row.smscIds.indexOf(r.smscId)] = r.state;
+      if (r.state !== 'delivered' || entry.last.state === 'delivered') entry.last = r;
+      changed.set(row.id, entry);
     }
-    const stat = /\bstat:(\S+)/.exec(d.text)?.[1];
-    const err = /\berr:(\S+)/.exec(d.text)?.[1];
-    const error =
-      status === 'failed' || status === 'expired'
-        ? `The SMS centre reported ${status === 'expired' ? 'expiry' : 'a delivery failure'}${stat ? ` (stat ${stat}${err ? `, err ${err}` : ''})` : ''}.`
-        : row.error;
-    await updateSms(tx, row.id, {
-      partStates,
-      status,
-      error,
-      ...(status !== row.status ? { doneAt: now } : {}),
-    });
-    if (status !== row.status) {
+    const updates: {
+      id: string;
+      partStates: string[];
+      status: SmsRow['status'];
+      error: string | null;
+      done: boolean;
+    }[] = [];
+    const events: NewEvent[] = [];
+    for (const { row, partStates, last } of changed.values()) {
+      const final =
+        partStates.length === row.segments && partStates.every((x) => x !== 'submitted' && x !== 'pending');
+      let status = row.status;
+      if (final && row.status === 'submitted') {
+        status = partStates.every((x) => x === 'delivered')
+          ? 'delivered'
+          : partStates.includes('failed')
+            ? 'failed'
+            : 'expired';
+      }
+      const stat = last.stat;
+      const error =
+        status === 'failed' || status === 'expired'
+          ? `The SMS centre reported ${status === 'expired' ? 'expiry' : 'a delivery failure'}${stat ? ` (stat ${stat}${last.err ? `, err ${last.err}` : ''})` : ''}.`
+          : row.error;
+      updates.push({ id: row.id, partStates, status, error, done: status !== row.status });
+      if (status === row.status) continue;
       const delivered = status === 'delivered';
-      esme?.note(delivered ? 'delivered' : 'failed');
-      await recordEvents(tx, [
+      outcomes.push(delivered ? 'delivered' : 'failed');
+      events.push(
         event({ source: 'network' }, { orgId: row.orgId, iccid: row.iccid }, now, {
           type: delivered ? eventTypes.smsDelivered : eventTypes.smsNotDelivered,
           severity: delivered ? 'info' : 'warning',
@@ -299,10 +340,13 @@ export async function applyReceipt(ctx: AppContext, esme: Esme | null, d: Delive
             : `SMS ${status === 'expired' ? 'expired' : 'not delivered'}${stat ? `: ${stat}` : ''}`,
           details: { smsId: row.id, status, segments: row.segments, smscIds: row.smscIds },
         }),
-      ]);
+      );
     }
-    return true;
+    await updateReceiptStates(tx, updates, now);
+    await recordEvents(tx, events);
   });
+  for (const o of outcomes) esme?.note(o);
+  return unmatched;
 }
 
 /** MSISDN as stored on SIMs: digits only, without + or a 00 prefix. */

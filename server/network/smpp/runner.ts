@@ -11,7 +11,14 @@ import {
   updateSms,
   writeSmscStatus,
 } from '../../modules/sms/sms.repository.js';
-import { applyReceipt, effectiveSmscUrl, failMt, storeMo } from '../../modules/sms/sms.service.js';
+import {
+  applyReceipts,
+  effectiveSmscUrl,
+  failMt,
+  parseReceipt,
+  type Receipt,
+  storeMo,
+} from '../../modules/sms/sms.service.js';
 import { encodeSms } from './codec.js';
 import { status } from './pdu.js';
 import { setLocalSmpp } from './registry.js';
@@ -48,14 +55,46 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
   const moParts = new Map<string, { parts: (string | undefined)[]; at: number }>();
   let stopped = false;
 
+  // Receipts are applied in batches (one transaction each) and answered after their batch commits;
+  // a receipt whose submit is not stored yet waits for it up to receiptWaitMs, then is answered and dropped.
+  const receiptQueue: { r: Receipt; resolve: (status: number) => void; until: number }[] = [];
+  let receiptTimer: NodeJS.Timeout | null = null;
+  let applying = false;
+  const scheduleReceipts = (ms: number) => {
+    if (receiptTimer || applying) return;
+    receiptTimer = setTimeout(() => void applyQueued(), ms);
+  };
+  const applyQueued = async () => {
+    receiptTimer = null;
+    applying = true;
+    const batch = receiptQueue.splice(0, 500);
+    try {
+      const unmatched = await applyReceipts(
+        ctx,
+        esme,
+        batch.map((b) => b.r),
+      );
+      const now = Date.now();
+      for (const b of batch) {
+        if (!unmatched.has(b.r.smscId) || now > b.until || stopped) b.resolve(status.ok);
+        else receiptQueue.push(b);
+      }
+    } catch {
+      for (const b of batch) b.resolve(status.deliveryFailedTemporary); // the SMSC will resend it
+    } finally {
+      applying = false;
+    }
+    if (receiptQueue.length > 0) scheduleReceipts(receiptQueue.length >= 200 ? 0 : 50);
+  };
+
   const onDeliver = async (d: DeliverSm): Promise<number> => {
     if (d.receipt) {
-      const until = Date.now() + receiptWaitMs;
-      for (let wait = 20; ; wait = Math.min(wait * 2, 500)) {
-        if (await applyReceipt(ctx, esme, d)) return status.ok;
-        if (Date.now() + wait > until || stopped) return status.ok; // unknown message id: answered, dropped
-        await sleep(wait);
-      }
+      const r = parseReceipt(d);
+      if (!r) return status.ok; // no id or no final state: answered, nothing to change
+      return new Promise<number>((resolve) => {
+        receiptQueue.push({ r, resolve, until: Date.now() + receiptWaitMs });
+        scheduleReceipts(receiptQueue.length >= 200 ? 0 : 10);
+      });
     }
     let text = d.text;
     let segments = 1;
@@ -199,6 +238,10 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
       wake();
       await loop;
       await Promise.allSettled([...inflight]);
+      if (receiptTimer) clearTimeout(receiptTimer);
+      while (applying) await sleep(5);
+      if (receiptQueue.length > 0) await applyQueued();
+      for (const b of receiptQueue.splice(0)) b.resolve(status.deliveryFailedTemporary);
       if (flushTimer) clearTimeout(flushTimer);
       flush();
       await flushing;

@@ -208,7 +208,7 @@ export class Esme {
 
   /** Free room in the window plus queue, so callers can pace what they hand over. */
   capacity(): number {
-    return Math.max(0, this.o.window * 4 - this.outstanding.size - this.queue.length);
+    return Math.max(0, Math.max(200, this.o.window * 4) - this.outstanding.size - this.queue.length);
   }
 
   status(): EsmeStatus {
