@@ -64,9 +64,8 @@ function SendForm({ iccid, left }: { iccid: string; left: number | undefined }) 
     },
     onError: (err: unknown) => {
       const field = isApiError(err) ? err.fieldErrors.find((f) => f.field === 'text') : undefined;
-      setError(
-        isApiError(err, 'sms_volume_exhausted') ? err.detail : (field?.message ?? errorMessage(t, err)),
-      );
+      // the volume refusal in the user's language; other field errors as the server words them
+      setError(field && !isApiError(err, 'sms_volume_exhausted') ? field.message : errorMessage(t, err));
     },
   });
   return (

@@ -3,6 +3,8 @@ import type { sms as en } from '../en/sms.js';
 
 export const sms: Record<keyof typeof en, string> = {
   'sims.tab.sms': 'SMS',
+  'errors.sms_volume_exhausted':
+    'Das SMS-Volumen der SIM reicht für diese Nachricht nicht. Kürzen Sie sie oder buchen Sie SMS-Volumen nach.',
   'sims.eventType.110': 'SMS zugestellt',
   'sims.eventType.111': 'SMS nicht zugestellt',
   'sms.status.pending': 'Wartend',

@@ -1,6 +1,8 @@
 /** English texts of a SIM's SMS tab and the operator's SMSC panel. */
 export const sms = {
   'sims.tab.sms': 'SMS',
+  'errors.sms_volume_exhausted':
+    'The SIM’s SMS volume is not enough for this message. Shorten it or top up SMS volume.',
   'sims.eventType.110': 'SMS delivered',
   'sims.eventType.111': 'SMS not delivered',
   'sms.status.pending': 'Pending',
