@@ -3,6 +3,7 @@ import { benchBundle } from './bundle.js';
 import { benchDashboard } from './dashboard.js';
 import { benchMe } from './me.js';
 import { benchSimsPglite, benchSimsPostgres } from './sims.js';
+import { benchSms } from './sms.js';
 import { benchStartup } from './startup.js';
 import { benchTokens } from './tokens.js';
 import { benchTransfer } from './transfer.js';
@@ -16,6 +17,7 @@ const all: Record<string, () => Promise<void>> = {
   tokens: benchTokens,
   dashboard: benchDashboard,
   transfer: () => benchTransfer(),
+  sms: () => benchSms(),
 };
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(all)) {

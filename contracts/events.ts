@@ -28,6 +28,8 @@ export const eventTypes = {
   transferred: 103,
   lifetimeExpired: 104,
   lifetimeExtended: 105,
+  smsDelivered: 110,
+  smsNotDelivered: 111,
 } as const;
 export type EventType = (typeof eventTypes)[keyof typeof eventTypes];
 
@@ -61,4 +63,6 @@ export const eventTypeNames: Record<number, string> = {
   103: 'SIM transferred',
   104: 'Lifetime expired',
   105: 'Lifetime extended',
+  110: 'SMS delivered',
+  111: 'SMS not delivered',
 };

@@ -26,6 +26,7 @@ import orgsRoutes from './modules/orgs/orgs.routes.js';
 import bulkRoutes from './modules/sims/bulk.routes.js';
 import simRoutes from './modules/sims/sims.routes.js';
 import transferRoutes from './modules/sims/transfer.routes.js';
+import smsRoutes from './modules/sms/sms.routes.js';
 import stockRoutes from './modules/stock/stock.routes.js';
 import meRoutes from './modules/users/me.routes.js';
 import usersRoutes from './modules/users/users.routes.js';
@@ -77,6 +78,7 @@ async function api(app: FastifyInstance) {
   await app.register(simRoutes);
   await app.register(dashboardRoutes);
   await app.register(configRoutes);
+  await app.register(smsRoutes);
   await app.register(stockRoutes);
   await app.register(usersRoutes);
   await app.register(orgsRoutes);

@@ -38,6 +38,16 @@ const schema = z
     PUBLIC_URL: z.url({ message: 'must be an absolute URL' }).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: bool.default(false),
+    SMPP_URL: z
+      .string()
+      .regex(/^smpp:\/\/[^:@/]+(:[^@/]*)?@[^/]+$/, 'must be an smpp://system_id:password@host:port URL')
+      .optional(),
+    SMPP_SOURCE_ADDR: z
+      .string()
+      .regex(/^\d{1,15}$/, 'must be a number of 1 to 15 digits')
+      .default('4900'),
+    SMPP_WINDOW: z.coerce.number().int().min(1).max(1000).default(10),
+    SIMULATOR: bool.optional(),
   })
   .refine((c) => Boolean(c.TLS_CERT) === Boolean(c.TLS_KEY), {
     message: 'TLS_CERT and TLS_KEY must be given together',

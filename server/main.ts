@@ -2,6 +2,7 @@
 /** Starts OpenCMP: one process with every role by default, or some of them (`--roles api,worker`). */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { buildApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -14,8 +15,11 @@ import { startRetention } from './jobs/retention.js';
 import { startJobRunner } from './jobs/runner.js';
 import { systemClock } from './lib/clock.js';
 import { DirectoryLockedError } from './lib/lockfile.js';
+import { startSmscSimulator } from './network/simulator/smsc.js';
+import { setSimulatorSmscUrl } from './network/smpp/registry.js';
+import { startSmpp } from './network/smpp/runner.js';
 
-const allRoles = ['api', 'worker'] as const;
+const allRoles = ['api', 'worker', 'smpp'] as const;
 type ProcessRole = (typeof allRoles)[number];
 
 function parseRoles(argv: string[]): ProcessRole[] {
@@ -44,8 +48,33 @@ async function main() {
   const boot = await bootstrap(ctx);
 
   const stops: (() => Promise<void>)[] = [];
+  let smscNote: string | null = null;
   if (roles.includes('worker'))
     stops.push(startMailSender(ctx), startJobRunner(ctx), startRetention(ctx), startLifetime(ctx));
+  if (roles.includes('smpp')) {
+    // Built-in SMSC simulator for the demo when no SMSC is configured. TODO(coordinator): move this
+    // into the simulator orchestrator (SIMULATOR / SIMULATOR_DEVICES) of the network simulator branch.
+    const simulate = config.SIMULATOR ?? config.OPENCMP_DEMO;
+    if (simulate && !config.SMPP_URL) {
+      const smsc = await startSmscSimulator({
+        receiptDelayMs: 1500,
+        moGenerator: {
+          intervalMs: 60_000,
+          msisdns: async () =>
+            (
+              await database.query<{ msisdn: string }>(
+                sql`SELECT msisdn FROM sims WHERE status = 'activated' AND org_id IS NOT NULL ORDER BY iccid LIMIT 20`,
+              )
+            ).map((r) => r.msisdn),
+        },
+      });
+      setSimulatorSmscUrl(smsc.url);
+      smscNote = `  SMS centre: built-in SMSC simulator on 127.0.0.1:${smsc.port} (set SMPP_URL for a real one)`;
+      stops.push(() => smsc.stop());
+    }
+    const runner = await startSmpp(ctx);
+    stops.unshift(() => runner.stop());
+  }
   if (roles.includes('api')) {
     const https =
       config.TLS_CERT && config.TLS_KEY
@@ -60,6 +89,7 @@ async function main() {
   const lines = [`OpenCMP ready in ${ms} ms (roles: ${roles.join(', ')}; database: ${database.driver})`];
   if (roles.includes('api'))
     lines.push(`  Portal and API: ${config.publicUrl}   API docs: ${config.publicUrl}/api/docs`);
+  if (smscNote) lines.push(smscNote);
   if (boot.kind === 'demo') {
     lines.push('  Demo data created. Sign in as:');
     for (const l of demoLogins) lines.push(`    ${l.email.padEnd(28)} ${l.role}`);

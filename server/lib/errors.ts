@@ -11,6 +11,8 @@ export const errorCodes = {
   forbidden: { status: 403, title: 'Not allowed' },
   not_found: { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
+  sms_volume_exhausted: { status: 409, title: 'SMS volume used up' },
+  sms_limit_reached: { status: 409, title: 'Monthly SMS limit reached' },
   invalid_token: { status: 400, title: 'Invalid or expired link' },
   payload_too_large: { status: 413, title: 'Request too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },

@@ -7,4 +7,5 @@ export * from './jobs.js';
 export * from './mail.js';
 export * from './orgs.js';
 export * from './sims.js';
+export * from './sms.js';
 export * from './users.js';

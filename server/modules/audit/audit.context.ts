@@ -49,6 +49,9 @@ export function redact(value: unknown, depth = 0): unknown {
     }
     return out;
   }
+  // a password inside a URL (smpp://user:password@host) is a secret too
+  if (typeof value === 'string')
+    return value.replace(/([a-z][\w+.-]*:\/\/[^:/@\s]*:)[^@\s]+@/gi, '$1[redacted]@');
   return value;
 }
 

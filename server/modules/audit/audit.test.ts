@@ -290,6 +290,15 @@ describe('every write route is audited (generated from the route table)', () => 
         .where(eq(sims.iccid, iccid));
       return call(owner, 'POST', `/sims/${iccid}/extend`);
     },
+    'POST /api/v1/sims/:iccid/sms': async () => {
+      const res = await call(owner, 'POST', sample('/sims/:iccid/sms'), { text: 'audit ping' });
+      state.smsId = res.json().id;
+      return res;
+    },
+    'DELETE /api/v1/sims/:iccid/sms/:id': () =>
+      call(owner, 'DELETE', `/sims/${iccids[0]}/sms/${state.smsId}`),
+    'PUT /api/v1/operator/network/smsc': () =>
+      call(operator, 'PUT', '/operator/network/smsc', { url: 'smpp://audit:Smsc-P77@127.0.0.1:2775' }),
     'PUT /api/v1/configuration/settings': () =>
       call(owner, 'PUT', '/configuration/settings', {
         dataLimitMb: 1000,
@@ -417,6 +426,9 @@ describe('what a row says', () => {
     expect(all).not.toContain(password);
     expect(all).not.toContain(client.secret);
     expect(all).not.toContain(client.token);
+    // the SMSC password inside the URL that the coverage test set above
+    expect(all).toContain('smpp://audit:[redacted]@127.0.0.1:2775');
+    expect(all).not.toContain('Smsc-P77');
   });
 
   it('when an API client changes a SIM, then the row names the client', async () => {

@@ -8,6 +8,7 @@ import { dashboard } from './de/dashboard.js';
 import { operator } from './de/operator.js';
 import { orgs } from './de/orgs.js';
 import { sims } from './de/sims.js';
+import { sms } from './de/sms.js';
 import { users } from './de/users.js';
 import type { MessageKey } from './en.js';
 
@@ -22,4 +23,5 @@ export const de: Record<MessageKey, string> = {
   ...dashboard,
   ...orgs,
   ...audit,
+  ...sms,
 };

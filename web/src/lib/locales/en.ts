@@ -8,6 +8,7 @@ import { dashboard } from './en/dashboard.js';
 import { operator } from './en/operator.js';
 import { orgs } from './en/orgs.js';
 import { sims } from './en/sims.js';
+import { sms } from './en/sms.js';
 import { users } from './en/users.js';
 
 export const en = {
@@ -21,6 +22,7 @@ export const en = {
   ...dashboard,
   ...orgs,
   ...audit,
+  ...sms,
 };
 
 export type MessageKey = keyof typeof en;

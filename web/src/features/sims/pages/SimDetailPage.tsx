@@ -1,4 +1,4 @@
-/** /sims/:iccid: one SIM — identifiers, lifetime, network, actions; tabs Events and Usage. */
+/** /sims/:iccid: one SIM — identifiers, lifetime, network, actions; tabs Events, Usage and SMS. */
 import { Alert, Anchor, Badge, Button, Group, SimpleGrid, Stack, Tabs } from '@mantine/core';
 import { IconArrowLeft } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
@@ -15,8 +15,9 @@ import { IdentityColumn, LifetimeColumn, NetworkColumn } from '../components/Det
 import { EventsTab } from '../components/EventsTab.js';
 import { SimActions, useUpdateSim } from '../components/SimActions.js';
 import { StatusBadge } from '../components/SimBadges.js';
+import { SmsTab } from '../components/SmsTab.js';
 
-const tabs = ['events', 'usage'] as const;
+const tabs = ['events', 'usage', 'sms'] as const;
 
 /** The usage tab carries the charts; it loads on first use. */
 const UsageTab = lazy(async () => ({ default: (await import('../components/UsageTab.js')).UsageTab }));
@@ -129,6 +130,9 @@ export function SimDetailPage() {
             <Tabs.Tab value="usage" data-testid="tab-usage">
               {t('sims.tab.usage')}
             </Tabs.Tab>
+            <Tabs.Tab value="sms" data-testid="tab-sms">
+              {t('sims.tab.sms')}
+            </Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="events">
             <EventsTab iccid={data.iccid} />
@@ -137,6 +141,9 @@ export function SimDetailPage() {
             <Suspense fallback={<PageLoader />}>
               <UsageTab iccid={data.iccid} />
             </Suspense>
+          </Tabs.Panel>
+          <Tabs.Panel value="sms">
+            <SmsTab iccid={data.iccid} />
           </Tabs.Panel>
         </Tabs>
       </Stack>

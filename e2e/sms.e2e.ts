@@ -1,0 +1,78 @@
+import { createServer } from 'node:net';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type RunningServer, shoot, signIn, startServer } from './browser.js';
+
+let server: RunningServer;
+let browser: Browser;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+beforeAll(async () => {
+  // the demo database starts the built-in SMSC simulator (SIMULATOR defaults to on with demo data)
+  server = await startServer(await freePort(), { SIMULATOR: 'on' });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// demo SIM number 11: "E-bike Hamburg #11", activated
+const iccid = '8949020123000000011';
+
+describe('SMS tab', () => {
+  it('when the owner types an SMS, then parts and encoding count live; when sent, then it turns delivered', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, server.url, 'owner@demo.example');
+    await page.getByTestId('page-dashboard').waitFor();
+    await page.goto(`${server.url}/sims/${iccid}?tab=sms`);
+    await page.getByTestId('sim-sms').waitFor();
+    await page.getByTestId('sms-volume-left').waitFor();
+    const leftBefore = await page.getByTestId('sms-volume-left').textContent();
+
+    const counter = page.getByTestId('sms-counter');
+    await page.getByTestId('sms-text').fill('x'.repeat(161));
+    expect(await counter.getAttribute('data-segments')).toBe('2');
+    expect(await counter.getAttribute('data-encoding')).toBe('gsm7');
+    await page.getByTestId('sms-text').fill('Привет from the browser test');
+    expect(await counter.getAttribute('data-encoding')).toBe('ucs2');
+    expect(await counter.textContent()).toContain('UCS-2');
+    await shoot(page, '40-sms-form-ucs2');
+
+    const text = 'Hello from the browser test: reboot {now} €';
+    await page.getByTestId('sms-text').fill(text);
+    expect(await counter.getAttribute('data-encoding')).toBe('gsm7');
+    expect(await counter.getAttribute('data-segments')).toBe('1');
+    await page.getByTestId('sms-send').click();
+    const row = page.locator('[data-testid="sms-row"][data-direction="MT"]', { hasText: text });
+    await row.waitFor();
+    await shoot(page, '41-sms-pending');
+    await page
+      .locator('[data-testid="sms-row"][data-direction="MT"][data-status="delivered"]', { hasText: text })
+      .waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('sms-volume-left').textContent()).not.toBe(leftBefore);
+    await shoot(page, '42-sms-delivered');
+    await context.close();
+  });
+
+  it('when a read-only user opens the SMS tab, then the list shows but no send form', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, server.url, 'readonly@demo.example');
+    await page.getByTestId('page-dashboard').waitFor();
+    await page.goto(`${server.url}/sims/${iccid}?tab=sms`);
+    await page.getByTestId('sim-sms').waitFor();
+    await page.getByTestId('sms-row').first().waitFor();
+    expect(await page.getByTestId('sms-form').count()).toBe(0);
+    await context.close();
+  });
+});

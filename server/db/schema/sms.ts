@@ -1,0 +1,65 @@
+/** SMS to and from SIMs (MT outbox + history, MO) and the SMSC connection the operator console sets. */
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { organisations } from './orgs.js';
+
+export const smsDirections = ['MT', 'MO'] as const;
+export const smsStatuses = ['pending', 'submitted', 'delivered', 'failed', 'expired', 'cancelled'] as const;
+export const smsPartStates = ['pending', 'submitted', 'delivered', 'failed', 'expired'] as const;
+
+/**
+ * One SMS. An MT starts `pending` (the outbox), the process with the `smpp` role claims it (lease,
+ * SKIP LOCKED), submits its parts and stores their SMSC message ids; receipts move it on.
+ * An MO is stored `delivered` when it arrives.
+ */
+export const smsMessages = pgTable(
+  'sms_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    iccid: text('iccid').notNull(),
+    direction: text('direction', { enum: smsDirections }).notNull(),
+    /** The other end: the service number for MT, where an MO was sent to. */
+    peer: text('peer').notNull(),
+    text: text('text').notNull(),
+    encoding: text('encoding', { enum: ['gsm7', 'ucs2'] }).notNull(),
+    segments: smallint('segments').notNull(),
+    status: text('status', { enum: smsStatuses }).notNull(),
+    /** The SMSC's message id of each part, in part order (MT, once submitted). */
+    smscIds: text('smsc_ids').array().notNull().default(sql`'{}'::text[]`),
+    /** Each part's state from its receipt, parallel to smsc_ids. */
+    partStates: text('part_states').array().notNull().default(sql`'{}'::text[]`),
+    /** Concatenation reference (0–255) used for the parts. */
+    ref: smallint('ref').notNull().default(0),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+    /** While set in the future, a submitter holds the message. */
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+    actorId: uuid('actor_id'),
+    actorName: text('actor_name'),
+    source: text('source', { enum: ['user', 'api', 'network'] }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+    /** Hidden from the SIM's SMS list (DELETE of a finished message); kept for usage history. */
+    hiddenAt: timestamp('hidden_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('sms_messages_sim_idx').on(t.orgId, t.iccid, t.createdAt.desc(), t.id),
+    index('sms_messages_outbox_idx').on(t.nextAttemptAt, t.createdAt).where(sql`status = 'pending'`),
+    index('sms_messages_smsc_ids_idx').using('gin', t.smscIds),
+  ],
+);
+
+/** The SMSC connection: one row (id 1). The URL overrides SMPP_URL; the status is the ESME's last report. */
+export const smscSettings = pgTable('smsc_settings', {
+  id: smallint('id').primaryKey(),
+  url: text('url'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }),
+  updatedBy: text('updated_by'),
+  status: jsonb('status').$type<Record<string, unknown>>(),
+  statusAt: timestamp('status_at', { withTimezone: true }),
+});

@@ -1,0 +1,333 @@
+/**
+ * A simulated SMSC (SMPP 3.4 server) for the demo, the tests and the benchmarks: accepts
+ * bind_transceiver with one system_id/password, answers submit_sm with a message id, reassembles
+ * concatenated messages, sends delivery receipts (esm_class 0x04 with receipted_message_id and
+ * message_state TLVs, plus the classic receipt text) after a delay, and sends MO SMS. Anything
+ * malformed closes that one connection; the simulator never throws.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { PDU, Session } from 'smpp';
+import { decodeText, encodeSms, parseUdh } from '../smpp/codec.js';
+import { smpp, status } from '../smpp/pdu.js';
+
+export type Outcome = 'delivered' | 'failed' | 'expired';
+
+/** A complete MT message the simulator received (after reassembly). */
+export interface ReceivedMt {
+  source: string;
+  destination: string;
+  text: string;
+  dataCoding: number;
+  parts: number;
+  messageIds: string[];
+  outcome: Outcome;
+}
+
+export interface SmscSimulatorOptions {
+  port?: number;
+  host?: string;
+  systemId?: string;
+  password?: string;
+  /** Delay before a delivery receipt (ms). */
+  receiptDelayMs?: number;
+  /** Decides each message's outcome; default: `failRate`/`expireRate` at random, else delivered. */
+  outcome?: (m: { destination: string; text: string }) => Outcome;
+  failRate?: number;
+  expireRate?: number;
+  /** The number MO SMS are addressed to. */
+  serviceNumber?: string;
+  /** Demo: send an MO from one of these MSISDNs every `intervalMs`. */
+  moGenerator?: { msisdns: () => Promise<string[]> | string[]; intervalMs: number; texts?: string[] };
+}
+
+export interface SmscSimulator {
+  port: number;
+  url: string;
+  /** Complete MT messages received so far (newest last). */
+  received: ReceivedMt[];
+  stats: {
+    binds: number;
+    bindFailures: number;
+    submits: number;
+    throttled: number;
+    malformed: number;
+    mo: number;
+  };
+  /** Send an MO SMS from `msisdn` to the first bound ESME; resolves with the deliver_sm_resp statuses. */
+  sendMo(msisdn: string, text: string): Promise<number[]>;
+  /** Answer the next `n` submit_sm with ESME_RTHROTTLED. */
+  throttleNext(n: number): void;
+  /** Close every ESME connection (the ESME should reconnect). */
+  dropSessions(): void;
+  boundSessions(): number;
+  stop(): Promise<void>;
+}
+
+const receiptStates: Record<Outcome, { state: number; stat: string; err: string }> = {
+  delivered: { state: 2, stat: 'DELIVRD', err: '000' },
+  expired: { state: 3, stat: 'EXPIRED', err: '000' },
+  failed: { state: 5, stat: 'UNDELIV', err: '001' },
+};
+
+function smppTime(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}`;
+}
+
+/** Start the simulator on 127.0.0.1 (port 0 = any free port). */
+export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promise<SmscSimulator> {
+  const systemId = opts.systemId ?? 'opencmp';
+  const password = opts.password ?? 'secret';
+  const host = opts.host ?? '127.0.0.1';
+  const serviceNumber = opts.serviceNumber ?? '4900';
+  const receiptDelayMs = opts.receiptDelayMs ?? 300;
+  const idPrefix = randomBytes(3).toString('hex');
+  let nextId = 1;
+  let throttle = 0;
+  let moRef = Math.floor(Math.random() * 256);
+  const bound = new Set<Session>();
+  const timers = new Set<NodeJS.Timeout>();
+  const received: ReceivedMt[] = [];
+  const stats = { binds: 0, bindFailures: 0, submits: 0, throttled: 0, malformed: 0, mo: 0 };
+  /** Parts of concatenated MT messages waiting for the rest, by destination and reference. */
+  const partial = new Map<string, { parts: (string | undefined)[]; ids: string[]; at: number }>();
+
+  const decide = (m: { destination: string; text: string }): Outcome => {
+    if (opts.outcome) return opts.outcome(m);
+    const r = Math.random();
+    if (r < (opts.failRate ?? 0)) return 'failed';
+    if (r < (opts.failRate ?? 0) + (opts.expireRate ?? 0)) return 'expired';
+    return 'delivered';
+  };
+
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  };
+
+  const sendReceipts = (
+    session: Session,
+    source: string,
+    destination: string,
+    ids: string[],
+    text: string,
+    outcome: Outcome,
+    submitted: Date,
+  ) => {
+    later(receiptDelayMs, () => {
+      if (!bound.has(session)) return;
+      const r = receiptStates[outcome];
+      for (const id of ids) {
+        const body = `id:${id} sub:001 dlvrd:${outcome === 'delivered' ? '001' : '000'} submit date:${smppTime(submitted)} done date:${smppTime(new Date())} stat:${r.stat} err:${r.err} text:${text.slice(0, 20).replace(/[^\x20-\x7e]/g, '.')}`;
+        session.send(
+          new smpp.PDU('deliver_sm', {
+            source_addr_ton: 1,
+            source_addr_npi: 1,
+            source_addr: destination,
+            dest_addr_ton: 1,
+            dest_addr_npi: 1,
+            destination_addr: source,
+            esm_class: 0x04,
+            data_coding: 0,
+            short_message: Buffer.from(body, 'latin1'),
+            receipted_message_id: id,
+            message_state: r.state,
+          }),
+        );
+      }
+    });
+  };
+
+  const onSubmit = (session: Session, pdu: PDU) => {
+    if (!bound.has(session)) {
+      session.send(pdu.response({ command_status: 0x04 }));
+      return;
+    }
+    if (throttle > 0) {
+      throttle--;
+      stats.throttled++;
+      session.send(pdu.response({ command_status: status.throttled }));
+      return;
+    }
+    const destination = String(pdu.destination_addr ?? '');
+    const source = String(pdu.source_addr ?? '');
+    if (!/^\+?\d{3,20}$/.test(destination)) {
+      session.send(pdu.response({ command_status: status.invalidDestination }));
+      return;
+    }
+    const esmClass = Number(pdu.esm_class ?? 0);
+    const dataCoding = Number(pdu.data_coding ?? 0);
+    const raw = Buffer.isBuffer(pdu.short_message) ? pdu.short_message : Buffer.alloc(0);
+    const { concat, body } = parseUdh(raw, esmClass);
+    const text = decodeText(body, dataCoding & 0x0f);
+    const id = `${idPrefix}${(nextId++).toString(16).padStart(8, '0')}`;
+    stats.submits++;
+    session.send(pdu.response({ message_id: id }));
+    const submitted = new Date();
+    const wantsReceipt = (Number(pdu.registered_delivery ?? 0) & 0x03) !== 0;
+    const complete = (fullText: string, ids: string[], parts: number) => {
+      const outcome = decide({ destination, text: fullText });
+      received.push({ source, destination, text: fullText, dataCoding, parts, messageIds: ids, outcome });
+      if (received.length > 10_000) received.splice(0, received.length - 10_000);
+      if (wantsReceipt) sendReceipts(session, source, destination, ids, fullText, outcome, submitted);
+    };
+    if (!concat || concat.total === 1) {
+      complete(text, [id], 1);
+      return;
+    }
+    const key = `${destination}/${concat.ref}/${concat.total}`;
+    const entry = partial.get(key) ?? {
+      parts: new Array(concat.total).fill(undefined),
+      ids: [],
+      at: Date.now(),
+    };
+    entry.parts[concat.seq - 1] = text;
+    entry.ids[concat.seq - 1] = id;
+    partial.set(key, entry);
+    if (entry.parts.every((p) => p !== undefined)) {
+      partial.delete(key);
+      complete(entry.parts.join(''), entry.ids, concat.total);
+    }
+    // forget parts whose siblings never came
+    if (partial.size > 1000) for (const [k, v] of partial) if (Date.now() - v.at > 60_000) partial.delete(k);
+  };
+
+  const onPdu = (session: Session, pdu: PDU) => {
+    if (pdu.isResponse()) return;
+    switch (pdu.command) {
+      case 'bind_transceiver': {
+        const ok = pdu.system_id === systemId && pdu.password === password;
+        if (!ok) {
+          stats.bindFailures++;
+          session.send(pdu.response({ command_status: status.invalidPassword }));
+          return;
+        }
+        if (bound.has(session)) {
+          session.send(pdu.response({ command_status: status.alreadyBound }));
+          return;
+        }
+        stats.binds++;
+        bound.add(session);
+        session.send(pdu.response({ system_id: 'OpenCMPsim' }));
+        return;
+      }
+      case 'bind_transmitter':
+      case 'bind_receiver':
+        session.send(pdu.response({ command_status: status.bindFailed }));
+        return;
+      case 'submit_sm':
+        onSubmit(session, pdu);
+        return;
+      case 'enquire_link':
+        session.send(pdu.response());
+        return;
+      case 'unbind':
+        bound.delete(session);
+        session.send(pdu.response(), () => session.close());
+        return;
+      case 'unknown':
+        stats.malformed++;
+        session.send(pdu.response());
+        return;
+      default:
+        session.send(pdu.response({ command_status: status.invalidCommandId }));
+    }
+  };
+
+  const server = smpp.createServer({}, (session: Session) => {
+    session.on('pdu', (pdu: PDU) => {
+      try {
+        onPdu(session, pdu);
+      } catch {
+        stats.malformed++;
+        bound.delete(session);
+        session.destroy();
+      }
+    });
+    session.on('error', () => {
+      stats.malformed++;
+      bound.delete(session);
+      session.destroy();
+    });
+    session.on('close', () => bound.delete(session));
+  });
+  server.on('error', () => {});
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  const sendMo = async (msisdn: string, text: string): Promise<number[]> => {
+    const session = [...bound][0];
+    if (!session) throw new Error('no ESME is bound');
+    moRef = (moRef + 1) & 0xff;
+    const { parts } = encodeSms(text, moRef);
+    stats.mo++;
+    return Promise.all(
+      parts.map(
+        (part) =>
+          new Promise<number>((resolve) => {
+            const sent = session.send(
+              new smpp.PDU('deliver_sm', {
+                source_addr_ton: 1,
+                source_addr_npi: 1,
+                source_addr: msisdn,
+                dest_addr_ton: 0,
+                dest_addr_npi: 1,
+                destination_addr: serviceNumber,
+                esm_class: part.esmClass,
+                data_coding: part.dataCoding,
+                short_message: part.shortMessage,
+              }),
+              (resp) => resolve(resp.command_status),
+            );
+            if (!sent) resolve(-1);
+          }),
+      ),
+    );
+  };
+
+  let moTimer: NodeJS.Timeout | null = null;
+  if (opts.moGenerator) {
+    const g = opts.moGenerator;
+    const texts = g.texts ?? ['STATUS OK', 'Battery 87%', 'Temp 21.5°C', 'ALARM door open', 'Reboot done'];
+    moTimer = setInterval(() => {
+      void (async () => {
+        const list = await g.msisdns();
+        const msisdn = list[Math.floor(Math.random() * list.length)];
+        const text = texts[Math.floor(Math.random() * texts.length)] ?? 'OK';
+        if (msisdn && bound.size > 0) await sendMo(msisdn, text);
+      })().catch(() => {});
+    }, g.intervalMs);
+    moTimer.unref();
+  }
+
+  return {
+    port,
+    url: `smpp://${encodeURIComponent(systemId)}:${encodeURIComponent(password)}@127.0.0.1:${port}`,
+    received,
+    stats,
+    sendMo,
+    throttleNext: (n) => {
+      throttle = n;
+    },
+    dropSessions: () => {
+      for (const s of server.sessions) s.destroy();
+      bound.clear();
+    },
+    boundSessions: () => bound.size,
+    stop: async () => {
+      if (moTimer) clearInterval(moTimer);
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      for (const s of server.sessions) s.destroy();
+      bound.clear();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The `smpp` package, set up once for OpenCMP: short_message and message_payload stay raw octets
+ * (the package's text filter guesses encodings and loses characters; codec.ts decodes by data_coding),
+ * plus SMPP URL parsing and the command_status names this code reports.
+ */
+import smpp from 'smpp';
+
+const commands = (
+  smpp as unknown as { commands: Record<string, { params?: Record<string, { filter?: unknown }> }> }
+).commands;
+const tlvs = (smpp as unknown as { tlvs: Record<string, { filter?: unknown }> }).tlvs;
+for (const c of Object.values(commands)) {
+  const sm = c.params?.short_message;
+  if (sm) sm.filter = undefined;
+}
+if (tlvs.message_payload) tlvs.message_payload.filter = undefined;
+
+// A command_length below the 16-octet header would leave the package waiting forever for a PDU that
+// cannot exist (it reads 0 or a negative count); make it a parse error, which drops the connection.
+const pduStatics = smpp.PDU as unknown as { commandLength: (stream: unknown) => number | false };
+const commandLength = pduStatics.commandLength;
+pduStatics.commandLength = (stream) => {
+  const n = commandLength(stream);
+  if (n !== false && n < 16) throw new Error(`command_length ${n} is shorter than the PDU header`);
+  return n;
+};
+
+export { smpp };
+
+export const status = {
+  ok: 0x00,
+  invalidCommandLength: 0x02,
+  invalidCommandId: 0x03,
+  alreadyBound: 0x05,
+  systemError: 0x08,
+  bindFailed: 0x0d,
+  invalidPassword: 0x0e,
+  invalidSystemId: 0x0f,
+  messageQueueFull: 0x14,
+  invalidDestination: 0x0b,
+  submitFailed: 0x45,
+  throttled: 0x58,
+  deliveryFailedTemporary: 0x64,
+} as const;
+
+const statusNames = new Map(Object.entries(smpp.errors).map(([name, code]) => [code, name]));
+
+/** "ESME_RTHROTTLED (0x58)" for a command_status. */
+export function statusName(code: number): string {
+  return `${statusNames.get(code) ?? 'status'} (0x${code.toString(16).padStart(2, '0').toUpperCase()})`;
+}
+
+/** Where the ESME binds: host, port and the credentials of `smpp://system_id:password@host:port`. */
+export interface SmppTarget {
+  host: string;
+  port: number;
+  systemId: string;
+  password: string;
+}
+
+/** Parse an SMPP URL; the error message says what is wrong (used for config, the console's PUT and tests). */
+export function parseSmppUrl(url: string): SmppTarget {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error('must be a URL like smpp://system_id:password@host:2775');
+  }
+  if (u.protocol !== 'smpp:') throw new Error('must start with smpp://');
+  if (!u.hostname) throw new Error('must name a host');
+  const systemId = decodeURIComponent(u.username);
+  const password = decodeURIComponent(u.password);
+  if (!systemId) throw new Error('must carry a system_id before the @');
+  if (systemId.length > 15) throw new Error('system_id must be at most 15 characters (SMPP 3.4)');
+  if (password.length > 8) throw new Error('password must be at most 8 characters (SMPP 3.4)');
+  if (u.pathname && u.pathname !== '/') throw new Error('must not have a path');
+  const port = u.port ? Number(u.port) : 2775;
+  return { host: u.hostname.replace(/^\[|\]$/g, ''), port, systemId, password };
+}
+
+/** The URL without its password, for the console and logs. */
+export function maskSmppUrl(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const t = parseSmppUrl(url);
+    return `smpp://${encodeURIComponent(t.systemId)}:***@${t.host}:${t.port}`;
+  } catch {
+    return 'smpp://(invalid)';
+  }
+}

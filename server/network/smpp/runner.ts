@@ -1,0 +1,253 @@
+/**
+ * The `smpp` role: runs the ESME against the SMSC in force (console setting over SMPP_URL), drains the
+ * MT outbox through it, turns deliver_sm into receipts and MO SMS, and reports its state to the
+ * database so a console in another process can show it.
+ */
+import type { AppContext } from '../../context.js';
+import {
+  claimOutbox,
+  markSubmitted,
+  type SmsRow,
+  updateSms,
+  writeSmscStatus,
+} from '../../modules/sms/sms.repository.js';
+import {
+  applyReceipts,
+  effectiveSmscUrl,
+  failMt,
+  parseReceipt,
+  type Receipt,
+  storeMo,
+} from '../../modules/sms/sms.service.js';
+import { encodeSms } from './codec.js';
+import { status } from './pdu.js';
+import { setLocalSmpp } from './registry.js';
+import { type DeliverSm, Esme, type EsmeOptions, SubmitError } from './session.js';
+
+export interface SmppRunnerOptions {
+  /** Outbox poll interval when nothing wakes it (ms). */
+  pollMs?: number;
+  /** How often the state is written to the database and the URL setting re-read (ms). */
+  statusMs?: number;
+  /** How long a claimed MT stays with this submitter before another may take it (ms). */
+  leaseMs?: number;
+  /** How long an unmatched receipt waits for its submit to be stored (ms). */
+  receiptWaitMs?: number;
+  esme?: Partial<Omit<EsmeOptions, 'url' | 'onDeliver'>>;
+}
+
+export interface SmppRunner {
+  esme: Esme;
+  stop(): Promise<void>;
+}
+
+const maxAttempts = 20;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Start the ESME and its outbox; returns a stop function that lets submits in flight finish. */
+export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): Promise<SmppRunner> {
+  const pollMs = opts.pollMs ?? 500;
+  const statusMs = opts.statusMs ?? 2000;
+  const leaseMs = opts.leaseMs ?? 60_000;
+  const receiptWaitMs = opts.receiptWaitMs ?? 5000;
+  const source = ctx.config.SMPP_SOURCE_ADDR;
+  /** Parts of concatenated MO messages waiting for the rest (by sender, reference and count). */
+  const moParts = new Map<string, { parts: (string | undefined)[]; at: number }>();
+  let stopped = false;
+
+  // Receipts are applied in batches (one transaction each) and answered after their batch commits;
+  // a receipt whose submit is not stored yet waits for it up to receiptWaitMs, then is answered and dropped.
+  const receiptQueue: { r: Receipt; resolve: (status: number) => void; until: number }[] = [];
+  let receiptTimer: NodeJS.Timeout | null = null;
+  let applying = false;
+  const scheduleReceipts = (ms: number) => {
+    if (receiptTimer || applying) return;
+    receiptTimer = setTimeout(() => void applyQueued(), ms);
+  };
+  const applyQueued = async () => {
+    receiptTimer = null;
+    applying = true;
+    const batch = receiptQueue.splice(0, 500);
+    try {
+      const unmatched = await applyReceipts(
+        ctx,
+        esme,
+        batch.map((b) => b.r),
+      );
+      const now = Date.now();
+      for (const b of batch) {
+        if (!unmatched.has(b.r.smscId) || now > b.until || stopped) b.resolve(status.ok);
+        else receiptQueue.push(b);
+      }
+    } catch {
+      for (const b of batch) b.resolve(status.deliveryFailedTemporary); // the SMSC will resend it
+    } finally {
+      applying = false;
+    }
+    if (receiptQueue.length > 0) scheduleReceipts(receiptQueue.length >= 200 ? 0 : 50);
+  };
+
+  const onDeliver = async (d: DeliverSm): Promise<number> => {
+    if (d.receipt) {
+      const r = parseReceipt(d);
+      if (!r) return status.ok; // no id or no final state: answered, nothing to change
+      return new Promise<number>((resolve) => {
+        receiptQueue.push({ r, resolve, until: Date.now() + receiptWaitMs });
+        scheduleReceipts(receiptQueue.length >= 200 ? 0 : 10);
+      });
+    }
+    let text = d.text;
+    let segments = 1;
+    if (d.concat && d.concat.total > 1) {
+      const key = `${d.sourceAddr}/${d.concat.ref}/${d.concat.total}`;
+      const entry = moParts.get(key) ?? {
+        parts: new Array<string | undefined>(d.concat.total).fill(undefined),
+        at: Date.now(),
+      };
+      entry.parts[d.concat.seq - 1] = d.text;
+      moParts.set(key, entry);
+      for (const [k, v] of moParts) if (Date.now() - v.at > 10 * 60_000) moParts.delete(k);
+      if (entry.parts.some((p) => p === undefined)) return status.ok;
+      text = entry.parts.join('');
+      segments = d.concat.total;
+      const stored = await storeMo(ctx, esme, {
+        from: d.sourceAddr,
+        to: d.destinationAddr,
+        text,
+        encoding: (d.dataCoding & 0x0f) === 8 ? 'ucs2' : 'gsm7',
+        segments,
+      });
+      moParts.delete(key);
+      return stored ? status.ok : 0x0a; // ESME_RINVSRCADR: no SIM has that MSISDN
+    }
+    const stored = await storeMo(ctx, esme, {
+      from: d.sourceAddr,
+      to: d.destinationAddr,
+      text,
+      encoding: (d.dataCoding & 0x0f) === 8 ? 'ucs2' : 'gsm7',
+      segments,
+    });
+    return stored ? status.ok : 0x0a;
+  };
+
+  const initial = await effectiveSmscUrl(ctx);
+  const esme = new Esme({ url: initial.url, onDeliver, window: ctx.config.SMPP_WINDOW, ...opts.esme });
+
+  // -- outbox ------------------------------------------------------------------------------------
+  const inflight = new Set<Promise<void>>();
+  let marks: { id: string; smscIds: string[] }[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  let flushTimer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    flushTimer = null;
+    const batch = marks;
+    marks = [];
+    flushing = flushing.then(() => markSubmitted(ctx.db, batch, ctx.clock.now()).catch(() => {}));
+  };
+  const submitRow = async (row: SmsRow) => {
+    const { parts } = encodeSms(row.text, row.ref);
+    try {
+      const ids = await Promise.all(
+        parts.map((part) => esme.submit({ destination: row.peer, source, part })),
+      );
+      marks.push({ id: row.id, smscIds: ids });
+      if (marks.length >= 200) flush();
+      else flushTimer ??= setTimeout(flush, 10);
+    } catch (err) {
+      const e = err as Error;
+      if ((e instanceof SubmitError && !e.retriable) || row.attempts >= maxAttempts) {
+        await failMt(ctx, row, e.message).catch(() => {});
+      } else {
+        const backoff = Math.min(300_000, 1000 * 2 ** Math.min(row.attempts, 8));
+        await updateSms(ctx.db, row.id, {
+          leaseUntil: null,
+          nextAttemptAt: new Date(ctx.clock.now().getTime() + (esme.state === 'bound' ? backoff : 0)),
+          error: e.message.slice(0, 300),
+        }).catch(() => {});
+      }
+    }
+  };
+
+  let wakeUp: (() => void) | null = null;
+  const wake = () => {
+    const w = wakeUp;
+    wakeUp = null;
+    w?.();
+  };
+  const idle = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        wakeUp = null;
+        resolve();
+      }, ms);
+      wakeUp = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+
+  const drain = async () => {
+    while (!stopped) {
+      try {
+        if (esme.state !== 'bound') {
+          await idle(pollMs);
+          continue;
+        }
+        const room = esme.capacity();
+        if (room < 1) {
+          await sleep(2);
+          continue;
+        }
+        const rows = await claimOutbox(ctx.db, ctx.clock.now(), leaseMs, Math.min(room, 200));
+        if (rows.length === 0) {
+          await idle(pollMs);
+          continue;
+        }
+        for (const row of rows) {
+          const p = submitRow(row).finally(() => inflight.delete(p));
+          inflight.add(p);
+        }
+      } catch {
+        await idle(pollMs);
+      }
+    }
+  };
+
+  // -- state report and URL setting --------------------------------------------------------------
+  const report = async () => {
+    try {
+      const { url } = await effectiveSmscUrl(ctx);
+      if (url !== esme.currentUrl) esme.setUrl(url);
+      await writeSmscStatus(ctx.db, { ...esme.status() }, ctx.clock.now());
+    } catch {
+      // the database is away for a moment; the next report tries again
+    }
+  };
+  const statusTimer = setInterval(() => void report(), statusMs);
+  statusTimer.unref();
+
+  setLocalSmpp({ esme, wake, reload: () => void report() });
+  esme.start();
+  const loop = drain();
+
+  return {
+    esme,
+    stop: async () => {
+      stopped = true;
+      clearInterval(statusTimer);
+      wake();
+      await loop;
+      await Promise.allSettled([...inflight]);
+      if (receiptTimer) clearTimeout(receiptTimer);
+      while (applying) await sleep(5);
+      if (receiptQueue.length > 0) await applyQueued();
+      for (const b of receiptQueue.splice(0)) b.resolve(status.deliveryFailedTemporary);
+      if (flushTimer) clearTimeout(flushTimer);
+      flush();
+      await flushing;
+      await esme.stop();
+      await writeSmscStatus(ctx.db, { ...esme.status() }, ctx.clock.now()).catch(() => {});
+      setLocalSmpp(null);
+    },
+  };
+}
