@@ -26,6 +26,8 @@ export const eventTypes = {
   imeiLockChanged: 101,
   autoTopUpChanged: 102,
   transferred: 103,
+  disconnectFailed: 104,
+  connectionReset: 105,
 } as const;
 export type EventType = (typeof eventTypes)[keyof typeof eventTypes];
 
@@ -57,4 +59,6 @@ export const eventTypeNames: Record<number, string> = {
   101: 'IMEI lock changed',
   102: 'Auto top-up changed',
   103: 'SIM transferred',
+  104: 'Disconnect failed',
+  105: 'Connection reset requested',
 };

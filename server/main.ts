@@ -13,8 +13,11 @@ import { startRetention } from './jobs/retention.js';
 import { startJobRunner } from './jobs/runner.js';
 import { systemClock } from './lib/clock.js';
 import { DirectoryLockedError } from './lib/lockfile.js';
+import { startDisconnectDrainer } from './network/radius/disconnect.js';
+import { startAaa } from './network/radius/server.js';
+import { simulatorEnabled, startSimulator } from './network/simulator/index.js';
 
-const allRoles = ['api', 'worker'] as const;
+const allRoles = ['api', 'worker', 'aaa', 'simulator'] as const;
 type ProcessRole = (typeof allRoles)[number];
 
 function parseRoles(argv: string[]): ProcessRole[] {
@@ -44,6 +47,32 @@ async function main() {
 
   const stops: (() => Promise<void>)[] = [];
   if (roles.includes('worker')) stops.push(startMailSender(ctx), startJobRunner(ctx), startRetention(ctx));
+  let radius = '';
+  let aaaPorts: { authPort: number; acctPort: number } | undefined;
+  if (roles.includes('aaa')) {
+    const aaa = await startAaa(ctx);
+    aaaPorts = aaa;
+    radius = `  RADIUS: auth ${config.RADIUS_HOST}:${aaa.authPort}, accounting ${config.RADIUS_HOST}:${aaa.acctPort}`;
+    const drainer = startDisconnectDrainer(ctx, aaa.nas, aaa.counters);
+    stops.push(
+      () => drainer.stop(),
+      () => aaa.stop(),
+    );
+  }
+  if (roles.includes('simulator') && (await simulatorEnabled(ctx))) {
+    // the simulated packet gateway talks RADIUS to the AAA of this process, or of RADIUS_HOST
+    const host = ['0.0.0.0', '::'].includes(config.RADIUS_HOST) ? '127.0.0.1' : config.RADIUS_HOST;
+    const simulator = await startSimulator(ctx, {
+      aaa: {
+        host,
+        authPort: aaaPorts?.authPort ?? config.RADIUS_AUTH_PORT,
+        acctPort: aaaPorts?.acctPort ?? config.RADIUS_ACCT_PORT,
+      },
+      log: ['debug', 'trace'].includes(config.LOG_LEVEL) ? (m) => process.stdout.write(`${m}\n`) : undefined,
+    });
+    // stopped first, so that its Accounting-Off still reaches the AAA
+    stops.unshift(() => simulator.stop());
+  }
   if (roles.includes('api')) {
     const https =
       config.TLS_CERT && config.TLS_KEY
@@ -56,6 +85,7 @@ async function main() {
 
   const ms = Math.round(performance.now() - started);
   const lines = [`OpenCMP ready in ${ms} ms (roles: ${roles.join(', ')}; database: ${database.driver})`];
+  if (radius) lines.push(radius);
   if (roles.includes('api'))
     lines.push(`  Portal and API: ${config.publicUrl}   API docs: ${config.publicUrl}/api/docs`);
   if (boot.kind === 'demo') {

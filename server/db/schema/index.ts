@@ -6,3 +6,4 @@ export * from './mail.js';
 export * from './orgs.js';
 export * from './sims.js';
 export * from './users.js';
+export * from './network.js';
