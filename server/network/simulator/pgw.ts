@@ -63,8 +63,8 @@ export interface PgwOptions {
   nasIdentifier?: string;
   /** Called-Station-Id. */
   apn?: string;
-  /** The DAE (Disconnect-Request) listener; port 0 picks a free one. */
-  dae?: { host?: string; port: number };
+  /** The DAE (Disconnect-Request) listener; port 0 picks a free one, as does a taken port with `anyPortIfTaken`. */
+  dae?: { host?: string; port: number; anyPortIfTaken?: boolean };
   seed?: number;
   /** Real milliseconds between Interim-Updates; each one accounts for the granted interval (speed factor). Default: the granted interval. */
   interimMs?: number;
@@ -84,6 +84,8 @@ export interface PgwOptions {
   retries?: number;
   /** Send Accounting-On before the first attach and Accounting-Off on stop (default on). */
   announce?: boolean;
+  /** Called once the DAE listener is bound, before anything is sent (e.g. to register the NAS). */
+  onListening?: (daePort: number) => Promise<void>;
   log?: (message: string) => void;
 }
 
@@ -163,6 +165,24 @@ interface Device {
 
 const DEFAULT_INTERIM_SECONDS = 600;
 const UINT32 = 0xffffffff;
+
+function closeQuietly(socket: Socket) {
+  try {
+    socket.close();
+  } catch {
+    // never bound, or closed already
+  }
+}
+
+function bindSocket(socket: Socket, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, host, () => {
+      socket.off('error', reject);
+      resolve((socket.address() as AddressInfo).port);
+    });
+  });
+}
 
 /** Start the gateway: bind the DAE listener, announce the NAS, and begin attaching devices. */
 export async function startPgw(options: PgwOptions): Promise<Pgw> {
@@ -422,10 +442,13 @@ export async function startPgw(options: PgwOptions): Promise<Pgw> {
   }
 
   // --- the DAE listener (RFC 5176): Disconnect-Request → ACK and Stop, or NAK ---
-  const dae: Socket = createSocket('udp4');
   const answered = new Map<string, { reply: Buffer; at: number }>();
-  dae.on('error', (error) => log(`simulator: DAE socket: ${error.message}`));
-  dae.on('message', (datagram, from) => {
+  const daeSocket = (): Socket => {
+    const socket = createSocket('udp4');
+    socket.on('message', (datagram, from) => answerDae(socket, datagram, from));
+    return socket;
+  };
+  function answerDae(dae: Socket, datagram: Buffer, from: { address: string; port: number }) {
     const decoded = decodeRequest(datagram);
     if (!decoded.ok || decoded.value.code !== RadiusCode.DisconnectRequest) {
       stats.daeDropped++;
@@ -450,7 +473,7 @@ export async function startPgw(options: PgwOptions): Promise<Pgw> {
     answered.set(key, { reply, at: now });
     dae.send(reply, from.port, from.address);
     if (ended) void end(ended.device, ended.session, TerminateCause.AdminReset);
-  });
+  }
 
   function disconnect(request: RadiusRequest): {
     reply: Buffer;
@@ -486,14 +509,27 @@ export async function startPgw(options: PgwOptions): Promise<Pgw> {
   }
 
   const daeHost = options.dae?.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    dae.once('error', reject);
-    dae.bind(options.dae?.port ?? 3799, daeHost, () => {
-      dae.off('error', reject);
-      resolve();
-    });
-  });
-  const daePort = (dae.address() as AddressInfo).port;
+  const wanted = options.dae?.port ?? 3799;
+  let daePort: number;
+  let dae = daeSocket();
+  try {
+    try {
+      daePort = await bindSocket(dae, wanted, daeHost);
+    } catch (error) {
+      // the NAS registration tells the AAA where the listener is, so any free port will do
+      if (!options.dae?.anyPortIfTaken || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      log(`simulator: DAE port ${wanted} is taken, listening on a free one`);
+      closeQuietly(dae);
+      dae = daeSocket();
+      daePort = await bindSocket(dae, 0, daeHost);
+    }
+    dae.on('error', (error) => log(`simulator: DAE socket: ${error.message}`));
+    await options.onListening?.(daePort);
+  } catch (error) {
+    await client.close();
+    closeQuietly(dae);
+    throw error;
+  }
 
   const announcing = options.announce ?? true;
   if (announcing) await announce(AcctStatus.AccountingOn);
