@@ -49,7 +49,7 @@ const schema = z
     SIMULATOR_DEVICES: z.coerce.number().int().min(1).max(100000).default(40),
     SIMULATOR_INTERIM_SECONDS: z.coerce.number().int().min(1).max(86400).default(30),
     SIMULATOR_DAE_PORT: z.coerce.number().int().min(0).max(65535).default(3799),
-    SIMULATOR_SEED: z.coerce.number().int().optional(),
+    SIMULATOR_SEED: z.coerce.number().int().default(1),
   })
   .refine((c) => Boolean(c.TLS_CERT) === Boolean(c.TLS_KEY), {
     message: 'TLS_CERT and TLS_KEY must be given together',
