@@ -19,6 +19,7 @@ import oauthRoutes from './modules/apiclients/oauth.routes.js';
 import authRoutes from './modules/auth/auth.routes.js';
 import healthRoutes from './modules/health/health.routes.js';
 import mailRoutes from './modules/mail/mail.routes.js';
+import networkRoutes from './modules/network/network.routes.js';
 import bulkRoutes from './modules/sims/bulk.routes.js';
 import simRoutes from './modules/sims/sims.routes.js';
 import stockRoutes from './modules/stock/stock.routes.js';
@@ -66,6 +67,7 @@ async function api(app: FastifyInstance) {
   await app.register(simRoutes);
   await app.register(stockRoutes);
   await app.register(usersRoutes);
+  await app.register(networkRoutes);
 }
 
 /** Build the whole application around a context. */

@@ -130,12 +130,17 @@ const reasonText: Record<DisconnectRow['reason'], string> = {
 };
 
 /** Drain the outbox: claim pending requests, send them concurrently, record the outcomes. */
+export interface DisconnectDrainer {
+  stop(): Promise<void>;
+  wake(): void;
+}
+
 export function startDisconnectDrainer(
   ctx: AppContext,
   nas: NasRegistry,
   counters: RadiusCounters,
   opts: { pollMs?: number } = {},
-): { stop(): Promise<void>; wake(): void } {
+): DisconnectDrainer {
   const client = new DisconnectClient(ctx.config.RADIUS_HOST);
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
