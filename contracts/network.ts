@@ -25,10 +25,16 @@ export const nasClientRequest = z.strictObject({
     .max(65535, 'must be between 1 and 65535')
     .default(3799),
 });
+const daePort = z.coerce
+  .number()
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
 export type NasClientRequest = z.input<typeof nasClientRequest>;
 
 /** A change: every field optional; an absent secret keeps the stored one. */
 export const nasClientUpdate = nasClientRequest
+  .extend({ daePort })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'must change at least one field');
 

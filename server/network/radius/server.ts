@@ -135,6 +135,37 @@ function bind(socket: Socket, port: number, host: string): Promise<number> {
   });
 }
 
+const MAX_COUNTER = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Text the database can hold (no NUL) and counters that fit: anything else is refused up front, not mid-batch. */
+function storable(r: RadiusRequest): boolean {
+  for (const t of [r.sessionId, r.userName, r.callingStationId, r.calledStationId, r.imsi])
+    if (t?.includes('\u0000')) return false;
+  if (r.sessionId && r.sessionId.length > 253) return false;
+  return (r.inputOctets ?? 0n) <= MAX_COUNTER && (r.outputOctets ?? 0n) <= MAX_COUNTER;
+}
+
+/** Run a batch; when it fails as a whole, run its items one by one so one bad packet cannot sink the rest. */
+async function isolate<T, R>(
+  items: T[],
+  run: (batch: T[]) => Promise<R>,
+): Promise<{ item: T[]; result: R }[]> {
+  try {
+    return [{ item: items, result: await run(items) }];
+  } catch (err) {
+    if (items.length === 1) throw err;
+    const out: { item: T[]; result: R }[] = [];
+    for (const item of items) {
+      try {
+        out.push({ item: [item], result: await run([item]) });
+      } catch {
+        // this one cannot be stored: left unanswered, the NAS retries it
+      }
+    }
+    return out;
+  }
+}
+
 /** Start the AAA sockets; resolves once both are bound. */
 export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<AaaServer> {
   const config = ctx.config;
@@ -154,36 +185,43 @@ export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<
     opts.batchMs ?? config.RADIUS_BATCH_MS,
     opts.batchSize ?? config.RADIUS_BATCH_SIZE,
     async (items) => {
-      let decisions: Awaited<ReturnType<typeof decideAccess>>;
+      let parts: { item: Pending[]; result: Awaited<ReturnType<typeof decideAccess>> }[] = [];
       try {
-        decisions = await decideAccess(
-          ctx,
-          items.map((i) => i.request),
+        parts = await isolate(items, (batch) =>
+          decideAccess(
+            ctx,
+            batch.map((i) => i.request),
+          ),
         );
       } catch {
-        for (const i of items) {
-          cache.forget(i.cacheKey);
-          drop('store_failed');
-        }
-        return;
+        // a single packet that cannot be decided
       }
-      items.forEach((item, n) => {
-        const d = decisions[n];
-        if (!d) return;
-        let reply: Buffer;
-        if (d.accept) {
-          counters.inc('accepts.access');
-          reply = buildAccept(item.request, item.client.secret, {
-            ...(d.framedIp ? { framedIp: d.framedIp } : {}),
-            interimInterval: config.RADIUS_INTERIM_INTERVAL,
-          });
-        } else {
-          counters.inc(`rejects.${d.cause}`);
-          reply = buildReject(item.request, item.client.secret, d.cause);
-        }
-        cache.done(item.cacheKey, reply);
-        send(auth, reply, item.from);
-      });
+      const answered = new Set<Pending>();
+      for (const part of parts) {
+        part.item.forEach((item, n) => {
+          const d = part.result[n];
+          if (!d) return;
+          answered.add(item);
+          let reply: Buffer;
+          if (d.accept) {
+            counters.inc('accepts.access');
+            reply = buildAccept(item.request, item.client.secret, {
+              ...(d.framedIp ? { framedIp: d.framedIp } : {}),
+              interimInterval: config.RADIUS_INTERIM_INTERVAL,
+            });
+          } else {
+            counters.inc(`rejects.${d.cause}`);
+            reply = buildReject(item.request, item.client.secret, d.cause);
+          }
+          cache.done(item.cacheKey, reply);
+          send(auth, reply, item.from);
+        });
+      }
+      for (const i of items) {
+        if (answered.has(i)) continue;
+        cache.forget(i.cacheKey);
+        drop('store_failed');
+      }
     },
   );
 
@@ -191,27 +229,35 @@ export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<
     opts.batchMs ?? config.RADIUS_BATCH_MS,
     opts.batchSize ?? config.RADIUS_BATCH_SIZE,
     async (items) => {
+      let parts: { item: Pending[]; result: Awaited<ReturnType<typeof storeAccounting>> }[] = [];
       try {
-        const outcome = await storeAccounting(
-          ctx,
-          items.map((i) => ({ nasAddress: i.from.address, request: i.request })),
+        parts = await isolate(items, (batch) =>
+          storeAccounting(
+            ctx,
+            batch.map((i) => ({ nasAddress: i.from.address, request: i.request })),
+          ),
         );
+      } catch {
+        // a single packet that cannot be stored
+      }
+      const answered = new Set<Pending>();
+      for (const { item: stored, result: outcome } of parts) {
         if (outcome.ignored) counters.inc('accounting.ignored', outcome.ignored);
         if (outcome.unknownSim) counters.inc('accounting.unknown_sim', outcome.unknownSim);
         if (outcome.disconnectsQueued) wakeDrainers();
-      } catch {
-        for (const i of items) {
-          cache.forget(i.cacheKey);
-          drop('store_failed');
+        // durably stored: now, and only now, answer
+        for (const item of stored) {
+          answered.add(item);
+          counters.inc(`accounting.${statusNames[item.request.statusType ?? 0] ?? 'other'}`);
+          const reply = buildAccountingResponse(item.request, item.client.secret);
+          cache.done(item.cacheKey, reply);
+          send(acct, reply, item.from);
         }
-        return;
       }
-      // durably stored: now, and only now, answer
-      for (const item of items) {
-        counters.inc(`accounting.${statusNames[item.request.statusType ?? 0] ?? 'other'}`);
-        const reply = buildAccountingResponse(item.request, item.client.secret);
-        cache.done(item.cacheKey, reply);
-        send(acct, reply, item.from);
+      for (const i of items) {
+        if (answered.has(i)) continue;
+        cache.forget(i.cacheKey);
+        drop('store_failed');
       }
     },
   );
@@ -241,6 +287,7 @@ export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<
       const decoded = decodeRequest(packet);
       if (!decoded.ok) return drop(decoded.error.reason);
       const request = decoded.value;
+      if (!storable(request)) return drop('bad_attribute');
       if (kind === 'accounting') {
         const type = request.statusType;
         if (type === undefined || !(type in statusNames)) return drop('bad_status_type');
