@@ -1,6 +1,7 @@
 /** `npm run bench`: every benchmark in turn; figures go to stdout and bench/results/. Pick some with args. */
 import { benchBundle } from './bundle.js';
 import { benchMe } from './me.js';
+import { benchRadius } from './radius.js';
 import { benchSimsPglite, benchSimsPostgres } from './sims.js';
 import { benchStartup } from './startup.js';
 import { benchTokens } from './tokens.js';
@@ -12,6 +13,7 @@ const all: Record<string, () => Promise<void>> = {
   'sims-postgres': () => benchSimsPostgres(),
   'sims-pglite': () => benchSimsPglite(),
   tokens: benchTokens,
+  radius: () => benchRadius(),
 };
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(all)) {
