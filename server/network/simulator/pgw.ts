@@ -531,15 +531,19 @@ export async function startPgw(options: PgwOptions): Promise<Pgw> {
     throw error;
   }
 
+  // Accounting-On first (the AAA closes what this NAS left open), then the devices attach; in the
+  // background, so a process starting the simulator is not held up by the AAA
   const announcing = options.announce ?? true;
-  if (announcing) await announce(AcctStatus.AccountingOn);
   const spread = options.attachSpreadMs ?? 5_000;
-  for (const device of devices) {
-    device.state = 'backoff';
-    const delay = timing() * spread;
-    device.nextAttachAt = Date.now() + delay;
-    schedule(device, delay, () => attach(device));
-  }
+  const started = (async () => {
+    if (announcing) await announce(AcctStatus.AccountingOn);
+    for (const device of devices) {
+      device.state = 'backoff';
+      const delay = timing() * spread;
+      device.nextAttachAt = Date.now() + delay;
+      schedule(device, delay, () => attach(device));
+    }
+  })();
   log(`simulator: packet gateway with ${devices.length} devices, DAE on ${daeHost}:${daePort}`);
 
   return {
@@ -563,6 +567,7 @@ export async function startPgw(options: PgwOptions): Promise<Pgw> {
       })),
     async stop() {
       if (stopped) return;
+      await started;
       for (const device of devices) {
         if (device.timer) clearTimeout(device.timer);
         device.timer = null;

@@ -1,0 +1,118 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type RunningServer, shoot, signIn, startServer } from './browser.js';
+
+// The demo with the network simulator on: its packet gateway speaks RADIUS over 127.0.0.1 to the AAA
+// of the same server, interims every 2 s. Demo SIM number 2 is activated and among the simulated ones.
+const iccid = '8949020123000000002';
+
+let server: RunningServer;
+let browser: Browser;
+let startedAt: number;
+
+beforeAll(async () => {
+  startedAt = Date.now();
+  server = await startServer(3935, {
+    SIMULATOR: '1',
+    SIMULATOR_DEVICES: '40',
+    SIMULATOR_INTERIM_SECONDS: '2',
+    SIMULATOR_DAE_PORT: '0',
+  });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+interface Detail {
+  session: string;
+  dataUsed: number;
+  resetPending: boolean;
+  network: { lastSeenAt: string | null; cell: string | null; operatorName: string | null; bearer: string | null };
+}
+
+async function detail(page: Page): Promise<Detail> {
+  const res = await page.request.get(`${server.url}/api/v1/sims/${iccid}`);
+  expect(res.status()).toBe(200);
+  return (await res.json()) as Detail;
+}
+
+async function until<T>(probe: () => Promise<T | undefined | false>, what: string, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('network simulator in the portal', () => {
+  it('when the simulator runs, then SIMs are online in My SIMs with fresh network data and growing usage; a reset connection ends the session and it comes back', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, server.url, 'owner@demo.example');
+    await page.getByTestId('page-dashboard').waitFor();
+
+    // the simulated device of SIM 2 attached after the server started, and moves data
+    const seen = await until(async () => {
+      const d = await detail(page);
+      const fresh = d.network.lastSeenAt && Date.parse(d.network.lastSeenAt) >= startedAt - 1000;
+      return d.session === 'online' && fresh && d.network.cell ? d : undefined;
+    }, 'SIM 2 online through the simulator');
+    const grown = await until(async () => {
+      const d = await detail(page);
+      return d.dataUsed > seen.dataUsed ? d : undefined;
+    }, 'usage to grow');
+    expect(grown.dataUsed).toBeGreaterThan(seen.dataUsed);
+
+    // My SIMs, filtered to online SIMs: the simulated SIM is among them
+    await page.goto(`${server.url}/sims?session=online&q=${iccid.slice(-9)}`);
+    const row = page.locator(`[data-testid="sim-row"][data-iccid="${iccid}"]`);
+    await row.waitFor();
+    await row.locator('[data-session="online"]').waitFor();
+    await page.goto(`${server.url}/sims?session=online`);
+    await page.getByTestId('sim-row').first().waitFor();
+    expect(await page.getByTestId('sim-row').count()).toBeGreaterThanOrEqual(10);
+    await shoot(page, '40-sims-online');
+
+    await page.goto(`${server.url}/sims/${iccid}`);
+    await page.getByTestId('page-sim-detail').waitFor();
+    await page.locator('[data-testid="page-sim-detail"] [data-session="online"]').first().waitFor();
+    await shoot(page, '41-sim-online');
+
+    // reset the connection: the button when the portal has it, else the API the button calls
+    const button = page.getByTestId('sim-reset');
+    if (await button.count()) {
+      await button.click();
+      const confirm = page.getByRole('dialog').getByRole('button', { name: /reset/i });
+      if (await confirm.count()) await confirm.click();
+    } else {
+      const csrf = (await context.cookies()).find((c) => c.name === 'opencmp_csrf')?.value ?? '';
+      const res = await page.request.post(`${server.url}/api/v1/sims/${iccid}/reset`, {
+        headers: { 'x-csrf-token': csrf },
+      });
+      expect(res.status(), await res.text()).toBe(202);
+      expect(((await res.json()) as { resetPending: boolean }).resetPending).toBe(true);
+    }
+    await shoot(page, '42-sim-reset-requested');
+
+    // the gateway ACKs the Disconnect-Request, its Stop ends the session, the device re-attaches
+    await page.getByTestId('tab-events').click();
+    await page.getByText(/Data session ended \(Admin-Reset\)/).first().waitFor({ timeout: 60_000 });
+    await until(async () => {
+      const d = await detail(page);
+      return d.session === 'online' && !d.resetPending;
+    }, 'the session to come back');
+    await page.reload();
+    await page.getByTestId('tab-events').click();
+    const events = page.getByTestId('page-sim-detail');
+    await events.getByText(/Data session ended \(Admin-Reset\)/).first().waitFor();
+    // newest first: a session started after the reset ended the old one
+    const texts = await events.locator('text=/Data session (started|ended \\(Admin-Reset\\))/').allTextContents();
+    expect(texts[0]).toMatch(/Data session started/);
+    await shoot(page, '43-sim-session-back');
+    await context.close();
+  });
+});
