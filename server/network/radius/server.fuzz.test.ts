@@ -99,7 +99,8 @@ describe('the AAA under garbage', () => {
       }
       // keep at most ~1000 datagrams in the socket buffers, so the AAA really sees every one
       const seen = () => aaa.counters.get('requests.access') + aaa.counters.get('requests.accounting');
-      for (let wait = 0; seen() < sent - 1000 && wait < 200; wait++) await new Promise((r) => setTimeout(r, 1));
+      for (let wait = 0; seen() < sent - 1000 && wait < 200; wait++)
+        await new Promise((r) => setTimeout(r, 1));
       await new Promise((r) => setImmediate(r));
     }
     await new Promise((r) => setTimeout(r, 1500));

@@ -31,7 +31,6 @@ let h: Harness;
 let aaa: AaaServer;
 let drainer: DisconnectDrainer;
 let nas: TestNas;
-let iccids: string[];
 let otherIccids: string[];
 const s = new Map<string, Session>();
 const imsi = (n: number) => fixtureIds(5, n).imsi;
@@ -49,7 +48,7 @@ beforeAll(async () => {
     .select()
     .from(organisations)
     .where(eq(organisations.accountNumber, '8100012345'));
-  iccids = await seedFleet(h.ctx, demo?.id ?? '', 5, 30, '10.70.0.0/24');
+  await seedFleet(h.ctx, demo?.id ?? '', 5, 30, '10.70.0.0/24');
   otherIccids = await seedFleet(h.ctx, otherOrgId, 6, 2, '10.71.0.0/24');
   aaa = await startAaa(h.ctx, { authPort: 0, acctPort: 0, host: '127.0.0.1' });
   drainer = startDisconnectDrainer(h.ctx, aaa.nas, aaa.counters, { pollMs: 50 });

@@ -3,6 +3,7 @@ import { account } from './de/account.js';
 import { auth } from './de/auth.js';
 import { config } from './de/config.js';
 import { core } from './de/core.js';
+import { network } from './de/network.js';
 import { operator } from './de/operator.js';
 import { sims } from './de/sims.js';
 import { users } from './de/users.js';
@@ -14,6 +15,7 @@ export const de: Record<MessageKey, string> = {
   ...account,
   ...sims,
   ...operator,
+  ...network,
   ...users,
   ...config,
 };

@@ -3,10 +3,11 @@ import { account } from './en/account.js';
 import { auth } from './en/auth.js';
 import { config } from './en/config.js';
 import { core } from './en/core.js';
+import { network } from './en/network.js';
 import { operator } from './en/operator.js';
 import { sims } from './en/sims.js';
 import { users } from './en/users.js';
 
-export const en = { ...core, ...auth, ...account, ...sims, ...operator, ...users, ...config };
+export const en = { ...core, ...auth, ...account, ...sims, ...operator, ...network, ...users, ...config };
 
 export type MessageKey = keyof typeof en;

@@ -190,4 +190,11 @@ export const sims: Record<keyof typeof en, string> = {
   'sims.eventType.101': 'IMEI-Sperre geändert',
   'sims.eventType.102': 'Automatisches Aufladen geändert',
   'sims.eventType.103': 'SIM übertragen',
+  'sims.reset': 'Verbindung zurücksetzen',
+  'sims.reset.title': 'Datenverbindung zurücksetzen',
+  'sims.reset.confirm':
+    'Das Netz beendet die Datensitzung der SIM {iccid}; das Gerät verbindet sich danach von selbst neu. Fortfahren?',
+  'sims.reset.done': 'Zurücksetzen angefordert: die Sitzung endet gleich',
+  'sims.reset.pending': 'Zurücksetzen läuft',
+  'sims.reset.noSession': 'Diese SIM hat keine offene Datensitzung, die zurückgesetzt werden könnte.',
 };

@@ -188,4 +188,11 @@ export const sims = {
   'sims.eventType.101': 'IMEI lock changed',
   'sims.eventType.102': 'Auto top-up changed',
   'sims.eventType.103': 'SIM transferred',
+  'sims.reset': 'Reset connection',
+  'sims.reset.title': 'Reset the data connection',
+  'sims.reset.confirm':
+    'The network ends the data session of SIM {iccid}; the device connects again by itself. Continue?',
+  'sims.reset.done': 'Reset requested: the session ends in a moment',
+  'sims.reset.pending': 'Reset pending',
+  'sims.reset.noSession': 'This SIM has no open data session to reset.',
 };
