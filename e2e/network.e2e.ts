@@ -29,7 +29,12 @@ interface Detail {
   session: string;
   dataUsed: number;
   resetPending: boolean;
-  network: { lastSeenAt: string | null; cell: string | null; operatorName: string | null; bearer: string | null };
+  network: {
+    lastSeenAt: string | null;
+    cell: string | null;
+    operatorName: string | null;
+    bearer: string | null;
+  };
 }
 
 async function detail(page: Page): Promise<Detail> {
@@ -49,7 +54,7 @@ async function until<T>(probe: () => Promise<T | undefined | false>, what: strin
 }
 
 describe('network simulator in the portal', () => {
-  it('when the simulator runs, then SIMs are online in My SIMs with fresh network data and growing usage; a reset connection ends the session and it comes back', async () => {
+  it('when the simulator runs, then SIMs are online in My SIMs with fresh network data and growing usage; Reset connection shows reset pending, ends the session, and it comes back', async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     const page = await context.newPage();
     await signIn(page, server.url, 'owner@demo.example');
@@ -82,35 +87,38 @@ describe('network simulator in the portal', () => {
     await page.locator('[data-testid="page-sim-detail"] [data-session="online"]').first().waitFor();
     await shoot(page, '41-sim-online');
 
-    // reset the connection: the button when the portal has it, else the API the button calls
-    const button = page.getByTestId('sim-reset');
-    if (await button.count()) {
-      await button.click();
-      const confirm = page.getByRole('dialog').getByRole('button', { name: /reset/i });
-      if (await confirm.count()) await confirm.click();
-    } else {
-      const csrf = (await context.cookies()).find((c) => c.name === 'opencmp_csrf')?.value ?? '';
-      const res = await page.request.post(`${server.url}/api/v1/sims/${iccid}/reset`, {
-        headers: { 'x-csrf-token': csrf },
-      });
-      expect(res.status(), await res.text()).toBe(202);
-      expect(((await res.json()) as { resetPending: boolean }).resetPending).toBe(true);
-    }
-    await shoot(page, '42-sim-reset-requested');
+    // reset the connection from the SIM detail: asked, then "reset pending" until the Stop arrives
+    await page.getByTestId('sim-reset').click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /reset connection/i })
+      .click();
+    await page.getByTestId('sim-reset-pending').waitFor();
+    await shoot(page, '42-sim-reset-pending');
 
     // the gateway ACKs the Disconnect-Request, its Stop ends the session, the device re-attaches
     await page.getByTestId('tab-events').click();
-    await page.getByText(/Data session ended \(Admin-Reset\)/).first().waitFor({ timeout: 60_000 });
+    await page
+      .getByText(/Data session ended \(Admin-Reset\)/)
+      .first()
+      .waitFor({ timeout: 60_000 });
     await until(async () => {
       const d = await detail(page);
       return d.session === 'online' && !d.resetPending;
     }, 'the session to come back');
     await page.reload();
+    await page.locator('[data-testid="page-sim-detail"] [data-session="online"]').first().waitFor();
+    expect(await page.getByTestId('sim-reset-pending').count()).toBe(0);
     await page.getByTestId('tab-events').click();
     const events = page.getByTestId('page-sim-detail');
-    await events.getByText(/Data session ended \(Admin-Reset\)/).first().waitFor();
+    await events
+      .getByText(/Data session ended \(Admin-Reset\)/)
+      .first()
+      .waitFor();
     // newest first: a session started after the reset ended the old one
-    const texts = await events.locator('text=/Data session (started|ended \\(Admin-Reset\\))/').allTextContents();
+    const texts = await events
+      .locator('text=/Data session (started|ended \\(Admin-Reset\\))/')
+      .allTextContents();
     expect(texts[0]).toMatch(/Data session started/);
     await shoot(page, '43-sim-session-back');
     await context.close();

@@ -3,11 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
 import { selectRows } from '../../db/client.js';
 import { nasClients, organisations, sims } from '../../db/schema/index.js';
-import { queueDisconnects } from '../../modules/network/network.repository.js';
 import { seedFleet } from '../../test/fleet.js';
-import { createHarness, type Harness, seedFixtures } from '../../test/harness.js';
+import { as, createHarness, type Harness, seedFixtures, signIn } from '../../test/harness.js';
 import { startDisconnectDrainer } from '../radius/disconnect.js';
-import { type AaaServer, startAaa, wakeDrainers } from '../radius/server.js';
+import { type AaaServer, startAaa } from '../radius/server.js';
 import {
   isDemoDatabase,
   SIMULATOR_NAS_NAME,
@@ -126,11 +125,17 @@ describe('network simulator with the AAA', () => {
     expect(sim?.dataUsed).toBeGreaterThanOrEqual(after);
   });
 
-  it('when the AAA sends a Disconnect-Request, then the session ends with a Stop (Admin-Reset) and the device re-attaches', async () => {
+  it('when the owner resets the connection, then the AAA sends a Disconnect-Request, the session ends with a Stop (Admin-Reset) and the device re-attaches', async () => {
     const iccid = fleet[1] ?? '';
     const [old] = (await sessionsOf(iccid)).filter((s) => !s.stopped_at);
-    expect(await queueDisconnects(h.ctx.db, [iccid], 'reset', h.ctx.clock.now())).toBe(1);
-    wakeDrainers();
+    const owner = await signIn(h.app, 'owner@demo.example');
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/sims/${iccid}/reset`,
+      headers: as(owner),
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json()).toMatchObject({ resetPending: true });
     const stopped = await until(async () => {
       const rows = await sessionsOf(iccid);
       return rows.find((s) => s.session_id === old?.session_id && s.stopped_at);
@@ -146,11 +151,21 @@ describe('network simulator with the AAA', () => {
     expect(simulator.pgw.stats().disconnectAcks).toBeGreaterThanOrEqual(1);
   });
 
-  it('when a SIM is deactivated and disconnected, then its device is rejected and backs off', async () => {
+  it('when the owner deactivates a SIM in use, then its session is disconnected and its device is rejected and backs off', async () => {
     const iccid = fleet[2] ?? '';
-    await h.ctx.db.update(sims).set({ status: 'deactivated' }).where(eq(sims.iccid, iccid));
-    await queueDisconnects(h.ctx.db, [iccid], 'deactivated', h.ctx.clock.now());
-    wakeDrainers();
+    const owner = await signIn(h.app, 'owner@demo.example');
+    const res = await h.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/sims/${iccid}`,
+      headers: as(owner),
+      payload: { status: 'deactivated' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const stopped = await until(async () => {
+      const rows = await sessionsOf(iccid);
+      return rows.length > 0 && rows.every((r) => r.stopped_at) && rows;
+    }, 'the session to be disconnected');
+    expect(stopped.at(-1)?.stop_cause).toMatch(/Admin-Reset/);
     const device = await until(
       async () => simulator.pgw.devices().find((d) => d.iccid === iccid && d.rejects >= 1),
       'a Reject',
