@@ -59,6 +59,7 @@ async function main() {
       () => aaa.stop(),
     );
   }
+  let simulatorLine = '';
   if (roles.includes('simulator') && (await simulatorEnabled(ctx))) {
     // the simulated packet gateway talks RADIUS to the AAA of this process, or of RADIUS_HOST
     const host = ['0.0.0.0', '::'].includes(config.RADIUS_HOST) ? '127.0.0.1' : config.RADIUS_HOST;
@@ -72,6 +73,7 @@ async function main() {
     });
     // stopped first, so that its Accounting-Off still reaches the AAA
     stops.unshift(() => simulator.stop());
+    simulatorLine = `  Network simulator: ${simulator.pgw.devices().length} devices, Disconnect-Requests on 127.0.0.1:${simulator.pgw.daePort}`;
   }
   if (roles.includes('api')) {
     const https =
@@ -86,6 +88,7 @@ async function main() {
   const ms = Math.round(performance.now() - started);
   const lines = [`OpenCMP ready in ${ms} ms (roles: ${roles.join(', ')}; database: ${database.driver})`];
   if (radius) lines.push(radius);
+  if (simulatorLine) lines.push(simulatorLine);
   if (roles.includes('api'))
     lines.push(`  Portal and API: ${config.publicUrl}   API docs: ${config.publicUrl}/api/docs`);
   if (boot.kind === 'demo') {
