@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
 import { organisations, radiusSessions, simEvents, sims } from '../../db/schema/index.js';
 import { demoLogins } from '../../demo/seed.js';
+import { runJobs } from '../../jobs/runner.js';
 import { insertNasClient } from '../../modules/network/network.repository.js';
 import { fixtureIds, seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
@@ -447,6 +448,25 @@ describe('disconnects and reset connection', () => {
     expect((await patch(14, { status: 'deactivated' })).json().resetPending).toBe(true);
     expect((await patch(15, { imeiLock: true })).statusCode).toBe(200);
     await until(async () => ['G14', 'G15'].every((id) => dae.received.some((r) => r.sessionId === id)));
+  });
+
+  it('when a bulk deactivation covers SIMs with and without sessions, then only the open sessions get a Disconnect-Request', async () => {
+    dae.mode = 'ack';
+    await sendAcct(acct(AcctStatus.Start, 18, 'G18', {}, DAE_SECRET), gw);
+    await sendAcct(acct(AcctStatus.Start, 19, 'G19', {}, DAE_SECRET), gw);
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/sims/bulk',
+      headers: as(session('owner')),
+      payload: { action: 'deactivate', iccids: [iccid(18), iccid(19), iccid(20)] },
+    });
+    expect(res.statusCode).toBe(202);
+    await runJobs(h.ctx);
+    await until(async () => ['G18', 'G19'].every((id) => dae.received.some((r) => r.sessionId === id)));
+    const queued = await h.ctx.database.query<{ iccid: string }>(
+      sql`SELECT iccid FROM disconnect_requests WHERE reason = 'deactivated' AND iccid IN (${iccid(18)}, ${iccid(19)}, ${iccid(20)}) ORDER BY iccid`,
+    );
+    expect(queued.map((q) => q.iccid)).toEqual([iccid(18), iccid(19)]);
   });
 
   it('when the SIM has no open session, then reset answers 409 with a clear message', async () => {
