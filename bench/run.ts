@@ -2,6 +2,7 @@
 import { benchBundle } from './bundle.js';
 import { benchDashboard } from './dashboard.js';
 import { benchMe } from './me.js';
+import { benchRadius } from './radius.js';
 import { benchSimsPglite, benchSimsPostgres } from './sims.js';
 import { benchSms } from './sms.js';
 import { benchStartup } from './startup.js';
@@ -18,6 +19,7 @@ const all: Record<string, () => Promise<void>> = {
   dashboard: benchDashboard,
   transfer: () => benchTransfer(),
   sms: () => benchSms(),
+  radius: () => benchRadius(),
 };
 const wanted = process.argv.slice(2);
 for (const name of wanted.length ? wanted : Object.keys(all)) {

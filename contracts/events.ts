@@ -30,6 +30,8 @@ export const eventTypes = {
   lifetimeExtended: 105,
   smsDelivered: 110,
   smsNotDelivered: 111,
+  disconnectFailed: 106,
+  connectionReset: 107,
 } as const;
 export type EventType = (typeof eventTypes)[keyof typeof eventTypes];
 
@@ -65,4 +67,6 @@ export const eventTypeNames: Record<number, string> = {
   105: 'Lifetime extended',
   110: 'SMS delivered',
   111: 'SMS not delivered',
+  106: 'Disconnect failed',
+  107: 'Connection reset requested',
 };

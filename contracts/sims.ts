@@ -100,6 +100,8 @@ export const simPage = paged(simSummary);
 
 export const simDetail = simSummary.extend({
   formFactor: z.string(),
+  /** A Disconnect-Request is on its way; cleared when the session's Stop arrives. */
+  resetPending: z.boolean(),
   lockedImei: z.string().nullable(),
   activatedAt: z.iso.datetime().nullable(),
   lifetime: z.object({

@@ -22,6 +22,7 @@ import configRoutes from './modules/config/config.routes.js';
 import dashboardRoutes from './modules/dashboard/dashboard.routes.js';
 import healthRoutes from './modules/health/health.routes.js';
 import mailRoutes from './modules/mail/mail.routes.js';
+import networkRoutes from './modules/network/network.routes.js';
 import orgsRoutes from './modules/orgs/orgs.routes.js';
 import bulkRoutes from './modules/sims/bulk.routes.js';
 import simRoutes from './modules/sims/sims.routes.js';
@@ -82,6 +83,7 @@ async function api(app: FastifyInstance) {
   await app.register(stockRoutes);
   await app.register(usersRoutes);
   await app.register(orgsRoutes);
+  await app.register(networkRoutes);
 }
 
 /** Build the whole application around a context. */

@@ -36,7 +36,14 @@ interface Started {
 function run(env: Record<string, string>): Started {
   const proc = spawn(process.execPath, ['--import', 'tsx', join(rootDir, 'server/main.ts')], {
     cwd: rootDir,
-    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      LOG_LEVEL: 'warn',
+      RADIUS_AUTH_PORT: '0',
+      RADIUS_ACCT_PORT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

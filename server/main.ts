@@ -15,11 +15,14 @@ import { startRetention } from './jobs/retention.js';
 import { startJobRunner } from './jobs/runner.js';
 import { systemClock } from './lib/clock.js';
 import { DirectoryLockedError } from './lib/lockfile.js';
+import { startDisconnectDrainer } from './network/radius/disconnect.js';
+import { startAaa } from './network/radius/server.js';
+import { simulatorEnabled, startSimulator } from './network/simulator/index.js';
 import { startSmscSimulator } from './network/simulator/smsc.js';
 import { setSimulatorSmscUrl } from './network/smpp/registry.js';
 import { startSmpp } from './network/smpp/runner.js';
 
-const allRoles = ['api', 'worker', 'smpp'] as const;
+const allRoles = ['api', 'worker', 'aaa', 'smpp', 'simulator'] as const;
 type ProcessRole = (typeof allRoles)[number];
 
 function parseRoles(argv: string[]): ProcessRole[] {
@@ -52,10 +55,8 @@ async function main() {
   if (roles.includes('worker'))
     stops.push(startMailSender(ctx), startJobRunner(ctx), startRetention(ctx), startLifetime(ctx));
   if (roles.includes('smpp')) {
-    // Built-in SMSC simulator for the demo when no SMSC is configured. TODO(coordinator): move this
-    // into the simulator orchestrator (SIMULATOR / SIMULATOR_DEVICES) of the network simulator branch.
-    const simulate = config.SIMULATOR ?? config.OPENCMP_DEMO;
-    if (simulate && !config.SMPP_URL) {
+    // the demo's SMS centre: the built-in SMSC simulator, when the simulator is on and no SMSC is set
+    if (roles.includes('simulator') && (await simulatorEnabled(ctx)) && !config.SMPP_URL) {
       const smsc = await startSmscSimulator({
         receiptDelayMs: 1500,
         moGenerator: {
@@ -75,6 +76,34 @@ async function main() {
     const runner = await startSmpp(ctx);
     stops.unshift(() => runner.stop());
   }
+  let radius = '';
+  let aaaPorts: { authPort: number; acctPort: number } | undefined;
+  if (roles.includes('aaa')) {
+    const aaa = await startAaa(ctx);
+    aaaPorts = aaa;
+    radius = `  RADIUS: auth ${config.RADIUS_HOST}:${aaa.authPort}, accounting ${config.RADIUS_HOST}:${aaa.acctPort}`;
+    const drainer = startDisconnectDrainer(ctx, aaa.nas, aaa.counters);
+    stops.push(
+      () => drainer.stop(),
+      () => aaa.stop(),
+    );
+  }
+  let simulatorLine = '';
+  if (roles.includes('simulator') && (await simulatorEnabled(ctx))) {
+    // the simulated packet gateway talks RADIUS to the AAA of this process, or of RADIUS_HOST
+    const host = ['0.0.0.0', '::'].includes(config.RADIUS_HOST) ? '127.0.0.1' : config.RADIUS_HOST;
+    const simulator = await startSimulator(ctx, {
+      aaa: {
+        host,
+        authPort: aaaPorts?.authPort ?? config.RADIUS_AUTH_PORT,
+        acctPort: aaaPorts?.acctPort ?? config.RADIUS_ACCT_PORT,
+      },
+      log: ['debug', 'trace'].includes(config.LOG_LEVEL) ? (m) => process.stdout.write(`${m}\n`) : undefined,
+    });
+    // stopped first, so that its Accounting-Off still reaches the AAA
+    stops.unshift(() => simulator.stop());
+    simulatorLine = `  Network simulator: ${simulator.pgw.devices().length} devices, Disconnect-Requests on 127.0.0.1:${simulator.pgw.daePort}`;
+  }
   if (roles.includes('api')) {
     const https =
       config.TLS_CERT && config.TLS_KEY
@@ -87,6 +116,8 @@ async function main() {
 
   const ms = Math.round(performance.now() - started);
   const lines = [`OpenCMP ready in ${ms} ms (roles: ${roles.join(', ')}; database: ${database.driver})`];
+  if (radius) lines.push(radius);
+  if (simulatorLine) lines.push(simulatorLine);
   if (roles.includes('api'))
     lines.push(`  Portal and API: ${config.publicUrl}   API docs: ${config.publicUrl}/api/docs`);
   if (smscNote) lines.push(smscNote);

@@ -9,6 +9,7 @@ import type { AppContext } from '../context.js';
 import { organisations } from '../db/schema/index.js';
 import { event, recordEvents } from '../modules/events/events.service.js';
 import { queueMail } from '../modules/mail/mail.service.js';
+import { queueDisconnects } from '../modules/network/network.repository.js';
 import { expireSims, lifetimeRecipients, markExpiryNotices } from '../modules/sims/charges.repository.js';
 
 /** How many ICCIDs a notice lists before "and N more". */
@@ -78,6 +79,13 @@ export async function applyLifetime(ctx: AppContext) {
           description: `Lifetime ended on ${s.endOfLife?.toISOString().slice(0, 10) ?? '?'}: SIM expired`,
         }),
       ),
+    );
+    // an open data session of an expired SIM ends (the AAA refuses the next attach)
+    await queueDisconnects(
+      tx,
+      expired.map((s) => s.iccid),
+      'expired',
+      now,
     );
     // the 1-month notice first: a SIM that never had the 3-month one gets only the nearer one
     const oneMonth = await markExpiryNotices(tx, now, monthsAhead(now, 1), 1);

@@ -2,10 +2,12 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { registerRadiusMetrics } from '../network/radius/counters.js';
 
 async function metricsPlugin(app: FastifyInstance) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  registerRadiusMetrics(registry);
   const duration = new Histogram({
     name: 'opencmp_http_request_duration_seconds',
     help: 'HTTP request duration by method, route and status',

@@ -17,7 +17,15 @@ export async function spawnServer(env: Record<string, string>, port: number): Pr
   const t0 = performance.now();
   const proc = spawn(process.execPath, [join(rootDir, 'dist/server/main.js')], {
     cwd: rootDir,
-    env: { ...process.env, LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      RADIUS_AUTH_PORT: '0',
+      RADIUS_ACCT_PORT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

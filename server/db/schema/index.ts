@@ -5,6 +5,7 @@ export * from './audit.js';
 export * from './config.js';
 export * from './jobs.js';
 export * from './mail.js';
+export * from './network.js';
 export * from './orgs.js';
 export * from './sims.js';
 export * from './sms.js';

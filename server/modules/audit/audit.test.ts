@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, mailOutbox, organisations, sims } from '../../db/schema/index.js';
@@ -299,6 +299,28 @@ describe('every write route is audited (generated from the route table)', () => 
       call(owner, 'DELETE', `/sims/${iccids[0]}/sms/${state.smsId}`),
     'PUT /api/v1/operator/network/smsc': () =>
       call(operator, 'PUT', '/operator/network/smsc', { url: 'smpp://audit:Smsc-P77@127.0.0.1:2775' }),
+    'POST /api/v1/operator/network/nas-clients': async () => {
+      const res = await call(operator, 'POST', '/operator/network/nas-clients', {
+        name: 'PGW Audit',
+        address: '192.0.2.77',
+        secret: 'audit-nas-secret-42',
+        daePort: 3799,
+      });
+      state.nasId = res.json().id;
+      return res;
+    },
+    'PATCH /api/v1/operator/network/nas-clients/:id': () =>
+      call(operator, 'PATCH', `/operator/network/nas-clients/${state.nasId}`, { name: 'PGW Audit 2' }),
+    'DELETE /api/v1/operator/network/nas-clients/:id': () =>
+      call(operator, 'DELETE', `/operator/network/nas-clients/${state.nasId}`),
+    'POST /api/v1/sims/:iccid/reset': async () => {
+      const iccid = iccids[0] ?? '';
+      await h.ctx.db.execute(
+        sql`INSERT INTO radius_sessions (nas_address, session_id, iccid, org_id, started_at, updated_at)
+            VALUES ('127.0.0.1', 'audit-session', ${iccid}, ${demoId}, now(), now())`,
+      );
+      return call(owner, 'POST', `/sims/${iccid}/reset`);
+    },
     'PUT /api/v1/configuration/settings': () =>
       call(owner, 'PUT', '/configuration/settings', {
         dataLimitMb: 1000,

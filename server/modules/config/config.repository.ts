@@ -1,5 +1,5 @@
 /** Queries of an organisation's settings, its month-to-date usage and the limit notices. */
-import { and, between, eq, sql } from 'drizzle-orm';
+import { and, between, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { limitNotices, orgSettings, orgUsageDaily, simUsageDaily } from '../../db/schema/index.js';
 
@@ -8,6 +8,19 @@ export type OrgSettingsRow = typeof orgSettings.$inferSelect;
 export async function findSettings(db: Db, orgId: string): Promise<OrgSettingsRow | undefined> {
   const [row] = await db.select().from(orgSettings).where(eq(orgSettings.orgId, orgId));
   return row;
+}
+
+/** The settings of those organisations that have a monthly data limit (organisation-wide or per SIM). */
+export async function findDataLimitSettings(db: Db, orgIds: string[]): Promise<OrgSettingsRow[]> {
+  return db
+    .select()
+    .from(orgSettings)
+    .where(
+      and(
+        inArray(orgSettings.orgId, orgIds),
+        or(isNotNull(orgSettings.dataLimitBytes), isNotNull(orgSettings.simDataLimitBytes)),
+      ),
+    );
 }
 
 export async function upsertSettings(db: Db, values: typeof orgSettings.$inferInsert) {

@@ -13,6 +13,7 @@ import { queueMail } from '../mail/mail.service.js';
 import { lifetimeRecipients } from '../sims/charges.repository.js';
 import {
   claimLimitNotice,
+  findDataLimitSettings,
   findSettings,
   type OrgSettingsRow,
   orgMonthToDate,
@@ -145,4 +146,38 @@ export async function noteLimitsReached(ctx: AppContext, db: Db, orgIds: string[
     }
   }
   return reached;
+}
+
+/**
+ * Of a batch of SIMs about to be accepted, those a monthly data limit blocks: the organisation's cap
+ * or the per-SIM cap. One query when no organisation in the batch has a data limit (the usual case).
+ */
+export async function monthlyDataBlocks(
+  db: Db,
+  candidates: { orgId: string; iccid: string }[],
+  now: Date,
+): Promise<Set<string>> {
+  const blocked = new Set<string>();
+  const orgIds = [...new Set(candidates.map((c) => c.orgId))];
+  if (orgIds.length === 0) return blocked;
+  const settings = await findDataLimitSettings(db, orgIds);
+  if (settings.length === 0) return blocked;
+  const { first, today } = monthOf(now);
+  for (const s of settings) {
+    const ofOrg = candidates.filter((c) => c.orgId === s.orgId);
+    if (s.dataLimitBytes != null) {
+      const used = await orgMonthToDate(db, s.orgId, first, today);
+      if (used.dataBytes >= s.dataLimitBytes) {
+        for (const c of ofOrg) blocked.add(c.iccid);
+        continue;
+      }
+    }
+    if (s.simDataLimitBytes != null) {
+      for (const c of ofOrg) {
+        if ((await simDataMonthToDate(db, c.iccid, first, today)) >= s.simDataLimitBytes)
+          blocked.add(c.iccid);
+      }
+    }
+  }
+  return blocked;
 }

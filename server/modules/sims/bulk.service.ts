@@ -5,11 +5,13 @@ import type { bulkRequest, UpdateSimRequest } from '../../../contracts/sims.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
+import { wakeDrainers } from '../../network/radius/server.js';
 import { auditChange, auditTarget } from '../audit/audit.context.js';
 import type { Principal } from '../auth/auth.service.js';
 import type { Actor } from '../events/events.service.js';
 import { recordEvents } from '../events/events.service.js';
 import { findJob, insertJob, type JobItemRow, type JobRow, pageItems } from '../jobs/jobs.repository.js';
+import { queueDisconnects } from '../network/network.repository.js';
 import { lockSims, matchingIccids, updateSims } from './sims.repository.js';
 import { actorOf, planChange } from './sims.service.js';
 
@@ -98,6 +100,7 @@ export async function processBulkChunk(ctx: AppContext, tx: Db, job: JobRow, ite
   const results: { seq: number; result: 'ok' | 'unchanged' | 'error'; message: string | null }[] = [];
   const groups = new Map<string, { values: Parameters<typeof updateSims>[3]; iccids: string[] }>();
   const events = [];
+  const disconnects = { deactivated: [] as string[], imei_lock: [] as string[] };
   for (const item of items) {
     const sim = byIccid.get(item.iccid);
     if (!sim) {
@@ -115,6 +118,7 @@ export async function processBulkChunk(ctx: AppContext, tx: Db, job: JobRow, ite
       group.iccids.push(sim.iccid);
       groups.set(key, group);
       events.push(...change.events);
+      if (change.disconnect) disconnects[change.disconnect].push(sim.iccid);
       results.push({ seq: item.seq, result: 'ok', message: null });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
@@ -123,6 +127,11 @@ export async function processBulkChunk(ctx: AppContext, tx: Db, job: JobRow, ite
   }
   for (const g of groups.values()) await updateSims(tx, job.orgId, g.iccids, g.values);
   await recordEvents(tx, events);
+  // one statement per reason: only SIMs with an open session get a Disconnect-Request
+  for (const [reason, iccids] of Object.entries(disconnects)) {
+    if (iccids.length && (await queueDisconnects(tx, iccids, reason as keyof typeof disconnects, now)) > 0)
+      setImmediate(wakeDrainers);
+  }
   return results;
 }
 

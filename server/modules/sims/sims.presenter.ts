@@ -45,9 +45,10 @@ export function lifetime(s: SimRow, now: Date) {
 }
 
 /** The detail view. */
-export function presentDetail(s: SimRow, now: Date) {
+export function presentDetail(s: SimRow, now: Date, resetPending = false) {
   return {
     ...presentSummary(s),
+    resetPending,
     formFactor: s.formFactor,
     lockedImei: s.lockedImei,
     activatedAt: s.activatedAt?.toISOString() ?? null,

@@ -6,10 +6,12 @@ import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import type { sims } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../lib/errors.js';
+import { wakeDrainers } from '../../network/radius/server.js';
 import { auditChange } from '../audit/audit.context.js';
 import type { Principal } from '../auth/auth.service.js';
 import type { NewEvent } from '../events/events.repository.js';
 import { type Actor, event, recordEvents } from '../events/events.service.js';
+import { queueDisconnects, resetPending } from '../network/network.repository.js';
 import { presentDetail, presentSummary } from './sims.presenter.js';
 import { findSim, lockSim, pageSims, type SimRow, updateSim } from './sims.repository.js';
 
@@ -27,7 +29,7 @@ export async function listSims(ctx: AppContext, orgId: string, q: SimListQuery) 
 export async function getSim(ctx: AppContext, orgId: string, iccid: string) {
   const sim = await findSim(ctx.db, orgId, iccid);
   if (!sim) throw notFound('SIM');
-  return presentDetail(sim, ctx.clock.now());
+  return presentDetail(sim, ctx.clock.now(), await resetPending(ctx.db, sim.iccid));
 }
 
 /** What one change does to a SIM: the new column values and the events it raises. */
@@ -35,6 +37,8 @@ export interface Change {
   values: Partial<typeof sims.$inferInsert>;
   events: NewEvent[];
   changed: boolean;
+  /** Open data sessions must end: the SIM was deactivated, or its IMEI lock enabled. */
+  disconnect?: 'deactivated' | 'imei_lock';
 }
 
 /**
@@ -45,6 +49,7 @@ export function planChange(sim: SimRow, req: UpdateSimRequest, actor: Actor, at:
   const values: Partial<typeof sims.$inferInsert> = {};
   const events: NewEvent[] = [];
   const owner = { orgId: sim.orgId ?? '', iccid: sim.iccid };
+  let disconnect: Change['disconnect'];
   const on = (type: number, description: string, details: Record<string, unknown> = {}) =>
     events.push(event(actor, owner, at, { type, description, details }));
 
@@ -56,7 +61,10 @@ export function planChange(sim: SimRow, req: UpdateSimRequest, actor: Actor, at:
       );
     }
     values.status = req.status;
-    if (req.status === 'deactivated') values.sessionState = 'offline';
+    if (req.status === 'deactivated') {
+      values.sessionState = 'offline';
+      disconnect = 'deactivated';
+    }
     if (req.status === 'activated') on(eventTypes.simActivation, 'SIM activated');
     else on(eventTypes.simSuspension, 'SIM deactivated');
   }
@@ -71,6 +79,7 @@ export function planChange(sim: SimRow, req: UpdateSimRequest, actor: Actor, at:
   if (req.imeiLock !== undefined && req.imeiLock !== sim.imeiLock) {
     values.imeiLock = req.imeiLock;
     values.lockedImei = req.imeiLock ? (lockImei ?? null) : null;
+    if (req.imeiLock) disconnect ??= 'imei_lock';
     on(
       eventTypes.imeiLockChanged,
       req.imeiLock
@@ -104,7 +113,7 @@ export function planChange(sim: SimRow, req: UpdateSimRequest, actor: Actor, at:
     values.autoTopUp = req.autoTopUp;
     on(eventTypes.autoTopUpChanged, req.autoTopUp ? 'Auto top-up enabled' : 'Auto top-up disabled');
   }
-  return { values, events, changed: Object.keys(values).length > 0 };
+  return { values, events, changed: Object.keys(values).length > 0, ...(disconnect ? { disconnect } : {}) };
 }
 
 /** Apply a planned change inside a transaction. */
@@ -112,6 +121,7 @@ export async function applyChange(db: Db, sim: SimRow, change: Change) {
   if (!change.changed) return sim;
   const updated = await updateSim(db, sim.orgId ?? '', sim.iccid, change.values);
   await recordEvents(db, change.events);
+  if (change.disconnect) await queueDisconnects(db, [sim.iccid], change.disconnect, new Date());
   return updated ?? sim;
 }
 
@@ -129,12 +139,16 @@ export async function changeSim(ctx: AppContext, principal: Principal, iccid: st
     throw new AppError('forbidden', `Your role (${principal.role}) may not change auto top-up.`);
   }
   const now = ctx.clock.now();
+  let disconnect = false;
   const updated = await ctx.db.transaction(async (tx) => {
     const sim = await lockSim(tx, principal.orgId, iccid);
     if (!sim) throw notFound('SIM');
-    const after = await applyChange(tx, sim, planChange(sim, req, actorOf(principal), now));
-    auditChange(audited(sim), audited(after));
-    return after;
+    const change = planChange(sim, req, actorOf(principal), now);
+    const result = await applyChange(tx, sim, change);
+    disconnect = Boolean(change.disconnect);
+    auditChange(audited(sim), audited(result));
+    return result;
   });
-  return presentDetail(updated, now);
+  if (disconnect) wakeDrainers();
+  return presentDetail(updated, now, await resetPending(ctx.db, updated.iccid));
 }

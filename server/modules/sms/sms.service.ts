@@ -16,7 +16,7 @@ import type { DeliverSm, Esme } from '../../network/smpp/session.js';
 import type { Principal } from '../auth/auth.service.js';
 import { monthlyBlock, noteLimitsReached } from '../config/config.service.js';
 import type { NewEvent } from '../events/events.repository.js';
-import { type Actor, event, recordEvents } from '../events/events.service.js';
+import { event, recordEvents } from '../events/events.service.js';
 import { findSim, lockSim, type SimRow } from '../sims/sims.repository.js';
 import { actorOf } from '../sims/sims.service.js';
 import { addUsage } from '../usage/usage.repository.js';

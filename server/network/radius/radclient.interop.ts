@@ -1,13 +1,18 @@
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { organisations, sims } from '../../db/schema/index.js';
+import { fixtureIds, seedFleet } from '../../test/fleet.js';
+import { createHarness, type Harness, seedFixtures } from '../../test/harness.js';
 import { AcctStatus, ErrorCause } from './attributes.js';
 import { verifyMessageAuthenticator, verifyRequest } from './authenticator.js';
 import { buildAccept, buildAccountingResponse, buildDisconnectAck, buildDisconnectNak } from './builders.js';
 import { RadiusCode } from './packet.js';
 import { readPassword } from './password.js';
 import { decodeRequest, type RadiusRequest } from './request.js';
+import { type AaaServer, startAaa } from './server.js';
 
 // Interop with Debian's radclient (freeradius-utils): it signs what we verify and verifies what we sign.
 const SECRET = 'interop-secret';
@@ -167,5 +172,98 @@ describe('interop with radclient', () => {
     expect(verifyRequest(result.request.packet, SECRET).ok).toBe(true);
     expect(result.output).toMatch(/Received Disconnect-NAK/);
     expect(result.output).toMatch(/Error-Cause = Session-Context-Not-Found/);
+  });
+});
+
+/** Run radclient against a port of the real AAA; resolves with its exit code and output. */
+function radclient(port: number, command: 'auth' | 'acct', attributes: string, secret: string) {
+  return new Promise<{ exitCode: number | null; output: string }>((resolve, reject) => {
+    const child = spawn('radclient', ['-x', '-r', '2', '-t', '2', `127.0.0.1:${port}`, command, secret]);
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolve({ exitCode, output }));
+    child.stdin.end(`${attributes}\n`);
+  });
+}
+
+describe('interop: radclient against the real AAA', () => {
+  const secret = 'interop-aaa-secret';
+  let h: Harness;
+  let aaa: AaaServer;
+  let sim: { iccid: string; imsi: string };
+
+  beforeAll(async () => {
+    h = await createHarness({ RADIUS_SECRET: secret, RADIUS_INTERIM_INTERVAL: '120' });
+    await seedFixtures(h.ctx);
+    const [demo] = await h.ctx.db
+      .select()
+      .from(organisations)
+      .where(eq(organisations.accountNumber, '8100012345'));
+    await seedFleet(h.ctx, demo?.id ?? '', 8, 2, '10.73.0.0/24');
+    sim = fixtureIds(8, 1);
+    aaa = await startAaa(h.ctx, { authPort: 0, acctPort: 0, host: '127.0.0.1' });
+  }, 120_000);
+  afterAll(async () => {
+    await aaa?.stop();
+    await h?.close();
+  });
+
+  it('when radclient sends an Access-Request with Message-Authenticator for a SIM, then it receives the Accept with the static IP', async () => {
+    const result = await radclient(
+      aaa.authPort,
+      'auth',
+      `User-Name=${sim.imsi},3GPP-IMSI=${sim.imsi},3GPP-IMEISV=3534560012345601,Message-Authenticator=0x00`,
+      secret,
+    );
+    const [row] = await h.ctx.db.select().from(sims).where(eq(sims.iccid, sim.iccid));
+    expect(result.exitCode, result.output).toBe(0);
+    expect(result.output).toMatch(/Received Access-Accept/);
+    expect(result.output).toContain(`Framed-IP-Address = ${row?.ipAddress}`);
+    expect(result.output).toMatch(/Acct-Interim-Interval = 120/);
+  });
+
+  it('when radclient sends Accounting Start, Interim-Update and Stop, then each is answered and usage is counted once', async () => {
+    const base = `Acct-Session-Id=rc-1,User-Name=${sim.imsi},3GPP-IMSI=${sim.imsi},3GPP-RAT-Type=8,3GPP-SGSN-MCC-MNC=26201`;
+    const [before] = await h.ctx.db.select().from(sims).where(eq(sims.iccid, sim.iccid));
+    for (const [status, counters] of [
+      ['Start', 'Acct-Input-Octets=0,Acct-Output-Octets=0'],
+      ['Interim-Update', 'Acct-Input-Octets=5000,Acct-Output-Octets=1000'],
+      ['Interim-Update', 'Acct-Input-Octets=5000,Acct-Output-Octets=1000'],
+      ['Stop', 'Acct-Input-Octets=7000,Acct-Output-Octets=3000,Acct-Terminate-Cause=User-Request'],
+    ] as const) {
+      const result = await radclient(
+        aaa.acctPort,
+        'acct',
+        `Acct-Status-Type=${status},${base},${counters}`,
+        secret,
+      );
+      expect(result.exitCode, result.output).toBe(0);
+      expect(result.output).toMatch(/Received Accounting-Response/);
+    }
+    const [after] = await h.ctx.db.select().from(sims).where(eq(sims.iccid, sim.iccid));
+    expect((after?.dataUsed ?? 0) - (before?.dataUsed ?? 0)).toBe(10_000);
+    expect(after).toMatchObject({
+      bearer: 'NB-IoT',
+      operatorName: 'Telekom Deutschland',
+      sessionState: 'offline',
+    });
+  });
+
+  it('when radclient signs with the wrong secret, then the AAA drops it and radclient gets no answer', async () => {
+    const result = await radclient(
+      aaa.authPort,
+      'auth',
+      `User-Name=${sim.imsi},Message-Authenticator=0x00`,
+      'not-the-secret',
+    );
+    expect(result.exitCode).not.toBe(0);
+    expect(result.output).not.toMatch(/Received Access-Accept/);
+    expect(aaa.counters.get('drops.bad_message_authenticator')).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,5 @@
 /** Calls of the operator console. */
+import type { NasClient, NetworkStatus } from '@contracts/network.js';
 import type { OutboxMail } from '@contracts/operator.js';
 import type {
   assignRequest,
@@ -14,9 +15,9 @@ import type {
 } from '@contracts/stock.js';
 import type { UserSummary } from '@contracts/users.js';
 import type { z } from 'zod';
-import { apiGet, apiPost, apiPostText, query } from '../../lib/api.js';
+import { apiDelete, apiGet, apiPatch, apiPost, apiPostText, query } from '../../lib/api.js';
 
-export type { OutboxMail };
+export type { NasClient, NetworkStatus, OutboxMail };
 
 /** A page of the mail outbox. */
 export interface OutboxPage {
@@ -118,4 +119,32 @@ export function ownerAction(
   action: 'invitation' | 'deactivate' | 'activate',
 ): Promise<UserSummary> {
   return apiPost<UserSummary>(`${ownersPath(orgId)}/${encodeURIComponent(userId)}/${action}`);
+}
+
+/** NAS clients and RADIUS counters of the "Network" area. */
+export type NasClientInput = { name: string; address: string; secret?: string; daePort: number };
+
+export const networkKeys = {
+  nasClients: ['operator', 'network', 'nas-clients'] as const,
+  status: ['operator', 'network', 'status'] as const,
+};
+
+export function listNasClients(signal?: AbortSignal): Promise<{ items: NasClient[] }> {
+  return apiGet('/api/v1/operator/network/nas-clients', { signal });
+}
+
+export function createNasClient(input: NasClientInput): Promise<NasClient> {
+  return apiPost('/api/v1/operator/network/nas-clients', input);
+}
+
+export function updateNasClient(id: string, input: Partial<NasClientInput>): Promise<NasClient> {
+  return apiPatch(`/api/v1/operator/network/nas-clients/${encodeURIComponent(id)}`, input);
+}
+
+export function deleteNasClient(id: string): Promise<void> {
+  return apiDelete(`/api/v1/operator/network/nas-clients/${encodeURIComponent(id)}`);
+}
+
+export function getNetworkStatus(signal?: AbortSignal): Promise<NetworkStatus> {
+  return apiGet('/api/v1/operator/network/status', { signal });
 }

@@ -113,6 +113,13 @@ export function getSim(iccid: string, signal?: AbortSignal): Promise<SimDetail> 
   return apiGet(`/api/v1/sims/${encodeURIComponent(iccid)}`, { signal });
 }
 
+/** Resets the SIM's data connection: a Disconnect-Request to the network (asynchronous, 202). */
+export function resetConnection(
+  iccid: string,
+): Promise<{ iccid: string; sessions: number; resetPending: true }> {
+  return apiPost(`/api/v1/sims/${encodeURIComponent(iccid)}/reset`);
+}
+
 /** Changes label, state, IMEI lock or auto top-up of one SIM. */
 export function updateSim(iccid: string, change: UpdateSimRequest): Promise<SimDetail> {
   return apiPatch(`/api/v1/sims/${encodeURIComponent(iccid)}`, change);

@@ -5,6 +5,7 @@ import { auth } from './de/auth.js';
 import { config } from './de/config.js';
 import { core } from './de/core.js';
 import { dashboard } from './de/dashboard.js';
+import { network } from './de/network.js';
 import { operator } from './de/operator.js';
 import { orgs } from './de/orgs.js';
 import { sims } from './de/sims.js';
@@ -18,6 +19,7 @@ export const de: Record<MessageKey, string> = {
   ...account,
   ...sims,
   ...operator,
+  ...network,
   ...users,
   ...config,
   ...dashboard,

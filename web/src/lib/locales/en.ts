@@ -5,6 +5,7 @@ import { auth } from './en/auth.js';
 import { config } from './en/config.js';
 import { core } from './en/core.js';
 import { dashboard } from './en/dashboard.js';
+import { network } from './en/network.js';
 import { operator } from './en/operator.js';
 import { orgs } from './en/orgs.js';
 import { sims } from './en/sims.js';
@@ -17,6 +18,7 @@ export const en = {
   ...account,
   ...sims,
   ...operator,
+  ...network,
   ...users,
   ...config,
   ...dashboard,

@@ -6,15 +6,15 @@ import { PageHeader } from '../../../components/PageHeader.js';
 import { type MessageKey, useT } from '../../../lib/i18n.js';
 import { CustomersArea } from '../components/CustomersArea.js';
 import { MailOutbox } from '../components/MailOutbox.js';
+import { NetworkArea } from '../components/NetworkArea.js';
 import { StockArea } from '../components/StockArea.js';
 
 const laterAreas = [
   { id: 'orders', label: 'operator.tabOrders', description: 'operator.ordersDescription' },
   { id: 'tickets', label: 'operator.tabTickets', description: 'operator.ticketsDescription' },
-  { id: 'network', label: 'operator.tabNetwork', description: 'operator.networkDescription' },
 ] as const satisfies readonly { id: string; label: MessageKey; description: MessageKey }[];
 
-const areaIds: readonly string[] = ['mail', 'stock', 'customers', ...laterAreas.map((a) => a.id)];
+const areaIds: readonly string[] = ['mail', 'stock', 'customers', 'network', ...laterAreas.map((a) => a.id)];
 
 /** The operator console with its areas as tabs (`?area=`). */
 export function OperatorPage() {
@@ -35,6 +35,7 @@ export function OperatorPage() {
           <Tabs.Tab value="mail">{t('operator.tabMail')}</Tabs.Tab>
           <Tabs.Tab value="stock">{t('operator.tabStock')}</Tabs.Tab>
           <Tabs.Tab value="customers">{t('operator.tabCustomers')}</Tabs.Tab>
+          <Tabs.Tab value="network">{t('operator.tabNetwork')}</Tabs.Tab>
           {laterAreas.map((a) => (
             <Tabs.Tab key={a.id} value={a.id}>
               {t(a.label)}
@@ -49,6 +50,9 @@ export function OperatorPage() {
         </Tabs.Panel>
         <Tabs.Panel value="customers">
           <CustomersArea />
+        </Tabs.Panel>
+        <Tabs.Panel value="network">
+          <NetworkArea />
         </Tabs.Panel>
         {laterAreas.map((a) => (
           <Tabs.Panel key={a.id} value={a.id}>

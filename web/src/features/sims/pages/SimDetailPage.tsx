@@ -13,6 +13,7 @@ import { useCan } from '../../../lib/session.js';
 import { getSim, simsQueryKey } from '../api.js';
 import { IdentityColumn, LifetimeColumn, NetworkColumn } from '../components/DetailCards.js';
 import { EventsTab } from '../components/EventsTab.js';
+import { ResetConnectionButton, ResetPendingBadge } from '../components/ResetConnection.js';
 import { SimActions, useUpdateSim } from '../components/SimActions.js';
 import { StatusBadge } from '../components/SimBadges.js';
 import { SmsTab } from '../components/SmsTab.js';
@@ -45,6 +46,8 @@ export function SimDetailPage() {
   const sim = useQuery({
     queryKey: [...simsQueryKey, 'detail', iccid],
     queryFn: ({ signal }) => getSim(iccid, signal),
+    // while a reset is pending, look again every few seconds until the session's Stop arrives
+    refetchInterval: (query) => (query.state.data?.resetPending ? 2000 : false),
   });
   const update = useUpdateSim(iccid);
 
@@ -81,11 +84,13 @@ export function SimDetailPage() {
         actions={
           <Group gap="xs">
             <StatusBadge status={data.status} />
+            <ResetPendingBadge sim={data} />
             {data.autoTopUp && (
               <Badge variant="outline" color="blue" tt="none">
                 {t('sims.col.autoTopUp')}
               </Badge>
             )}
+            <ResetConnectionButton sim={data} />
           </Group>
         }
       />

@@ -203,4 +203,11 @@ export const sims: Record<keyof typeof en, string> = {
     'Die Laufzeit der abgelaufenen SIM {iccid} verlängern? Eine neue Laufzeit beginnt heute, die SIM wird wieder aktiviert und behält ihr verbleibendes Volumen.',
   'sims.extend.done': 'Laufzeit verlängert bis {date}',
   'sims.charge.invoiced': 'Dies wird mit Ihrer nächsten Rechnung berechnet.',
+  'sims.reset': 'Verbindung zurücksetzen',
+  'sims.reset.title': 'Datenverbindung zurücksetzen',
+  'sims.reset.confirm':
+    'Das Netz beendet die Datensitzung der SIM {iccid}; das Gerät verbindet sich danach von selbst neu. Fortfahren?',
+  'sims.reset.done': 'Zurücksetzen angefordert: die Sitzung endet gleich',
+  'sims.reset.pending': 'Zurücksetzen läuft',
+  'sims.reset.noSession': 'Diese SIM hat keine offene Datensitzung, die zurückgesetzt werden könnte.',
 };

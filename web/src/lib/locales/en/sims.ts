@@ -201,4 +201,11 @@ export const sims = {
     'Extend the lifetime of the expired SIM {iccid}? A new period starts today, the SIM is activated again and keeps its remaining volume.',
   'sims.extend.done': 'Lifetime extended until {date}',
   'sims.charge.invoiced': 'This is charged on your next invoice.',
+  'sims.reset': 'Reset connection',
+  'sims.reset.title': 'Reset the data connection',
+  'sims.reset.confirm':
+    'The network ends the data session of SIM {iccid}; the device connects again by itself. Continue?',
+  'sims.reset.done': 'Reset requested: the session ends in a moment',
+  'sims.reset.pending': 'Reset pending',
+  'sims.reset.noSession': 'This SIM has no open data session to reset.',
 };

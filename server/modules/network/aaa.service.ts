@@ -1,0 +1,569 @@
+/**
+ * The AAA's decisions and bookkeeping, one batch at a time (group commit): Access-Requests are
+ * decided against the SIMs, Accounting-Requests become sessions, usage, network data and events —
+ * each batch in ONE transaction with a handful of set-based statements, however many packets.
+ */
+import { sql } from 'drizzle-orm';
+import { eventTypes } from '../../../contracts/events.js';
+import { luhnDigit } from '../../../contracts/ids.js';
+import type { AppContext } from '../../context.js';
+import { type Db, selectRows } from '../../db/client.js';
+import { operatorOf } from '../../lib/operators.js';
+import { AcctStatus } from '../../network/radius/attributes.js';
+import type { RadiusRequest } from '../../network/radius/request.js';
+import type { UserLocation } from '../../network/radius/uli.js';
+import { monthlyDataBlocks, noteLimitsReached } from '../config/config.service.js';
+import type { NewEvent } from '../events/events.repository.js';
+import { event, recordEvents } from '../events/events.service.js';
+import { addUsage, type UsageDelta } from '../usage/usage.repository.js';
+import { applyVolumeEffects } from '../usage/volume.service.js';
+import { queueDisconnects } from './network.repository.js';
+
+const network = { source: 'network' } as const;
+
+/** Why an Access-Request was rejected (PRODUCT.md §6). */
+export type RejectCause =
+  | 'IMSI_NOT_FOUND'
+  | 'SIM_DEACTIVATED'
+  | 'QUOTA_EXHAUSTED'
+  | 'QUOTA_EXPIRED'
+  | 'MONTHLY_USAGE_LIMIT_EXCEEDED'
+  | 'IMEI_LOCK_BREACHED';
+
+export type AccessDecision =
+  | { accept: true; iccid: string; framedIp: string | null }
+  | { accept: false; cause: RejectCause; iccid: string | null };
+
+interface SimAuthRow {
+  iccid: string;
+  org_id: string;
+  imsi: string;
+  status: string;
+  eol_ms: number | string | null;
+  data_left: string;
+  imei_lock: boolean;
+  locked_imei: string | null;
+  ip_address: string | null;
+}
+
+/** The IMEI of a reported 3GPP-IMEISV (16 digits), or of a plain IMEI (14 or 15 digits). */
+export function imeiOf(imeisv: string | undefined): string | null {
+  if (!imeisv || !/^\d{14,16}$/.test(imeisv)) return null;
+  const body = imeisv.slice(0, 14);
+  return `${body}${luhnDigit(body)}`;
+}
+
+/** Which SIM a request names: 3GPP-IMSI first, then User-Name. */
+function identityOf(r: RadiusRequest): string | undefined {
+  return r.imsi ?? r.userName;
+}
+
+const causeText: Record<RejectCause, string> = {
+  IMSI_NOT_FOUND: 'unknown IMSI',
+  SIM_DEACTIVATED: 'the SIM is deactivated',
+  QUOTA_EXHAUSTED: 'the data volume is used up',
+  QUOTA_EXPIRED: 'the SIM lifetime has ended',
+  MONTHLY_USAGE_LIMIT_EXCEEDED: 'the monthly data limit is reached',
+  IMEI_LOCK_BREACHED: 'the device IMEI does not match the IMEI lock',
+};
+
+/** Decide a batch of Access-Requests; reject events and IMEI-lock bindings are written in one transaction. */
+export async function decideAccess(ctx: AppContext, requests: RadiusRequest[]): Promise<AccessDecision[]> {
+  const now = ctx.clock.now();
+  const keys = [...new Set(requests.map(identityOf).filter((k): k is string => Boolean(k)))];
+  const rows = keys.length
+    ? await selectRows<SimAuthRow>(
+        ctx.db,
+        sql`SELECT iccid, org_id, imsi, status, (extract(epoch FROM end_of_life) * 1000)::float8 AS eol_ms, (data_total - data_used)::text AS data_left,
+                   imei_lock, locked_imei, host(ip_address) AS ip_address
+            FROM sims WHERE (imsi = ANY(${sql.param(keys)}::text[]) OR iccid = ANY(${sql.param(keys)}::text[]))
+              AND org_id IS NOT NULL AND status <> 'stock'`,
+      )
+    : [];
+  // monthly data limits (Configuration): one query for the batch unless an organisation has one
+  const limited = await monthlyDataBlocks(
+    ctx.db,
+    rows.map((r) => ({ orgId: r.org_id, iccid: r.iccid })),
+    now,
+  );
+  const byKey = new Map<string, SimAuthRow>();
+  for (const r of rows) {
+    byKey.set(r.imsi, r);
+    byKey.set(r.iccid, r);
+  }
+  const events: NewEvent[] = [];
+  const binds: { iccid: string; imei: string }[] = [];
+  const blocked = new Set<string>();
+  const decisions = requests.map((req): AccessDecision => {
+    const key = identityOf(req);
+    const sim = key ? byKey.get(key) : undefined;
+    if (!sim) return { accept: false, cause: 'IMSI_NOT_FOUND', iccid: null };
+    const owner = { orgId: sim.org_id, iccid: sim.iccid };
+    const imei = imeiOf(req.imeisv);
+    let cause: RejectCause | null = null;
+    if (sim.status !== 'activated') cause = sim.status === 'expired' ? 'QUOTA_EXPIRED' : 'SIM_DEACTIVATED';
+    else if (sim.eol_ms !== null && Number(sim.eol_ms) <= now.getTime()) cause = 'QUOTA_EXPIRED';
+    else if (Number(sim.data_left) <= 0) cause = 'QUOTA_EXHAUSTED';
+    else if (limited.has(sim.iccid)) cause = 'MONTHLY_USAGE_LIMIT_EXCEEDED';
+    else if (sim.imei_lock && sim.locked_imei && sim.locked_imei !== imei) cause = 'IMEI_LOCK_BREACHED';
+    if (cause) {
+      if (cause !== 'SIM_DEACTIVATED') blocked.add(sim.iccid);
+      events.push(
+        event(network, owner, now, {
+          type: eventTypes.authenticationFailed,
+          severity: 'warning',
+          description: `Data session refused: ${causeText[cause]}`,
+          details: { cause, imsi: sim.imsi, imei, sessionId: req.sessionId ?? null },
+        }),
+      );
+      return { accept: false, cause, iccid: sim.iccid };
+    }
+    if (sim.imei_lock && !sim.locked_imei && imei) {
+      sim.locked_imei = imei;
+      binds.push({ iccid: sim.iccid, imei });
+      events.push(
+        event(network, owner, now, {
+          type: eventTypes.imeiLockChanged,
+          description: `IMEI lock bound to IMEI ${imei} at the first attach`,
+          details: { imeiLock: true, imei },
+        }),
+      );
+    }
+    return { accept: true, iccid: sim.iccid, framedIp: sim.ip_address };
+  });
+  if (events.length > 0) {
+    await ctx.db.transaction(async (tx) => {
+      if (binds.length) {
+        await tx.execute(sql`
+          UPDATE sims AS s SET locked_imei = u.imei, updated_at = now()
+          FROM unnest(${sql.param(binds.map((b) => b.iccid))}::text[], ${sql.param(binds.map((b) => b.imei))}::text[]) AS u(iccid, imei)
+          WHERE s.iccid = u.iccid AND s.imei_lock AND s.locked_imei IS NULL`);
+      }
+      if (blocked.size) {
+        await tx.execute(sql`
+          UPDATE sims SET session_state = 'blocked', updated_at = now()
+          WHERE iccid = ANY(${sql.param([...blocked])}::text[]) AND session_state <> 'blocked'
+            AND NOT EXISTS (SELECT 1 FROM radius_sessions r WHERE r.iccid = sims.iccid AND r.stopped_at IS NULL)`);
+      }
+      await recordEvents(tx, events);
+    });
+  }
+  return decisions;
+}
+
+/** An Accounting-Request and the NAS it came from. */
+export interface AccountingItem {
+  nasAddress: string;
+  request: RadiusRequest;
+}
+
+interface SessionState {
+  nasAddress: string;
+  sessionId: string;
+  iccid: string;
+  orgId: string;
+  userName: string | null;
+  callingStationId: string | null;
+  framedIp: string | null;
+  inputOctets: number;
+  outputOctets: number;
+  startedAt: string;
+  updatedAt: string;
+  stoppedAt: string | null;
+  stopCause: string | null;
+  dirty: boolean;
+}
+
+interface SimNetRow {
+  iccid: string;
+  org_id: string;
+  imsi: string;
+  imei: string | null;
+  bearer: string | null;
+  mcc_mnc: string | null;
+  operator_name: string | null;
+  country: string | null;
+  cell: string | null;
+  session_state: string;
+  last_seen_at: string | null;
+}
+
+interface SimNet extends SimNetRow {
+  dirty: boolean;
+  /** offline requested by a Stop; online by a Start/Interim. */
+  state: 'online' | 'offline' | null;
+}
+
+const TERMINATE_CAUSES: Record<number, string> = {
+  1: 'User-Request',
+  2: 'Lost-Carrier',
+  3: 'Lost-Service',
+  4: 'Idle-Timeout',
+  5: 'Session-Timeout',
+  6: 'Admin-Reset',
+  7: 'Admin-Reboot',
+  8: 'Port-Error',
+  9: 'NAS-Error',
+  10: 'NAS-Request',
+  11: 'NAS-Reboot',
+};
+
+/** The cell text the SIM detail shows, e.g. `26201-6699-19088743` (PLMN, TAC/LAC, cell id). */
+export function cellOf(l: UserLocation | undefined): string | null {
+  if (!l || l.type === 'unknown') return null;
+  const plmn = `${l.plmn.mcc}${l.plmn.mnc}`;
+  switch (l.type) {
+    case 'CGI':
+      return `${plmn}-${l.lac}-${l.ci}`;
+    case 'SAI':
+      return `${plmn}-${l.lac}-${l.sac}`;
+    case 'RAI':
+      return `${plmn}-${l.lac}-${l.rac}`;
+    case 'TAI':
+      return `${plmn}-${l.tac}`;
+    case 'ECGI':
+      return `${plmn}-${l.eci}`;
+    case 'TAI+ECGI':
+      return `${plmn}-${l.tac}-${l.eci}`;
+  }
+}
+
+const MB = 1024 * 1024;
+const mb = (bytes: number) => `${(bytes / MB).toFixed(bytes < 10 * MB ? 2 : 0)} MB`;
+const big = (v: bigint | undefined) => (v === undefined ? undefined : Number(v));
+
+/** What one accounting batch did, for the counters. */
+export interface AccountingOutcome {
+  /** Packets that changed nothing (retransmits, Interim after Stop, unknown SIM). */
+  ignored: number;
+  unknownSim: number;
+  disconnectsQueued: number;
+}
+
+/**
+ * Store a batch of Accounting-Requests in one transaction. Counters are cumulative per session, so
+ * usage is the growth over the session's stored counters: a retransmit or duplicate adds nothing,
+ * and an Interim or Stop after the Stop is ignored.
+ */
+export async function storeAccounting(ctx: AppContext, items: AccountingItem[]): Promise<AccountingOutcome> {
+  const now = ctx.clock.now();
+  const nowIso = now.toISOString();
+  const day = nowIso.slice(0, 10);
+  const outcome: AccountingOutcome = { ignored: 0, unknownSim: 0, disconnectsQueued: 0 };
+  return ctx.db.transaction(async (tx) => {
+    const keyNas: string[] = [];
+    const keySid: string[] = [];
+    const resetNas = new Set<string>();
+    const identities = new Set<string>();
+    for (const { nasAddress, request: r } of items) {
+      if (r.statusType === AcctStatus.AccountingOn || r.statusType === AcctStatus.AccountingOff) {
+        resetNas.add(nasAddress);
+      } else if (r.sessionId) {
+        keyNas.push(nasAddress);
+        keySid.push(r.sessionId);
+        const id = identityOf(r);
+        if (id) identities.add(id);
+      }
+    }
+    const sessionRows = await selectRows<Record<string, unknown>>(
+      tx,
+      sql`SELECT nas_address, session_id, iccid, org_id::text, user_name, calling_station_id, framed_ip,
+                 input_octets::text, output_octets::text, started_at, updated_at, stopped_at, stop_cause
+          FROM radius_sessions
+          WHERE (nas_address, session_id) IN (
+                  SELECT * FROM unnest(${sql.param(keyNas)}::text[], ${sql.param(keySid)}::text[]))
+             OR (nas_address = ANY(${sql.param([...resetNas])}::text[]) AND stopped_at IS NULL)
+          FOR UPDATE`,
+    );
+    const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
+    const sessions = new Map<string, SessionState>();
+    for (const r of sessionRows) {
+      const s: SessionState = {
+        nasAddress: String(r.nas_address),
+        sessionId: String(r.session_id),
+        iccid: String(r.iccid),
+        orgId: String(r.org_id),
+        userName: (r.user_name as string | null) ?? null,
+        callingStationId: (r.calling_station_id as string | null) ?? null,
+        framedIp: (r.framed_ip as string | null) ?? null,
+        inputOctets: Number(r.input_octets),
+        outputOctets: Number(r.output_octets),
+        startedAt: iso(r.started_at) ?? nowIso,
+        updatedAt: iso(r.updated_at) ?? nowIso,
+        stoppedAt: iso(r.stopped_at),
+        stopCause: (r.stop_cause as string | null) ?? null,
+        dirty: false,
+      };
+      sessions.set(`${s.nasAddress}\u0000${s.sessionId}`, s);
+    }
+    const iccidsOfSessions = [...new Set([...sessions.values()].map((s) => s.iccid))];
+    const simRows = await selectRows<SimNetRow>(
+      tx,
+      sql`SELECT iccid, org_id::text, imsi, imei, bearer, mcc_mnc, operator_name, country, cell, session_state,
+                 last_seen_at
+          FROM sims
+          WHERE (imsi = ANY(${sql.param([...identities])}::text[]) OR iccid = ANY(${sql.param([...identities, ...iccidsOfSessions])}::text[]))
+            AND org_id IS NOT NULL`,
+    );
+    const simsByKey = new Map<string, SimNet>();
+    for (const row of simRows) {
+      const s: SimNet = { ...row, last_seen_at: iso(row.last_seen_at), dirty: false, state: null };
+      simsByKey.set(row.iccid, s);
+      simsByKey.set(row.imsi, s);
+    }
+    const usage = new Map<string, UsageDelta>();
+    const events: NewEvent[] = [];
+    const addDelta = (s: SessionState, input: number, output: number) => {
+      const dIn = Math.max(0, input - s.inputOctets);
+      const dOut = Math.max(0, output - s.outputOctets);
+      s.inputOctets = Math.max(s.inputOctets, input);
+      s.outputOctets = Math.max(s.outputOctets, output);
+      if (dIn === 0 && dOut === 0) return false;
+      const u = usage.get(s.iccid) ?? {
+        orgId: s.orgId,
+        iccid: s.iccid,
+        day,
+        dataUp: 0,
+        dataDown: 0,
+        smsMo: 0,
+        smsMt: 0,
+      };
+      u.dataUp += dIn;
+      u.dataDown += dOut;
+      usage.set(s.iccid, u);
+      return true;
+    };
+    const stop = (s: SessionState, cause: string, sim: SimNet | undefined) => {
+      s.stoppedAt = nowIso;
+      s.stopCause = cause;
+      s.updatedAt = nowIso;
+      s.dirty = true;
+      if (sim) {
+        sim.state = 'offline';
+        sim.last_seen_at = nowIso;
+        sim.dirty = true;
+      }
+      const owner = { orgId: s.orgId, iccid: s.iccid };
+      events.push(
+        event(network, owner, now, {
+          type: eventTypes.deletePdpContext,
+          description: `Data session ended (${cause}): ${mb(s.inputOctets + s.outputOctets)} used`,
+          details: {
+            sessionId: s.sessionId,
+            inputOctets: s.inputOctets,
+            outputOctets: s.outputOctets,
+            cause,
+          },
+        }),
+      );
+    };
+
+    for (const { nasAddress, request: r } of items) {
+      if (r.statusType === AcctStatus.AccountingOn || r.statusType === AcctStatus.AccountingOff) {
+        const cause = r.statusType === AcctStatus.AccountingOn ? 'Accounting-On' : 'Accounting-Off';
+        for (const s of sessions.values()) {
+          if (s.nasAddress === nasAddress && !s.stoppedAt) stop(s, cause, simsByKey.get(s.iccid));
+        }
+        continue;
+      }
+      if (!r.sessionId || !r.statusType) {
+        outcome.ignored++;
+        continue;
+      }
+      const key = `${nasAddress}\u0000${r.sessionId}`;
+      let s = sessions.get(key);
+      const id = identityOf(r);
+      const sim = s ? simsByKey.get(s.iccid) : id ? simsByKey.get(id) : undefined;
+      if (!s) {
+        if (!sim) {
+          outcome.unknownSim++;
+          continue;
+        }
+        s = {
+          nasAddress,
+          sessionId: r.sessionId,
+          iccid: sim.iccid,
+          orgId: sim.org_id,
+          userName: r.userName ?? null,
+          callingStationId: r.callingStationId ?? null,
+          framedIp: r.framedIp ?? null,
+          inputOctets: 0,
+          outputOctets: 0,
+          startedAt: nowIso,
+          updatedAt: nowIso,
+          stoppedAt: null,
+          stopCause: null,
+          dirty: true,
+        };
+        sessions.set(key, s);
+        events.push(
+          event(network, s, now, {
+            type: eventTypes.createPdpContext,
+            description: `Data session started${r.framedIp ? ` with IP ${r.framedIp}` : ''}`,
+            details: {
+              sessionId: r.sessionId,
+              framedIp: r.framedIp ?? null,
+              apn: r.calledStationId ?? null,
+              bearer: r.bearer ?? null,
+              mccMnc: r.sgsnMccMnc ?? null,
+              imei: imeiOf(r.imeisv),
+            },
+          }),
+        );
+      } else if (s.stoppedAt) {
+        // Interim or Stop after the Stop (or a retransmitted Stop): stored already, nothing to count.
+        outcome.ignored++;
+        continue;
+      }
+      const grew = addDelta(s, big(r.inputOctets) ?? s.inputOctets, big(r.outputOctets) ?? s.outputOctets);
+      if (grew) s.dirty = true;
+      if (r.framedIp && r.framedIp !== s.framedIp) {
+        s.framedIp = r.framedIp;
+        s.dirty = true;
+      }
+      s.updatedAt = nowIso;
+      if (sim) {
+        const changes: string[] = [];
+        const imei = imeiOf(r.imeisv);
+        if (imei && imei !== sim.imei) {
+          sim.imei = imei;
+          sim.dirty = true;
+        }
+        if (r.bearer && r.bearer !== sim.bearer) {
+          if (sim.bearer) changes.push(`bearer ${r.bearer}`);
+          sim.bearer = r.bearer;
+          sim.dirty = true;
+        }
+        if (r.sgsnMccMnc && r.sgsnMccMnc !== sim.mcc_mnc) {
+          const op = operatorOf(r.sgsnMccMnc);
+          const before = sim.operator_name;
+          sim.mcc_mnc = r.sgsnMccMnc;
+          sim.operator_name = op?.name ?? null;
+          sim.country = op?.country ?? null;
+          sim.dirty = true;
+          changes.push('operator');
+          events.push(
+            event(network, s, now, {
+              type: eventTypes.updateLocation,
+              description: `Location update: now on ${op ? `${op.name} (${op.country})` : `network ${r.sgsnMccMnc}`}`,
+              details: {
+                mccMnc: r.sgsnMccMnc,
+                operator: op?.name ?? null,
+                country: op?.country ?? null,
+                before,
+              },
+            }),
+          );
+        }
+        const cell = cellOf(r.userLocation);
+        if (cell && cell !== sim.cell) {
+          const before = sim.cell;
+          sim.cell = cell;
+          sim.dirty = true;
+          changes.push('cell');
+          events.push(
+            event(network, s, now, {
+              type: eventTypes.updateGprsLocation,
+              description: `GPRS location update: cell ${cell}`,
+              details: { cell, before, location: r.userLocation ?? null },
+            }),
+          );
+        }
+        if (r.statusType === AcctStatus.InterimUpdate && changes.length > 0) {
+          events.push(
+            event(network, s, now, {
+              type: eventTypes.updatePdpContext,
+              description: `Data session updated: ${changes.join(', ')}`,
+              details: { sessionId: s.sessionId, bearer: sim.bearer, mccMnc: sim.mcc_mnc, cell: sim.cell },
+            }),
+          );
+        }
+        if (r.statusType !== AcctStatus.Stop) {
+          const stale = !sim.last_seen_at || now.getTime() - Date.parse(sim.last_seen_at) > 60_000;
+          if (sim.session_state !== 'online' || sim.state === 'offline' || stale) {
+            sim.state = 'online';
+            sim.session_state = 'online';
+            sim.last_seen_at = nowIso;
+            sim.dirty = true;
+          }
+        }
+      }
+      if (r.statusType === AcctStatus.Stop) {
+        stop(s, TERMINATE_CAUSES[r.terminateCause ?? 0] ?? `cause ${r.terminateCause ?? 'unknown'}`, sim);
+      }
+    }
+
+    const dirtySessions = [...sessions.values()].filter((s) => s.dirty);
+    if (dirtySessions.length > 0) {
+      const col = <K extends keyof SessionState>(k: K) => sql.param(dirtySessions.map((s) => s[k]));
+      await tx.execute(sql`
+        INSERT INTO radius_sessions (nas_address, session_id, iccid, org_id, user_name, calling_station_id, framed_ip,
+          input_octets, output_octets, started_at, updated_at, stopped_at, stop_cause)
+        SELECT * FROM unnest(${col('nasAddress')}::text[], ${col('sessionId')}::text[], ${col('iccid')}::text[],
+          ${col('orgId')}::uuid[], ${col('userName')}::text[], ${col('callingStationId')}::text[], ${col('framedIp')}::text[],
+          ${col('inputOctets')}::bigint[], ${col('outputOctets')}::bigint[], ${col('startedAt')}::timestamptz[],
+          ${col('updatedAt')}::timestamptz[], ${col('stoppedAt')}::timestamptz[], ${col('stopCause')}::text[])
+        ON CONFLICT (nas_address, session_id) DO UPDATE SET
+          input_octets = excluded.input_octets, output_octets = excluded.output_octets,
+          framed_ip = excluded.framed_ip, updated_at = excluded.updated_at,
+          stopped_at = excluded.stopped_at, stop_cause = excluded.stop_cause,
+          reset_requested_at = CASE WHEN excluded.stopped_at IS NULL THEN radius_sessions.reset_requested_at END`);
+    }
+
+    const exhausted: string[] = [];
+    const limitReached: string[] = [];
+    if (usage.size > 0) {
+      // crossings of 20 % and of nothing left: events, volume mail and auto top-up once each
+      // (applyVolumeEffects); what still stands exhausted is disconnected below
+      const crossings = await addUsage(tx, [...usage.values()]);
+      const standing = await applyVolumeEffects(ctx, tx, crossings, now);
+      for (const c of standing) if (c.service === 'data') exhausted.push(c.iccid);
+      const reached = await noteLimitsReached(
+        ctx,
+        tx,
+        [...usage.values()].map((u) => u.orgId),
+        now,
+      );
+      for (const r of reached) if (r.kind === 'data') limitReached.push(r.orgId);
+    }
+
+    const dirtySims = [...new Set(simsByKey.values())].filter((s) => s.dirty);
+    if (dirtySims.length > 0) {
+      const col = <K extends keyof SimNet>(k: K) => sql.param(dirtySims.map((s) => s[k]));
+      await tx.execute(sql`
+        UPDATE sims AS s SET
+          session_state = CASE
+            WHEN u.state = 'online' THEN 'online'
+            WHEN u.state = 'offline' THEN
+              CASE WHEN EXISTS (SELECT 1 FROM radius_sessions r WHERE r.iccid = s.iccid AND r.stopped_at IS NULL)
+                   THEN 'online' ELSE 'offline' END
+            ELSE s.session_state END,
+          last_seen_at = u.seen, imei = u.imei, bearer = u.bearer, mcc_mnc = u.mcc_mnc,
+          operator_name = u.operator_name, country = u.country, cell = u.cell, updated_at = now()
+        FROM unnest(${col('iccid')}::text[], ${col('state')}::text[], ${col('last_seen_at')}::timestamptz[],
+          ${col('imei')}::text[], ${col('bearer')}::text[], ${col('mcc_mnc')}::text[], ${col('operator_name')}::text[],
+          ${col('country')}::text[], ${col('cell')}::text[])
+          AS u(iccid, state, seen, imei, bearer, mcc_mnc, operator_name, country, cell)
+        WHERE s.iccid = u.iccid`);
+    }
+    if (exhausted.length > 0)
+      outcome.disconnectsQueued = await queueDisconnects(tx, exhausted, 'exhausted', now);
+    if (limitReached.length > 0) {
+      // an organisation's monthly data limit blocks data for all its SIMs: end their open sessions
+      const open = await selectRows<{ iccid: string }>(
+        tx,
+        sql`SELECT DISTINCT iccid FROM radius_sessions WHERE org_id = ANY(${sql.param(limitReached)}::uuid[]) AND stopped_at IS NULL`,
+      );
+      outcome.disconnectsQueued += await queueDisconnects(
+        tx,
+        open.map((r) => r.iccid),
+        'limit',
+        now,
+      );
+    }
+    await recordEvents(tx, events);
+    return outcome;
+  });
+}
+
+export type { Db };

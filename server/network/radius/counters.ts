@@ -1,0 +1,81 @@
+/** The AAA's counters: requests, accepts, rejects by cause, accounting by type, drops by reason, disconnects. */
+import { Counter, type Registry } from 'prom-client';
+
+/** Counter keys are `<group>.<name>`, e.g. `drops.unknown_client` or `rejects.IMSI_NOT_FOUND`. */
+export type CounterSnapshot = Record<string, number>;
+
+/** Counts of one AAA instance; plain numbers, cheap to bump on the hot path. */
+export class RadiusCounters {
+  readonly values = new Map<string, number>();
+
+  inc(key: string, by = 1) {
+    this.values.set(key, (this.values.get(key) ?? 0) + by);
+  }
+
+  get(key: string): number {
+    return this.values.get(key) ?? 0;
+  }
+
+  snapshot(): CounterSnapshot {
+    return Object.fromEntries(this.values);
+  }
+}
+
+/** The counters of the AAA running in this process (if any), for /metrics and the operator API. */
+let local: { instance: string; counters: RadiusCounters } | null = null;
+
+export function setLocalAaa(value: { instance: string; counters: RadiusCounters } | null) {
+  local = value;
+}
+
+export function localAaa() {
+  return local;
+}
+
+/** Add the counter groups of several snapshots together. */
+export function sumSnapshots(snapshots: CounterSnapshot[]): CounterSnapshot {
+  const out: CounterSnapshot = {};
+  for (const s of snapshots) for (const [k, v] of Object.entries(s)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
+const GROUPS: Record<string, { name: string; help: string; label: string }> = {
+  requests: {
+    name: 'opencmp_radius_requests_total',
+    help: 'RADIUS requests received, by kind',
+    label: 'kind',
+  },
+  accepts: { name: 'opencmp_radius_accepts_total', help: 'Access-Accepts sent', label: 'kind' },
+  rejects: { name: 'opencmp_radius_rejects_total', help: 'Access-Rejects sent, by cause', label: 'cause' },
+  accounting: {
+    name: 'opencmp_radius_accounting_total',
+    help: 'Accounting-Requests stored and answered, by Acct-Status-Type',
+    label: 'type',
+  },
+  drops: { name: 'opencmp_radius_drops_total', help: 'RADIUS packets dropped, by reason', label: 'reason' },
+  disconnects: {
+    name: 'opencmp_radius_disconnects_total',
+    help: 'Disconnect-Requests finished, by outcome',
+    label: 'outcome',
+  },
+};
+
+/** Expose the local AAA's counters in a prom-client registry (read at scrape time). */
+export function registerRadiusMetrics(registry: Registry) {
+  for (const [group, g] of Object.entries(GROUPS)) {
+    new Counter({
+      name: g.name,
+      help: g.help,
+      labelNames: [g.label],
+      registers: [registry],
+      collect() {
+        this.reset();
+        if (!local) return;
+        for (const [key, value] of local.counters.values) {
+          const dot = key.indexOf('.');
+          if (key.slice(0, dot) === group) this.inc({ [g.label]: key.slice(dot + 1) }, value);
+        }
+      },
+    });
+  }
+}

@@ -1,0 +1,351 @@
+/**
+ * The RADIUS AAA over UDP: an authentication socket (Access-Request) and an accounting socket
+ * (Accounting-Request). Every datagram is checked (known NAS, framing, authenticators) and then
+ * queued for a group commit: packets arriving within a few milliseconds (or up to a batch size) are
+ * decided and stored in ONE transaction, and only then answered. Anything wrong is dropped and
+ * counted by reason; nothing a peer sends can crash the process.
+ */
+import { randomUUID } from 'node:crypto';
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import type { AddressInfo } from 'node:net';
+import type { AppContext } from '../../context.js';
+import { decideAccess, storeAccounting } from '../../modules/network/aaa.service.js';
+import { saveCounters } from '../../modules/network/network.repository.js';
+import { AcctStatus } from './attributes.js';
+import { verifyRequest } from './authenticator.js';
+import { buildAccept, buildAccountingResponse, buildReject } from './builders.js';
+import { RadiusCounters, setLocalAaa } from './counters.js';
+import { type NasClient, NasRegistry, trackRegistry } from './nas.js';
+import { decodePacket, RadiusCode } from './packet.js';
+import { decodeRequest, type RadiusRequest } from './request.js';
+
+export interface AaaOptions {
+  authPort?: number;
+  acctPort?: number;
+  host?: string;
+  /** How long to collect packets before a commit (ms). */
+  batchMs?: number;
+  /** Most packets per commit. */
+  batchSize?: number;
+  /** How often counters are stored for other processes (ms). */
+  countersEveryMs?: number;
+}
+
+export interface AaaServer {
+  authPort: number;
+  acctPort: number;
+  counters: RadiusCounters;
+  nas: NasRegistry;
+  stop(): Promise<void>;
+}
+
+interface Pending {
+  request: RadiusRequest;
+  client: NasClient;
+  from: RemoteInfo;
+  cacheKey: string;
+}
+
+const statusNames: Record<number, string> = {
+  [AcctStatus.Start]: 'start',
+  [AcctStatus.InterimUpdate]: 'interim',
+  [AcctStatus.Stop]: 'stop',
+  [AcctStatus.AccountingOn]: 'on',
+  [AcctStatus.AccountingOff]: 'off',
+};
+
+/** Collects items and hands them to `commit` in batches, one batch at a time. */
+class GroupCommit<T> {
+  private queue: T[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly ms: number,
+    private readonly size: number,
+    private readonly commit: (items: T[]) => Promise<void>,
+  ) {}
+
+  push(item: T) {
+    this.queue.push(item);
+    if (this.running) return;
+    if (this.queue.length >= this.size) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.ms);
+  }
+
+  private flush() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.running || this.queue.length === 0) return;
+    const batch = this.queue.splice(0, this.size);
+    this.running = this.commit(batch)
+      .catch(() => {})
+      .finally(() => {
+        this.running = null;
+        if (this.queue.length >= this.size) this.flush();
+        else if (this.queue.length > 0) this.timer ??= setTimeout(() => this.flush(), this.ms);
+      });
+  }
+
+  async drain() {
+    while (this.running || this.queue.length > 0) {
+      if (!this.running) this.flush();
+      await this.running;
+    }
+  }
+}
+
+/** Answers already sent, by request fingerprint: a retransmit gets the same answer again (RFC 5080 §2.2.2). */
+class ReplyCache {
+  private entries = new Map<string, { reply: Buffer | null; at: number }>();
+  constructor(private readonly ttlMs = 30_000) {}
+
+  /** undefined: new; null: still being processed; Buffer: the answer. */
+  get(key: string): Buffer | null | undefined {
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    if (Date.now() - e.at > this.ttlMs) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e.reply;
+  }
+  start(key: string) {
+    this.entries.set(key, { reply: null, at: Date.now() });
+  }
+  done(key: string, reply: Buffer) {
+    this.entries.set(key, { reply, at: Date.now() });
+  }
+  forget(key: string) {
+    this.entries.delete(key);
+  }
+  sweep() {
+    const now = Date.now();
+    for (const [k, e] of this.entries) if (now - e.at > this.ttlMs) this.entries.delete(k);
+  }
+}
+
+function bind(socket: Socket, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, host, () => {
+      socket.off('error', reject);
+      resolve((socket.address() as AddressInfo).port);
+    });
+  });
+}
+
+const MAX_COUNTER = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Text the database can hold (no NUL) and counters that fit: anything else is refused up front, not mid-batch. */
+function storable(r: RadiusRequest): boolean {
+  for (const t of [r.sessionId, r.userName, r.callingStationId, r.calledStationId, r.imsi])
+    if (t?.includes('\u0000')) return false;
+  if (r.sessionId && r.sessionId.length > 253) return false;
+  return (r.inputOctets ?? 0n) <= MAX_COUNTER && (r.outputOctets ?? 0n) <= MAX_COUNTER;
+}
+
+/** Run a batch; when it fails as a whole, run its items one by one so one bad packet cannot sink the rest. */
+async function isolate<T, R>(
+  items: T[],
+  run: (batch: T[]) => Promise<R>,
+): Promise<{ item: T[]; result: R }[]> {
+  try {
+    return [{ item: items, result: await run(items) }];
+  } catch (err) {
+    if (items.length === 1) throw err;
+    const out: { item: T[]; result: R }[] = [];
+    for (const item of items) {
+      try {
+        out.push({ item: [item], result: await run([item]) });
+      } catch {
+        // this one cannot be stored: left unanswered, the NAS retries it
+      }
+    }
+    return out;
+  }
+}
+
+/** Start the AAA sockets; resolves once both are bound. */
+export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<AaaServer> {
+  const config = ctx.config;
+  const counters = new RadiusCounters();
+  const nas = new NasRegistry(ctx);
+  await nas.refresh(true);
+  const untrack = trackRegistry(nas);
+  const cache = new ReplyCache();
+  const auth = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+  const acct = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+  const drop = (reason: string) => counters.inc(`drops.${reason}`);
+  const send = (socket: Socket, reply: Buffer, to: RemoteInfo) => {
+    socket.send(reply, to.port, to.address, () => {});
+  };
+
+  const authBatch = new GroupCommit<Pending>(
+    opts.batchMs ?? config.RADIUS_BATCH_MS,
+    opts.batchSize ?? config.RADIUS_BATCH_SIZE,
+    async (items) => {
+      let parts: { item: Pending[]; result: Awaited<ReturnType<typeof decideAccess>> }[] = [];
+      try {
+        parts = await isolate(items, (batch) =>
+          decideAccess(
+            ctx,
+            batch.map((i) => i.request),
+          ),
+        );
+      } catch {
+        // a single packet that cannot be decided
+      }
+      const answered = new Set<Pending>();
+      for (const part of parts) {
+        part.item.forEach((item, n) => {
+          const d = part.result[n];
+          if (!d) return;
+          answered.add(item);
+          let reply: Buffer;
+          if (d.accept) {
+            counters.inc('accepts.access');
+            reply = buildAccept(item.request, item.client.secret, {
+              ...(d.framedIp ? { framedIp: d.framedIp } : {}),
+              interimInterval: config.RADIUS_INTERIM_INTERVAL,
+            });
+          } else {
+            counters.inc(`rejects.${d.cause}`);
+            reply = buildReject(item.request, item.client.secret, d.cause);
+          }
+          cache.done(item.cacheKey, reply);
+          send(auth, reply, item.from);
+        });
+      }
+      for (const i of items) {
+        if (answered.has(i)) continue;
+        cache.forget(i.cacheKey);
+        drop('store_failed');
+      }
+    },
+  );
+
+  const acctBatch = new GroupCommit<Pending>(
+    opts.batchMs ?? config.RADIUS_BATCH_MS,
+    opts.batchSize ?? config.RADIUS_BATCH_SIZE,
+    async (items) => {
+      let parts: { item: Pending[]; result: Awaited<ReturnType<typeof storeAccounting>> }[] = [];
+      try {
+        parts = await isolate(items, (batch) =>
+          storeAccounting(
+            ctx,
+            batch.map((i) => ({ nasAddress: i.from.address, request: i.request })),
+          ),
+        );
+      } catch {
+        // a single packet that cannot be stored
+      }
+      const answered = new Set<Pending>();
+      for (const { item: stored, result: outcome } of parts) {
+        if (outcome.ignored) counters.inc('accounting.ignored', outcome.ignored);
+        if (outcome.unknownSim) counters.inc('accounting.unknown_sim', outcome.unknownSim);
+        if (outcome.disconnectsQueued) wakeDrainers();
+        // durably stored: now, and only now, answer
+        for (const item of stored) {
+          answered.add(item);
+          counters.inc(`accounting.${statusNames[item.request.statusType ?? 0] ?? 'other'}`);
+          const reply = buildAccountingResponse(item.request, item.client.secret);
+          cache.done(item.cacheKey, reply);
+          send(acct, reply, item.from);
+        }
+      }
+      for (const i of items) {
+        if (answered.has(i)) continue;
+        cache.forget(i.cacheKey);
+        drop('store_failed');
+      }
+    },
+  );
+
+  const receive = (socket: Socket, kind: 'access' | 'accounting', msg: Buffer, from: RemoteInfo) => {
+    try {
+      counters.inc(`requests.${kind}`);
+      const client = nas.find(from.address);
+      if (!client) {
+        nas.refreshSoon();
+        return drop('unknown_client');
+      }
+      const framed = decodePacket(msg);
+      if (!framed.ok) return drop(framed.error.reason);
+      const packet = framed.value;
+      const expected = kind === 'access' ? RadiusCode.AccessRequest : RadiusCode.AccountingRequest;
+      if (packet.code !== expected) return drop('wrong_code');
+      const verified = verifyRequest(packet, client.secret, { requireMessageAuthenticator: true });
+      if (!verified.ok) return drop(verified.error.reason);
+      const cacheKey = `${from.address}:${from.port}:${packet.identifier}:${packet.authenticator.toString('base64')}`;
+      const cached = cache.get(cacheKey);
+      if (cached === null) return drop('duplicate_in_progress');
+      if (cached) {
+        counters.inc('requests.retransmit');
+        return send(socket, cached, from);
+      }
+      const decoded = decodeRequest(packet);
+      if (!decoded.ok) return drop(decoded.error.reason);
+      const request = decoded.value;
+      if (!storable(request)) return drop('bad_attribute');
+      if (kind === 'accounting') {
+        const type = request.statusType;
+        if (type === undefined || !(type in statusNames)) return drop('bad_status_type');
+        if (
+          (type === AcctStatus.Start || type === AcctStatus.InterimUpdate || type === AcctStatus.Stop) &&
+          !request.sessionId
+        )
+          return drop('missing_attribute');
+      }
+      cache.start(cacheKey);
+      (kind === 'access' ? authBatch : acctBatch).push({ request, client, from, cacheKey });
+    } catch {
+      drop('internal');
+    }
+  };
+  auth.on('message', (msg, from) => receive(auth, 'access', msg, from));
+  acct.on('message', (msg, from) => receive(acct, 'accounting', msg, from));
+  auth.on('error', () => drop('socket_error'));
+  acct.on('error', () => drop('socket_error'));
+
+  const host = opts.host ?? config.RADIUS_HOST;
+  const authPort = await bind(auth, opts.authPort ?? config.RADIUS_AUTH_PORT, host);
+  const acctPort = await bind(acct, opts.acctPort ?? config.RADIUS_ACCT_PORT, host);
+
+  const instance = `aaa-${randomUUID()}`;
+  setLocalAaa({ instance, counters });
+  const flush = () => saveCounters(ctx.db, instance, counters.snapshot(), ctx.clock.now()).catch(() => {});
+  const timers = [
+    setInterval(() => nas.refresh().catch(() => {}), 5000),
+    setInterval(() => cache.sweep(), 10_000),
+    setInterval(flush, opts.countersEveryMs ?? 2000),
+  ];
+  for (const t of timers) t.unref();
+
+  return {
+    authPort,
+    acctPort,
+    counters,
+    nas,
+    stop: async () => {
+      for (const t of timers) clearInterval(t);
+      untrack();
+      await new Promise<void>((r) => auth.close(() => r()));
+      await new Promise<void>((r) => acct.close(() => r()));
+      await authBatch.drain();
+      await acctBatch.drain();
+      await flush();
+      setLocalAaa(null);
+    },
+  };
+}
+
+/** Disconnect drainers in this process, woken when a batch queued disconnects. */
+const drainers = new Set<() => void>();
+export function onDisconnectQueued(wake: () => void) {
+  drainers.add(wake);
+  return () => drainers.delete(wake);
+}
+export function wakeDrainers() {
+  for (const w of drainers) w();
+}

@@ -1,0 +1,136 @@
+/**
+ * The network simulator (PRODUCT.md §11): a packet gateway that brings activated SIMs of the database
+ * online over real RADIUS to the AAA; its SMSC (./smsc.ts, started with the smpp role in main.ts) speaks SMPP to the ESME. The demo
+ * runs it by default, so that after `npm start` SIMs are online and usage grows.
+ */
+import { randomBytes } from 'node:crypto';
+import { asc, eq, sql } from 'drizzle-orm';
+import type { AppContext } from '../../context.js';
+import { nasClients, sims, users } from '../../db/schema/index.js';
+import { demoLogins } from '../../demo/seed.js';
+import { insertNasClient, updateNasClient } from '../../modules/network/network.repository.js';
+import { nasClientsChanged } from '../radius/nas.js';
+import { type Pgw, type PgwOptions, type SimulatedSim, startPgw } from './pgw.js';
+
+/** The name under which the simulator's packet gateway appears among the NAS clients. */
+export const SIMULATOR_NAS_NAME = 'Network simulator';
+const NAS_ADDRESS = '127.0.0.1/32';
+
+export interface SimulatorOptions {
+  /** Where the AAA listens (the ports it actually bound, when it runs in this process). */
+  aaa: { host: string; authPort: number; acctPort: number };
+  /** How many SIMs are alive (default SIMULATOR_DEVICES). */
+  devices?: number;
+  /** The gateway's DAE port; 0 picks a free one (default SIMULATOR_DAE_PORT). */
+  daePort?: number;
+  /** Real seconds between Interim-Updates (default SIMULATOR_INTERIM_SECONDS). */
+  interimSeconds?: number;
+  seed?: number;
+  /** Further gateway settings, for tests (backoffs, spread, retransmission timer). */
+  pgw?: Partial<Omit<PgwOptions, 'sims' | 'aaa' | 'secret'>>;
+  log?: (message: string) => void;
+}
+
+export interface Simulator {
+  pgw: Pgw;
+  stop(): Promise<void>;
+}
+
+/** Whether this database is the demo's: OPENCMP_DEMO is on and the demo's sign-ins exist. */
+export async function isDemoDatabase(ctx: AppContext): Promise<boolean> {
+  if (!ctx.config.OPENCMP_DEMO) return false;
+  const email = demoLogins[0]?.email ?? '';
+  const [row] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
+  return Boolean(row);
+}
+
+/** SIMULATOR explicitly, or on by default when the demo database is in use. */
+export async function simulatorEnabled(ctx: AppContext): Promise<boolean> {
+  return ctx.config.SIMULATOR ?? (await isDemoDatabase(ctx));
+}
+
+/** The first `count` activated SIMs, with the network data they had, so devices keep their identity. */
+export async function simulatedSims(ctx: AppContext, count: number): Promise<SimulatedSim[]> {
+  const rows = await ctx.db
+    .select({
+      iccid: sims.iccid,
+      imsi: sims.imsi,
+      msisdn: sims.msisdn,
+      ip: sql<string | null>`host(${sims.ipAddress})`,
+      imei: sims.imei,
+      lockedImei: sims.lockedImei,
+      bearer: sims.bearer,
+      mccMnc: sims.mccMnc,
+    })
+    .from(sims)
+    .where(eq(sims.status, 'activated'))
+    .orderBy(asc(sims.iccid))
+    .limit(count);
+  return rows.map((r) => ({
+    iccid: r.iccid,
+    imsi: r.imsi,
+    msisdn: r.msisdn,
+    ip: r.ip,
+    hints: { imei: r.lockedImei ?? r.imei, bearer: r.bearer, mccMnc: r.mccMnc },
+  }));
+}
+
+/**
+ * The gateway's shared secret: the one of the NAS client at 127.0.0.1 if there is one, else
+ * RADIUS_SECRET (the AAA's default client), else a new random one that registration stores.
+ */
+async function nasSecret(ctx: AppContext): Promise<string> {
+  const [row] = await ctx.db
+    .select({ secret: nasClients.secret })
+    .from(nasClients)
+    .where(eq(nasClients.address, NAS_ADDRESS))
+    .limit(1);
+  return row?.secret ?? ctx.config.RADIUS_SECRET ?? randomBytes(24).toString('base64url');
+}
+
+/**
+ * Register the gateway as the NAS client at 127.0.0.1 with its secret and DAE port, so the AAA
+ * answers it and sends Disconnect-Requests to where it listens. A client at that address that an
+ * operator added keeps its settings.
+ */
+async function registerNas(ctx: AppContext, secret: string, daePort: number, log: (m: string) => void) {
+  const [row] = await ctx.db.select().from(nasClients).where(eq(nasClients.address, NAS_ADDRESS)).limit(1);
+  if (!row) {
+    await insertNasClient(ctx.db, { name: SIMULATOR_NAS_NAME, address: NAS_ADDRESS, secret, daePort });
+  } else if (row.daePort !== daePort) {
+    if (row.name === SIMULATOR_NAS_NAME) await updateNasClient(ctx.db, row.id, { daePort });
+    else
+      log(
+        `simulator: NAS client "${row.name}" at 127.0.0.1 expects Disconnect-Requests on port ${row.daePort}, the simulator listens on ${daePort}`,
+      );
+  }
+  nasClientsChanged();
+}
+
+/** Start the simulator's packet gateway; resolves once the gateway listens. */
+export async function startSimulator(ctx: AppContext, options: SimulatorOptions): Promise<Simulator> {
+  const log = options.log ?? (() => {});
+  const count = options.devices ?? ctx.config.SIMULATOR_DEVICES;
+  const interimSeconds = options.interimSeconds ?? ctx.config.SIMULATOR_INTERIM_SECONDS;
+  const secret = await nasSecret(ctx);
+  const pgw = await startPgw({
+    sims: await simulatedSims(ctx, count),
+    aaa: options.aaa,
+    secret,
+    dae: { host: '127.0.0.1', port: options.daePort ?? ctx.config.SIMULATOR_DAE_PORT, anyPortIfTaken: true },
+    seed: options.seed ?? ctx.config.SIMULATOR_SEED,
+    interimMs: interimSeconds === undefined ? undefined : interimSeconds * 1000,
+    log,
+    ...options.pgw,
+    onListening: (daePort) => registerNas(ctx, secret, daePort, log),
+  });
+
+  // ─────────────────────────────────────────────────────────────────────────────────────────
+
+  return {
+    pgw,
+    async stop() {
+      await pgw.stop();
+    },
+  };
+}
