@@ -57,7 +57,7 @@ function run(env: Record<string, string>): Started {
   return { proc, output: () => out, exited };
 }
 
-async function waitFor(started: Started, text: string | RegExp, ms = 60_000) {
+async function waitFor(started: Started, text: string | RegExp, ms = 100_000) {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const out = started.output();
@@ -94,7 +94,7 @@ describe('the opencmp process', () => {
     server.proc.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     expect(existsSync(join(dir, 'opencmp.lock'))).toBe(false);
-  });
+  }, 120_000);
 
   it('when OPENCMP_DEMO=0 on an empty directory, then it prints a one-time set-up link and no demo logins', async () => {
     const server = run({ OPENCMP_DATA_DIR: tempDir(), PORT: String(await freePort()), OPENCMP_DEMO: '0' });
@@ -103,7 +103,7 @@ describe('the opencmp process', () => {
     expect(server.output()).not.toContain('owner@demo.example');
     server.proc.kill('SIGINT');
     expect(await server.exited).toBe(0);
-  });
+  }, 120_000);
 
   it('when a variable is invalid, then the start stops with a message naming it', async () => {
     const server = run({ OPENCMP_DATA_DIR: tempDir(), PORT: 'not-a-port' });

@@ -2,6 +2,7 @@
 import { Button, Group, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { PersonFields } from '../../../components/PersonFields.js';
 import { isApiError } from '../../../lib/api.js';
 import { useCountryOptions } from '../../../lib/countries.js';
 import { notifySuccess, useNotifyError } from '../../../lib/errors.js';
@@ -175,30 +176,11 @@ export function CustomerForm({ onDone }: { onDone: (createdId?: string) => void 
         <Text size="sm" c="dimmed">
           {t('customers.ownerHint')}
         </Text>
-        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
-          <TextInput
-            label={t('users.firstName')}
-            required
-            maxLength={100}
-            data-testid="customer-owner-first-name"
-            {...form.getInputProps('ownerFirstName')}
-          />
-          <TextInput
-            label={t('users.lastName')}
-            required
-            maxLength={100}
-            data-testid="customer-owner-last-name"
-            {...form.getInputProps('ownerLastName')}
-          />
-        </SimpleGrid>
-        <TextInput
-          label={t('users.email')}
-          type="email"
-          required
-          maxLength={254}
-          autoComplete="off"
-          data-testid="customer-owner-email"
-          {...form.getInputProps('ownerEmail')}
+        <PersonFields
+          firstName={form.getInputProps('ownerFirstName')}
+          lastName={form.getInputProps('ownerLastName')}
+          email={form.getInputProps('ownerEmail')}
+          testIdPrefix="customer-owner"
         />
         <Group justify="flex-end">
           <Button variant="default" onClick={() => onDone()}>

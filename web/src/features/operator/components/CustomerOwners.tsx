@@ -1,11 +1,12 @@
 /** The operator's actions on a customer's Owners: invite another, resend the link, deactivate, activate. */
 import type { UserSummary } from '@contracts/users.js';
-import { ActionIcon, Button, Group, Menu, Modal, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Group, Menu, Modal, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconDots, IconMailForward, IconPlayerPlay, IconUserOff, IconUserPlus } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ConfirmModal } from '../../../components/ConfirmModal.js';
+import { PersonFields } from '../../../components/PersonFields.js';
 import { isApiError } from '../../../lib/api.js';
 import { notifySuccess, useNotifyError } from '../../../lib/errors.js';
 import { useT } from '../../../lib/i18n.js';
@@ -178,31 +179,12 @@ function InviteOwnerForm({ orgId, onDone }: { orgId: string; onDone: () => void 
         <Text size="sm" c="dimmed">
           {t('orgs.ownerHint')}
         </Text>
-        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
-          <TextInput
-            label={t('users.firstName')}
-            required
-            maxLength={100}
-            data-autofocus
-            data-testid="owner-first-name"
-            {...form.getInputProps('firstName')}
-          />
-          <TextInput
-            label={t('users.lastName')}
-            required
-            maxLength={100}
-            data-testid="owner-last-name"
-            {...form.getInputProps('lastName')}
-          />
-        </SimpleGrid>
-        <TextInput
-          label={t('users.email')}
-          type="email"
-          required
-          maxLength={254}
-          autoComplete="off"
-          data-testid="owner-email"
-          {...form.getInputProps('email')}
+        <PersonFields
+          firstName={form.getInputProps('firstName')}
+          lastName={form.getInputProps('lastName')}
+          email={form.getInputProps('email')}
+          testIdPrefix="owner"
+          autoFocus
         />
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>

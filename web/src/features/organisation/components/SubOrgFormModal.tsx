@@ -2,6 +2,7 @@
 import { Button, Group, Modal, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { PersonFields } from '../../../components/PersonFields.js';
 import { isApiError } from '../../../lib/api.js';
 import { useCountryOptions } from '../../../lib/countries.js';
 import { notifySuccess, useNotifyError } from '../../../lib/errors.js';
@@ -177,30 +178,11 @@ function CreateForm({ onDone }: { onDone: () => void }) {
         <Text size="sm" c="dimmed">
           {t('orgs.ownerHint')}
         </Text>
-        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
-          <TextInput
-            label={t('users.firstName')}
-            required
-            maxLength={100}
-            data-testid="suborg-owner-first-name"
-            {...form.getInputProps('owner.firstName')}
-          />
-          <TextInput
-            label={t('users.lastName')}
-            required
-            maxLength={100}
-            data-testid="suborg-owner-last-name"
-            {...form.getInputProps('owner.lastName')}
-          />
-        </SimpleGrid>
-        <TextInput
-          label={t('users.email')}
-          type="email"
-          required
-          maxLength={254}
-          autoComplete="off"
-          data-testid="suborg-owner-email"
-          {...form.getInputProps('owner.email')}
+        <PersonFields
+          firstName={form.getInputProps('owner.firstName')}
+          lastName={form.getInputProps('owner.lastName')}
+          email={form.getInputProps('owner.email')}
+          testIdPrefix="suborg-owner"
         />
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
