@@ -183,7 +183,8 @@ export async function seedDemoFleet(
         smsMt: rnd() < 0.05 ? 1 : 0,
       });
       if (d % 7 === 0) {
-        const at = new Date(dayDate.getTime() + Math.floor(rnd() * 8) * 3_600_000);
+        // a session of an hour that ended at least an hour before this moment of the day: never in the future
+        const at = new Date(dayDate.getTime() - (2 + Math.floor(rnd() * 8)) * 3_600_000);
         events.push(
           event(network, sim, at, {
             type: eventTypes.createPdpContext,
