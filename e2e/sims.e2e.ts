@@ -34,7 +34,8 @@ describe('My SIMs', () => {
     await page.getByTestId('sims-search').fill('000000011');
     await page.waitForURL(/q=000000011/);
     await page.locator(`[data-testid="sim-row"][data-iccid="${iccid}"]`).waitFor();
-    expect(await page.getByTestId('sim-row').count()).toBe(1);
+    // the list refreshes itself (the simulator keeps SIMs' sessions moving): wait for the settled answer
+    await expect.poll(() => page.getByTestId('sim-row').count(), { timeout: 15_000 }).toBe(1);
     await shoot(page, '11-sims-search');
 
     // the filter lives in the URL: a reload keeps it
