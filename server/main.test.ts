@@ -92,7 +92,7 @@ describe('the opencmp process', () => {
     expect(second.output()).toMatch(/in use by another OpenCMP process/);
 
     server.proc.kill('SIGTERM');
-    expect(await server.exited).toBe(0);
+    expect(await server.exited, server.output()).toBe(0);
     expect(existsSync(join(dir, 'opencmp.lock'))).toBe(false);
   }, 120_000);
 
@@ -102,7 +102,7 @@ describe('the opencmp process', () => {
     expect(server.output()).toMatch(/\/setup\?token=[\w-]{20,}/);
     expect(server.output()).not.toContain('owner@demo.example');
     server.proc.kill('SIGINT');
-    expect(await server.exited).toBe(0);
+    expect(await server.exited, server.output()).toBe(0);
   }, 120_000);
 
   it('when a variable is invalid, then the start stops with a message naming it', async () => {

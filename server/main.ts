@@ -114,6 +114,21 @@ async function main() {
     stops.unshift(() => app.close());
   }
 
+  // the handlers are in place before anyone can read "ready" and send a signal
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal} received, shutting down\n`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    for (const stop of stops) await stop().catch(() => {});
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
   const ms = Math.round(performance.now() - started);
   const lines = [`OpenCMP ready in ${ms} ms (roles: ${roles.join(', ')}; database: ${database.driver})`];
   if (radius) lines.push(radius);
@@ -133,20 +148,6 @@ async function main() {
   if (boot.kind === 'setup')
     lines.push(`  No operator yet. Create the first one (link valid 24 h, once): ${boot.link}`);
   process.stdout.write(`${lines.join('\n')}\n`);
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`${signal} received, shutting down\n`);
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    for (const stop of stops) await stop().catch(() => {});
-    await database.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 main().catch((err: unknown) => {
