@@ -14,6 +14,7 @@ import { lifetimeRecipients } from '../sims/charges.repository.js';
 import {
   claimLimitNotice,
   findDataLimitSettings,
+  findOrgLimitSettings,
   findSettings,
   type OrgSettingsRow,
   orgMonthToDate,
@@ -117,9 +118,9 @@ export async function monthlyBlock(
 export async function noteLimitsReached(ctx: AppContext, db: Db, orgIds: string[], now: Date) {
   const { month, first, today } = monthOf(now);
   const reached: { orgId: string; kind: LimitedService }[] = [];
-  for (const orgId of new Set(orgIds)) {
-    const s = await findSettings(db, orgId);
-    if (!s || (s.dataLimitBytes == null && s.smsMoLimit == null && s.smsMtLimit == null)) continue;
+  // one query for the batch's organisations; only those with an organisation-wide limit read usage
+  for (const s of await findOrgLimitSettings(db, [...new Set(orgIds)])) {
+    const orgId = s.orgId;
     const r = reachedOf(s, await orgMonthToDate(db, orgId, first, today));
     const kinds: LimitedService[] = [
       ...(r.data ? (['data'] as const) : []),
