@@ -15,7 +15,9 @@ export interface SpawnedServer {
 /** Start dist/server/main.js on 127.0.0.1:port with extra environment; resolves once /readyz answers. */
 export async function spawnServer(env: Record<string, string>, port: number): Promise<SpawnedServer> {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [join(rootDir, 'dist/server/main.js')], {
+  // SERVER_CPU_PROF=<dir> writes a V8 CPU profile of the server there when it stops (benchmark analysis)
+  const profile = process.env.SERVER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SERVER_CPU_PROF}`] : [];
+  const proc = spawn(process.execPath, [...profile, join(rootDir, 'dist/server/main.js')], {
     cwd: rootDir,
     env: {
       ...process.env,
