@@ -15,6 +15,7 @@ import { AcctStatus } from './attributes.js';
 import { verifyRequest } from './authenticator.js';
 import { buildAccept, buildAccountingResponse, buildReject } from './builders.js';
 import { RadiusCounters, setLocalAaa } from './counters.js';
+import { GroupCommit } from './group-commit.js';
 import { type NasClient, NasRegistry, trackRegistry } from './nas.js';
 import { decodePacket, RadiusCode } from './packet.js';
 import { decodeRequest, type RadiusRequest } from './request.js';
@@ -27,6 +28,8 @@ export interface AaaOptions {
   batchMs?: number;
   /** Most packets per commit. */
   batchSize?: number;
+  /** Most commits in flight at once. */
+  concurrency?: number;
   /** How often counters are stored for other processes (ms). */
   countersEveryMs?: number;
 }
@@ -53,47 +56,6 @@ const statusNames: Record<number, string> = {
   [AcctStatus.AccountingOn]: 'on',
   [AcctStatus.AccountingOff]: 'off',
 };
-
-/** Collects items and hands them to `commit` in batches, one batch at a time. */
-class GroupCommit<T> {
-  private queue: T[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-
-  constructor(
-    private readonly ms: number,
-    private readonly size: number,
-    private readonly commit: (items: T[]) => Promise<void>,
-  ) {}
-
-  push(item: T) {
-    this.queue.push(item);
-    if (this.running) return;
-    if (this.queue.length >= this.size) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.ms);
-  }
-
-  private flush() {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.running || this.queue.length === 0) return;
-    const batch = this.queue.splice(0, this.size);
-    this.running = this.commit(batch)
-      .catch(() => {})
-      .finally(() => {
-        this.running = null;
-        if (this.queue.length >= this.size) this.flush();
-        else if (this.queue.length > 0) this.timer ??= setTimeout(() => this.flush(), this.ms);
-      });
-  }
-
-  async drain() {
-    while (this.running || this.queue.length > 0) {
-      if (!this.running) this.flush();
-      await this.running;
-    }
-  }
-}
 
 /** Answers already sent, by request fingerprint: a retransmit gets the same answer again (RFC 5080 §2.2.2). */
 class ReplyCache {
@@ -181,9 +143,15 @@ export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<
     socket.send(reply, to.port, to.address, () => {});
   };
 
+  const batchMs = opts.batchMs ?? config.RADIUS_BATCH_MS;
+  const batchSize = opts.batchSize ?? config.RADIUS_BATCH_SIZE;
+  const concurrency = opts.concurrency ?? config.RADIUS_BATCH_CONCURRENCY;
   const authBatch = new GroupCommit<Pending>(
-    opts.batchMs ?? config.RADIUS_BATCH_MS,
-    opts.batchSize ?? config.RADIUS_BATCH_SIZE,
+    batchMs,
+    batchSize,
+    concurrency,
+    // one SIM's requests in arrival order (its IMEI lock binds at the first attach)
+    (p) => `sim:${p.request.imsi ?? p.request.userName ?? ''}`,
     async (items) => {
       let parts: { item: Pending[]; result: Awaited<ReturnType<typeof decideAccess>> }[] = [];
       try {
@@ -226,8 +194,14 @@ export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<
   );
 
   const acctBatch = new GroupCommit<Pending>(
-    opts.batchMs ?? config.RADIUS_BATCH_MS,
-    opts.batchSize ?? config.RADIUS_BATCH_SIZE,
+    batchMs,
+    batchSize,
+    concurrency,
+    // one session's records in arrival order; Accounting-On/Off (every session of a NAS) alone
+    (p) =>
+      p.request.statusType === AcctStatus.AccountingOn || p.request.statusType === AcctStatus.AccountingOff
+        ? null
+        : `${p.from.address}\u0000${p.request.sessionId ?? ''}`,
     async (items) => {
       let parts: { item: Pending[]; result: Awaited<ReturnType<typeof storeAccounting>> }[] = [];
       try {

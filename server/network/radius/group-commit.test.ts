@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommit } from './group-commit.js';
+
+interface Item {
+  key: string | null;
+  n: number;
+}
+
+/** A GroupCommit whose commits finish only when the test says so, recording what ran together. */
+function harness(size: number, concurrency: number) {
+  const batches: Item[][] = [];
+  const open: { items: Item[]; finish: () => void }[] = [];
+  let maxInFlight = 0;
+  const gc = new GroupCommit<Item>(
+    1,
+    size,
+    concurrency,
+    (i) => i.key,
+    (items) => {
+      batches.push(items);
+      return new Promise<void>((resolve) => {
+        open.push({ items, finish: resolve });
+        maxInFlight = Math.max(maxInFlight, open.length);
+      });
+    },
+  );
+  const finishOldest = async () => {
+    const b = open.shift();
+    b?.finish();
+    await new Promise((r) => setTimeout(r, 5));
+  };
+  return { gc, batches, open, finishOldest, maxInFlight: () => maxInFlight };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+describe('GroupCommit', () => {
+  it('keeps up to `concurrency` batches in flight, never two with the same key, each key in order', async () => {
+    const h = harness(3, 2);
+    const keys = ['a', 'b', 'c', 'a', 'd', 'e', 'a', 'b', 'f'];
+    for (const [n, key] of keys.entries()) h.gc.push({ key, n });
+    // the first batch takes a,b,c; the second skips the next a (in flight) and takes d,e — and the third waits
+    expect(h.open.map((b) => b.items.map((i) => i.n))).toEqual([
+      [0, 1, 2],
+      [4, 5],
+    ]);
+    await h.finishOldest();
+    // a and b are free again: the next batch takes them, in arrival order
+    expect(h.open.map((b) => b.items.map((i) => i.n))).toEqual([
+      [4, 5],
+      [3, 6, 7],
+    ]);
+    while (h.open.length > 0) await h.finishOldest();
+    await h.gc.drain();
+    const done = h.batches.flat();
+    expect(done.map((i) => i.n).sort((x, y) => x - y)).toEqual(keys.map((_, n) => n));
+    expect(done.filter((i) => i.key === 'a').map((i) => i.n)).toEqual([0, 3, 6]);
+    expect(h.maxInFlight()).toBe(2);
+  });
+
+  it('commits a barrier (null key) alone, after what came before and before what follows', async () => {
+    const h = harness(10, 2);
+    h.gc.push({ key: 'a', n: 0 });
+    h.gc.push({ key: null, n: 1 });
+    h.gc.push({ key: 'b', n: 2 });
+    await tick();
+    expect(h.open.map((b) => b.items.map((i) => i.n))).toEqual([[0]]);
+    await h.finishOldest();
+    expect(h.open.map((b) => b.items.map((i) => i.n))).toEqual([[1]]);
+    await h.finishOldest();
+    expect(h.open.map((b) => b.items.map((i) => i.n))).toEqual([[2]]);
+    await h.finishOldest();
+    await h.gc.drain();
+    expect(h.batches.map((b) => b.map((i) => i.n))).toEqual([[0], [1], [2]]);
+  });
+
+  it('goes on after a failed commit', async () => {
+    let calls = 0;
+    const done: number[] = [];
+    const gc = new GroupCommit<Item>(
+      1,
+      1,
+      1,
+      (i) => i.key,
+      async (items) => {
+        calls++;
+        if (calls === 1) throw new Error('store failed');
+        done.push(...items.map((i) => i.n));
+      },
+    );
+    gc.push({ key: 'a', n: 0 });
+    gc.push({ key: 'a', n: 1 });
+    await gc.drain();
+    expect(done).toEqual([1]);
+  });
+});
