@@ -34,131 +34,99 @@ export interface UsageDelta {
 
 /**
  * Add usage to the per-SIM daily rows (upsert), to the SIMs' used volumes and to the organisations'
- * daily rollup. Rows are touched in key order so concurrent batches cannot deadlock. Returns the SIMs
- * whose volume crossed into low or none with this usage (each crossing once: the row lock of the
- * UPDATE orders concurrent batches); `applyVolumeEffects` turns them into events, mails and top-ups.
+ * daily rollup: ONE statement of three data-modifying CTEs over arrays, however many deltas (it runs
+ * in the RADIUS accounting batch, 10,000 records a second). Rows are touched in key order so
+ * concurrent batches cannot deadlock. Returns the SIMs whose volume crossed into low or none with
+ * this usage (each crossing once: the row lock of the UPDATE orders concurrent batches);
+ * `applyVolumeEffects` turns them into events, mails and top-ups.
  */
 export async function addUsage(db: Db, deltas: UsageDelta[]): Promise<VolumeCrossing[]> {
-  for (let i = 0; i < deltas.length; i += 1000) {
-    const chunk = deltas.slice(i, i + 1000);
-    await db
-      .insert(simUsageDaily)
-      .values(chunk)
-      .onConflictDoUpdate({
-        target: [simUsageDaily.iccid, simUsageDaily.day],
-        set: {
-          dataUp: sql`${simUsageDaily.dataUp} + excluded.data_up`,
-          dataDown: sql`${simUsageDaily.dataDown} + excluded.data_down`,
-          smsMo: sql`${simUsageDaily.smsMo} + excluded.sms_mo`,
-          smsMt: sql`${simUsageDaily.smsMt} + excluded.sms_mt`,
-        },
-      });
-  }
-  const perSim = new Map<string, { data: number; sms: number }>();
+  if (deltas.length === 0) return [];
+  // one row per SIM and day (an upsert may not touch a row twice)
+  const perSimDay = new Map<string, UsageDelta>();
   for (const d of deltas) {
-    const t = perSim.get(d.iccid) ?? { data: 0, sms: 0 };
-    t.data += d.dataUp + d.dataDown;
-    t.sms += d.smsMo + d.smsMt;
-    perSim.set(d.iccid, t);
-  }
-  const perOrgDay = new Map<string, UsageDelta>();
-  for (const d of deltas) {
-    const key = `${d.orgId} ${d.day}`;
-    const t = perOrgDay.get(key) ?? {
-      orgId: d.orgId,
-      iccid: '',
-      day: d.day,
-      dataUp: 0,
-      dataDown: 0,
-      smsMo: 0,
-      smsMt: 0,
-    };
-    t.dataUp += d.dataUp;
-    t.dataDown += d.dataDown;
-    t.smsMo += d.smsMo;
-    t.smsMt += d.smsMt;
-    perOrgDay.set(key, t);
-  }
-  const entries = [...perSim.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  const crossings: VolumeCrossing[] = [];
-  for (let i = 0; i < entries.length; i += 1000) {
-    const chunk = entries.slice(i, i + 1000);
-    const iccids = chunk.map(([k]) => k);
-    const data = chunk.map(([, v]) => v.data);
-    const smsCounts = chunk.map(([, v]) => v.sms);
-    const rows = await selectRows<{
-      iccid: string;
-      org_id: string | null;
-      data_total: string;
-      data_used: string;
-      data: string;
-      sms_total: number;
-      sms_used: number;
-      sms: number;
-    }>(
-      db,
-      sql`
-      UPDATE ${sims} AS s
-      SET data_used = s.data_used + u.data, sms_used = s.sms_used + u.sms
-      FROM unnest(${sql.param(iccids)}::text[], ${sql.param(data)}::bigint[], ${sql.param(smsCounts)}::int[]) AS u(iccid, data, sms)
-      WHERE s.iccid = u.iccid
-      RETURNING s.iccid, s.org_id, s.data_total, s.data_used, u.data, s.sms_total, s.sms_used, u.sms`,
-    );
-    for (const r of rows) {
-      if (!r.org_id) continue;
-      const dataTotal = Number(r.data_total);
-      const dataUsed = Number(r.data_used);
-      const dataGroup = volumeGroup(dataTotal, dataUsed);
-      const dataBefore = volumeGroup(dataTotal, dataUsed - Number(r.data));
-      if (dataGroup !== 'sufficient' && dataBefore !== 'none' && dataBefore !== dataGroup) {
-        crossings.push({
-          orgId: r.org_id,
-          iccid: r.iccid,
-          service: 'data',
-          from: dataBefore,
-          group: dataGroup,
-          total: dataTotal,
-          used: dataUsed,
-        });
-      }
-      const smsGroup = volumeGroup(r.sms_total, r.sms_used);
-      const smsBefore = volumeGroup(r.sms_total, r.sms_used - r.sms);
-      if (smsGroup !== 'sufficient' && smsBefore !== 'none' && smsBefore !== smsGroup) {
-        crossings.push({
-          orgId: r.org_id,
-          iccid: r.iccid,
-          service: 'sms',
-          from: smsBefore,
-          group: smsGroup,
-          total: r.sms_total,
-          used: r.sms_used,
-        });
-      }
+    const key = `${d.iccid} ${d.day}`;
+    const t = perSimDay.get(key);
+    if (!t) perSimDay.set(key, { ...d });
+    else {
+      t.dataUp += d.dataUp;
+      t.dataDown += d.dataDown;
+      t.smsMo += d.smsMo;
+      t.smsMt += d.smsMt;
     }
   }
-  const orgRows = [...perOrgDay.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, v]) => v);
-  for (let i = 0; i < orgRows.length; i += 1000) {
-    await db
-      .insert(orgUsageDaily)
-      .values(
-        orgRows.slice(i, i + 1000).map(({ orgId, day, dataUp, dataDown, smsMo, smsMt }) => ({
-          orgId,
-          day,
-          dataUp,
-          dataDown,
-          smsMo,
-          smsMt,
-        })),
-      )
-      .onConflictDoUpdate({
-        target: [orgUsageDaily.orgId, orgUsageDaily.day],
-        set: {
-          dataUp: sql`${orgUsageDaily.dataUp} + excluded.data_up`,
-          dataDown: sql`${orgUsageDaily.dataDown} + excluded.data_down`,
-          smsMo: sql`${orgUsageDaily.smsMo} + excluded.sms_mo`,
-          smsMt: sql`${orgUsageDaily.smsMt} + excluded.sms_mt`,
-        },
+  const rows = [...perSimDay.values()];
+  const col = <K extends keyof UsageDelta>(k: K) => sql.param(rows.map((r) => r[k]));
+  const updated = await selectRows<{
+    iccid: string;
+    org_id: string | null;
+    data_total: string;
+    data_used: string;
+    data: string;
+    sms_total: number;
+    sms_used: number;
+    sms: number;
+  }>(
+    db,
+    sql`
+    WITH u AS (
+      SELECT * FROM unnest(${col('orgId')}::uuid[], ${col('iccid')}::text[], ${col('day')}::date[],
+        ${col('dataUp')}::bigint[], ${col('dataDown')}::bigint[], ${col('smsMo')}::int[], ${col('smsMt')}::int[])
+        AS u(org_id, iccid, day, data_up, data_down, sms_mo, sms_mt)
+    ), daily AS (
+      INSERT INTO ${simUsageDaily} AS t (org_id, iccid, day, data_up, data_down, sms_mo, sms_mt)
+      SELECT * FROM u ORDER BY iccid, day
+      ON CONFLICT (iccid, day) DO UPDATE SET data_up = t.data_up + excluded.data_up,
+        data_down = t.data_down + excluded.data_down, sms_mo = t.sms_mo + excluded.sms_mo,
+        sms_mt = t.sms_mt + excluded.sms_mt
+    ), org AS (
+      INSERT INTO ${orgUsageDaily} AS t (org_id, day, data_up, data_down, sms_mo, sms_mt)
+      SELECT org_id, day, sum(data_up), sum(data_down), sum(sms_mo), sum(sms_mt) FROM u
+      GROUP BY org_id, day ORDER BY org_id, day
+      ON CONFLICT (org_id, day) DO UPDATE SET data_up = t.data_up + excluded.data_up,
+        data_down = t.data_down + excluded.data_down, sms_mo = t.sms_mo + excluded.sms_mo,
+        sms_mt = t.sms_mt + excluded.sms_mt
+    ), per_sim AS (
+      SELECT iccid, sum(data_up + data_down)::bigint AS data, sum(sms_mo + sms_mt)::int AS sms
+      FROM u GROUP BY iccid
+    )
+    UPDATE ${sims} AS s
+    SET data_used = s.data_used + p.data, sms_used = s.sms_used + p.sms
+    FROM (SELECT * FROM per_sim ORDER BY iccid) AS p
+    WHERE s.iccid = p.iccid
+    RETURNING s.iccid, s.org_id, s.data_total, s.data_used, p.data, s.sms_total, s.sms_used, p.sms`,
+  );
+  const crossings: VolumeCrossing[] = [];
+  for (const r of updated) {
+    if (!r.org_id) continue;
+    const dataTotal = Number(r.data_total);
+    const dataUsed = Number(r.data_used);
+    const dataGroup = volumeGroup(dataTotal, dataUsed);
+    const dataBefore = volumeGroup(dataTotal, dataUsed - Number(r.data));
+    if (dataGroup !== 'sufficient' && dataBefore !== 'none' && dataBefore !== dataGroup) {
+      crossings.push({
+        orgId: r.org_id,
+        iccid: r.iccid,
+        service: 'data',
+        from: dataBefore,
+        group: dataGroup,
+        total: dataTotal,
+        used: dataUsed,
       });
+    }
+    const smsGroup = volumeGroup(r.sms_total, r.sms_used);
+    const smsBefore = volumeGroup(r.sms_total, r.sms_used - r.sms);
+    if (smsGroup !== 'sufficient' && smsBefore !== 'none' && smsBefore !== smsGroup) {
+      crossings.push({
+        orgId: r.org_id,
+        iccid: r.iccid,
+        service: 'sms',
+        from: smsBefore,
+        group: smsGroup,
+        total: r.sms_total,
+        used: r.sms_used,
+      });
+    }
   }
   return crossings;
 }
