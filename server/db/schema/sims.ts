@@ -98,7 +98,6 @@ export const sims = pgTable(
     index('sims_org_label_idx').on(t.orgId, t.label, t.iccid),
     index('sims_org_imei_idx').on(t.orgId, t.imei, t.iccid),
     index('sims_org_eol_idx').on(t.orgId, t.endOfLife, t.iccid),
-    index('sims_org_data_left_idx').on(t.orgId, sql`(data_total - data_used)`, t.iccid),
     index('sims_org_sms_left_idx').on(t.orgId, sql`(sms_total - sms_used)`, t.iccid),
     index('sims_search_idx').using('gin', sql`search_text gin_trgm_ops`),
   ],
@@ -180,6 +179,22 @@ export const orgUsageDaily = pgTable(
     smsMt: integer('sms_mt').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.day] })],
+);
+
+/**
+ * Each SIM's data left, kept by a statement-level trigger on `sims` (migration 0014): the sort key of
+ * My SIMs' "data left" column. It lives outside `sims` because `data_used` changes with every
+ * accounting record; no index of `sims` may mention it, or none of those updates could be HOT
+ * (heap-only, touching no index) — see decision 013.
+ */
+export const simDataLeft = pgTable(
+  'sim_data_left',
+  {
+    iccid: text('iccid').primaryKey(),
+    orgId: uuid('org_id'),
+    dataLeft: bigint('data_left', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('sim_data_left_org_idx').on(t.orgId, t.dataLeft, t.iccid)],
 );
 
 /**

@@ -2,7 +2,7 @@
 import { and, asc, count, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import type { SimFilter } from '../../../contracts/sims.js';
 import type { Db } from '../../db/client.js';
-import { simCounts, sims } from '../../db/schema/index.js';
+import { simCounts, simDataLeft, sims } from '../../db/schema/index.js';
 
 export type SimRow = typeof sims.$inferSelect;
 
@@ -55,7 +55,7 @@ const sortColumns: Record<string, SQL | typeof sims.iccid> = {
   label: sql`${sims.label}`,
   imei: sql`${sims.imei}`,
   ip: sql`${sims.ipAddress}`,
-  dataLeft: sql`(${sims.dataTotal} - ${sims.dataUsed})`,
+  dataLeft: sql`${simDataLeft.dataLeft}`,
   smsLeft: sql`(${sims.smsTotal} - ${sims.smsUsed})`,
   endOfLife: sql`${sims.endOfLife}`,
 };
@@ -70,15 +70,17 @@ export async function pageSims(
   const descending = q.sort.startsWith('-');
   const key = q.sort.replace(/^-/, '');
   const column = sortColumns[key] ?? sql`${sims.iccid}`;
+  // data left is kept outside `sims` (decision 013): that sort walks sim_data_left's index
+  const byDataLeft = key === 'dataLeft';
+  const tieBreak = byDataLeft ? simDataLeft.iccid : sims.iccid;
   // ASC NULLS LAST and DESC NULLS FIRST are a forward and a backward scan of the same index
   const order = descending
-    ? [sql`${column} DESC NULLS FIRST`, desc(sims.iccid)]
-    : [sql`${column} ASC NULLS LAST`, asc(sims.iccid)];
+    ? [sql`${column} DESC NULLS FIRST`, desc(tieBreak)]
+    : [sql`${column} ASC NULLS LAST`, asc(tieBreak)];
+  const from = db.select(summaryColumns).from(sims);
   const [items, total] = await Promise.all([
-    db
-      .select(summaryColumns)
-      .from(sims)
-      .where(where)
+    (byDataLeft ? from.innerJoin(simDataLeft, eq(simDataLeft.iccid, sims.iccid)) : from)
+      .where(byDataLeft ? and(where, eq(simDataLeft.orgId, orgId)) : where)
       .orderBy(...(key === 'iccid' ? order.slice(0, 1) : order))
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize),
