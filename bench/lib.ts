@@ -1,6 +1,6 @@
 /** Shared bench helpers: start the built server as a child process and wait until it is ready. */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { spawnServer } from '../server/test/spawn.js';
@@ -61,3 +61,47 @@ export function report(name: string, figures: Record<string, number | string | b
 }
 
 export const benchPassword = 'bench-password-123';
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); 0 when unreadable. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // fields after the parenthesised command name: utime and stime are the 12th and 13th
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * A meter of the CPU time the server process and the PostgreSQL backends of one database use:
+ * unlike a rate, CPU per operation hardly changes when other work shares the machine, so it is the
+ * figure to compare before and after a change on a busy machine.
+ */
+export async function cpuMeter(serverPid: number, databaseUrl: string) {
+  const db = new URL(databaseUrl).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  const sample = async () => {
+    const { rows } = await admin.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [db],
+    );
+    const backends = new Map(rows.map((r) => [r.pid, cpuSecondsOf(r.pid)]));
+    return { server: cpuSecondsOf(serverPid), backends };
+  };
+  return {
+    /** Start measuring; the returned function gives the CPU seconds used since. */
+    async start() {
+      const before = await sample();
+      return async () => {
+        const after = await sample();
+        let database = 0;
+        for (const [pid, s] of after.backends) database += s - (before.backends.get(pid) ?? 0);
+        return { server: after.server - before.server, database };
+      };
+    },
+    close: () => admin.end(),
+  };
+}

@@ -14,7 +14,7 @@ import { buildAccessRequest, buildAccountingRequest } from '../server/network/ra
 import type { RadiusFields } from '../server/network/radius/fields.js';
 import { RadiusCode } from '../server/network/radius/packet.js';
 import { RadiusClient, type RadiusExchange } from '../server/network/simulator/client.js';
-import { benchPassword, freshPostgres, report, startServer } from './lib.js';
+import { benchPassword, cpuMeter, freshPostgres, report, startServer } from './lib.js';
 import { fleetSql } from './sims.js';
 
 const SECRET = 'bench-radius-secret';
@@ -227,9 +227,14 @@ export async function benchRadius(
     });
     const starts = await closedLoop(setup, ACCT_PORT, sessions, 512, (i) => accounting(i, AcctStatus.Start));
     await setup.close();
+    const meter = await cpuMeter(server.proc.pid ?? 0, db.url);
+    const interimCpu = await meter.start();
     const interims = await fixedRate(client, ACCT_PORT, rate, seconds, (i) =>
       accounting(i, AcctStatus.InterimUpdate),
     );
+    const interimUsed = await interimCpu();
+    await meter.close();
+    const perInterim = (s: number) => Math.round((s / Math.max(1, interims.answered)) * 1e6);
     const access = await fixedRate(client, AUTH_PORT, accessRate, Math.max(5, seconds / 2), (i) => {
       const fields = simFields(gs[(i * 7) % sessions] ?? 1);
       return (identifier: number) => buildAccessRequest({ identifier, secret: SECRET, fields });
@@ -247,6 +252,9 @@ export async function benchRadius(
       interimP50Ms: interims.p50,
       interimP95Ms: interims.p95,
       interimP99Ms: interims.p99,
+      // CPU per stored Interim (µs): server process and its PostgreSQL backends — stable on a busy machine
+      interimServerCpuUs: perInterim(interimUsed.server),
+      interimDatabaseCpuUs: perInterim(interimUsed.database),
       accessTargetPerSecond: accessRate,
       accessSent: access.sent,
       accessAnswered: access.answered,
