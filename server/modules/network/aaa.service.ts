@@ -186,6 +186,7 @@ interface SimNetRow {
   cell: string | null;
   session_state: string;
   last_seen_at: string | null;
+  last_seen_ms: number | null;
 }
 
 interface SimNet extends SimNetRow {
@@ -267,15 +268,15 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
     }
     const sessionRows = await selectRows<Record<string, unknown>>(
       tx,
+      // timestamps as text: they are only written back, and parsing a Date per row costs more than the rest
       sql`SELECT nas_address, session_id, iccid, org_id::text, user_name, calling_station_id, framed_ip,
-                 input_octets::text, output_octets::text, started_at, updated_at, stopped_at, stop_cause
+                 input_octets::text, output_octets::text, started_at::text, updated_at::text, stopped_at::text, stop_cause
           FROM radius_sessions
           WHERE (nas_address, session_id) IN (
                   SELECT * FROM unnest(${sql.param(keyNas)}::text[], ${sql.param(keySid)}::text[]))
              OR (nas_address = ANY(${sql.param([...resetNas])}::text[]) AND stopped_at IS NULL)
           FOR UPDATE`,
     );
-    const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
     const sessions = new Map<string, SessionState>();
     for (const r of sessionRows) {
       const s: SessionState = {
@@ -288,9 +289,9 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
         framedIp: (r.framed_ip as string | null) ?? null,
         inputOctets: Number(r.input_octets),
         outputOctets: Number(r.output_octets),
-        startedAt: iso(r.started_at) ?? nowIso,
-        updatedAt: iso(r.updated_at) ?? nowIso,
-        stoppedAt: iso(r.stopped_at),
+        startedAt: (r.started_at as string | null) ?? nowIso,
+        updatedAt: (r.updated_at as string | null) ?? nowIso,
+        stoppedAt: (r.stopped_at as string | null) ?? null,
         stopCause: (r.stop_cause as string | null) ?? null,
         dirty: false,
       };
@@ -300,14 +301,19 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
     const simRows = await selectRows<SimNetRow>(
       tx,
       sql`SELECT iccid, org_id::text, imsi, imei, bearer, mcc_mnc, operator_name, country, cell, session_state,
-                 last_seen_at
+                 last_seen_at::text, (extract(epoch FROM last_seen_at) * 1000)::float8 AS last_seen_ms
           FROM sims
           WHERE (imsi = ANY(${sql.param([...identities])}::text[]) OR iccid = ANY(${sql.param([...identities, ...iccidsOfSessions])}::text[]))
             AND org_id IS NOT NULL`,
     );
     const simsByKey = new Map<string, SimNet>();
     for (const row of simRows) {
-      const s: SimNet = { ...row, last_seen_at: iso(row.last_seen_at), dirty: false, state: null };
+      const s: SimNet = {
+        ...row,
+        last_seen_ms: row.last_seen_ms === null ? null : Number(row.last_seen_ms),
+        dirty: false,
+        state: null,
+      };
       simsByKey.set(row.iccid, s);
       simsByKey.set(row.imsi, s);
     }
@@ -341,6 +347,7 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
       if (sim) {
         sim.state = 'offline';
         sim.last_seen_at = nowIso;
+        sim.last_seen_ms = now.getTime();
         sim.dirty = true;
       }
       const owner = { orgId: s.orgId, iccid: s.iccid };
@@ -479,11 +486,12 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
           );
         }
         if (r.statusType !== AcctStatus.Stop) {
-          const stale = !sim.last_seen_at || now.getTime() - Date.parse(sim.last_seen_at) > 60_000;
+          const stale = sim.last_seen_ms === null || now.getTime() - sim.last_seen_ms > 60_000;
           if (sim.session_state !== 'online' || sim.state === 'offline' || stale) {
             sim.state = 'online';
             sim.session_state = 'online';
             sim.last_seen_at = nowIso;
+            sim.last_seen_ms = now.getTime();
             sim.dirty = true;
           }
         }
