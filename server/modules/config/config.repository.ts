@@ -67,6 +67,25 @@ export async function orgMonthToDate(db: Db, orgId: string, first: string, today
   };
 }
 
+/** Some SIMs' data this month, from their daily rows (≤ 31 each, read through the primary key). */
+export async function simsDataMonthToDate(
+  db: Db,
+  iccids: string[],
+  first: string,
+  today: string,
+): Promise<Map<string, number>> {
+  if (iccids.length === 0) return new Map();
+  const rows = await db
+    .select({
+      iccid: simUsageDaily.iccid,
+      n: sql<string>`sum(${simUsageDaily.dataUp} + ${simUsageDaily.dataDown})::text`,
+    })
+    .from(simUsageDaily)
+    .where(and(inArray(simUsageDaily.iccid, iccids), between(simUsageDaily.day, first, today)))
+    .groupBy(simUsageDaily.iccid);
+  return new Map(rows.map((r) => [r.iccid, Number(r.n)]));
+}
+
 /** One SIM's data this month, from its daily rows (≤ 31, read through the primary key). */
 export async function simDataMonthToDate(
   db: Db,

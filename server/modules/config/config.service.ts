@@ -19,6 +19,7 @@ import {
   type OrgSettingsRow,
   orgMonthToDate,
   simDataMonthToDate,
+  simsDataMonthToDate,
   upsertSettings,
 } from './config.repository.js';
 
@@ -174,10 +175,13 @@ export async function monthlyDataBlocks(
       }
     }
     if (s.simDataLimitBytes != null) {
-      for (const c of ofOrg) {
-        if ((await simDataMonthToDate(db, c.iccid, first, today)) >= s.simDataLimitBytes)
-          blocked.add(c.iccid);
-      }
+      const used = await simsDataMonthToDate(
+        db,
+        ofOrg.map((c) => c.iccid),
+        first,
+        today,
+      );
+      for (const c of ofOrg) if ((used.get(c.iccid) ?? 0) >= s.simDataLimitBytes) blocked.add(c.iccid);
     }
   }
   return blocked;
