@@ -6,7 +6,7 @@ import { demoLogins } from '../../demo/seed.js';
 import { seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
 import { addUsage, type UsageDelta } from '../usage/usage.repository.js';
-import { monthlyBlock, noteLimitsReached } from './config.service.js';
+import { monthlyBlock, monthlyDataBlocks, noteLimitsReached } from './config.service.js';
 
 let h: Harness;
 let orgId: string;
@@ -170,5 +170,21 @@ describe('monthly limits', () => {
     expect(await noteLimitsReached(h.ctx, h.ctx.db, [orgId], h.clock.now())).toEqual([
       { orgId, kind: 'data' },
     ]);
+  });
+});
+
+describe('monthly data limits at the AAA', () => {
+  it('when a batch of SIMs attaches, then the per-SIM cap blocks only those over it and the organisation cap all', async () => {
+    // (December by now: mine[1] used 6 MB this month)
+    await addUsage(h.ctx.db, [usage(mine[2] ?? '', { dataDown: MB / 2 })]);
+    const batch = mine.map((iccid) => ({ orgId, iccid }));
+    expect((await call('PUT', 'owner', { ...limits, simDataLimitMb: 1 })).statusCode).toBe(200);
+    expect([...(await monthlyDataBlocks(h.ctx.db, batch, h.clock.now()))]).toEqual([mine[1]]);
+    expect((await call('PUT', 'owner', { ...limits, simDataLimitMb: 1, dataLimitMb: 5 })).statusCode).toBe(
+      200,
+    );
+    expect([...(await monthlyDataBlocks(h.ctx.db, batch, h.clock.now()))].sort()).toEqual([...mine].sort());
+    expect((await call('PUT', 'owner', limits)).statusCode).toBe(200);
+    expect(await monthlyDataBlocks(h.ctx.db, batch, h.clock.now())).toEqual(new Set());
   });
 });
