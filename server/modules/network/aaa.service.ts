@@ -44,6 +44,7 @@ interface SimAuthRow {
   imei_lock: boolean;
   locked_imei: string | null;
   ip_address: string | null;
+  data_limited: boolean;
 }
 
 /** The IMEI of a reported 3GPP-IMEISV (16 digits), or of a plain IMEI (14 or 15 digits). */
@@ -75,17 +76,22 @@ export async function decideAccess(ctx: AppContext, requests: RadiusRequest[]): 
     ? await selectRows<SimAuthRow>(
         ctx.db,
         sql`SELECT iccid, org_id, imsi, status, (extract(epoch FROM end_of_life) * 1000)::float8 AS eol_ms, (data_total - data_used)::text AS data_left,
-                   imei_lock, locked_imei, host(ip_address) AS ip_address
+                   imei_lock, locked_imei, host(ip_address) AS ip_address,
+                   EXISTS (SELECT 1 FROM org_settings o WHERE o.org_id = sims.org_id
+                             AND (o.data_limit_bytes IS NOT NULL OR o.sim_data_limit_bytes IS NOT NULL)) AS data_limited
             FROM sims WHERE (imsi = ANY(${sql.param(keys)}::text[]) OR iccid = ANY(${sql.param(keys)}::text[]))
               AND org_id IS NOT NULL AND status <> 'stock'`,
       )
     : [];
-  // monthly data limits (Configuration): one query for the batch unless an organisation has one
-  const limited = await monthlyDataBlocks(
-    ctx.db,
-    rows.map((r) => ({ orgId: r.org_id, iccid: r.iccid })),
-    now,
-  );
+  // monthly data limits (Configuration): no further query unless an organisation has one
+  const limitedRows = rows.filter((r) => r.data_limited);
+  const limited = limitedRows.length
+    ? await monthlyDataBlocks(
+        ctx.db,
+        limitedRows.map((r) => ({ orgId: r.org_id, iccid: r.iccid })),
+        now,
+      )
+    : new Set<string>();
   const byKey = new Map<string, SimAuthRow>();
   for (const r of rows) {
     byKey.set(r.imsi, r);

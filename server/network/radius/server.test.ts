@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
-import { organisations, radiusSessions, simEvents, sims } from '../../db/schema/index.js';
+import { organisations, orgSettings, radiusSessions, simEvents, sims } from '../../db/schema/index.js';
 import { demoLogins } from '../../demo/seed.js';
 import { runJobs } from '../../jobs/runner.js';
 import { insertNasClient } from '../../modules/network/network.repository.js';
+import { addUsage } from '../../modules/usage/usage.repository.js';
 import { fixtureIds, seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
 import { AcctStatus, ErrorCause } from './attributes.js';
@@ -141,6 +142,25 @@ describe('Access-Request', () => {
       }
     },
   );
+
+  it('when the per-SIM monthly data cap is used up, then MONTHLY_USAGE_LIMIT_EXCEEDED; a SIM under it is accepted', async () => {
+    const sim = await simRow(7);
+    const orgId = sim.orgId ?? '';
+    const day = new Date().toISOString().slice(0, 10);
+    await addUsage(h.ctx.db, [
+      { orgId, iccid: iccid(7), day, dataUp: 0, dataDown: 2 * MB, smsMo: 0, smsMt: 0 },
+    ]);
+    await h.ctx.db.insert(orgSettings).values({ orgId, simDataLimitBytes: MB });
+    try {
+      const over = await sendAuth(access(7));
+      expect(over?.code).toBe(RadiusCode.AccessReject);
+      expect(over?.replyMessage).toBe('MONTHLY_USAGE_LIMIT_EXCEEDED');
+      expect((await sendAuth(access(8)))?.code).toBe(RadiusCode.AccessAccept);
+    } finally {
+      await h.ctx.db.delete(orgSettings).where(eq(orgSettings.orgId, orgId));
+    }
+    expect((await sendAuth(access(7)))?.code).toBe(RadiusCode.AccessAccept);
+  });
 
   it('when the IMEI lock has no IMEI yet, then the first attach binds it and another device is refused', async () => {
     await setSim(6, { imeiLock: true, lockedImei: null });
