@@ -8,6 +8,9 @@
  * The row is written in `onSend`, after the handler's own transaction committed and before the answer
  * leaves: a client that got its answer finds the row.
  *
+ * A read route that gives out secrets in bulk (the SIM export with PIN/PUK, the audit export) names
+ * its `audit` action and is recorded the same way, with its query instead of a body.
+ *
  * Register it first in every plugin context that has write routes (today `/api/v1`); the route-table
  * test in `server/modules/audit/audit.test.ts` fails for a write route it does not cover.
  */
@@ -137,7 +140,9 @@ async function auditPlugin(app: FastifyInstance) {
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
-    if (!writeMethods.has(req.method)) return payload;
+    const write = writeMethods.has(req.method);
+    // reads are recorded only where the route names an action: exports of secrets
+    if (!write && req.routeOptions.config?.audit === undefined) return payload;
     const status = reply.statusCode;
     if (status >= 400 && !recordedRefusals.has(status)) return payload;
     const url = req.routeOptions.url;
@@ -167,7 +172,7 @@ async function auditPlugin(app: FastifyInstance) {
       target: draft.target ?? targetOf(url, params) ?? null,
       status,
       outcome: outcomeOf(status, payload),
-      request: bodyOf(req),
+      request: write ? bodyOf(req) : redact(req.query ?? null),
       changes: draft.changes ?? null,
       ip: req.ip,
       userAgent: req.headers['user-agent']?.slice(0, 500) ?? null,

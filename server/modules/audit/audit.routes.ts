@@ -41,7 +41,7 @@ export default async function auditRoutes(app: FastifyInstance) {
   r.get(
     '/audit/export.csv',
     {
-      config: own,
+      config: { ...own, audit: 'audit.export' },
       schema: {
         tags,
         summary: 'The audit log entries that match the filter as CSV',
@@ -70,7 +70,7 @@ export default async function auditRoutes(app: FastifyInstance) {
   r.get(
     '/operator/customers/:id/audit/export.csv',
     {
-      config: operator,
+      config: { ...operator, audit: 'audit.export' },
       schema: {
         tags: ['operator'],
         summary: "A customer's audit log entries that match the filter as CSV",

@@ -475,6 +475,23 @@ describe('what a row says', () => {
     });
   });
 
+  it('when SIMs (with PIN/PUK) or the log itself are exported, then a row names the export and its filter; other reads leave none', async () => {
+    const res = await call(owner, 'GET', '/sims/export.csv?status=activated');
+    expect(res.statusCode).toBe(200);
+    expect(await rowOf(res)).toMatchObject({
+      action: 'sims.export',
+      method: 'GET',
+      status: 200,
+      request: { status: ['activated'] },
+    });
+    const log = await call(owner, 'GET', '/audit/export.csv?action=sims.export');
+    expect(log.statusCode).toBe(200);
+    expect(await rowOf(log)).toMatchObject({ action: 'audit.export', request: { action: 'sims.export' } });
+    const list = await call(owner, 'GET', '/sims?pageSize=5');
+    expect(list.statusCode).toBe(200);
+    expect(await rowsOf(list)).toEqual([]);
+  });
+
   it('when a Read only user tries to change a SIM or a sign-in fails, then the refusal is logged in the organisation', async () => {
     const reader = await signIn(h.app, 'readonly@demo.example');
     const res = await call(reader, 'PATCH', `/sims/${iccids[0]}`, { label: 'nope' });

@@ -52,7 +52,7 @@ export default async function bulkRoutes(app: FastifyInstance) {
     r.get(
       `/sims/export.${format}`,
       {
-        config: { permission: 'sims:operate' },
+        config: { permission: 'sims:operate', audit: 'sims.export' },
         schema: {
           tags,
           summary: `Export all SIMs that match the filter as ${format === 'csv' ? 'CSV' : 'Excel'}, PIN/PUK included`,
