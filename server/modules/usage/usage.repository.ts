@@ -1,7 +1,7 @@
 /** Queries of per-SIM daily usage. */
-import { and, asc, between, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, between, eq, gte, lt, sql } from 'drizzle-orm';
 import { type Db, selectRows } from '../../db/client.js';
-import { orgUsageDaily, sims, simUsageDaily } from '../../db/schema/index.js';
+import { orgUsageDaily, sims, simUsageDaily, simUsageHourly } from '../../db/schema/index.js';
 
 /** A volume group as PRODUCT.md §3 defines it (the generated columns of `sims` compute the same). */
 export function volumeGroup(total: number, used: number): 'sufficient' | 'low' | 'none' {
@@ -25,22 +25,70 @@ export interface VolumeCrossing {
 export interface UsageDelta {
   orgId: string;
   iccid: string;
+  /** The UTC day, YYYY-MM-DD. */
   day: string;
+  /**
+   * The UTC hour of `day` (0–23) the usage belongs to, for the per-SIM hourly rows; null only for history
+   * older than the hourly retention (the demo's backfill), which then has daily rows alone.
+   */
+  hour: number | null;
   dataUp: number;
   dataDown: number;
   smsMo: number;
   smsMt: number;
 }
 
+/** The UTC day and hour of an instant, as `UsageDelta` wants them. */
+export function usageSlot(at: Date): { day: string; hour: number } {
+  return { day: at.toISOString().slice(0, 10), hour: at.getUTCHours() };
+}
+
+type Figures = Pick<UsageDelta, 'dataUp' | 'dataDown' | 'smsMo' | 'smsMt'>;
+
+/** Add the deltas up per key (an INSERT … ON CONFLICT may touch each row once), sorted by key. */
+function sumBy<K extends object>(
+  deltas: UsageDelta[],
+  key: (d: UsageDelta) => string | null,
+  row: (d: UsageDelta) => K,
+): (K & Figures)[] {
+  const sums = new Map<string, K & Figures>();
+  for (const d of deltas) {
+    const k = key(d);
+    if (k === null) continue;
+    const t = sums.get(k);
+    if (!t) {
+      sums.set(k, { ...row(d), dataUp: d.dataUp, dataDown: d.dataDown, smsMo: d.smsMo, smsMt: d.smsMt });
+      continue;
+    }
+    t.dataUp += d.dataUp;
+    t.dataDown += d.dataDown;
+    t.smsMo += d.smsMo;
+    t.smsMt += d.smsMt;
+  }
+  return [...sums.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, v]) => v);
+}
+
+function hourStart(d: UsageDelta): string | null {
+  if (d.hour === null) return null;
+  if (!Number.isInteger(d.hour) || d.hour < 0 || d.hour > 23)
+    throw new Error(`usage hour ${d.hour} is not 0–23`);
+  return `${d.day}T${String(d.hour).padStart(2, '0')}:00:00Z`;
+}
+
 /**
- * Add usage to the per-SIM daily rows (upsert), to the SIMs' used volumes and to the organisations'
- * daily rollup. Rows are touched in key order so concurrent batches cannot deadlock. Returns the SIMs
- * whose volume crossed into low or none with this usage (each crossing once: the row lock of the
+ * Add usage to the per-SIM hourly and daily rows (upserts), to the SIMs' used volumes and to the
+ * organisations' daily rollup. Rows are touched in key order so concurrent batches cannot deadlock. Returns
+ * the SIMs whose volume crossed into low or none with this usage (each crossing once: the row lock of the
  * UPDATE orders concurrent batches); `applyVolumeEffects` turns them into events, mails and top-ups.
  */
 export async function addUsage(db: Db, deltas: UsageDelta[]): Promise<VolumeCrossing[]> {
-  for (let i = 0; i < deltas.length; i += 1000) {
-    const chunk = deltas.slice(i, i + 1000);
+  const daily = sumBy(
+    deltas,
+    (d) => `${d.iccid} ${d.day}`,
+    (d) => ({ orgId: d.orgId, iccid: d.iccid, day: d.day }),
+  );
+  for (let i = 0; i < daily.length; i += 1000) {
+    const chunk = daily.slice(i, i + 1000);
     await db
       .insert(simUsageDaily)
       .values(chunk)
@@ -53,6 +101,27 @@ export async function addUsage(db: Db, deltas: UsageDelta[]): Promise<VolumeCros
           smsMt: sql`${simUsageDaily.smsMt} + excluded.sms_mt`,
         },
       });
+  }
+  // one statement for the whole batch: arrays, not one bind parameter per value
+  const hourly = sumBy(
+    deltas,
+    (d) => {
+      const h = hourStart(d);
+      return h === null ? null : `${d.iccid} ${h}`;
+    },
+    (d) => ({ orgId: d.orgId, iccid: d.iccid, hour: hourStart(d) ?? '' }),
+  );
+  if (hourly.length > 0) {
+    const col = <K extends keyof (typeof hourly)[number]>(k: K) => sql.param(hourly.map((r) => r[k]));
+    await db.execute(sql`
+      INSERT INTO ${simUsageHourly} (iccid, hour, org_id, data_up, data_down, sms_mo, sms_mt)
+      SELECT * FROM unnest(${col('iccid')}::text[], ${col('hour')}::timestamptz[], ${col('orgId')}::uuid[],
+        ${col('dataUp')}::bigint[], ${col('dataDown')}::bigint[], ${col('smsMo')}::int[], ${col('smsMt')}::int[])
+      ON CONFLICT (iccid, hour) DO UPDATE SET
+        data_up = ${simUsageHourly}.data_up + excluded.data_up,
+        data_down = ${simUsageHourly}.data_down + excluded.data_down,
+        sms_mo = ${simUsageHourly}.sms_mo + excluded.sms_mo,
+        sms_mt = ${simUsageHourly}.sms_mt + excluded.sms_mt`);
   }
   const perSim = new Map<string, { data: number; sms: number }>();
   for (const d of deltas) {
@@ -68,6 +137,7 @@ export async function addUsage(db: Db, deltas: UsageDelta[]): Promise<VolumeCros
       orgId: d.orgId,
       iccid: '',
       day: d.day,
+      hour: null,
       dataUp: 0,
       dataDown: 0,
       smsMo: 0,
@@ -185,6 +255,32 @@ export async function dailyUsage(db: Db, orgId: string, iccid: string, from: str
       ),
     )
     .orderBy(asc(simUsageDaily.day));
+}
+
+/** A SIM's hourly rows from `from` (inclusive) to `to` (exclusive). */
+export async function hourlyUsage(db: Db, orgId: string, iccid: string, from: Date, to: Date) {
+  return db
+    .select()
+    .from(simUsageHourly)
+    .where(
+      and(
+        eq(simUsageHourly.iccid, iccid),
+        eq(simUsageHourly.orgId, orgId),
+        gte(simUsageHourly.hour, from),
+        lt(simUsageHourly.hour, to),
+      ),
+    )
+    .orderBy(asc(simUsageHourly.hour));
+}
+
+/** Delete hourly usage rows of hours that began before `cutoff`; returns how many went. */
+export async function deleteHourlyUsageBefore(db: Db, cutoff: Date): Promise<number> {
+  const rows = await selectRows<{ n: number }>(
+    db,
+    sql`WITH gone AS (DELETE FROM ${simUsageHourly} WHERE hour < ${cutoff.toISOString()}::timestamptz RETURNING 1)
+        SELECT count(*)::int AS n FROM gone`,
+  );
+  return rows[0]?.n ?? 0;
 }
 
 /** Delete daily usage rows before a day (YYYY-MM-DD); returns how many went. */
