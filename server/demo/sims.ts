@@ -177,7 +177,7 @@ export async function seedDemoFleet(
       const day = dayDate.toISOString().slice(0, 10);
       const smsMo = rnd() < 0.08 ? 1 : 0;
       const smsMt = rnd() < 0.05 ? 1 : 0;
-      if (d >= hourlyDays) {
+      if (d > hourlyDays) {
         // older than the hourly retention: daily rows alone, as the retention job would leave them
         usage.push({
           orgId: orgs.customerId,
