@@ -166,23 +166,34 @@ export function listSimEvents(
   return apiGet(`/api/v1/sims/${encodeURIComponent(iccid)}/events?${search}`, { signal });
 }
 
-/** Usage of a SIM per day, with totals and its volume. */
+/** Usage figures of one day or hour. */
+export interface UsageFigures {
+  dataUp: number;
+  dataDown: number;
+  smsMo: number;
+  smsMt: number;
+}
+
+/** Usage of a SIM per day (and per UTC hour when asked by hour), with totals and its volume. */
 export interface SimUsage {
+  granularity: 'hour' | 'day';
   from: string;
   to: string;
-  days: { day: string; dataUp: number; dataDown: number; smsMo: number; smsMt: number }[];
-  totals: { dataUp: number; dataDown: number; smsMo: number; smsMt: number };
+  days: ({ day: string } & UsageFigures)[];
+  hours?: ({ hour: string } & UsageFigures)[];
+  totals: UsageFigures;
   volume: { dataTotal: number; dataUsed: number; smsTotal: number; smsUsed: number };
 }
 
-/** Usage between two days (YYYY-MM-DD, inclusive). */
+/** Usage between two days (YYYY-MM-DD, inclusive), by day or by hour. */
 export function getSimUsage(
   iccid: string,
   from: string,
   to: string,
+  granularity: 'hour' | 'day',
   signal?: AbortSignal,
 ): Promise<SimUsage> {
-  const search = new URLSearchParams({ from, to });
+  const search = new URLSearchParams({ granularity, from, to });
   return apiGet(`/api/v1/sims/${encodeURIComponent(iccid)}/usage?${search}`, { signal });
 }
 
