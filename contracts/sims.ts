@@ -203,8 +203,23 @@ export const bulkActions = [
   'imeiLockOff',
   'autoTopUpOn',
   'autoTopUpOff',
+  'topUp',
 ] as const;
 export const bulkAction = z.enum(bulkActions);
+/** Bulk actions that need the sims:billing permission besides sims:write. */
+export const billingBulkActions: readonly (typeof bulkActions)[number][] = [
+  'autoTopUpOn',
+  'autoTopUpOff',
+  'topUp',
+];
+
+/** `GET /sims/top-up-package`: what one top-up adds (the server's configuration). */
+export const topUpPackage = z.object({
+  dataMb: z.number().int().describe('data added, in MB (1 MB = 1024 × 1024 bytes)'),
+  dataBytes: z.number().int().describe('data added, in bytes'),
+  sms: z.number().int().describe('SMS added'),
+});
+export type TopUpPackage = z.infer<typeof topUpPackage>;
 export const bulkRequest = z
   .strictObject({
     action: bulkAction,
