@@ -2,10 +2,10 @@
 
 import type { Preferences } from '@contracts/auth.js';
 import { type SimColumn, simColumns } from '@contracts/columns.js';
-import type { SimDetail, SimSummary, UpdateSimRequest } from '@contracts/sims.js';
+import type { SimDetail, SimSummary, TopUpPackage, UpdateSimRequest } from '@contracts/sims.js';
 import { apiGet, apiPatch, apiPost, request } from '../../lib/api.js';
 
-export type { SimDetail, SimSummary, UpdateSimRequest };
+export type { SimDetail, SimSummary, TopUpPackage, UpdateSimRequest };
 
 /** One page of a list answer. */
 export interface Paged<T> {
@@ -143,6 +143,11 @@ export interface SimEvent {
 }
 
 /** Events of a SIM, newest first. */
+/** What one top-up adds (the server's configuration). */
+export function getTopUpPackage(signal?: AbortSignal): Promise<TopUpPackage> {
+  return apiGet('/api/v1/sims/top-up-package', { signal });
+}
+
 /** Add a top-up package (data and SMS) to a SIM; billed with the next invoice. */
 export function topUpSim(iccid: string): Promise<SimDetail> {
   return apiPost(`/api/v1/sims/${encodeURIComponent(iccid)}/top-up`);
@@ -204,7 +209,8 @@ export type BulkAction =
   | 'imeiLockOn'
   | 'imeiLockOff'
   | 'autoTopUpOn'
-  | 'autoTopUpOff';
+  | 'autoTopUpOff'
+  | 'topUp';
 
 /** A background job and its progress. */
 export interface Job {

@@ -62,6 +62,9 @@ export const sims: Record<keyof typeof en, string> = {
   'sims.bulk.imeiLockOff': 'IMEI-Sperre aus',
   'sims.bulk.autoTopUpOn': 'Automatisches Aufladen ein',
   'sims.bulk.autoTopUpOff': 'Automatisches Aufladen aus',
+  'sims.bulk.topUp': 'Aufladen',
+  'sims.bulk.topUpConfirm':
+    'Jeder der {count} SIMs ein Aufladepaket mit +{data} Daten und +{sms} SMS hinzufügen? Jede Aufladung wird mit der nächsten Rechnung berechnet; abgelaufene SIMs werden nicht aufgeladen und als fehlgeschlagen gezeigt. Die Aktion läuft im Hintergrund.',
   'sims.bulk.confirm': 'Dies betrifft {count} SIMs und läuft im Hintergrund. Fortfahren?',
   'sims.job.title': 'Sammelaktion: {action}',
   'sims.job.status.queued': 'In der Warteschlange',

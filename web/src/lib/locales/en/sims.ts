@@ -60,6 +60,9 @@ export const sims = {
   'sims.bulk.imeiLockOff': 'IMEI lock off',
   'sims.bulk.autoTopUpOn': 'Auto top-up on',
   'sims.bulk.autoTopUpOff': 'Auto top-up off',
+  'sims.bulk.topUp': 'Top up',
+  'sims.bulk.topUpConfirm':
+    'Add a top-up package of +{data} data and +{sms} SMS to each of {count} SIMs? Each top-up is billed with the next invoice; expired SIMs are not topped up and show as failed. It runs in the background.',
   'sims.bulk.confirm': 'This applies to {count} SIMs and runs in the background. Continue?',
   'sims.job.title': 'Bulk action: {action}',
   'sims.job.status.queued': 'Queued',
