@@ -160,25 +160,33 @@ export const simEventQuery = z.object({
 });
 
 const day = z.iso.date({ message: 'must be a date YYYY-MM-DD' });
+/** The longest range, in days (both ends included), that a SIM's usage may be asked for by hour. */
+export const maxHourlyDays = 7;
+export const simUsageGranularities = ['hour', 'day'] as const;
 export const usageQuery = z
-  .object({ from: day.optional(), to: day.optional() })
+  .object({
+    granularity: z
+      .enum(simUsageGranularities)
+      .default('day')
+      .describe(`day, or hour for a range of at most ${maxHourlyDays} days within the hourly retention`),
+    from: day.optional(),
+    to: day.optional(),
+  })
   .refine((v) => !v.from || !v.to || v.from <= v.to, {
     message: 'from must not be after to',
     path: ['from'],
   });
+const usageFigures = { dataUp: z.number(), dataDown: z.number(), smsMo: z.number(), smsMt: z.number() };
 export const simUsage = z.object({
+  granularity: z.enum(simUsageGranularities),
   from: z.string(),
   to: z.string(),
-  days: z.array(
-    z.object({
-      day: z.string(),
-      dataUp: z.number(),
-      dataDown: z.number(),
-      smsMo: z.number(),
-      smsMt: z.number(),
-    }),
-  ),
-  totals: z.object({ dataUp: z.number(), dataDown: z.number(), smsMo: z.number(), smsMt: z.number() }),
+  days: z.array(z.object({ day: z.string(), ...usageFigures })),
+  hours: z
+    .array(z.object({ hour: z.string().describe('start of the UTC hour (ISO 8601)'), ...usageFigures }))
+    .optional()
+    .describe('with granularity=hour: every hour of the range, oldest first; they add up to `days`'),
+  totals: z.object(usageFigures),
   volume: z.object({
     dataTotal: z.number(),
     dataUsed: z.number(),
@@ -186,6 +194,7 @@ export const simUsage = z.object({
     smsUsed: z.number(),
   }),
 });
+export type SimUsage = z.infer<typeof simUsage>;
 
 export const bulkActions = [
   'activate',
@@ -194,8 +203,23 @@ export const bulkActions = [
   'imeiLockOff',
   'autoTopUpOn',
   'autoTopUpOff',
+  'topUp',
 ] as const;
 export const bulkAction = z.enum(bulkActions);
+/** Bulk actions that need the sims:billing permission besides sims:write. */
+export const billingBulkActions: readonly (typeof bulkActions)[number][] = [
+  'autoTopUpOn',
+  'autoTopUpOff',
+  'topUp',
+];
+
+/** `GET /sims/top-up-package`: what one top-up adds (the server's configuration). */
+export const topUpPackage = z.object({
+  dataMb: z.number().int().describe('data added, in MB (1 MB = 1024 × 1024 bytes)'),
+  dataBytes: z.number().int().describe('data added, in bytes'),
+  sms: z.number().int().describe('SMS added'),
+});
+export type TopUpPackage = z.infer<typeof topUpPackage>;
 export const bulkRequest = z
   .strictObject({
     action: bulkAction,

@@ -87,6 +87,53 @@ describe('My SIMs', () => {
     await page.getByRole('tab', { name: /usage/i }).click();
     await page.waitForTimeout(500);
     await shoot(page, '15-sim-usage');
+    // by hour for a short period: the demo's recent days have hourly rows
+    await page.getByRole('button', { name: 'Last 7 days' }).click();
+    await page.getByTestId('usage-granularity').getByText('By hour').click();
+    await page.getByText('Data per hour (MB, UTC)').waitFor();
+    await shoot(page, '15b-sim-usage-hourly');
+    // a longer period falls back to days
+    await page.getByRole('button', { name: 'Last 30 days' }).click();
+    await page.getByText('Data per day (MB)').waitFor();
+    await context.close();
+  });
+
+  it('when the owner tops up two selected SIMs in bulk, then the confirmation names the package and the count, and the job finishes', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, server.url, 'owner@demo.example');
+    await page.getByTestId('page-dashboard').waitFor();
+    await page.getByTestId('nav-sims').click();
+    await page.getByTestId('sims-search').fill('00000001');
+    await page.waitForURL(/q=00000001/);
+    const row = (n: string) => page.locator(`[data-testid="sim-row"][data-iccid="89490201230000000${n}"]`);
+    await row('12').waitFor();
+    await row('12').getByTestId('sim-select').click();
+    await row('13').getByTestId('sim-select').click();
+    await page.getByTestId('bulk-menu').click();
+    await page.getByTestId('bulk-topUp').click();
+    const text = page.getByTestId('bulk-top-up-package');
+    await expect.poll(() => text.textContent()).toContain('+500 MB');
+    expect(await text.textContent()).toContain('+250 SMS');
+    expect(await text.textContent()).toContain('2 SIMs');
+    await shoot(page, '16-sims-bulk-top-up');
+    await page.getByTestId('bulk-confirm-run').click();
+    await page.locator('[data-testid="job-progress"][data-status="done"]').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('job-ok').textContent()).toContain('2');
+    await shoot(page, '17-sims-bulk-top-up-done');
+    await context.close();
+  });
+
+  it('when a User opens the bulk menu, then Top up is not offered', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, server.url, 'user@demo.example');
+    await page.getByTestId('page-dashboard').waitFor();
+    await page.getByTestId('nav-sims').click();
+    await page.getByTestId('sim-select').first().click();
+    await page.getByTestId('bulk-menu').click();
+    await page.getByTestId('bulk-activate').waitFor();
+    expect(await page.getByTestId('bulk-topUp').count()).toBe(0);
     await context.close();
   });
 });

@@ -1,4 +1,4 @@
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap } from './bootstrap.js';
 import { loadConfig } from './config.js';
@@ -6,6 +6,7 @@ import type { AppContext } from './context.js';
 import type { Db } from './db/client.js';
 import { authTokens, ipPools, organisations, simEvents, sims, users } from './db/schema/index.js';
 import { demoLogins, demoSubOwner } from './demo/seed.js';
+import { hourlyRetentionCutoff } from './jobs/retention.js';
 import { digest, randomToken } from './lib/tokens.js';
 import { insertAuthToken } from './modules/auth/auth.repository.js';
 import { as, createHarness, type Harness, signIn, TestClock } from './test/harness.js';
@@ -41,6 +42,29 @@ describe('first start with the demo on', () => {
     expect(c.organisations).toBe(3);
     expect(c.users).toBe(demoLogins.length + 1);
     expect(c.sims).toBeGreaterThan(200);
+  });
+
+  it('when the demo history is seeded, then its recent days have hourly rows that add up to the daily rows, none in the future', async () => {
+    const now = h.clock.now();
+    const [hours] = await h.ctx.database.query<{ n: number; latest: string; earliest: string }>(
+      sql`SELECT count(*)::int AS n, max(hour)::text AS latest, min(hour)::text AS earliest FROM sim_usage_hourly`,
+    );
+    expect(hours?.n).toBeGreaterThan(1000);
+    expect(new Date(hours?.latest ?? '').getTime()).toBeLessThanOrEqual(now.getTime());
+    expect(new Date(hours?.earliest ?? '').getTime()).toBeGreaterThanOrEqual(
+      hourlyRetentionCutoff(now, h.ctx.config.OPENCMP_HOURLY_RETENTION_DAYS).getTime(),
+    );
+    // every daily row of the hourly retention window against its hours: no difference anywhere
+    const mismatches = await h.ctx.database.query<{ iccid: string; day: string }>(
+      sql`SELECT d.iccid, d.day::text
+          FROM sim_usage_daily d
+          LEFT JOIN (SELECT iccid, (hour AT TIME ZONE 'UTC')::date AS day, sum(data_up) AS up, sum(data_down) AS down,
+                            sum(sms_mo) AS mo, sum(sms_mt) AS mt
+                     FROM sim_usage_hourly GROUP BY 1, 2) h ON h.iccid = d.iccid AND h.day = d.day
+          WHERE d.day >= ${hourlyRetentionCutoff(now, h.ctx.config.OPENCMP_HOURLY_RETENTION_DAYS).toISOString().slice(0, 10)}::date
+            AND (h.iccid IS NULL OR h.up <> d.data_up OR h.down <> d.data_down OR h.mo <> d.sms_mo OR h.mt <> d.sms_mt)`,
+    );
+    expect(mismatches).toEqual([]);
   });
 
   it('when each demo login signs in with that password, then it succeeds with its role', async () => {

@@ -19,6 +19,7 @@ const schema = z
     OPENCMP_DEMO_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(200).optional(),
     OPENCMP_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
     OPENCMP_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(13),
+    OPENCMP_HOURLY_RETENTION_DAYS: z.coerce.number().int().min(1).max(366).default(31),
     OPENCMP_TOPUP_DATA_MB: z.coerce.number().int().min(0).max(10_000_000).default(500),
     OPENCMP_TOPUP_SMS: z.coerce.number().int().min(0).max(1_000_000).default(250),
     OPENCMP_EXTENSION_MONTHS: z.coerce.number().int().min(1).max(240).default(120),

@@ -52,8 +52,26 @@ describe('sim_data_left', () => {
   it('follows usage, a bigger volume, a move to another organisation and a deletion', async () => {
     const [a, b, c] = fleet;
     await addUsage(h.ctx.db, [
-      { orgId: demoId, iccid: a ?? '', day: '2026-11-27', dataUp: 1000, dataDown: 5000, smsMo: 0, smsMt: 0 },
-      { orgId: demoId, iccid: b ?? '', day: '2026-11-27', dataUp: 7, dataDown: 0, smsMo: 1, smsMt: 0 },
+      {
+        orgId: demoId,
+        iccid: a ?? '',
+        day: '2026-11-27',
+        hour: 9,
+        dataUp: 1000,
+        dataDown: 5000,
+        smsMo: 0,
+        smsMt: 0,
+      },
+      {
+        orgId: demoId,
+        iccid: b ?? '',
+        day: '2026-11-27',
+        hour: 9,
+        dataUp: 7,
+        dataDown: 0,
+        smsMo: 1,
+        smsMt: 0,
+      },
     ]);
     const [left] = await selectRows<{ data_left: string }>(
       h.ctx.db,

@@ -115,6 +115,7 @@ export async function seedDemoFleet(
   const customer: Actor = { source: 'user', id: null, name: 'Olivia Owner' };
   const events: NewEvent[] = [];
   const usage: UsageDelta[] = [];
+  const hourlyDays = ctx.config.OPENCMP_HOURLY_RETENTION_DAYS;
   for (let n = 1; n <= count; n++) {
     const { iccid } = demoIdentifiers(n);
     const sim = { orgId: orgs.customerId, iccid };
@@ -173,15 +174,46 @@ export async function seedDemoFleet(
       const dayDate = new Date(now.getTime() - d * DAY);
       const total = Math.round(dailyData * (0.5 + rnd()));
       const up = Math.round(total * (0.2 + rnd() * 0.3));
-      usage.push({
-        orgId: orgs.customerId,
-        iccid,
-        day: dayDate.toISOString().slice(0, 10),
-        dataUp: up,
-        dataDown: total - up,
-        smsMo: rnd() < 0.08 ? 1 : 0,
-        smsMt: rnd() < 0.05 ? 1 : 0,
-      });
+      const day = dayDate.toISOString().slice(0, 10);
+      const smsMo = rnd() < 0.08 ? 1 : 0;
+      const smsMt = rnd() < 0.05 ? 1 : 0;
+      if (d > hourlyDays) {
+        // older than the hourly retention: daily rows alone, as the retention job would leave them
+        usage.push({
+          orgId: orgs.customerId,
+          iccid,
+          day,
+          hour: null,
+          dataUp: up,
+          dataDown: total - up,
+          smsMo,
+          smsMt,
+        });
+      } else {
+        // recent days come in a few active hours (none later than now), adding up to the day's figures
+        const lastHour = d === 0 ? now.getUTCHours() : 23;
+        const pieces = 1 + Math.floor(rnd() * 5);
+        const hours = [...new Set(Array.from({ length: pieces }, () => Math.floor(rnd() * (lastHour + 1))))];
+        let upLeft = up;
+        let downLeft = total - up;
+        hours.forEach((hour, i) => {
+          const last = i === hours.length - 1;
+          const pieceUp = last ? upLeft : Math.floor(upLeft / (hours.length - i));
+          const pieceDown = last ? downLeft : Math.floor(downLeft / (hours.length - i));
+          upLeft -= pieceUp;
+          downLeft -= pieceDown;
+          usage.push({
+            orgId: orgs.customerId,
+            iccid,
+            day,
+            hour,
+            dataUp: pieceUp,
+            dataDown: pieceDown,
+            smsMo: i === 0 ? smsMo : 0,
+            smsMt: i === 0 ? smsMt : 0,
+          });
+        });
+      }
       if (d % 7 === 0) {
         // a session of an hour that ended at least an hour before this moment of the day: never in the future
         const at = new Date(dayDate.getTime() - (2 + Math.floor(rnd() * 8)) * 3_600_000);

@@ -1,7 +1,14 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, organisations, orgUsageDaily, simEvents, simUsageDaily } from '../db/schema/index.js';
-import { addUsage } from '../modules/usage/usage.repository.js';
+import {
+  auditLog,
+  organisations,
+  orgUsageDaily,
+  simEvents,
+  simUsageDaily,
+  simUsageHourly,
+} from '../db/schema/index.js';
+import { addUsage, usageSlot } from '../modules/usage/usage.repository.js';
 import { seedFleet } from '../test/fleet.js';
 import { createHarness, type Harness, seedFixtures } from '../test/harness.js';
 import { applyRetention } from './retention.js';
@@ -38,8 +45,26 @@ describe('retention', () => {
       })),
     );
     await addUsage(h.ctx.db, [
-      { orgId, iccid, day: day(400).toISOString().slice(0, 10), dataUp: 1, dataDown: 1, smsMo: 0, smsMt: 0 },
-      { orgId, iccid, day: day(390).toISOString().slice(0, 10), dataUp: 1, dataDown: 1, smsMo: 0, smsMt: 0 },
+      {
+        orgId,
+        iccid,
+        day: day(400).toISOString().slice(0, 10),
+        hour: null,
+        dataUp: 1,
+        dataDown: 1,
+        smsMo: 0,
+        smsMt: 0,
+      },
+      {
+        orgId,
+        iccid,
+        day: day(390).toISOString().slice(0, 10),
+        hour: null,
+        dataUp: 1,
+        dataDown: 1,
+        smsMo: 0,
+        smsMt: 0,
+      },
     ]);
     const result = await applyRetention(h.ctx);
     expect(result.events).toBe(1);
@@ -51,6 +76,34 @@ describe('retention', () => {
     // the organisation's rollup keeps the same days as the SIMs' rows
     const rollup = await h.ctx.db.select().from(orgUsageDaily).where(eq(orgUsageDaily.orgId, orgId));
     expect(rollup.map((r) => r.day)).toEqual([day(390).toISOString().slice(0, 10)]);
+  });
+
+  it('when hourly usage is older than OPENCMP_HOURLY_RETENTION_DAYS, then only those hours go and the daily rows stay', async () => {
+    const days = h.ctx.config.OPENCMP_HOURLY_RETENTION_DAYS;
+    const now = h.clock.now();
+    const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    // the last hour before the cutoff, the first hour after it, and the current hour
+    const before = new Date(today - days * 86_400_000 - 3_600_000);
+    const first = new Date(today - days * 86_400_000);
+    const delta = (at: Date) => ({
+      orgId,
+      iccid,
+      ...usageSlot(at),
+      dataUp: 5,
+      dataDown: 5,
+      smsMo: 0,
+      smsMt: 0,
+    });
+    await addUsage(h.ctx.db, [delta(before), delta(first), delta(now)]);
+    const result = await applyRetention(h.ctx);
+    expect(result.hourlyCutoff).toEqual(first);
+    expect(result.usageHours).toBe(1);
+    const hours = await h.ctx.db.select().from(simUsageHourly).where(eq(simUsageHourly.iccid, iccid));
+    expect(hours.map((r) => r.hour.toISOString()).sort()).toEqual(
+      [first.toISOString(), `${now.toISOString().slice(0, 13)}:00:00.000Z`].sort(),
+    );
+    const daily = await h.ctx.db.select().from(simUsageDaily).where(eq(simUsageDaily.iccid, iccid));
+    expect(daily.map((r) => r.day)).toContain(before.toISOString().slice(0, 10));
   });
 
   it('when audit log entries are older than 13 months, then they are deleted and newer ones kept', async () => {

@@ -1,8 +1,11 @@
-/** Deletes events, usage and audit log entries older than the retention period (OPENCMP_RETENTION_MONTHS, 13 by default). */
+/**
+ * Deletes events, usage and audit log entries older than the retention period (OPENCMP_RETENTION_MONTHS,
+ * 13 by default), and per-SIM hourly usage older than OPENCMP_HOURLY_RETENTION_DAYS (31 by default).
+ */
 import type { AppContext } from '../context.js';
 import { deleteAuditBefore } from '../modules/audit/audit.repository.js';
 import { deleteEventsBefore } from '../modules/events/events.repository.js';
-import { deleteUsageBefore } from '../modules/usage/usage.repository.js';
+import { deleteHourlyUsageBefore, deleteUsageBefore } from '../modules/usage/usage.repository.js';
 
 /** The first instant that is kept. */
 export function retentionCutoff(now: Date, months: number): Date {
@@ -11,13 +14,21 @@ export function retentionCutoff(now: Date, months: number): Date {
   return cutoff;
 }
 
+/** The first hour whose hourly usage rows are kept: the start of the UTC day `days` days ago. */
+export function hourlyRetentionCutoff(now: Date, days: number): Date {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return new Date(today - days * 86_400_000);
+}
+
 /** Apply retention once; returns what was deleted. */
 export async function applyRetention(ctx: AppContext) {
   const cutoff = retentionCutoff(ctx.clock.now(), ctx.config.OPENCMP_RETENTION_MONTHS);
   const events = await deleteEventsBefore(ctx.db, cutoff);
   const usageDays = await deleteUsageBefore(ctx.db, cutoff.toISOString().slice(0, 10));
   const auditEntries = await deleteAuditBefore(ctx.db, cutoff);
-  return { cutoff, events, usageDays, auditEntries };
+  const hourlyCutoff = hourlyRetentionCutoff(ctx.clock.now(), ctx.config.OPENCMP_HOURLY_RETENTION_DAYS);
+  const usageHours = await deleteHourlyUsageBefore(ctx.db, hourlyCutoff);
+  return { cutoff, events, usageDays, auditEntries, hourlyCutoff, usageHours };
 }
 
 /** Run retention at start and then every hour; returns a stop function. */

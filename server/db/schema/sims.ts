@@ -164,6 +164,26 @@ export const simUsageDaily = pgTable(
 );
 
 /**
+ * Per SIM and UTC hour (`hour` is the hour's start): the same figures as `sim_usage_daily`, written by
+ * `addUsage` from the same deltas, so a day's hours add up to its daily row. Kept for
+ * OPENCMP_HOURLY_RETENTION_DAYS only; the index on `hour` lets the hourly retention run delete the
+ * oldest hour without scanning the table.
+ */
+export const simUsageHourly = pgTable(
+  'sim_usage_hourly',
+  {
+    iccid: text('iccid').notNull(),
+    hour: timestamp('hour', { withTimezone: true }).notNull(),
+    orgId: uuid('org_id').notNull(),
+    dataUp: bigint('data_up', { mode: 'number' }).notNull().default(0),
+    dataDown: bigint('data_down', { mode: 'number' }).notNull().default(0),
+    smsMo: integer('sms_mo').notNull().default(0),
+    smsMt: integer('sms_mt').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.iccid, t.hour] }), index('sim_usage_hourly_hour_idx').on(t.hour)],
+);
+
+/**
  * Per organisation and UTC day: the sum of its SIMs' daily usage, kept by `addUsage` in the same
  * statement batch as the per-SIM rows. The dashboard's and `GET /usage`'s weeks and months add up
  * at most a few hundred of these rows instead of scanning per-SIM usage.

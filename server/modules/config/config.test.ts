@@ -47,6 +47,7 @@ const usage = (iccid: string, v: Partial<UsageDelta>): UsageDelta => ({
   orgId,
   iccid,
   day: h.clock.now().toISOString().slice(0, 10),
+  hour: h.clock.now().getUTCHours(),
   dataUp: 0,
   dataDown: 0,
   smsMo: 0,

@@ -18,6 +18,7 @@ const usage = (orgId: string, iccid: string, day: string, v: Partial<UsageDelta>
   orgId,
   iccid,
   day,
+  hour: 12,
   dataUp: 0,
   dataDown: 0,
   smsMo: 0,

@@ -56,14 +56,19 @@ export async function claimJob(db: Db, now: Date, leaseMs: number): Promise<JobR
   });
 }
 
-/** The next pending items of a job, in order. */
+/**
+ * The next pending items of a job, in order, locked until the caller's transaction ends. A worker whose
+ * lease ran out while it still works holds its chunk's rows: a second worker waits for them and then
+ * finds them no longer pending, so no item (and no top-up charge) is processed twice.
+ */
 export async function pendingItems(db: Db, jobId: string, limit: number): Promise<JobItemRow[]> {
   return db
     .select()
     .from(jobItems)
     .where(and(eq(jobItems.jobId, jobId), eq(jobItems.result, 'pending')))
     .orderBy(asc(jobItems.seq))
-    .limit(limit);
+    .limit(limit)
+    .for('update');
 }
 
 /** Store the results of processed items and add them to the job's counters, renewing its lease. */

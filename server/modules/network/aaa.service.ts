@@ -335,6 +335,7 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
         orgId: s.orgId,
         iccid: s.iccid,
         day,
+        hour: now.getUTCHours(),
         dataUp: 0,
         dataDown: 0,
         smsMo: 0,

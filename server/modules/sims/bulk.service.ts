@@ -1,7 +1,7 @@
 /** Bulk SIM actions: a job per request, processed in chunks with one result per SIM. */
 import type { z } from 'zod';
 import { can } from '../../../contracts/permissions.js';
-import type { bulkRequest, UpdateSimRequest } from '../../../contracts/sims.js';
+import { billingBulkActions, type bulkRequest, type UpdateSimRequest } from '../../../contracts/sims.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
@@ -12,6 +12,7 @@ import type { Actor } from '../events/events.service.js';
 import { recordEvents } from '../events/events.service.js';
 import { findJob, insertJob, type JobItemRow, type JobRow, pageItems } from '../jobs/jobs.repository.js';
 import { queueDisconnects } from '../network/network.repository.js';
+import { applyTopUps } from './charges.service.js';
 import { lockSims, matchingIccids, updateSims } from './sims.repository.js';
 import { actorOf, planChange } from './sims.service.js';
 
@@ -19,7 +20,8 @@ import { actorOf, planChange } from './sims.service.js';
 export const bulkKind = 'sims.bulk';
 const maxSims = 1_000_000;
 
-const requests: Record<z.infer<typeof bulkRequest>['action'], UpdateSimRequest> = {
+/** The change each action makes through planChange; top-up is a charge instead (applyTopUps). */
+const requests: Record<Exclude<z.infer<typeof bulkRequest>['action'], 'topUp'>, UpdateSimRequest> = {
   activate: { status: 'activated' },
   deactivate: { status: 'deactivated' },
   imeiLockOn: { imeiLock: true },
@@ -27,6 +29,8 @@ const requests: Record<z.infer<typeof bulkRequest>['action'], UpdateSimRequest> 
   autoTopUpOn: { autoTopUp: true },
   autoTopUpOff: { autoTopUp: false },
 };
+
+type ItemResult = { seq: number; result: 'ok' | 'unchanged' | 'error'; message: string | null };
 
 /** Present a job for the API. */
 export function presentJob(j: JobRow) {
@@ -47,8 +51,11 @@ export function presentJob(j: JobRow) {
 
 /** Queue a bulk action over the given ICCIDs, or over every SIM that matches a filter. */
 export async function startBulk(ctx: AppContext, principal: Principal, req: z.infer<typeof bulkRequest>) {
-  if (req.action.startsWith('autoTopUp') && !can(principal.role, 'sims:billing')) {
-    throw new AppError('forbidden', `Your role (${principal.role}) may not change auto top-up.`);
+  if (billingBulkActions.includes(req.action) && !can(principal.role, 'sims:billing')) {
+    throw new AppError(
+      'forbidden',
+      `Your role (${principal.role}) may not ${req.action === 'topUp' ? 'top up SIMs' : 'change auto top-up'}.`,
+    );
   }
   const iccids = req.iccids
     ? [...new Set(req.iccids)]
@@ -87,8 +94,7 @@ export async function startBulk(ctx: AppContext, principal: Principal, req: z.in
 
 /** Apply the job's action to one chunk of items inside the caller's transaction; returns a result per item. */
 export async function processBulkChunk(ctx: AppContext, tx: Db, job: JobRow, items: JobItemRow[]) {
-  const action = job.params.action as keyof typeof requests;
-  const request = requests[action];
+  const action = job.params.action as z.infer<typeof bulkRequest>['action'];
   const actor = job.params.actor as Actor;
   const now = ctx.clock.now();
   const locked = await lockSims(
@@ -97,7 +103,18 @@ export async function processBulkChunk(ctx: AppContext, tx: Db, job: JobRow, ite
     items.map((i) => i.iccid),
   );
   const byIccid = new Map(locked.map((s) => [s.iccid, s]));
-  const results: { seq: number; result: 'ok' | 'unchanged' | 'error'; message: string | null }[] = [];
+  const results: ItemResult[] = [];
+  if (action === 'topUp') {
+    // the charges commit with the items' results: a chunk is done (and billed) once or not at all
+    const { refused } = await applyTopUps(ctx, tx, locked, actor, now);
+    const why = new Map(refused.map((r) => [r.iccid, r.reason]));
+    for (const item of items) {
+      const reason = byIccid.has(item.iccid) ? why.get(item.iccid) : 'SIM not found';
+      results.push({ seq: item.seq, result: reason ? 'error' : 'ok', message: reason ?? null });
+    }
+    return results;
+  }
+  const request = requests[action];
   const groups = new Map<string, { values: Parameters<typeof updateSims>[3]; iccids: string[] }>();
   const events = [];
   const disconnects = { deactivated: [] as string[], imei_lock: [] as string[] };

@@ -10,6 +10,23 @@ export async function insertCharges(db: Db, rows: NewCharge[]) {
   if (rows.length) await db.insert(simCharges).values(rows);
 }
 
+/**
+ * Add a package to the volumes of SIMs the caller has locked (one statement for all of them); returns
+ * the updated rows.
+ */
+export async function addVolumes(db: Db, iccids: string[], dataBytes: number, smsCount: number) {
+  if (iccids.length === 0) return [];
+  return db
+    .update(sims)
+    .set({
+      dataTotal: sql`${sims.dataTotal} + ${dataBytes}`,
+      smsTotal: sql`${sims.smsTotal} + ${smsCount}`,
+      updatedAt: new Date(),
+    })
+    .where(inArray(sims.iccid, iccids))
+    .returning();
+}
+
 /** A SIM's charges, newest first. */
 export async function simChargesOf(db: Db, orgId: string, iccid: string) {
   return db

@@ -9,7 +9,7 @@ import type { Db } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { Principal } from '../auth/auth.service.js';
 import { type Actor, event, recordEvents } from '../events/events.service.js';
-import { insertCharges } from './charges.repository.js';
+import { addVolumes, insertCharges } from './charges.repository.js';
 import { presentDetail } from './sims.presenter.js';
 import { lockSim, type SimRow, updateSim } from './sims.repository.js';
 import { actorOf } from './sims.service.js';
@@ -30,10 +30,87 @@ function chargeSource(actor: Actor): 'user' | 'api' | 'auto' {
   return actor.source === 'user' ? 'user' : actor.source === 'api' ? 'api' : 'auto';
 }
 
+/** The package one top-up adds, from the configuration (OPENCMP_TOPUP_DATA_MB, OPENCMP_TOPUP_SMS). */
+export function topUpPackage(ctx: AppContext) {
+  return {
+    dataMb: ctx.config.OPENCMP_TOPUP_DATA_MB,
+    dataBytes: ctx.config.OPENCMP_TOPUP_DATA_MB * MB,
+    sms: ctx.config.OPENCMP_TOPUP_SMS,
+  };
+}
+
+/** Why a SIM may not be topped up, or null when it may. */
+function topUpRefusal(sim: SimRow): string | null {
+  return sim.status === 'expired'
+    ? `SIM ${sim.iccid} is expired: extend its lifetime before topping it up.`
+    : null;
+}
+
 /**
- * Add one top-up package to a locked SIM inside the caller's transaction: the volume grows at once, so a
- * SIM that had used everything may attach and send again. Used by the portal, the API and auto top-up.
+ * Add one top-up package to each of a set of locked SIMs inside the caller's transaction, in a fixed
+ * number of statements (the volumes, their events, the charges): the volume grows at once, so a SIM that
+ * had used everything may attach and send again. Expired SIMs are refused with the reason. Used by the
+ * portal and the API (one SIM), bulk top-up jobs and auto top-up.
  */
+export async function applyTopUps(
+  ctx: AppContext,
+  db: Db,
+  locked: SimRow[],
+  actor: Actor,
+  now: Date,
+): Promise<{ toppedUp: SimRow[]; refused: { iccid: string; reason: string }[] }> {
+  const refused: { iccid: string; reason: string }[] = [];
+  const allowed: SimRow[] = [];
+  for (const sim of locked) {
+    const reason = topUpRefusal(sim);
+    if (reason) refused.push({ iccid: sim.iccid, reason });
+    else allowed.push(sim);
+  }
+  if (allowed.length === 0) return { toppedUp: [], refused };
+  const { dataMb, dataBytes, sms: smsCount } = topUpPackage(ctx);
+  const toppedUp = await addVolumes(
+    db,
+    allowed.map((s) => s.iccid),
+    dataBytes,
+    smsCount,
+  );
+  const source = chargeSource(actor);
+  await recordEvents(
+    db,
+    allowed.flatMap((sim) => {
+      const owner = { orgId: sim.orgId ?? '', iccid: sim.iccid };
+      return [
+        event(actor, owner, now, {
+          type: eventTypes.dataQuotaAssigned,
+          description: `Top-up: ${dataMb} MB data added`,
+          details: { bytes: dataBytes, totalBefore: sim.dataTotal, totalAfter: sim.dataTotal + dataBytes },
+        }),
+        event(actor, owner, now, {
+          type: eventTypes.smsQuotaAssigned,
+          description: `Top-up: ${smsCount} SMS added`,
+          details: { count: smsCount, totalBefore: sim.smsTotal, totalAfter: sim.smsTotal + smsCount },
+        }),
+      ];
+    }),
+  );
+  await insertCharges(
+    db,
+    allowed.map((sim) => ({
+      orgId: sim.orgId ?? '',
+      iccid: sim.iccid,
+      kind: 'top-up' as const,
+      dataBytes,
+      smsCount,
+      source,
+      actorId: actor.id ?? null,
+      actorName: actor.name ?? null,
+      createdAt: now,
+    })),
+  );
+  return { toppedUp, refused };
+}
+
+/** Add one top-up package to a locked SIM inside the caller's transaction; an expired SIM is a 409. */
 export async function applyTopUp(
   ctx: AppContext,
   db: Db,
@@ -41,43 +118,9 @@ export async function applyTopUp(
   actor: Actor,
   now: Date,
 ): Promise<SimRow> {
-  if (sim.status === 'expired') {
-    throw new AppError('conflict', `SIM ${sim.iccid} is expired: extend its lifetime before topping it up.`);
-  }
-  const dataBytes = ctx.config.OPENCMP_TOPUP_DATA_MB * MB;
-  const smsCount = ctx.config.OPENCMP_TOPUP_SMS;
-  const orgId = sim.orgId ?? '';
-  const updated = await updateSim(db, orgId, sim.iccid, {
-    dataTotal: sim.dataTotal + dataBytes,
-    smsTotal: sim.smsTotal + smsCount,
-  });
-  const owner = { orgId, iccid: sim.iccid };
-  await recordEvents(db, [
-    event(actor, owner, now, {
-      type: eventTypes.dataQuotaAssigned,
-      description: `Top-up: ${ctx.config.OPENCMP_TOPUP_DATA_MB} MB data added`,
-      details: { bytes: dataBytes, totalBefore: sim.dataTotal, totalAfter: sim.dataTotal + dataBytes },
-    }),
-    event(actor, owner, now, {
-      type: eventTypes.smsQuotaAssigned,
-      description: `Top-up: ${smsCount} SMS added`,
-      details: { count: smsCount, totalBefore: sim.smsTotal, totalAfter: sim.smsTotal + smsCount },
-    }),
-  ]);
-  await insertCharges(db, [
-    {
-      orgId,
-      iccid: sim.iccid,
-      kind: 'top-up',
-      dataBytes,
-      smsCount,
-      source: chargeSource(actor),
-      actorId: actor.id ?? null,
-      actorName: actor.name ?? null,
-      createdAt: now,
-    },
-  ]);
-  return updated ?? sim;
+  const { toppedUp, refused } = await applyTopUps(ctx, db, [sim], actor, now);
+  if (refused[0]) throw new AppError('conflict', refused[0].reason);
+  return toppedUp[0] ?? sim;
 }
 
 /** Top up one of the organisation's SIMs. */

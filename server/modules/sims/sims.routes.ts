@@ -1,4 +1,4 @@
-/** My SIMs API: list, detail, change, events, usage. */
+/** My SIMs API: list, detail, change, events, usage, top-up and lifetime extension. */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
@@ -9,13 +9,14 @@ import {
   simPage,
   simParams,
   simUsage as simUsageSchema,
+  topUpPackage as topUpPackageSchema,
   updateSimRequest,
   usageQuery,
 } from '../../../contracts/sims.js';
 import { principalOf } from '../../plugins/auth.js';
 import { listSimEvents } from '../events/events.service.js';
 import { simUsage } from '../usage/usage.service.js';
-import { extendSim, topUpSim } from './charges.service.js';
+import { extendSim, topUpPackage, topUpSim } from './charges.service.js';
 import { changeSim, getSim, listSims } from './sims.service.js';
 
 export default async function simRoutes(app: FastifyInstance) {
@@ -95,6 +96,18 @@ export default async function simRoutes(app: FastifyInstance) {
       },
     },
     async (req) => simUsage(req.ctx, principalOf(req).orgId, req.params.iccid, req.query),
+  );
+  r.get(
+    '/sims/top-up-package',
+    {
+      config: { permission: 'sims:billing' },
+      schema: {
+        tags,
+        summary: 'What one top-up adds to a SIM (single or bulk top-up): data in MB and bytes, and SMS',
+        response: { 200: topUpPackageSchema },
+      },
+    },
+    async (req) => topUpPackage(req.ctx),
   );
   r.post(
     '/sims/:iccid/top-up',

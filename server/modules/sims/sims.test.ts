@@ -273,12 +273,22 @@ describe('SIM detail and changes', () => {
         orgId: demo?.id ?? '',
         iccid: n(2),
         day: '2026-03-01',
+        hour: 9,
         dataUp: 100,
         dataDown: 900,
         smsMo: 1,
         smsMt: 2,
       },
-      { orgId: demo?.id ?? '', iccid: n(2), day: '2026-03-03', dataUp: 50, dataDown: 50, smsMo: 0, smsMt: 1 },
+      {
+        orgId: demo?.id ?? '',
+        iccid: n(2),
+        day: '2026-03-03',
+        hour: 23,
+        dataUp: 50,
+        dataDown: 50,
+        smsMo: 0,
+        smsMt: 1,
+      },
     ]);
     const res = await get(`/api/v1/sims/${n(2)}/usage?from=2026-03-01&to=2026-03-03`);
     expect(res.statusCode).toBe(200);

@@ -19,7 +19,7 @@ import type { NewEvent } from '../events/events.repository.js';
 import { event, recordEvents } from '../events/events.service.js';
 import { findSim, lockSim, type SimRow } from '../sims/sims.repository.js';
 import { actorOf } from '../sims/sims.service.js';
-import { addUsage } from '../usage/usage.repository.js';
+import { addUsage, usageSlot } from '../usage/usage.repository.js';
 import { applyVolumeEffects } from '../usage/volume.service.js';
 import {
   findSms,
@@ -34,7 +34,6 @@ import {
   writeSmscUrl,
 } from './sms.repository.js';
 
-const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function presentSms(r: SmsRow): SmsMessage {
@@ -89,7 +88,8 @@ export async function getSms(ctx: AppContext, orgId: string, iccid: string, id: 
 }
 
 /**
- * Count SMS against a SIM's volume (and daily usage); crossing 20 % left or nothing left raises its
+ * Count SMS against a SIM's volume (and hourly and daily usage, in the hour of `countedAt`, by default
+ * `at`: a refund goes back to the hour its SMS was counted in); crossing 20 % left or nothing left raises its
  * event, the volume mail and auto top-up once (applyVolumeEffects), and a reached monthly limit its
  * mail. Negative counts give volume back (a cancelled or failed MT).
  */
@@ -98,14 +98,22 @@ export async function countSmsUsage(
   db: Db,
   sim: SimRow,
   at: Date,
-  delta: { smsMt?: number; smsMo?: number; day?: string },
+  delta: { smsMt?: number; smsMo?: number; countedAt?: Date },
 ) {
   const mt = delta.smsMt ?? 0;
   const mo = delta.smsMo ?? 0;
   if (mt === 0 && mo === 0) return;
   const orgId = sim.orgId ?? '';
   const crossings = await addUsage(db, [
-    { orgId, iccid: sim.iccid, day: delta.day ?? isoDay(at), dataUp: 0, dataDown: 0, smsMt: mt, smsMo: mo },
+    {
+      orgId,
+      iccid: sim.iccid,
+      ...usageSlot(delta.countedAt ?? at),
+      dataUp: 0,
+      dataDown: 0,
+      smsMt: mt,
+      smsMo: mo,
+    },
   ]);
   await applyVolumeEffects(ctx, db, crossings, at);
   if (mt > 0 || mo > 0) await noteLimitsReached(ctx, db, [orgId], at);
@@ -191,7 +199,7 @@ export async function deleteSms(ctx: AppContext, principal: Principal, iccid: st
       }
       const sim = await lockSim(tx, principal.orgId, iccid);
       const updated = await updateSms(tx, row.id, { status: 'cancelled', doneAt: now, error: null });
-      if (sim) await countSmsUsage(ctx, tx, sim, now, { smsMt: -row.segments, day: isoDay(row.createdAt) });
+      if (sim) await countSmsUsage(ctx, tx, sim, now, { smsMt: -row.segments, countedAt: row.createdAt });
       return { outcome: 'cancelled' as const, message: presentSms(updated ?? row) };
     }
     await updateSms(tx, row.id, { hiddenAt: now });
@@ -462,7 +470,7 @@ export async function failMt(ctx: AppContext, row: SmsRow, reason: string) {
       leaseUntil: null,
     });
     const sim = await lockSim(tx, row.orgId, row.iccid);
-    if (sim) await countSmsUsage(ctx, tx, sim, now, { smsMt: -row.segments, day: isoDay(row.createdAt) });
+    if (sim) await countSmsUsage(ctx, tx, sim, now, { smsMt: -row.segments, countedAt: row.createdAt });
     await recordEvents(tx, [
       event({ source: 'network' }, { orgId: row.orgId, iccid: row.iccid }, now, {
         type: eventTypes.smsNotDelivered,

@@ -1,7 +1,7 @@
 /** Queries of per-SIM daily usage. */
-import { and, asc, between, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, between, eq, gte, lt, sql } from 'drizzle-orm';
 import { type Db, selectRows } from '../../db/client.js';
-import { orgUsageDaily, sims, simUsageDaily } from '../../db/schema/index.js';
+import { orgUsageDaily, sims, simUsageDaily, simUsageHourly } from '../../db/schema/index.js';
 
 /** A volume group as PRODUCT.md §3 defines it (the generated columns of `sims` compute the same). */
 export function volumeGroup(total: number, used: number): 'sufficient' | 'low' | 'none' {
@@ -25,29 +25,43 @@ export interface VolumeCrossing {
 export interface UsageDelta {
   orgId: string;
   iccid: string;
+  /** The UTC day, YYYY-MM-DD. */
   day: string;
+  /**
+   * The UTC hour of `day` (0–23) the usage belongs to, for the per-SIM hourly rows; null only for history
+   * older than the hourly retention (the demo's backfill), which then has daily rows alone.
+   */
+  hour: number | null;
   dataUp: number;
   dataDown: number;
   smsMo: number;
   smsMt: number;
 }
 
+/** The UTC day and hour of an instant, as `UsageDelta` wants them. */
+export function usageSlot(at: Date): { day: string; hour: number } {
+  return { day: at.toISOString().slice(0, 10), hour: at.getUTCHours() };
+}
+
 /**
- * Add usage to the per-SIM daily rows (upsert), to the SIMs' used volumes and to the organisations'
- * daily rollup: ONE statement of three data-modifying CTEs over arrays, however many deltas (it runs
- * in the RADIUS accounting batch, 10,000 records a second). Rows are touched in key order so
- * concurrent batches cannot deadlock. Returns the SIMs whose volume crossed into low or none with
- * this usage (each crossing once: the row lock of the UPDATE orders concurrent batches);
- * `applyVolumeEffects` turns them into events, mails and top-ups.
+ * Add usage to the per-SIM hourly and daily rows (upserts), to the SIMs' used volumes and to the
+ * organisations' daily rollup: ONE statement of data-modifying CTEs over arrays, however many deltas
+ * (it runs in the RADIUS accounting batch, 10,000 records a second). Rows are touched in key order so
+ * concurrent batches cannot deadlock. Returns the SIMs whose volume crossed into low or none with this
+ * usage (each crossing once: the row lock of the UPDATE orders concurrent batches); `applyVolumeEffects`
+ * turns them into events, mails and top-ups.
  */
 export async function addUsage(db: Db, deltas: UsageDelta[]): Promise<VolumeCrossing[]> {
   if (deltas.length === 0) return [];
-  // one row per SIM and day (an upsert may not touch a row twice)
-  const perSimDay = new Map<string, UsageDelta>();
+  // one row per SIM, day and hour (an upsert may not touch a row twice)
+  const slots = new Map<string, UsageDelta>();
   for (const d of deltas) {
-    const key = `${d.iccid} ${d.day}`;
-    const t = perSimDay.get(key);
-    if (!t) perSimDay.set(key, { ...d });
+    if (d.hour !== null && (!Number.isInteger(d.hour) || d.hour < 0 || d.hour > 23)) {
+      throw new Error(`usage hour ${d.hour} is not 0–23`);
+    }
+    const key = `${d.iccid} ${d.day} ${d.hour ?? ''}`;
+    const t = slots.get(key);
+    if (!t) slots.set(key, { ...d });
     else {
       t.dataUp += d.dataUp;
       t.dataDown += d.dataDown;
@@ -55,7 +69,7 @@ export async function addUsage(db: Db, deltas: UsageDelta[]): Promise<VolumeCros
       t.smsMt += d.smsMt;
     }
   }
-  const rows = [...perSimDay.values()];
+  const rows = [...slots.values()];
   const col = <K extends keyof UsageDelta>(k: K) => sql.param(rows.map((r) => r[k]));
   const updated = await selectRows<{
     iccid: string;
@@ -71,11 +85,20 @@ export async function addUsage(db: Db, deltas: UsageDelta[]): Promise<VolumeCros
     sql`
     WITH u AS (
       SELECT * FROM unnest(${col('orgId')}::uuid[], ${col('iccid')}::text[], ${col('day')}::date[],
-        ${col('dataUp')}::bigint[], ${col('dataDown')}::bigint[], ${col('smsMo')}::int[], ${col('smsMt')}::int[])
-        AS u(org_id, iccid, day, data_up, data_down, sms_mo, sms_mt)
+        ${col('hour')}::int[], ${col('dataUp')}::bigint[], ${col('dataDown')}::bigint[], ${col('smsMo')}::int[],
+        ${col('smsMt')}::int[])
+        AS u(org_id, iccid, day, hour, data_up, data_down, sms_mo, sms_mt)
+    ), hourly AS (
+      INSERT INTO ${simUsageHourly} AS t (iccid, hour, org_id, data_up, data_down, sms_mo, sms_mt)
+      SELECT iccid, (day + hour * interval '1 hour') AT TIME ZONE 'UTC', org_id, data_up, data_down, sms_mo, sms_mt
+      FROM u WHERE hour IS NOT NULL ORDER BY 1, 2
+      ON CONFLICT (iccid, hour) DO UPDATE SET data_up = t.data_up + excluded.data_up,
+        data_down = t.data_down + excluded.data_down, sms_mo = t.sms_mo + excluded.sms_mo,
+        sms_mt = t.sms_mt + excluded.sms_mt
     ), daily AS (
       INSERT INTO ${simUsageDaily} AS t (org_id, iccid, day, data_up, data_down, sms_mo, sms_mt)
-      SELECT * FROM u ORDER BY iccid, day
+      SELECT min(org_id::text)::uuid, iccid, day, sum(data_up), sum(data_down), sum(sms_mo), sum(sms_mt)
+      FROM u GROUP BY iccid, day ORDER BY iccid, day
       ON CONFLICT (iccid, day) DO UPDATE SET data_up = t.data_up + excluded.data_up,
         data_down = t.data_down + excluded.data_down, sms_mo = t.sms_mo + excluded.sms_mo,
         sms_mt = t.sms_mt + excluded.sms_mt
@@ -153,6 +176,32 @@ export async function dailyUsage(db: Db, orgId: string, iccid: string, from: str
       ),
     )
     .orderBy(asc(simUsageDaily.day));
+}
+
+/** A SIM's hourly rows from `from` (inclusive) to `to` (exclusive). */
+export async function hourlyUsage(db: Db, orgId: string, iccid: string, from: Date, to: Date) {
+  return db
+    .select()
+    .from(simUsageHourly)
+    .where(
+      and(
+        eq(simUsageHourly.iccid, iccid),
+        eq(simUsageHourly.orgId, orgId),
+        gte(simUsageHourly.hour, from),
+        lt(simUsageHourly.hour, to),
+      ),
+    )
+    .orderBy(asc(simUsageHourly.hour));
+}
+
+/** Delete hourly usage rows of hours that began before `cutoff`; returns how many went. */
+export async function deleteHourlyUsageBefore(db: Db, cutoff: Date): Promise<number> {
+  const rows = await selectRows<{ n: number }>(
+    db,
+    sql`WITH gone AS (DELETE FROM ${simUsageHourly} WHERE hour < ${cutoff.toISOString()}::timestamptz RETURNING 1)
+        SELECT count(*)::int AS n FROM gone`,
+  );
+  return rows[0]?.n ?? 0;
 }
 
 /** Delete daily usage rows before a day (YYYY-MM-DD); returns how many went. */

@@ -1,10 +1,11 @@
 /** Usage read from the rollups: a SIM's days, an organisation's days, weeks and months. */
+import { maxHourlyDays, type SimUsage } from '../../../contracts/sims.js';
 import type { OrgUsage, OrgUsageQuery, UsagePeriod } from '../../../contracts/usage.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { invalidField, notFound } from '../../lib/errors.js';
 import { findSim } from '../sims/sims.repository.js';
-import { dailyUsage, orgDailyUsage } from './usage.repository.js';
+import { dailyUsage, hourlyUsage, orgDailyUsage } from './usage.repository.js';
 
 const dayMs = 86_400_000;
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -129,16 +130,67 @@ export async function recentUsage(db: Db, orgId: string, today: string) {
   };
 }
 
-/** Usage per day from `from` to `to` (default: the last 30 days), every day present, plus totals. */
+/** The range of a SIM's hourly usage: whole UTC days, at most `maxHourlyDays`, within the hourly retention. */
+export function hourlyRange(q: { from?: string; to?: string }, now: Date, retentionDays: number) {
+  const today = isoDay(now);
+  const to = q.to ?? today;
+  const from = q.from ?? addDays(to, -1);
+  const days = (parseDay(to).getTime() - parseDay(from).getTime()) / dayMs + 1;
+  if (days > maxHourlyDays) {
+    throw invalidField(
+      'from',
+      `a range by hour may span at most ${maxHourlyDays} days; ask by day for longer ones`,
+    );
+  }
+  const kept = addDays(today, -retentionDays);
+  if (from < kept) {
+    throw invalidField(
+      'from',
+      `hourly usage is kept for ${retentionDays} days (from ${kept}); ask by day for older usage`,
+    );
+  }
+  return { from, to };
+}
+
+type HourRow = { hour: Date; dataUp: number; dataDown: number; smsMo: number; smsMt: number };
+
+/** Every hour from the start of `from` to the end of `to`, with the rows in place and zeros elsewhere. */
+function fillHours(from: string, to: string, rows: HourRow[]) {
+  const byHour = new Map(rows.map((r) => [r.hour.getTime(), r]));
+  const hours = [];
+  const end = parseDay(to).getTime() + dayMs;
+  for (let t = parseDay(from).getTime(); t < end; t += 3_600_000) {
+    const r = byHour.get(t);
+    hours.push({
+      hour: new Date(t).toISOString(),
+      dataUp: r?.dataUp ?? 0,
+      dataDown: r?.dataDown ?? 0,
+      smsMo: r?.smsMo ?? 0,
+      smsMt: r?.smsMt ?? 0,
+    });
+  }
+  return hours;
+}
+
+/**
+ * A SIM's usage per day from `from` to `to` (default: the last 30 days), every day present, plus totals;
+ * by hour (default: yesterday and today) also every hour of those days, from the hourly rows.
+ */
 export async function simUsage(
   ctx: AppContext,
   orgId: string,
   iccid: string,
-  q: { from?: string; to?: string },
-) {
+  q: { granularity?: 'hour' | 'day'; from?: string; to?: string },
+): Promise<SimUsage> {
+  const granularity = q.granularity ?? 'day';
+  const now = ctx.clock.now();
+  // validate before looking the SIM up: a bad range says so for any ICCID
+  const { from, to } =
+    granularity === 'hour'
+      ? hourlyRange(q, now, ctx.config.OPENCMP_HOURLY_RETENTION_DAYS)
+      : usageRange({ granularity: 'day', from: q.from, to: q.to }, isoDay(now));
   const sim = await findSim(ctx.db, orgId, iccid);
   if (!sim) throw notFound('SIM');
-  const { from, to } = usageRange({ granularity: 'day', ...q }, isoDay(ctx.clock.now()));
   const periods = bucket('day', from, to, await dailyUsage(ctx.db, orgId, iccid, from, to));
   const days = periods.map(({ start, dataUp, dataDown, smsMo, smsMt }) => ({
     day: start,
@@ -147,11 +199,21 @@ export async function simUsage(
     smsMo,
     smsMt,
   }));
+  const hours =
+    granularity === 'hour'
+      ? fillHours(
+          from,
+          to,
+          await hourlyUsage(ctx.db, orgId, iccid, parseDay(from), new Date(parseDay(to).getTime() + dayMs)),
+        )
+      : undefined;
   const totals = totalsOf(periods);
   return {
+    granularity,
     from,
     to,
     days,
+    ...(hours ? { hours } : {}),
     totals,
     volume: {
       dataTotal: sim.dataTotal,

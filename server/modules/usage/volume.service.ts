@@ -12,7 +12,7 @@ import { organisationEmails, organisations, sims } from '../../db/schema/index.j
 import type { NewEvent } from '../events/events.repository.js';
 import { type Actor, event, recordEvents } from '../events/events.service.js';
 import { queueMail } from '../mail/mail.service.js';
-import { applyTopUp } from '../sims/charges.service.js';
+import { applyTopUps } from '../sims/charges.service.js';
 import type { VolumeCrossing } from './usage.repository.js';
 
 const policy: Actor = { source: 'policy', name: 'Volume policy' };
@@ -76,11 +76,8 @@ export async function applyVolumeEffects(
     )
     .orderBy(sims.iccid)
     .for('update');
-  const toppedUp = new Set<string>();
-  for (const sim of auto) {
-    await applyTopUp(ctx, db, sim, autoTopUp, at);
-    toppedUp.add(sim.iccid);
-  }
+  // the query keeps expired SIMs out, so every one of them is topped up (in one set of statements)
+  const toppedUp = new Set((await applyTopUps(ctx, db, auto, autoTopUp, at)).toppedUp.map((s) => s.iccid));
 
   const byOrg = new Map<string, VolumeCrossing[]>();
   for (const c of crossings) byOrg.set(c.orgId, [...(byOrg.get(c.orgId) ?? []), c]);

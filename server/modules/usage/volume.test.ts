@@ -25,6 +25,7 @@ const data = (iccid: string, bytes: number, org = orgId): UsageDelta => ({
   orgId: org,
   iccid,
   day: today(),
+  hour: h.clock.now().getUTCHours(),
   dataUp: 0,
   dataDown: bytes,
   smsMo: 0,

@@ -148,7 +148,16 @@ describe('Access-Request', () => {
     const orgId = sim.orgId ?? '';
     const day = new Date().toISOString().slice(0, 10);
     await addUsage(h.ctx.db, [
-      { orgId, iccid: iccid(7), day, dataUp: 0, dataDown: 2 * MB, smsMo: 0, smsMt: 0 },
+      {
+        orgId,
+        iccid: iccid(7),
+        day,
+        hour: new Date().getUTCHours(),
+        dataUp: 0,
+        dataDown: 2 * MB,
+        smsMo: 0,
+        smsMt: 0,
+      },
     ]);
     await h.ctx.db.insert(orgSettings).values({ orgId, simDataLimitBytes: MB });
     try {

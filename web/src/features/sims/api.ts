@@ -2,10 +2,10 @@
 
 import type { Preferences } from '@contracts/auth.js';
 import { type SimColumn, simColumns } from '@contracts/columns.js';
-import type { SimDetail, SimSummary, UpdateSimRequest } from '@contracts/sims.js';
+import type { SimDetail, SimSummary, TopUpPackage, UpdateSimRequest } from '@contracts/sims.js';
 import { apiGet, apiPatch, apiPost, request } from '../../lib/api.js';
 
-export type { SimDetail, SimSummary, UpdateSimRequest };
+export type { SimDetail, SimSummary, TopUpPackage, UpdateSimRequest };
 
 /** One page of a list answer. */
 export interface Paged<T> {
@@ -143,6 +143,11 @@ export interface SimEvent {
 }
 
 /** Events of a SIM, newest first. */
+/** What one top-up adds (the server's configuration). */
+export function getTopUpPackage(signal?: AbortSignal): Promise<TopUpPackage> {
+  return apiGet('/api/v1/sims/top-up-package', { signal });
+}
+
 /** Add a top-up package (data and SMS) to a SIM; billed with the next invoice. */
 export function topUpSim(iccid: string): Promise<SimDetail> {
   return apiPost(`/api/v1/sims/${encodeURIComponent(iccid)}/top-up`);
@@ -166,23 +171,34 @@ export function listSimEvents(
   return apiGet(`/api/v1/sims/${encodeURIComponent(iccid)}/events?${search}`, { signal });
 }
 
-/** Usage of a SIM per day, with totals and its volume. */
+/** Usage figures of one day or hour. */
+export interface UsageFigures {
+  dataUp: number;
+  dataDown: number;
+  smsMo: number;
+  smsMt: number;
+}
+
+/** Usage of a SIM per day (and per UTC hour when asked by hour), with totals and its volume. */
 export interface SimUsage {
+  granularity: 'hour' | 'day';
   from: string;
   to: string;
-  days: { day: string; dataUp: number; dataDown: number; smsMo: number; smsMt: number }[];
-  totals: { dataUp: number; dataDown: number; smsMo: number; smsMt: number };
+  days: ({ day: string } & UsageFigures)[];
+  hours?: ({ hour: string } & UsageFigures)[];
+  totals: UsageFigures;
   volume: { dataTotal: number; dataUsed: number; smsTotal: number; smsUsed: number };
 }
 
-/** Usage between two days (YYYY-MM-DD, inclusive). */
+/** Usage between two days (YYYY-MM-DD, inclusive), by day or by hour. */
 export function getSimUsage(
   iccid: string,
   from: string,
   to: string,
+  granularity: 'hour' | 'day',
   signal?: AbortSignal,
 ): Promise<SimUsage> {
-  const search = new URLSearchParams({ from, to });
+  const search = new URLSearchParams({ granularity, from, to });
   return apiGet(`/api/v1/sims/${encodeURIComponent(iccid)}/usage?${search}`, { signal });
 }
 
@@ -193,7 +209,8 @@ export type BulkAction =
   | 'imeiLockOn'
   | 'imeiLockOff'
   | 'autoTopUpOn'
-  | 'autoTopUpOff';
+  | 'autoTopUpOff'
+  | 'topUp';
 
 /** A background job and its progress. */
 export interface Job {

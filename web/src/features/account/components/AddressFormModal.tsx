@@ -1,13 +1,20 @@
 /** The modal form that creates or edits a postal address. */
-import { Button, Checkbox, Group, Modal, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, Modal, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { AddressFields } from '../../../components/AddressFields.js';
 import { isApiError } from '../../../lib/api.js';
 import { useCountryOptions } from '../../../lib/countries.js';
 import { notifySuccess, useFormErrorHandler } from '../../../lib/errors.js';
 import { useT } from '../../../lib/i18n.js';
 import { checkRequired } from '../../../lib/validation.js';
-import { type Address, type AddressFields, addressesQueryKey, createAddress, updateAddress } from '../api.js';
+import {
+  type Address,
+  type AddressFields as AddressValues,
+  addressesQueryKey,
+  createAddress,
+  updateAddress,
+} from '../api.js';
 
 /** What the modal does: create an address of a kind, or edit one. */
 export type AddressFormTarget =
@@ -57,7 +64,7 @@ function AddressForm({
 
   const mutation = useMutation({
     mutationFn: (values: typeof form.values): Promise<Address | null> => {
-      const fields: AddressFields = {
+      const fields: AddressValues = {
         company: values.company.trim(),
         recipient: values.recipient.trim() || null,
         street: values.street.trim(),
@@ -72,8 +79,8 @@ function AddressForm({
           ...(kind === 'delivery' && values.isDefault ? { isDefault: true } : {}),
         });
       }
-      const change: Partial<AddressFields> = {};
-      for (const key of Object.keys(fields) as (keyof AddressFields)[]) {
+      const change: Partial<AddressValues> = {};
+      for (const key of Object.keys(fields) as (keyof AddressValues)[]) {
         if (fields[key] !== existing[key]) Object.assign(change, { [key]: fields[key] });
       }
       if (Object.keys(change).length === 0) return Promise.resolve(null);
@@ -104,45 +111,13 @@ function AddressForm({
           data-autofocus
           {...form.getInputProps('company')}
         />
-        <TextInput
-          label={t('addresses.recipient')}
-          description={t('addresses.recipientHint')}
-          autoComplete="name"
-          maxLength={100}
-          {...form.getInputProps('recipient')}
-        />
-        <TextInput
-          label={t('addresses.street')}
-          autoComplete="street-address"
-          required
-          maxLength={200}
-          {...form.getInputProps('street')}
-        />
-        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
-          <TextInput
-            label={t('addresses.postalCode')}
-            autoComplete="postal-code"
-            required
-            maxLength={12}
-            {...form.getInputProps('postalCode')}
-          />
-          <TextInput
-            label={t('addresses.city')}
-            autoComplete="address-level2"
-            required
-            maxLength={100}
-            {...form.getInputProps('city')}
-          />
-        </SimpleGrid>
-        <Select
-          label={t('addresses.country')}
-          data={countryOptions}
-          searchable
-          allowDeselect={false}
-          required
-          nothingFoundMessage={t('addresses.noCountry')}
-          comboboxProps={{ withinPortal: true }}
-          {...form.getInputProps('country')}
+        <AddressFields
+          recipient={form.getInputProps('recipient')}
+          street={form.getInputProps('street')}
+          postalCode={form.getInputProps('postalCode')}
+          city={form.getInputProps('city')}
+          country={form.getInputProps('country')}
+          countries={countryOptions}
         />
         {kind === 'delivery' && !existing && (
           <Checkbox

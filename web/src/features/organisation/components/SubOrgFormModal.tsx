@@ -1,7 +1,8 @@
 /** The modal that creates a sub-organisation (company, invoice address, owner) or renames one. */
-import { Button, Group, Modal, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Modal, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { AddressFields } from '../../../components/AddressFields.js';
 import { PersonFields } from '../../../components/PersonFields.js';
 import { isApiError } from '../../../lib/api.js';
 import { useCountryOptions } from '../../../lib/countries.js';
@@ -133,45 +134,15 @@ function CreateForm({ onDone }: { onDone: () => void }) {
         <Title order={5} mt="xs">
           {t('orgs.invoiceAddress')}
         </Title>
-        <TextInput
-          label={t('orgs.recipient')}
-          maxLength={100}
-          data-testid="suborg-recipient"
-          {...form.getInputProps('address.recipient')}
+        <AddressFields
+          recipient={form.getInputProps('address.recipient')}
+          street={form.getInputProps('address.street')}
+          postalCode={form.getInputProps('address.postalCode')}
+          city={form.getInputProps('address.city')}
+          country={form.getInputProps('address.country')}
+          countries={countries}
+          testIdPrefix="suborg"
         />
-        <TextInput
-          label={t('orgs.street')}
-          required
-          maxLength={200}
-          data-testid="suborg-street"
-          {...form.getInputProps('address.street')}
-        />
-        <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="sm">
-          <TextInput
-            label={t('orgs.postalCode')}
-            required
-            maxLength={12}
-            data-testid="suborg-postal-code"
-            {...form.getInputProps('address.postalCode')}
-          />
-          <TextInput
-            label={t('orgs.city')}
-            required
-            maxLength={100}
-            data-testid="suborg-city"
-            {...form.getInputProps('address.city')}
-          />
-          <Select
-            label={t('orgs.country')}
-            data={countries}
-            searchable
-            allowDeselect={false}
-            required
-            comboboxProps={{ withinPortal: true }}
-            data-testid="suborg-country"
-            {...form.getInputProps('address.country')}
-          />
-        </SimpleGrid>
         <Title order={5} mt="xs">
           {t('orgs.owner')}
         </Title>

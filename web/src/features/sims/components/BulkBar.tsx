@@ -1,13 +1,16 @@
 /** The selection bar of the list: what is selected, "select all that match", and the bulk action menu. */
 import { Button, Group, Menu, Modal, Stack, Text } from '@mantine/core';
 import { IconChevronDown } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { errorMessage } from '../../../lib/errors.js';
 import { useLanguage, useT } from '../../../lib/i18n.js';
 import { useCan } from '../../../lib/session.js';
-import type { BulkAction } from '../api.js';
+import { type BulkAction, getTopUpPackage, simsQueryKey } from '../api.js';
+import { formatBytes } from '../lib/units.js';
 
 const writeActions: BulkAction[] = ['activate', 'deactivate', 'imeiLockOn', 'imeiLockOff'];
-const billingActions: BulkAction[] = ['autoTopUpOn', 'autoTopUpOff'];
+const billingActions: BulkAction[] = ['topUp', 'autoTopUpOn', 'autoTopUpOff'];
 
 /** The bulk actions the signed-in user may run. */
 export function useBulkActions(): BulkAction[] {
@@ -44,6 +47,14 @@ export function BulkBar({
   const { locale } = useLanguage();
   const [pending, setPending] = useState<BulkAction | null>(null);
   const n = (value: number) => new Intl.NumberFormat(locale).format(value);
+  // what a top-up adds, from the server's configuration; asked for when the confirmation needs it
+  const topUp = useQuery({
+    queryKey: [...simsQueryKey, 'top-up-package'],
+    queryFn: ({ signal }) => getTopUpPackage(signal),
+    enabled: pending === 'topUp',
+    staleTime: 5 * 60_000,
+  });
+  const topUpUnknown = pending === 'topUp' && !topUp.data;
   return (
     <Group gap="sm" wrap="wrap" data-testid="bulk-bar" mih={36}>
       <Text size="sm" fw={count ? 600 : 400} c={count ? undefined : 'dimmed'}>
@@ -101,13 +112,28 @@ export function BulkBar({
         data-testid="bulk-confirm"
       >
         <Stack gap="md">
-          <Text size="sm">{t('sims.bulk.confirm', { count: n(count) })}</Text>
+          {pending === 'topUp' ? (
+            <Text size="sm" data-testid="bulk-top-up-package">
+              {topUp.data
+                ? t('sims.bulk.topUpConfirm', {
+                    data: formatBytes(topUp.data.dataBytes, locale),
+                    sms: n(topUp.data.sms),
+                    count: n(count),
+                  })
+                : topUp.isError
+                  ? errorMessage(t, topUp.error)
+                  : t('common.loading')}
+            </Text>
+          ) : (
+            <Text size="sm">{t('sims.bulk.confirm', { count: n(count) })}</Text>
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setPending(null)} data-autofocus>
               {t('common.cancel')}
             </Button>
             <Button
-              loading={starting}
+              loading={starting || (pending === 'topUp' && topUp.isLoading)}
+              disabled={topUpUnknown}
               color={pending === 'deactivate' ? 'red' : undefined}
               onClick={() => {
                 if (!pending) return;

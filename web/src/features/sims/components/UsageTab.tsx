@@ -1,9 +1,24 @@
-/** The Usage tab of a SIM: a date range (default last 30 days), per-day data up/down and SMS MO/MT charts, totals and volume. */
+/**
+ * The Usage tab of a SIM: a date range (default last 30 days), data up/down and SMS MO/MT charts per day, or
+ * per UTC hour for periods of up to `maxHourlyDays`, totals and volume.
+ */
 import '@mantine/charts/styles.css';
 import '@mantine/dates/styles.css';
 import 'dayjs/locale/de';
+import { maxHourlyDays } from '@contracts/sims.js';
 import { BarChart } from '@mantine/charts';
-import { Alert, Button, Group, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Group,
+  Paper,
+  Progress,
+  SegmentedControl,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+} from '@mantine/core';
 import { DatePickerInput, DatesProvider, type DatesRangeValue } from '@mantine/dates';
 import { IconCalendar } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
@@ -18,6 +33,11 @@ function lastDays(days: number): [string, string] {
   const from = new Date(to);
   from.setDate(to.getDate() - (days - 1));
   return [isoDay(from), isoDay(to)];
+}
+
+/** Days from `from` to `to`, both included. */
+function spanDays([from, to]: [string, string]): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
 }
 
 function Remaining({
@@ -59,20 +79,35 @@ export function UsageTab({ iccid }: { iccid: string }) {
   const { language, locale } = useLanguage();
   const [range, setRange] = useState<[string, string]>(() => lastDays(30));
   const [picking, setPicking] = useState<DatesRangeValue<string>>(range);
+  const [wanted, setWanted] = useState<'day' | 'hour'>('day');
+  const hourly = spanDays(range) <= maxHourlyDays;
+  // by hour only while the period is short enough; a longer one shows days without losing the choice
+  const granularity = wanted === 'hour' && hourly ? 'hour' : 'day';
   const usage = useQuery({
-    queryKey: [...simsQueryKey, 'usage', iccid, range],
-    queryFn: ({ signal }) => getSimUsage(iccid, range[0], range[1], signal),
+    queryKey: [...simsQueryKey, 'usage', iccid, range, granularity],
+    queryFn: ({ signal }) => getSimUsage(iccid, range[0], range[1], granularity, signal),
   });
   const number = new Intl.NumberFormat(locale);
   const mb = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
   const dayLabel = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' });
   const data = usage.data;
-  const days = (data?.days ?? []).map((d) => ({
-    day: dayLabel.format(new Date(`${d.day}T00:00:00`)),
-    up: toMegabytes(d.dataUp),
-    down: toMegabytes(d.dataDown),
-    mo: d.smsMo,
-    mt: d.smsMt,
+  const hourLabel = new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'UTC',
+  });
+  const byHour = granularity === 'hour' && data?.hours !== undefined;
+  const points = byHour
+    ? (data?.hours ?? []).map((h) => ({ label: hourLabel.format(new Date(h.hour)), ...h }))
+    : (data?.days ?? []).map((d) => ({ label: dayLabel.format(new Date(`${d.day}T00:00:00`)), ...d }));
+  const days = points.map((p) => ({
+    day: p.label,
+    up: toMegabytes(p.dataUp),
+    down: toMegabytes(p.dataDown),
+    mo: p.smsMo,
+    mt: p.smsMt,
   }));
   const volume = data?.volume;
 
@@ -112,6 +147,24 @@ export function UsageTab({ iccid }: { iccid: string }) {
             </Button>
           ))}
         </Group>
+        <Stack gap={2}>
+          <SegmentedControl
+            size="xs"
+            value={granularity}
+            onChange={(v) => setWanted(v === 'hour' ? 'hour' : 'day')}
+            data={[
+              { value: 'day', label: t('sims.usage.byDay') },
+              { value: 'hour', label: t('sims.usage.byHour'), disabled: !hourly },
+            ]}
+            aria-label={t('sims.usage.granularity')}
+            data-testid="usage-granularity"
+          />
+          {!hourly && (
+            <Text size="xs" c="dimmed">
+              {t('sims.usage.hourlyLimit', { count: maxHourlyDays })}
+            </Text>
+          )}
+        </Stack>
       </Group>
       {usage.isError && !data && (
         <Alert color="red" role="alert">
@@ -145,7 +198,7 @@ export function UsageTab({ iccid }: { iccid: string }) {
         <Stack gap="sm">
           <Group justify="space-between" wrap="wrap" gap="xs">
             <Title order={3} fz="h5">
-              {t('sims.usage.dataTitle')}
+              {t(byHour ? 'sims.usage.dataTitleHour' : 'sims.usage.dataTitle')}
             </Title>
             {data && (
               <Text size="sm" c="dimmed" data-testid="usage-data-totals">
@@ -177,7 +230,7 @@ export function UsageTab({ iccid }: { iccid: string }) {
         <Stack gap="sm">
           <Group justify="space-between" wrap="wrap" gap="xs">
             <Title order={3} fz="h5">
-              {t('sims.usage.smsTitle')}
+              {t(byHour ? 'sims.usage.smsTitleHour' : 'sims.usage.smsTitle')}
             </Title>
             {data && (
               <Text size="sm" c="dimmed" data-testid="usage-sms-totals">

@@ -13,12 +13,7 @@ export const orgs: Record<keyof typeof en, string> = {
   'orgs.create': 'Anlegen und Inhaber einladen',
   'orgs.company': 'Firmenname',
   'orgs.invoiceAddress': 'Rechnungsadresse',
-  'orgs.recipient': 'Empfänger (optional)',
-  'orgs.street': 'Straße und Hausnummer',
-  'orgs.postalCode': 'Postleitzahl',
   'orgs.postalCodeInvalid': '2 bis 12 Buchstaben, Ziffern, Leerzeichen oder Bindestriche',
-  'orgs.city': 'Ort',
-  'orgs.country': 'Land',
   'orgs.ownerHint':
     'Der Inhaber erhält eine E-Mail mit einem Link zum Setzen des Passworts. Der Link gilt einmal, 7 Tage lang.',
   'orgs.created': '{name} ({number}) ist angelegt; die Einladung geht an {email}.',

@@ -11,12 +11,7 @@ export const orgs = {
   'orgs.create': 'Create and invite owner',
   'orgs.company': 'Company name',
   'orgs.invoiceAddress': 'Invoice address',
-  'orgs.recipient': 'Recipient (optional)',
-  'orgs.street': 'Street and number',
-  'orgs.postalCode': 'Postal code',
   'orgs.postalCodeInvalid': 'Use 2 to 12 letters, digits, spaces or dashes',
-  'orgs.city': 'City',
-  'orgs.country': 'Country',
   'orgs.ownerHint':
     'The owner receives an e-mail with a link to set their password. The link works once, for 7 days.',
   'orgs.created': '{name} ({number}) is created; the invitation is sent to {email}.',

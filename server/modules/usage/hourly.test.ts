@@ -1,0 +1,216 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { organisations, simUsageDaily, simUsageHourly } from '../../db/schema/index.js';
+import { AcctStatus } from '../../network/radius/attributes.js';
+import { buildAccountingRequest } from '../../network/radius/builders.js';
+import type { RadiusFields } from '../../network/radius/fields.js';
+import { decodeRequest } from '../../network/radius/request.js';
+import { fixtureIds, seedFleet } from '../../test/fleet.js';
+import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
+import { storeAccounting } from '../network/aaa.service.js';
+import { addUsage, type UsageDelta } from './usage.repository.js';
+
+let h: Harness;
+let orgId: string;
+let otherOrgId: string;
+let mine: string[];
+let theirs: string[];
+let owner: Session;
+let other: Session;
+const HOUR = 3_600_000;
+
+beforeAll(async () => {
+  h = await createHarness();
+  ({ otherOrgId } = await seedFixtures(h.ctx));
+  const [demo] = await h.ctx.db
+    .select()
+    .from(organisations)
+    .where(eq(organisations.accountNumber, '8100012345'));
+  orgId = demo?.id ?? '';
+  mine = await seedFleet(h.ctx, orgId, 3, 4, '10.60.0.0/24');
+  theirs = await seedFleet(h.ctx, otherOrgId, 4, 1, '10.61.0.0/24');
+  owner = await signIn(h.app, 'owner@demo.example');
+  other = await signIn(h.app, 'other-owner@other.example');
+});
+afterAll(() => h.close());
+
+const at = (iso: string, iccid: string, v: Partial<UsageDelta>, org = orgId): UsageDelta => ({
+  orgId: org,
+  iccid,
+  day: iso.slice(0, 10),
+  hour: Number(iso.slice(11, 13)),
+  dataUp: 0,
+  dataDown: 0,
+  smsMo: 0,
+  smsMt: 0,
+  ...v,
+});
+const hoursOf = (iccid: string) =>
+  h.ctx.db.select().from(simUsageHourly).where(eq(simUsageHourly.iccid, iccid)).orderBy(simUsageHourly.hour);
+const daysOf = (iccid: string) =>
+  h.ctx.db.select().from(simUsageDaily).where(eq(simUsageDaily.iccid, iccid)).orderBy(simUsageDaily.day);
+
+/** The hourly rows added up per day, in the shape of the daily rows. */
+async function hourlySummedPerDay(iccid: string) {
+  const sums = new Map<
+    string,
+    { day: string; dataUp: number; dataDown: number; smsMo: number; smsMt: number }
+  >();
+  for (const r of await hoursOf(iccid)) {
+    const day = r.hour.toISOString().slice(0, 10);
+    const t = sums.get(day) ?? { day, dataUp: 0, dataDown: 0, smsMo: 0, smsMt: 0 };
+    t.dataUp += r.dataUp;
+    t.dataDown += r.dataDown;
+    t.smsMo += r.smsMo;
+    t.smsMt += r.smsMt;
+    sums.set(day, t);
+  }
+  return [...sums.values()];
+}
+const dailyFigures = async (iccid: string) =>
+  (await daysOf(iccid)).map(({ day, dataUp, dataDown, smsMo, smsMt }) => ({
+    day,
+    dataUp,
+    dataDown,
+    smsMo,
+    smsMt,
+  }));
+
+describe('hourly usage rows', () => {
+  it('when one batch spans an hour and a day boundary, then each hour gets its row and the hours add up to the days', async () => {
+    const sim = mine[0] ?? '';
+    await addUsage(h.ctx.db, [
+      at('2026-11-20T22:10', sim, { dataUp: 10, dataDown: 100 }),
+      at('2026-11-20T23:59', sim, { dataUp: 20, dataDown: 200, smsMo: 1 }),
+      at('2026-11-20T23:01', sim, { dataDown: 5 }),
+      at('2026-11-21T00:00', sim, { dataUp: 30, dataDown: 300, smsMt: 2 }),
+      at('2026-11-21T00:30', sim, { dataUp: 1 }),
+    ]);
+    // a later batch adds to the existing hour
+    await addUsage(h.ctx.db, [at('2026-11-21T00:45', sim, { dataDown: 7 })]);
+    expect(
+      (await hoursOf(sim)).map((r) => [r.hour.toISOString(), r.dataUp, r.dataDown, r.smsMo, r.smsMt]),
+    ).toEqual([
+      ['2026-11-20T22:00:00.000Z', 10, 100, 0, 0],
+      ['2026-11-20T23:00:00.000Z', 20, 205, 1, 0],
+      ['2026-11-21T00:00:00.000Z', 31, 307, 0, 2],
+    ]);
+    expect(await hourlySummedPerDay(sim)).toEqual(await dailyFigures(sim));
+    expect((await dailyFigures(sim)).map((d) => d.day)).toEqual(['2026-11-20', '2026-11-21']);
+  });
+
+  it('when accounting interims arrive either side of an hour boundary, then the session’s growth lands in each hour', async () => {
+    const sim = mine[1] ?? '';
+    const imsi = fixtureIds(3, 2).imsi;
+    const send = (statusType: number, fields: RadiusFields = {}) => {
+      const wire = buildAccountingRequest({
+        identifier: 1,
+        secret: 'unused-here',
+        fields: { statusType, sessionId: 'H1', userName: imsi, imsi, ...fields },
+      });
+      const decoded = decodeRequest(wire);
+      if (!decoded.ok) throw new Error('bad test packet');
+      return storeAccounting(h.ctx, [{ nasAddress: '127.0.0.1', request: decoded.value }]);
+    };
+    // 30 seconds before the next full hour
+    const now = h.clock.now().getTime();
+    h.clock.advance(Math.ceil(now / HOUR) * HOUR - now - 30_000);
+    const before = h.clock.now();
+    await send(AcctStatus.Start);
+    await send(AcctStatus.InterimUpdate, { inputOctets: 1000n, outputOctets: 2000n });
+    h.clock.advance(60_000);
+    const after = h.clock.now();
+    await send(AcctStatus.InterimUpdate, { inputOctets: 5000n, outputOctets: 2000n });
+    await send(AcctStatus.Stop, { inputOctets: 5000n, outputOctets: 2500n });
+    const hourOf = (d: Date) => `${d.toISOString().slice(0, 13)}:00:00.000Z`;
+    expect((await hoursOf(sim)).map((r) => [r.hour.toISOString(), r.dataUp, r.dataDown])).toEqual([
+      [hourOf(before), 1000, 2000],
+      [hourOf(after), 4000, 500],
+    ]);
+    expect(await hourlySummedPerDay(sim)).toEqual(await dailyFigures(sim));
+  });
+});
+
+describe('GET /sims/{iccid}/usage?granularity=hour', () => {
+  const get = (url: string, who = owner) => h.app.inject({ method: 'GET', url, headers: as(who) });
+  const today = () => h.clock.now().toISOString().slice(0, 10);
+  const daysAgo = (n: number) =>
+    new Date(h.clock.now().getTime() - n * 86_400_000).toISOString().slice(0, 10);
+
+  it('when asked by hour, then every hour of the range is there, in order, adding up to the days', async () => {
+    const sim = mine[2] ?? '';
+    const yesterday = daysAgo(1);
+    await addUsage(h.ctx.db, [
+      at(`${yesterday}T05:00`, sim, { dataUp: 3, dataDown: 4 }),
+      at(`${yesterday}T17:00`, sim, { smsMo: 2 }),
+      at(`${today()}T00:00`, sim, { dataDown: 9, smsMt: 1 }),
+    ]);
+    const res = await get(`/api/v1/sims/${sim}/usage?granularity=hour`);
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ granularity: 'hour', from: yesterday, to: today() });
+    expect(body.hours).toHaveLength(48);
+    expect(body.hours[0].hour).toBe(`${yesterday}T00:00:00.000Z`);
+    expect(body.hours[5]).toEqual({
+      hour: `${yesterday}T05:00:00.000Z`,
+      dataUp: 3,
+      dataDown: 4,
+      smsMo: 0,
+      smsMt: 0,
+    });
+    expect(body.hours[24]).toEqual({
+      hour: `${today()}T00:00:00.000Z`,
+      dataUp: 0,
+      dataDown: 9,
+      smsMo: 0,
+      smsMt: 1,
+    });
+    for (const d of body.days) {
+      const hours = body.hours.filter((x: { hour: string }) => x.hour.startsWith(d.day));
+      expect(hours.reduce((a: number, x: { dataDown: number }) => a + x.dataDown, 0)).toBe(d.dataDown);
+      expect(hours.reduce((a: number, x: { smsMo: number }) => a + x.smsMo, 0)).toBe(d.smsMo);
+    }
+    expect(body.totals).toEqual({ dataUp: 3, dataDown: 13, smsMo: 2, smsMt: 1 });
+    // by day, the answer has no hours
+    const byDay = (await get(`/api/v1/sims/${sim}/usage?from=${yesterday}`)).json();
+    expect(byDay.granularity).toBe('day');
+    expect(byDay.hours).toBeUndefined();
+    expect(byDay.days).toEqual(body.days);
+  });
+
+  it('when an hourly range spans 7 days, then it is answered; 8 days, or before the hourly retention, answer 400', async () => {
+    const sim = mine[2] ?? '';
+    const seven = await get(`/api/v1/sims/${sim}/usage?granularity=hour&from=${daysAgo(6)}&to=${today()}`);
+    expect(seven.statusCode).toBe(200);
+    expect(seven.json().hours).toHaveLength(7 * 24);
+    const eight = await get(`/api/v1/sims/${sim}/usage?granularity=hour&from=${daysAgo(7)}&to=${today()}`);
+    expect(eight.statusCode).toBe(400);
+    expect(eight.json().detail).toContain('at most 7 days');
+    const old = await get(`/api/v1/sims/${sim}/usage?granularity=hour&from=${daysAgo(40)}&to=${daysAgo(38)}`);
+    expect(old.statusCode).toBe(400);
+    expect(old.json().detail).toContain('kept for 31 days');
+    // the same old range by day is fine
+    expect((await get(`/api/v1/sims/${sim}/usage?from=${daysAgo(40)}&to=${daysAgo(38)}`)).statusCode).toBe(
+      200,
+    );
+    for (const q of [
+      'granularity=week',
+      'granularity=hour&from=2026-02-30',
+      `granularity=hour&from=${today()}&to=${daysAgo(1)}`,
+    ]) {
+      const res = await get(`/api/v1/sims/${sim}/usage?${q}`);
+      expect(res.statusCode, q).toBe(400);
+    }
+  });
+
+  it("when another organisation asks for a SIM's hours, then 404, and its own SIM shows only its own usage", async () => {
+    const sim = mine[2] ?? '';
+    expect((await get(`/api/v1/sims/${sim}/usage?granularity=hour`, other)).statusCode).toBe(404);
+    const theirSim = theirs[0] ?? '';
+    await addUsage(h.ctx.db, [at(`${today()}T00:00`, theirSim, { dataUp: 77 }, otherOrgId)]);
+    expect((await get(`/api/v1/sims/${theirSim}/usage?granularity=hour`)).statusCode).toBe(404);
+    const body = (await get(`/api/v1/sims/${theirSim}/usage?granularity=hour`, other)).json();
+    expect(body.totals.dataUp).toBe(77);
+    expect(body.hours.reduce((a: number, x: { dataUp: number }) => a + x.dataUp, 0)).toBe(77);
+  });
+});
