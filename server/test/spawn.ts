@@ -16,7 +16,9 @@ export interface SpawnedServer {
 export async function spawnServer(env: Record<string, string>, port: number): Promise<SpawnedServer> {
   const t0 = performance.now();
   // SERVER_CPU_PROF=<dir> writes a V8 CPU profile of the server there when it stops (benchmark analysis)
-  const profile = process.env.SERVER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SERVER_CPU_PROF}`] : [];
+  const profile = process.env.SERVER_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SERVER_CPU_PROF}`]
+    : [];
   const proc = spawn(process.execPath, [...profile, join(rootDir, 'dist/server/main.js')], {
     cwd: rootDir,
     env: {
