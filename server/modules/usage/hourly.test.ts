@@ -7,7 +7,7 @@ import type { RadiusFields } from '../../network/radius/fields.js';
 import { decodeRequest } from '../../network/radius/request.js';
 import { fixtureIds, seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
-import { storeAccounting } from '../network/aaa.service.js';
+import { storeAccounting } from '../network/accounting.service.js';
 import { addUsage, type UsageDelta } from './usage.repository.js';
 
 let h: Harness;
