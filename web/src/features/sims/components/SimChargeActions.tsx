@@ -1,12 +1,12 @@
 /** Billable actions on one SIM: a top-up package, and a lifetime extension when it is due or expired. */
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { IconCalendarPlus, IconCirclePlus } from '@tabler/icons-react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { notifySuccess, useNotifyError } from '../../../lib/errors.js';
 import { useLanguage, useT } from '../../../lib/i18n.js';
 import { useCan } from '../../../lib/session.js';
-import { extendSim, type SimDetail, simsQueryKey, topUpSim } from '../api.js';
+import { extendSim, getTopUpPackage, type SimDetail, simsQueryKey, topUpSim } from '../api.js';
 import { formatBytes } from '../lib/units.js';
 
 /** How long before its end a lifetime may be extended (the server enforces the same). */
@@ -20,6 +20,13 @@ export function SimChargeActions({ sim }: { sim: SimDetail }) {
   const queryClient = useQueryClient();
   const canBill = useCan('sims:billing');
   const [confirm, setConfirm] = useState<'top-up' | 'extend' | null>(null);
+  // what a top-up adds, from the server's configuration (shared with the bulk confirmation)
+  const topUp = useQuery({
+    queryKey: [...simsQueryKey, 'top-up-package'],
+    queryFn: ({ signal }) => getTopUpPackage(signal),
+    enabled: confirm === 'top-up',
+    staleTime: 5 * 60_000,
+  });
   const mutation = useMutation({
     mutationFn: (kind: 'top-up' | 'extend') =>
       kind === 'top-up' ? topUpSim(sim.iccid) : extendSim(sim.iccid),
@@ -83,7 +90,11 @@ export function SimChargeActions({ sim }: { sim: SimDetail }) {
           <Text size="sm">
             {confirm === 'extend'
               ? t(expired ? 'sims.extend.confirmExpired' : 'sims.extend.confirm', { iccid: sim.iccid })
-              : t('sims.topUp.confirm', { iccid: sim.iccid })}
+              : t('sims.topUp.confirm', {
+                  iccid: sim.iccid,
+                  data: topUp.data ? formatBytes(topUp.data.dataBytes, locale) : '…',
+                  sms: topUp.data ? new Intl.NumberFormat(locale).format(topUp.data.sms) : '…',
+                })}
           </Text>
           <Text size="xs" c="dimmed">
             {t('sims.charge.invoiced')}

@@ -202,7 +202,7 @@ export const sims: Record<keyof typeof en, string> = {
   'sims.topUp': 'Aufladen',
   'sims.topUp.title': 'Diese SIM aufladen',
   'sims.topUp.confirm':
-    'Ein Aufladepaket mit Daten und SMS zu SIM {iccid} hinzufügen? Es steht sofort zur Verfügung, auch wenn das Volumen aufgebraucht ist.',
+    'Ein Aufladepaket mit +{data} Daten und +{sms} SMS zu SIM {iccid} hinzufügen? Es steht sofort zur Verfügung, auch wenn das Volumen aufgebraucht ist.',
   'sims.topUp.done': 'Aufgeladen: {data} Daten und {sms} SMS übrig',
   'sims.extend': 'Laufzeit verlängern',
   'sims.extend.title': 'Laufzeit verlängern',

@@ -200,7 +200,7 @@ export const sims = {
   'sims.topUp': 'Top up',
   'sims.topUp.title': 'Top up this SIM',
   'sims.topUp.confirm':
-    'Add a top-up package of data and SMS to SIM {iccid}? It is available at once, also to a SIM that has used up its volume.',
+    'Add a top-up package of +{data} data and +{sms} SMS to SIM {iccid}? It is available at once, also to a SIM that has used up its volume.',
   'sims.topUp.done': 'Topped up: {data} data and {sms} SMS left',
   'sims.extend': 'Extend lifetime',
   'sims.extend.title': 'Extend the lifetime',
