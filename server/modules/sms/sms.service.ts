@@ -2,13 +2,11 @@
  * SMS of a SIM: send MT (stored pending, submitted by the `smpp` role from the outbox), list, cancel,
  * delivery receipts and MO SMS from the SMSC, and the operator's view of the SMSC connection.
  */
-import { eq, sql } from 'drizzle-orm';
 import { eventTypes } from '../../../contracts/events.js';
 import type { SendSmsRequest, SmscStatus, SmsMessage, UpdateSmscRequest } from '../../../contracts/sms.js';
 import { countSegments } from '../../../contracts/sms-encoding.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
-import { sims } from '../../db/schema/index.js';
 import { AppError, invalidField, notFound } from '../../lib/errors.js';
 import { maskSmppUrl, parseSmppUrl } from '../../network/smpp/pdu.js';
 import { localSmpp, simulatorSmscUrl } from '../../network/smpp/registry.js';
@@ -331,46 +329,6 @@ export async function applyReceipts(
   return unmatched;
 }
 
-/** MSISDN as stored on SIMs: digits only, without + or a 00 prefix. */
-export function normaliseMsisdn(addr: string): string {
-  return addr.replace(/^\+/, '').replace(/^00/, '').replace(/\D/g, '');
-}
-
-/** Store an MO SMS from a SIM and count it; false when no SIM has that MSISDN. */
-export async function storeMo(
-  ctx: AppContext,
-  esme: Esme | null,
-  mo: { from: string; to: string; text: string; encoding: 'gsm7' | 'ucs2'; segments: number },
-): Promise<boolean> {
-  const now = ctx.clock.now();
-  const msisdn = normaliseMsisdn(mo.from);
-  return ctx.db.transaction(async (tx) => {
-    const [sim] = await tx
-      .select()
-      .from(sims)
-      .where(sql`${eq(sims.msisdn, msisdn)} AND ${sims.status} <> 'stock' AND ${sims.orgId} IS NOT NULL`)
-      .for('update')
-      .limit(1);
-    if (!sim?.orgId) return false;
-    await insertSms(tx, {
-      orgId: sim.orgId,
-      iccid: sim.iccid,
-      direction: 'MO',
-      peer: mo.to,
-      text: mo.text,
-      encoding: mo.encoding,
-      segments: mo.segments,
-      status: 'delivered',
-      source: 'network',
-      createdAt: now,
-      doneAt: now,
-    });
-    await countSmsUsage(ctx, tx, sim, now, { smsMo: mo.segments });
-    esme?.note('mo');
-    return true;
-  });
-}
-
 // ---- operator console ----------------------------------------------------------------------------
 
 /** The SMSC URL in force: the console's setting over SMPP_URL. */
@@ -392,6 +350,7 @@ const emptyCounters = {
   delivered: 0,
   failed: 0,
   mo: 0,
+  moRefused: 0,
   receipts: 0,
   malformed: 0,
   reconnects: 0,

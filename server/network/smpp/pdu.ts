@@ -37,11 +37,25 @@ export const status = {
   invalidPassword: 0x0e,
   invalidSystemId: 0x0f,
   messageQueueFull: 0x14,
+  invalidSourceAddress: 0x0a,
   invalidDestination: 0x0b,
   submitFailed: 0x45,
   throttled: 0x58,
+  /** ESME_RX_T_APPN: the ESME could not take the deliver_sm now; the SMSC retries it later. */
   deliveryFailedTemporary: 0x64,
+  /** ESME_RX_P_APPN: a permanent error in the ESME's application; the SMSC does not retry. */
+  deliveryFailedPermanent: 0x65,
+  /** ESME_RX_R_APPN: the ESME rejects this message (policy); final, the SMSC does not retry. */
+  deliveryRejected: 0x66,
 } as const;
+
+/** deliver_sm_resp statuses after which an SMSC tries the deliver_sm again (SMPP 3.4 §5.1.3 and common SMSC practice). */
+export const temporaryDeliverStatuses: ReadonlySet<number> = new Set([
+  status.systemError,
+  status.messageQueueFull,
+  status.throttled,
+  status.deliveryFailedTemporary,
+]);
 
 const statusNames = new Map(Object.entries(smpp.errors).map(([name, code]) => [code, name]));
 

@@ -4,6 +4,7 @@
  * database so a console in another process can show it.
  */
 import type { AppContext } from '../../context.js';
+import { type MoOutcome, storeMo } from '../../modules/sms/sms.mo.js';
 import {
   claimOutbox,
   markSubmitted,
@@ -17,7 +18,6 @@ import {
   failMt,
   parseReceipt,
   type Receipt,
-  storeMo,
 } from '../../modules/sms/sms.service.js';
 import { encodeSms } from './codec.js';
 import { status } from './pdu.js';
@@ -42,6 +42,19 @@ export interface SmppRunner {
 }
 
 const maxAttempts = 20;
+
+/**
+ * The deliver_sm_resp status for an MO: stored → 0; no SIM has the sender's MSISDN → ESME_RINVSRCADR;
+ * refused by policy (SIM not activated, SMS volume used up, monthly MO limit) → ESME_RX_R_APPN, the
+ * "ESME rejects this message" status that SMSCs treat as final — ESME_RX_T_APPN (0x64) would make the
+ * SMSC retry a message that cannot succeed until someone tops up, and ESME_RX_P_APPN reports a fault
+ * in the ESME's application rather than a deliberate refusal.
+ */
+function moAnswer(o: MoOutcome): number {
+  if (o.outcome === 'stored') return status.ok;
+  if (o.outcome === 'unknown') return status.invalidSourceAddress;
+  return status.deliveryRejected;
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Start the ESME and its outbox; returns a stop function that lets submits in flight finish. */
@@ -118,7 +131,7 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
         segments,
       });
       moParts.delete(key);
-      return stored ? status.ok : 0x0a; // ESME_RINVSRCADR: no SIM has that MSISDN
+      return moAnswer(stored);
     }
     const stored = await storeMo(ctx, esme, {
       from: d.sourceAddr,
@@ -127,7 +140,7 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
       encoding: (d.dataCoding & 0x0f) === 8 ? 'ucs2' : 'gsm7',
       segments,
     });
-    return stored ? status.ok : 0x0a;
+    return moAnswer(stored);
   };
 
   const initial = await effectiveSmscUrl(ctx);

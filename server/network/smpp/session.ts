@@ -32,6 +32,8 @@ export interface EsmeCounters {
   delivered: number;
   failed: number;
   mo: number;
+  /** MO SMS refused (volume, monthly limit, SIM state) with ESME_RX_R_APPN. */
+  moRefused: number;
   receipts: number;
   malformed: number;
   reconnects: number;
@@ -115,6 +117,7 @@ export class Esme {
     delivered: 0,
     failed: 0,
     mo: 0,
+    moRefused: 0,
     receipts: 0,
     malformed: 0,
     reconnects: 0,
@@ -202,7 +205,7 @@ export class Esme {
   }
 
   /** Count a receipt or MO outcome the deliver handler decided. */
-  note(kind: 'delivered' | 'failed' | 'mo'): void {
+  note(kind: 'delivered' | 'failed' | 'mo' | 'moRefused'): void {
     this.counters[kind]++;
   }
 
