@@ -1,7 +1,11 @@
-/** Deletes events, usage and audit log entries older than the retention period (OPENCMP_RETENTION_MONTHS, 13 by default). */
+/**
+ * Deletes events, usage and audit log entries older than the retention period (OPENCMP_RETENTION_MONTHS,
+ * 13 by default), and settles the parts of concatenated MO SMS that waited too long (sms.mo.ts).
+ */
 import type { AppContext } from '../context.js';
 import { deleteAuditBefore } from '../modules/audit/audit.repository.js';
 import { deleteEventsBefore } from '../modules/events/events.repository.js';
+import { expireMoParts } from '../modules/sms/sms.mo.js';
 import { deleteUsageBefore } from '../modules/usage/usage.repository.js';
 
 /** The first instant that is kept. */
@@ -17,7 +21,8 @@ export async function applyRetention(ctx: AppContext) {
   const events = await deleteEventsBefore(ctx.db, cutoff);
   const usageDays = await deleteUsageBefore(ctx.db, cutoff.toISOString().slice(0, 10));
   const auditEntries = await deleteAuditBefore(ctx.db, cutoff);
-  return { cutoff, events, usageDays, auditEntries };
+  const moParts = await expireMoParts(ctx);
+  return { cutoff, events, usageDays, auditEntries, moParts };
 }
 
 /** Run retention at start and then every hour; returns a stop function. */

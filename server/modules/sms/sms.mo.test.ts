@@ -9,13 +9,14 @@ import {
   sims,
   simUsageDaily,
   smsMessages,
+  smsMoParts,
 } from '../../db/schema/index.js';
 import { type SmscSimulator, startSmscSimulator } from '../../network/simulator/smsc.js';
 import { status } from '../../network/smpp/pdu.js';
 import { type SmppRunner, startSmpp } from '../../network/smpp/runner.js';
 import { fixtureIds, seedFleet } from '../../test/fleet.js';
 import { createHarness, type Harness, seedFixtures } from '../../test/harness.js';
-import { storeMo } from './sms.mo.js';
+import { expireMoParts, storeMo } from './sms.mo.js';
 
 let h: Harness;
 let smsc: SmscSimulator;
@@ -32,11 +33,14 @@ beforeAll(async () => {
     .from(organisations)
     .where(eq(organisations.accountNumber, '8100012345'));
   orgId = demo?.id ?? '';
-  mine = await seedFleet(h.ctx, orgId, 3, 8, '10.65.0.0/24');
+  mine = await seedFleet(h.ctx, orgId, 3, 12, '10.65.0.0/24');
   await seedFleet(h.ctx, otherOrgId, 4, 1, '10.98.0.0/24');
+  await start();
+}, 60_000);
+const start = async () => {
   runner = await startSmpp(h.ctx, { pollMs: 30, statusMs: 100, esme: { reconnectMinMs: 20 } });
   expect(await runner.esme.waitBound()).toBe(true);
-}, 60_000);
+};
 afterAll(async () => {
   await runner?.stop();
   await h.close();
@@ -168,5 +172,116 @@ describe('MO refusal over SMPP', () => {
     const retries = smsc.stats.moRetries;
     expect(await smsc.sendMo('4915199999999', 'who am I')).toEqual([status.invalidSourceAddress]);
     expect(smsc.stats.moRetries).toBe(retries);
+  });
+});
+
+describe('concatenated MO', () => {
+  /** A GSM-7 text of `parts` parts (153 characters each), each part its own letter. */
+  const long = (tag: string, parts: number) =>
+    Array.from({ length: parts }, (_, i) => `${tag}${String.fromCharCode(65 + i).repeat(152)}`)
+      .join('')
+      .slice(0, parts * 153 - 100);
+  const held = (k: number) =>
+    h.ctx.db
+      .select()
+      .from(smsMoParts)
+      .where(and(eq(smsMoParts.source, msisdn(k)), eq(smsMoParts.state, 'held')));
+  const ok = status.ok;
+  const rejected = status.deliveryRejected;
+
+  it('when the parts arrive out of order, then the message is stored once, whole, and counted per part', async () => {
+    const text = long('o', 3);
+    const before = await simRow(n(6));
+    expect(await smsc.sendMo(msisdn(6), text, { parts: [3, 1, 2] })).toEqual([ok, ok, ok]);
+    const rows = await moRows(n(6));
+    expect(rows.map((r) => [r.text, r.segments])).toEqual([[text, 3]]);
+    expect((await simRow(n(6)))?.smsUsed).toBe((before?.smsUsed ?? 0) + 3);
+    expect(await held(6)).toHaveLength(0);
+  });
+
+  it('when a part comes twice, before or after the message is complete, then it is taken once', async () => {
+    const text = long('d', 2);
+    const before = await simRow(n(7));
+    expect(await smsc.sendMo(msisdn(7), text, { ref: 40, parts: [1, 1, 2] })).toEqual([ok, ok, ok]);
+    expect(await smsc.sendMo(msisdn(7), text, { ref: 40, parts: [2] })).toEqual([ok]);
+    expect((await moRows(n(7))).map((r) => r.text)).toEqual([text]);
+    expect((await simRow(n(7)))?.smsUsed).toBe((before?.smsUsed ?? 0) + 2);
+    expect(await held(7)).toHaveLength(0);
+  });
+
+  it('when the ESME restarts between parts, then the parts from before the restart are not lost', async () => {
+    const text = long('r', 3);
+    expect(await smsc.sendMo(msisdn(8), text, { ref: 77, parts: [1] })).toEqual([ok]);
+    expect((await held(8)).map((r) => r.seq)).toEqual([1]);
+    await runner.stop();
+    await start();
+    expect(await smsc.sendMo(msisdn(8), text, { ref: 77, parts: [2, 3] })).toEqual([ok, ok]);
+    expect((await moRows(n(8))).map((r) => [r.text, r.segments])).toEqual([[text, 3]]);
+  });
+
+  it('when the SIM has no SMS left, then every part is refused, with one event and nothing kept', async () => {
+    await h.ctx.db
+      .update(sims)
+      .set({ smsTotal: 2, smsUsed: 2 })
+      .where(eq(sims.iccid, n(9)));
+    expect(await smsc.sendMo(msisdn(9), long('x', 3), { parts: [2, 1, 3] })).toEqual([
+      rejected,
+      rejected,
+      rejected,
+    ]);
+    expect(await refusals(n(9))).toHaveLength(1);
+    expect(await moRows(n(9))).toHaveLength(0);
+    expect(await held(9)).toHaveLength(0);
+    expect((await simRow(n(9)))?.smsUsed).toBe(2);
+  });
+
+  it('when the volume runs out between parts, then the rest are refused and the held parts dropped', async () => {
+    const text = long('v', 3);
+    expect(await smsc.sendMo(msisdn(10), text, { ref: 90, parts: [1] })).toEqual([ok]);
+    await h.ctx.db
+      .update(sims)
+      .set({ smsTotal: 250, smsUsed: 249 })
+      .where(eq(sims.iccid, n(10)));
+    expect(await smsc.sendMo(msisdn(10), text, { ref: 90, parts: [2, 3] })).toEqual([rejected, rejected]);
+    expect(await refusals(n(10))).toHaveLength(1);
+    expect(await moRows(n(10))).toHaveLength(0);
+    expect(await held(10)).toHaveLength(0);
+    expect((await simRow(n(10)))?.smsUsed).toBe(249);
+  });
+
+  it('when the sender reuses a reference for another text, then what arrived of the old one is stored marked incomplete', async () => {
+    const first = long('f', 2);
+    const second = long('s', 2);
+    expect(await smsc.sendMo(msisdn(11), first, { ref: 5, parts: [1] })).toEqual([ok]);
+    expect(await smsc.sendMo(msisdn(11), second, { ref: 5 })).toEqual([ok, ok]);
+    const rows = await moRows(n(11));
+    expect(rows.map((r) => [r.text, r.segments, r.error]).sort()).toEqual(
+      [
+        [`${first.slice(0, 153)}[…]`, 1, 'Incomplete: part 2 of 2 never arrived.'],
+        [second, 2, null],
+      ].sort(),
+    );
+  });
+
+  it('when a message is still incomplete after 24 h, then the retention job stores what arrived and counts it', async () => {
+    const text = long('e', 3);
+    const before = await simRow(n(12));
+    expect(await smsc.sendMo(msisdn(12), text, { ref: 200, parts: [2] })).toEqual([ok]);
+    h.clock.advance(23 * 3600_000);
+    const early = await expireMoParts(h.ctx);
+    expect(early.incompleteStored).toBe(0);
+    expect(early.forgotten).toBeGreaterThan(0); // the finished messages' parts of the tests above, after 1 h
+    expect(await held(12)).toHaveLength(1);
+    h.clock.advance(2 * 3600_000);
+    const r = await expireMoParts(h.ctx);
+    expect(r.incompleteStored).toBe(1);
+    const [row] = await moRows(n(12));
+    expect(row).toMatchObject({
+      text: `[…]${text.slice(153, 306)}[…]`,
+      segments: 1,
+      error: 'Incomplete: parts 1, 3 of 3 never arrived.',
+    });
+    expect((await simRow(n(12)))?.smsUsed).toBe((before?.smsUsed ?? 0) + 1);
+    expect(await h.ctx.db.select().from(smsMoParts)).toHaveLength(0);
   });
 });

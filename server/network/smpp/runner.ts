@@ -4,7 +4,7 @@
  * database so a console in another process can show it.
  */
 import type { AppContext } from '../../context.js';
-import { type MoOutcome, storeMo } from '../../modules/sms/sms.mo.js';
+import { type MoPartOutcome, receiveMoPart, storeMo } from '../../modules/sms/sms.mo.js';
 import {
   claimOutbox,
   markSubmitted,
@@ -20,7 +20,7 @@ import {
   type Receipt,
 } from '../../modules/sms/sms.service.js';
 import { encodeSms } from './codec.js';
-import { status } from './pdu.js';
+import { parseSmppUrl, status } from './pdu.js';
 import { setLocalSmpp } from './registry.js';
 import { type DeliverSm, Esme, type EsmeOptions, SubmitError } from './session.js';
 
@@ -50,10 +50,29 @@ const maxAttempts = 20;
  * SMSC retry a message that cannot succeed until someone tops up, and ESME_RX_P_APPN reports a fault
  * in the ESME's application rather than a deliberate refusal.
  */
-function moAnswer(o: MoOutcome): number {
-  if (o.outcome === 'stored') return status.ok;
-  if (o.outcome === 'unknown') return status.invalidSourceAddress;
-  return status.deliveryRejected;
+function moAnswer(o: MoPartOutcome): number {
+  switch (o.outcome) {
+    case 'stored':
+    case 'held':
+      return status.ok;
+    case 'repeat':
+      return o.refused ? status.deliveryRejected : status.ok;
+    case 'unknown':
+      return status.invalidSourceAddress;
+    case 'refused':
+      return status.deliveryRejected;
+  }
+}
+
+/** The SMSC's identity for MO part keys: host:port/system_id (references are per SMSC and sender). */
+function smscKey(url: string | null): string {
+  if (!url) return '';
+  try {
+    const t = parseSmppUrl(url);
+    return `${t.host}:${t.port}/${t.systemId}`;
+  } catch {
+    return '';
+  }
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -64,8 +83,6 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
   const leaseMs = opts.leaseMs ?? 60_000;
   const receiptWaitMs = opts.receiptWaitMs ?? 5000;
   const source = ctx.config.SMPP_SOURCE_ADDR;
-  /** Parts of concatenated MO messages waiting for the rest (by sender, reference and count). */
-  const moParts = new Map<string, { parts: (string | undefined)[]; at: number }>();
   let stopped = false;
 
   // Receipts are applied in batches (one transaction each) and answered after their batch commits;
@@ -109,38 +126,28 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
         scheduleReceipts(receiptQueue.length >= 200 ? 0 : 10);
       });
     }
-    let text = d.text;
-    let segments = 1;
+    const encoding = (d.dataCoding & 0x0f) === 8 ? 'ucs2' : 'gsm7';
     if (d.concat && d.concat.total > 1) {
-      const key = `${d.sourceAddr}/${d.concat.ref}/${d.concat.total}`;
-      const entry = moParts.get(key) ?? {
-        parts: new Array<string | undefined>(d.concat.total).fill(undefined),
-        at: Date.now(),
-      };
-      entry.parts[d.concat.seq - 1] = d.text;
-      moParts.set(key, entry);
-      for (const [k, v] of moParts) if (Date.now() - v.at > 10 * 60_000) moParts.delete(k);
-      if (entry.parts.some((p) => p === undefined)) return status.ok;
-      text = entry.parts.join('');
-      segments = d.concat.total;
-      const stored = await storeMo(ctx, esme, {
+      return moAnswer(
+        await receiveMoPart(ctx, esme, {
+          smsc: smscKey(esme.currentUrl),
+          from: d.sourceAddr,
+          to: d.destinationAddr,
+          text: d.text,
+          encoding,
+          ...d.concat,
+        }),
+      );
+    }
+    return moAnswer(
+      await storeMo(ctx, esme, {
         from: d.sourceAddr,
         to: d.destinationAddr,
-        text,
-        encoding: (d.dataCoding & 0x0f) === 8 ? 'ucs2' : 'gsm7',
-        segments,
-      });
-      moParts.delete(key);
-      return moAnswer(stored);
-    }
-    const stored = await storeMo(ctx, esme, {
-      from: d.sourceAddr,
-      to: d.destinationAddr,
-      text,
-      encoding: (d.dataCoding & 0x0f) === 8 ? 'ucs2' : 'gsm7',
-      segments,
-    });
-    return moAnswer(stored);
+        text: d.text,
+        encoding,
+        segments: 1,
+      }),
+    );
   };
 
   const initial = await effectiveSmscUrl(ctx);
