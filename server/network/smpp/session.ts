@@ -186,7 +186,8 @@ export class Esme {
     this.url = url;
     this.attempt = 0;
     if (this.stopped) return;
-    this.drop('SMSC address changed', false);
+    // not a reconnect: leave the old SMSC (if any) and bind to the new one at once
+    this.drop('SMSC address changed', true);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     this.connect();
