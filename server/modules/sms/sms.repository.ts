@@ -107,6 +107,25 @@ export async function markSubmitted(db: Db, rows: { id: string; smscIds: string[
     WHERE m.id = u.id AND m.status = 'pending'`);
 }
 
+/** An MT to submit again later: its lease ends, with when to retry and why it failed. */
+export interface OutboxRelease {
+  id: string;
+  nextAttemptAt: Date;
+  error: string;
+}
+
+/** Give many claimed messages back to the outbox in one statement (a retriable failure, a stop). */
+export async function releaseOutbox(db: Db, rows: OutboxRelease[]) {
+  if (rows.length === 0) return;
+  await db.execute(sql`
+    UPDATE ${smsMessages} AS m
+    SET lease_until = NULL, next_attempt_at = u.next_attempt_at, error = u.error
+    FROM unnest(${sql.param(rows.map((r) => r.id))}::uuid[],
+                ${sql.param(rows.map((r) => r.nextAttemptAt.toISOString()))}::timestamptz[],
+                ${sql.param(rows.map((r) => r.error))}::text[]) AS u(id, next_attempt_at, error)
+    WHERE m.id = u.id AND m.status = 'pending'`);
+}
+
 /** The MT messages carrying any of these SMSC ids, locked (in id order) for their receipts' update. */
 export async function lockBySmscIds(db: Db, smscIds: string[]): Promise<SmsRow[]> {
   if (smscIds.length === 0) return [];

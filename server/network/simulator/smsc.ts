@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { PDU, Session } from 'smpp';
 import { decodeText, encodeSms, parseUdh, type SubmitPart } from '../smpp/codec.js';
-import { smpp, status, temporaryDeliverStatuses } from '../smpp/pdu.js';
+import { sendBatched, smpp, status, temporaryDeliverStatuses } from '../smpp/pdu.js';
 
 export type Outcome = 'delivered' | 'failed' | 'expired';
 
@@ -51,7 +51,7 @@ export interface SmscSimulatorOptions {
 export interface SmscSimulator {
   port: number;
   url: string;
-  /** Complete MT messages received so far (newest last). */
+  /** Complete MT messages received so far (newest last; the last 10,000 to 12,000). */
   received: ReceivedMt[];
   stats: {
     binds: number;
@@ -150,7 +150,8 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
       const r = receiptStates[outcome];
       for (const id of ids) {
         const body = `id:${id} sub:001 dlvrd:${outcome === 'delivered' ? '001' : '000'} submit date:${smppTime(submitted)} done date:${smppTime(new Date())} stat:${r.stat} err:${r.err} text:${text.slice(0, 20).replace(/[^\x20-\x7e]/g, '.')}`;
-        session.send(
+        sendBatched(
+          session,
           new smpp.PDU('deliver_sm', {
             source_addr_ton: 1,
             source_addr_npi: 1,
@@ -193,13 +194,14 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
     const text = decodeText(body, dataCoding & 0x0f);
     const id = `${idPrefix}${(nextId++).toString(16).padStart(8, '0')}`;
     stats.submits++;
-    session.send(pdu.response({ message_id: id }));
+    sendBatched(session, pdu.response({ message_id: id }));
     const submitted = new Date();
     const wantsReceipt = (Number(pdu.registered_delivery ?? 0) & 0x03) !== 0;
     const complete = (fullText: string, ids: string[], parts: number) => {
       const outcome = decide({ destination, text: fullText });
       received.push({ source, destination, text: fullText, dataCoding, parts, messageIds: ids, outcome });
-      if (received.length > 10_000) received.splice(0, received.length - 10_000);
+      // keep the last 10,000 (trimmed in steps, not one element per message)
+      if (received.length > 12_000) received.splice(0, received.length - 10_000);
       if (wantsReceipt) sendReceipts(session, source, destination, ids, fullText, outcome, submitted);
     };
     if (!concat || concat.total === 1) {

@@ -8,8 +8,9 @@ import { type MoPartOutcome, receiveMoPart, storeMo } from '../../modules/sms/sm
 import {
   claimOutbox,
   markSubmitted,
+  type OutboxRelease,
+  releaseOutbox,
   type SmsRow,
-  updateSms,
   writeSmscStatus,
 } from '../../modules/sms/sms.repository.js';
 import {
@@ -155,14 +156,25 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
 
   // -- outbox ------------------------------------------------------------------------------------
   const inflight = new Set<Promise<void>>();
+  // outcomes are stored in batches (one statement each): submitted with SMSC ids, or released for a retry
   let marks: { id: string; smscIds: string[] }[] = [];
+  let releases: OutboxRelease[] = [];
   let flushing: Promise<void> = Promise.resolve();
   let flushTimer: NodeJS.Timeout | null = null;
   const flush = () => {
     flushTimer = null;
-    const batch = marks;
+    const done = marks;
+    const retry = releases;
     marks = [];
-    flushing = flushing.then(() => markSubmitted(ctx.db, batch, ctx.clock.now()).catch(() => {}));
+    releases = [];
+    flushing = flushing.then(async () => {
+      await markSubmitted(ctx.db, done, ctx.clock.now()).catch(() => {});
+      await releaseOutbox(ctx.db, retry).catch(() => {}); // else the lease runs out and frees them
+    });
+  };
+  const scheduleFlush = () => {
+    if (marks.length + releases.length >= 200) flush();
+    else flushTimer ??= setTimeout(flush, 10);
   };
   const submitRow = async (row: SmsRow) => {
     const { parts } = encodeSms(row.text, row.ref);
@@ -171,19 +183,21 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
         parts.map((part) => esme.submit({ destination: row.peer, source, part })),
       );
       marks.push({ id: row.id, smscIds: ids });
-      if (marks.length >= 200) flush();
-      else flushTimer ??= setTimeout(flush, 10);
+      scheduleFlush();
     } catch (err) {
       const e = err as Error;
       if ((e instanceof SubmitError && !e.retriable) || row.attempts >= maxAttempts) {
         await failMt(ctx, row, e.message).catch(() => {});
       } else {
-        const backoff = Math.min(300_000, 1000 * 2 ** Math.min(row.attempts, 8));
-        await updateSms(ctx.db, row.id, {
-          leaseUntil: null,
-          nextAttemptAt: new Date(ctx.clock.now().getTime() + (esme.state === 'bound' ? backoff : 0)),
+        // a refusal while bound backs off; a lost bind or a stop retries as soon as a bind is back
+        const backoff =
+          esme.state === 'bound' && !stopped ? Math.min(300_000, 1000 * 2 ** Math.min(row.attempts, 8)) : 0;
+        releases.push({
+          id: row.id,
+          nextAttemptAt: new Date(ctx.clock.now().getTime() + backoff),
           error: e.message.slice(0, 300),
-        }).catch(() => {});
+        });
+        scheduleFlush();
       }
     }
   };
@@ -213,12 +227,13 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
           await idle(pollMs);
           continue;
         }
-        const room = esme.capacity();
-        if (room < 1) {
-          await sleep(2);
+        // refill when half the room is free: one claim per batch, not one per answered submit
+        const batch = Math.ceil(esme.maxPending() / 2);
+        if (esme.capacity() < batch) {
+          await Promise.race([esme.whenRoom(batch), sleep(pollMs)]);
           continue;
         }
-        const rows = await claimOutbox(ctx.db, ctx.clock.now(), leaseMs, Math.min(room, 200));
+        const rows = await claimOutbox(ctx.db, ctx.clock.now(), leaseMs, Math.min(esme.capacity(), 500));
         if (rows.length === 0) {
           await idle(pollMs);
           continue;
@@ -257,6 +272,8 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
       clearInterval(statusTimer);
       wake();
       await loop;
+      // what is still queued goes back to the outbox; only the window's outstanding submits are awaited
+      esme.abandonQueued('the ESME is stopping');
       await Promise.allSettled([...inflight]);
       if (receiptTimer) clearTimeout(receiptTimer);
       while (applying) await sleep(5);

@@ -6,7 +6,7 @@
  */
 import type { PDU, Session } from 'smpp';
 import { decodeText, esmClassReceipt, parseUdh, type SubmitPart } from './codec.js';
-import { parseSmppUrl, type SmppTarget, smpp, status, statusName } from './pdu.js';
+import { parseSmppUrl, type SmppTarget, sendBatched, smpp, status, statusName } from './pdu.js';
 
 export type EsmeState = 'disconnected' | 'connecting' | 'bound';
 
@@ -136,6 +136,7 @@ export class Esme {
   private deliverRate = new Rate();
   private readonly o: Required<Omit<EsmeOptions, 'url' | 'onDeliver'>>;
   private bindWaiters: (() => void)[] = [];
+  private roomWaiters: { n: number; resolve: () => void }[] = [];
 
   constructor(private readonly options: EsmeOptions) {
     this.url = options.url;
@@ -193,6 +194,12 @@ export class Esme {
     this.connect();
   }
 
+  /** Fail the submits not sent yet as retriable (stopping): only the outstanding ones still get answers. */
+  abandonQueued(reason: string): void {
+    for (const p of this.queue.splice(0)) p.reject(new SubmitError(reason, true));
+    this.wakeRoomWaiters();
+  }
+
   /** Resolves once bound (or after `ms`); for tests and benchmarks. */
   waitBound(ms = 5000): Promise<boolean> {
     if (this.state === 'bound') return Promise.resolve(true);
@@ -212,7 +219,36 @@ export class Esme {
 
   /** Free room in the window plus queue, so callers can pace what they hand over. */
   capacity(): number {
-    return Math.max(0, Math.max(200, this.o.window * 4) - this.outstanding.size - this.queue.length);
+    return Math.max(0, this.maxPending() - this.outstanding.size - this.queue.length);
+  }
+
+  /**
+   * How many submits may be outstanding or queued at once: 1,000 (or 20 windows) so that the outbox
+   * claim's database round trip, which starts when half of it is free, never leaves the window idle
+   * on a busy machine. Queued submits are abandoned (back to the outbox) when the ESME stops.
+   */
+  maxPending(): number {
+    return Math.max(1000, this.o.window * 20);
+  }
+
+  /**
+   * Resolves once `n` submits fit (or the bind is lost): the outbox refills in batches rather than
+   * claiming a few rows each time a submit is answered.
+   */
+  whenRoom(n: number): Promise<void> {
+    if (this.capacity() >= n || this.state !== 'bound') return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push({ n, resolve }));
+  }
+
+  private wakeRoomWaiters() {
+    if (this.roomWaiters.length === 0) return;
+    const room = this.state === 'bound' ? this.capacity() : Number.POSITIVE_INFINITY;
+    const still: typeof this.roomWaiters = [];
+    for (const w of this.roomWaiters) {
+      if (room >= w.n) w.resolve();
+      else still.push(w);
+    }
+    this.roomWaiters = still;
   }
 
   status(): EsmeStatus {
@@ -391,7 +427,7 @@ export class Esme {
     answer
       .catch(() => status.deliveryFailedTemporary)
       .then((commandStatus) => {
-        if (this.session === session) session.send(pdu.response({ command_status: commandStatus }));
+        if (this.session === session) sendBatched(session, pdu.response({ command_status: commandStatus }));
       });
   }
 
@@ -415,7 +451,7 @@ export class Esme {
         data_coding: part.dataCoding,
         short_message: part.shortMessage,
       });
-      const sent = session.send(pdu, (resp) =>
+      const sent = sendBatched(session, pdu, (resp) =>
         this.safely(() => this.onSubmitResp(pdu.sequence_number, resp)),
       );
       if (!sent) {
@@ -443,6 +479,7 @@ export class Esme {
       this.submitRate.add();
       this.throttleMs = 0;
       o.p.resolve(String(resp.message_id ?? ''));
+      this.wakeRoomWaiters();
     } else if (code === status.throttled || code === status.messageQueueFull) {
       this.counters.throttled++;
       this.queue.unshift(o.p);
@@ -466,6 +503,7 @@ export class Esme {
           code,
         ),
       );
+      this.wakeRoomWaiters();
     }
     this.pump();
   }
@@ -483,6 +521,8 @@ export class Esme {
     for (const o of this.outstanding.values()) clearTimeout(o.timer);
     this.outstanding.clear();
     for (const p of failed) p.reject(new SubmitError(`connection to the SMSC lost: ${reason}`, true));
+    const waiters = this.roomWaiters.splice(0);
+    for (const w of waiters) w.resolve();
     if (s) {
       s.removeAllListeners('pdu');
       s.on('error', () => {});
