@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { smscStatus } from '../../modules/sms/sms.service.js';
+import { smscStatus } from '../../modules/sms/sms.smsc.js';
 import { createHarness, type Harness } from '../../test/harness.js';
 import { simulatorSmscUrl } from '../smpp/registry.js';
 import { type SmppRunner, startSmpp } from '../smpp/runner.js';

@@ -5,6 +5,7 @@
  */
 import type { AppContext } from '../../context.js';
 import { type MoPartOutcome, receiveMoPart, storeMo } from '../../modules/sms/sms.mo.js';
+import { applyReceipts, parseReceipt, type Receipt } from '../../modules/sms/sms.receipts.js';
 import {
   claimOutbox,
   markSubmitted,
@@ -13,17 +14,14 @@ import {
   type SmsRow,
   writeSmscStatus,
 } from '../../modules/sms/sms.repository.js';
-import {
-  applyReceipts,
-  effectiveSmscUrl,
-  failMt,
-  parseReceipt,
-  type Receipt,
-} from '../../modules/sms/sms.service.js';
+import { failMt } from '../../modules/sms/sms.service.js';
+import { effectiveSmscUrl } from '../../modules/sms/sms.smsc.js';
 import { encodeSms } from './codec.js';
+import type { DeliverSm } from './deliver.js';
 import { parseSmppUrl, status } from './pdu.js';
 import { setLocalSmpp } from './registry.js';
-import { type DeliverSm, Esme, type EsmeOptions, SubmitError } from './session.js';
+import { Esme } from './session.js';
+import { type EsmeOptions, SubmitError } from './types.js';
 
 export interface SmppRunnerOptions {
   /** Outbox poll interval when nothing wakes it (ms). */

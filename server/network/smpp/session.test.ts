@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SmscSimulator, startSmscSimulator } from '../simulator/smsc.js';
 import { encodeSms } from './codec.js';
+import type { DeliverSm } from './deliver.js';
 import { status } from './pdu.js';
-import { type DeliverSm, Esme, type EsmeOptions, SubmitError } from './session.js';
+import { Esme } from './session.js';
+import { type EsmeOptions, SubmitError } from './types.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
