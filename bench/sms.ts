@@ -3,8 +3,11 @@
  * simulator SMSC, on PostgreSQL. BENCH_SMS messages (default 20,000) are queued in the outbox as the
  * API stores them (pending), then the `smpp` role drains them: claim with SKIP LOCKED, submit_sm over
  * a window of SMPP_WINDOW (default 10) outstanding, store the SMSC ids; receipts follow and are
- * applied. Figures: submits per second (parts the SMSC accepted), and receipts applied per second.
+ * applied. Figures: submits per second (parts the SMSC accepted), the CPU this process spent per
+ * 1,000 submits (ESME and simulator share it; steadier than the rate on a busy machine), and receipts
+ * applied per second. The load average at the start is reported too.
  */
+import { loadavg } from 'node:os';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../server/config.js';
 import type { AppContext } from '../server/context.js';
@@ -39,10 +42,14 @@ export async function benchSms(n = Number(process.env.BENCH_SMS ?? 20_000)) {
       JOIN LATERAL (SELECT * FROM sims WHERE status = 'activated' ORDER BY iccid OFFSET (g % 900) LIMIT 1) s ON true`),
     );
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const runner = await startSmpp(ctx, { pollMs: 20 });
     await runner.esme.waitBound();
     while (runner.esme.counters.submitted < n) await new Promise((r) => setTimeout(r, 5));
     const submitS = (performance.now() - t0) / 1000;
+    // CPU of this process (ESME, SMSC simulator, receipts) per 1,000 submits: steadier than the rate on a busy machine
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMsPer1000 = Math.round(((cpu.user + cpu.system) / 1000 / n) * 1000);
     // every message submitted (SMSC ids stored) and every receipt applied
     for (;;) {
       const [row] = await database.query<{ open: number }>(
@@ -56,10 +63,12 @@ export async function benchSms(n = Number(process.env.BENCH_SMS ?? 20_000)) {
     await runner.stop();
     const submitsPerSecond = Math.round(n / submitS);
     report('sms', {
+      loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
       messages: n,
       window: config.SMPP_WINDOW,
       submitSeconds: Math.round(submitS * 100) / 100,
       submitsPerSecond,
+      cpuMsPer1000,
       allDeliveredSeconds: Math.round(doneS * 100) / 100,
       deliveredPerSecond: Math.round(n / doneS),
       throttled: status.counters.throttled,

@@ -30,6 +30,7 @@ export const eventTypes = {
   lifetimeExtended: 105,
   smsDelivered: 110,
   smsNotDelivered: 111,
+  smsRefused: 112,
   disconnectFailed: 106,
   connectionReset: 107,
 } as const;
@@ -67,6 +68,7 @@ export const eventTypeNames: Record<number, string> = {
   105: 'Lifetime extended',
   110: 'SMS delivered',
   111: 'SMS not delivered',
+  112: 'SMS refused',
   106: 'Disconnect failed',
   107: 'Connection reset requested',
 };

@@ -74,6 +74,7 @@ export const smscStatus = z.object({
     delivered: z.number().int(),
     failed: z.number().int(),
     mo: z.number().int(),
+    moRefused: z.number().int(),
     receipts: z.number().int(),
     malformed: z.number().int(),
     reconnects: z.number().int(),

@@ -2,7 +2,6 @@
 /** Starts OpenCMP: one process with every role by default, or some of them (`--roles api,worker`). */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { sql } from 'drizzle-orm';
 import { buildApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -18,8 +17,6 @@ import { DirectoryLockedError } from './lib/lockfile.js';
 import { startDisconnectDrainer } from './network/radius/disconnect.js';
 import { startAaa } from './network/radius/server.js';
 import { simulatorEnabled, startSimulator } from './network/simulator/index.js';
-import { startSmscSimulator } from './network/simulator/smsc.js';
-import { setSimulatorSmscUrl } from './network/smpp/registry.js';
 import { startSmpp } from './network/smpp/runner.js';
 
 const allRoles = ['api', 'worker', 'aaa', 'smpp', 'simulator'] as const;
@@ -55,24 +52,6 @@ async function main() {
   if (roles.includes('worker'))
     stops.push(startMailSender(ctx), startJobRunner(ctx), startRetention(ctx), startLifetime(ctx));
   if (roles.includes('smpp')) {
-    // the demo's SMS centre: the built-in SMSC simulator, when the simulator is on and no SMSC is set
-    if (roles.includes('simulator') && (await simulatorEnabled(ctx)) && !config.SMPP_URL) {
-      const smsc = await startSmscSimulator({
-        receiptDelayMs: 1500,
-        moGenerator: {
-          intervalMs: 60_000,
-          msisdns: async () =>
-            (
-              await database.query<{ msisdn: string }>(
-                sql`SELECT msisdn FROM sims WHERE status = 'activated' AND org_id IS NOT NULL ORDER BY iccid LIMIT 20`,
-              )
-            ).map((r) => r.msisdn),
-        },
-      });
-      setSimulatorSmscUrl(smsc.url);
-      smscNote = `  SMS centre: built-in SMSC simulator on 127.0.0.1:${smsc.port} (set SMPP_URL for a real one)`;
-      stops.push(() => smsc.stop());
-    }
     const runner = await startSmpp(ctx);
     stops.unshift(() => runner.stop());
   }
@@ -98,10 +77,15 @@ async function main() {
         authPort: aaaPorts?.authPort ?? config.RADIUS_AUTH_PORT,
         acctPort: aaaPorts?.acctPort ?? config.RADIUS_ACCT_PORT,
       },
+      // the demo's SMS centre, when this process runs the ESME and no SMSC is set (SMPP_URL)
+      smsc: roles.includes('smpp'),
       log: ['debug', 'trace'].includes(config.LOG_LEVEL) ? (m) => process.stdout.write(`${m}\n`) : undefined,
     });
-    // stopped first, so that its Accounting-Off still reaches the AAA
-    stops.unshift(() => simulator.stop());
+    // the gateway stops first, so that its Accounting-Off still reaches the AAA; the SMSC last
+    stops.unshift(() => simulator.stopGateway());
+    stops.push(() => simulator.stop());
+    if (simulator.smsc)
+      smscNote = `  SMS centre: built-in SMSC simulator on 127.0.0.1:${simulator.smsc.port} (set SMPP_URL for a real one)`;
     simulatorLine = `  Network simulator: ${simulator.pgw.devices().length} devices, Disconnect-Requests on 127.0.0.1:${simulator.pgw.daePort}`;
   }
   if (roles.includes('api')) {

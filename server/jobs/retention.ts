@@ -1,10 +1,12 @@
 /**
  * Deletes events, usage and audit log entries older than the retention period (OPENCMP_RETENTION_MONTHS,
- * 13 by default), and per-SIM hourly usage older than OPENCMP_HOURLY_RETENTION_DAYS (31 by default).
+ * 13 by default), per-SIM hourly usage older than OPENCMP_HOURLY_RETENTION_DAYS (31 by default), and
+ * settles the parts of concatenated MO SMS that waited too long (sms.mo.ts).
  */
 import type { AppContext } from '../context.js';
 import { deleteAuditBefore } from '../modules/audit/audit.repository.js';
 import { deleteEventsBefore } from '../modules/events/events.repository.js';
+import { expireMoParts } from '../modules/sms/sms.mo.js';
 import { deleteHourlyUsageBefore, deleteUsageBefore } from '../modules/usage/usage.repository.js';
 
 /** The first instant that is kept. */
@@ -28,7 +30,8 @@ export async function applyRetention(ctx: AppContext) {
   const auditEntries = await deleteAuditBefore(ctx.db, cutoff);
   const hourlyCutoff = hourlyRetentionCutoff(ctx.clock.now(), ctx.config.OPENCMP_HOURLY_RETENTION_DAYS);
   const usageHours = await deleteHourlyUsageBefore(ctx.db, hourlyCutoff);
-  return { cutoff, events, usageDays, auditEntries, hourlyCutoff, usageHours };
+  const moParts = await expireMoParts(ctx);
+  return { cutoff, events, usageDays, auditEntries, hourlyCutoff, usageHours, moParts };
 }
 
 /** Run retention at start and then every hour; returns a stop function. */

@@ -1,6 +1,16 @@
 /** SMS to and from SIMs (MT outbox + history, MO) and the SMSC connection the operator console sets. */
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { organisations } from './orgs.js';
 
 export const smsDirections = ['MT', 'MO'] as const;
@@ -63,3 +73,35 @@ export const smscSettings = pgTable('smsc_settings', {
   status: jsonb('status').$type<Record<string, unknown>>(),
   statusAt: timestamp('status_at', { withTimezone: true }),
 });
+
+/**
+ * Parts of concatenated MO SMS, one row per part: every part is answered when it arrives, so the
+ * parts must outlive a restart until the message is complete. Keyed by the SMSC (host:port/system_id),
+ * the sender's MSISDN, the UDH reference and part count, and the part's number. `held` parts wait for
+ * the rest; when the last arrives the message is stored and its parts become `stored`; a refused
+ * message's parts are `refused`. Finished rows stay an hour so that a repeated part (same number and
+ * text) is recognised and answered as before; held parts of a message still incomplete after 24 h are
+ * stored as what arrived (see sms.mo.ts).
+ */
+export const smsMoParts = pgTable(
+  'sms_mo_parts',
+  {
+    smsc: text('smsc').notNull(),
+    source: text('source').notNull(),
+    /** The UDH reference: 8 or 16 bits. */
+    ref: integer('ref').notNull(),
+    total: smallint('total').notNull(),
+    seq: smallint('seq').notNull(),
+    state: text('state', { enum: ['held', 'stored', 'refused'] }).notNull(),
+    destination: text('destination').notNull(),
+    encoding: text('encoding', { enum: ['gsm7', 'ucs2'] }).notNull(),
+    text: text('text').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+    /** When the message was stored or refused. */
+    doneAt: timestamp('done_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.smsc, t.source, t.ref, t.total, t.seq] }),
+    index('sms_mo_parts_received_idx').on(t.receivedAt),
+  ],
+);

@@ -1,7 +1,7 @@
 /** Queries of SMS messages (scoped by organisation and SIM), the MT outbox and the SMSC settings row. */
-import { and, count, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { smscSettings, smsMessages } from '../../db/schema/index.js';
+import { smscSettings, smsMessages, smsMoParts } from '../../db/schema/index.js';
 
 export type SmsRow = typeof smsMessages.$inferSelect;
 export type NewSms = typeof smsMessages.$inferInsert;
@@ -107,6 +107,25 @@ export async function markSubmitted(db: Db, rows: { id: string; smscIds: string[
     WHERE m.id = u.id AND m.status = 'pending'`);
 }
 
+/** An MT to submit again later: its lease ends, with when to retry and why it failed. */
+export interface OutboxRelease {
+  id: string;
+  nextAttemptAt: Date;
+  error: string;
+}
+
+/** Give many claimed messages back to the outbox in one statement (a retriable failure, a stop). */
+export async function releaseOutbox(db: Db, rows: OutboxRelease[]) {
+  if (rows.length === 0) return;
+  await db.execute(sql`
+    UPDATE ${smsMessages} AS m
+    SET lease_until = NULL, next_attempt_at = u.next_attempt_at, error = u.error
+    FROM unnest(${sql.param(rows.map((r) => r.id))}::uuid[],
+                ${sql.param(rows.map((r) => r.nextAttemptAt.toISOString()))}::timestamptz[],
+                ${sql.param(rows.map((r) => r.error))}::text[]) AS u(id, next_attempt_at, error)
+    WHERE m.id = u.id AND m.status = 'pending'`);
+}
+
 /** The MT messages carrying any of these SMSC ids, locked (in id order) for their receipts' update. */
 export async function lockBySmscIds(db: Db, smscIds: string[]): Promise<SmsRow[]> {
   if (smscIds.length === 0) return [];
@@ -153,4 +172,62 @@ export async function writeSmscStatus(db: Db, status: Record<string, unknown>, a
     .insert(smscSettings)
     .values({ id: 1, status, statusAt: at })
     .onConflictDoUpdate({ target: smscSettings.id, set: { status, statusAt: at } });
+}
+
+// ---- parts of concatenated MO -------------------------------------------------------------------
+
+export type MoPartRow = typeof smsMoParts.$inferSelect;
+/** A concatenated MO message: SMSC, sender, reference and part count. */
+export type MoKey = Pick<MoPartRow, 'smsc' | 'source' | 'ref' | 'total'>;
+
+const ofMessage = (k: MoKey) =>
+  and(
+    eq(smsMoParts.smsc, k.smsc),
+    eq(smsMoParts.source, k.source),
+    eq(smsMoParts.ref, k.ref),
+    eq(smsMoParts.total, k.total),
+  );
+
+/** The rows of a message, in part order. */
+export function findMoParts(db: Db, k: MoKey): Promise<MoPartRow[]> {
+  return db.select().from(smsMoParts).where(ofMessage(k)).orderBy(smsMoParts.seq);
+}
+
+export async function insertMoPart(db: Db, row: MoPartRow): Promise<void> {
+  await db.insert(smsMoParts).values(row);
+}
+
+/** Move every row of a message to `stored` or `refused`. */
+export async function finishMoParts(db: Db, k: MoKey, state: 'stored' | 'refused', at: Date) {
+  await db.update(smsMoParts).set({ state, doneAt: at }).where(ofMessage(k));
+}
+
+/** Remove a message's rows; returns what was removed (so a concurrent remover gets nothing). */
+export function deleteMoParts(db: Db, k: MoKey): Promise<MoPartRow[]> {
+  return db.delete(smsMoParts).where(ofMessage(k)).returning();
+}
+
+/** Messages with parts held since before `before`, oldest first. */
+export async function staleMoMessages(db: Db, before: Date, limit: number): Promise<MoKey[]> {
+  return db
+    .select({
+      smsc: smsMoParts.smsc,
+      source: smsMoParts.source,
+      ref: smsMoParts.ref,
+      total: smsMoParts.total,
+    })
+    .from(smsMoParts)
+    .where(and(lt(smsMoParts.receivedAt, before), eq(smsMoParts.state, 'held')))
+    .groupBy(smsMoParts.smsc, smsMoParts.source, smsMoParts.ref, smsMoParts.total)
+    .orderBy(sql`min(${smsMoParts.receivedAt})`)
+    .limit(limit);
+}
+
+/** Forget the parts of messages stored or refused before `before`. */
+export async function deleteFinishedMoParts(db: Db, before: Date): Promise<number> {
+  const rows = await db
+    .delete(smsMoParts)
+    .where(and(lt(smsMoParts.receivedAt, before), lt(smsMoParts.doneAt, before)))
+    .returning({ seq: smsMoParts.seq });
+  return rows.length;
 }

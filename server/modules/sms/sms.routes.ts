@@ -13,7 +13,8 @@ import {
   updateSmscRequest,
 } from '../../../contracts/sms.js';
 import { principalOf } from '../../plugins/auth.js';
-import { deleteSms, getSms, listSms, sendSms, smscStatus, updateSmsc } from './sms.service.js';
+import { deleteSms, getSms, listSms, sendSms } from './sms.service.js';
+import { smscStatus, updateSmsc } from './sms.smsc.js';
 
 export default async function smsRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();

@@ -1,16 +1,19 @@
 /**
  * The network simulator (PRODUCT.md §11): a packet gateway that brings activated SIMs of the database
- * online over real RADIUS to the AAA; its SMSC (./smsc.ts, started with the smpp role in main.ts) speaks SMPP to the ESME. The demo
- * runs it by default, so that after `npm start` SIMs are online and usage grows.
+ * online over real RADIUS to the AAA, and an SMSC (./smsc.ts) that speaks SMPP to the ESME when no
+ * real one is configured. The demo runs it by default, so that after `npm start` SIMs are online,
+ * usage grows and SMS flow.
  */
 import { randomBytes } from 'node:crypto';
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { nasClients, sims, users } from '../../db/schema/index.js';
 import { demoLogins } from '../../demo/seed.js';
 import { insertNasClient, updateNasClient } from '../../modules/network/network.repository.js';
 import { nasClientsChanged } from '../radius/nas.js';
+import { localSmpp, setSimulatorSmscUrl } from '../smpp/registry.js';
 import { type Pgw, type PgwOptions, type SimulatedSim, startPgw } from './pgw.js';
+import { type SmscSimulator, startSmscSimulator } from './smsc.js';
 
 /** The name under which the simulator's packet gateway appears among the NAS clients. */
 export const SIMULATOR_NAS_NAME = 'Network simulator';
@@ -28,11 +31,22 @@ export interface SimulatorOptions {
   seed?: number;
   /** Further gateway settings, for tests (backoffs, spread, retransmission timer). */
   pgw?: Partial<Omit<PgwOptions, 'sims' | 'aaa' | 'secret'>>;
+  /**
+   * Whether this process's ESME may use the simulator's SMSC (it runs the smpp role). The SMSC starts
+   * only then and when SMPP_URL is unset; the ESME learns its URL through setSimulatorSmscUrl (the
+   * console's setting still wins).
+   */
+  smsc?: boolean;
   log?: (message: string) => void;
 }
 
 export interface Simulator {
   pgw: Pgw;
+  /** The built-in SMSC, when it was started. */
+  smsc: SmscSimulator | null;
+  /** Stop the packet gateway (first at shutdown, so its Accounting-Off still reaches the AAA). */
+  stopGateway(): Promise<void>;
+  /** Stop everything still running (the SMSC after the ESME, so it can unbind). */
   stop(): Promise<void>;
 }
 
@@ -125,12 +139,45 @@ export async function startSimulator(ctx: AppContext, options: SimulatorOptions)
     onListening: (daePort) => registerNas(ctx, secret, daePort, log),
   });
 
-  // ─────────────────────────────────────────────────────────────────────────────────────────
+  const smsc = options.smsc && !ctx.config.SMPP_URL ? await startSmsc(ctx) : null;
 
+  let gatewayStopped: Promise<void> | null = null;
+  const stopGateway = () => {
+    gatewayStopped ??= pgw.stop();
+    return gatewayStopped;
+  };
   return {
     pgw,
+    smsc,
+    stopGateway,
     async stop() {
-      await pgw.stop();
+      await stopGateway();
+      if (smsc) {
+        setSimulatorSmscUrl(null);
+        await smsc.stop();
+      }
     },
   };
+}
+
+/** The demo's SMS centre: receipts after 1.5 s, an MO from one of the first 20 activated SIMs a minute. */
+async function startSmsc(ctx: AppContext): Promise<SmscSimulator> {
+  const smsc = await startSmscSimulator({
+    receiptDelayMs: 1500,
+    moGenerator: {
+      intervalMs: 60_000,
+      msisdns: async () =>
+        (
+          await ctx.db
+            .select({ msisdn: sims.msisdn })
+            .from(sims)
+            .where(and(eq(sims.status, 'activated'), isNotNull(sims.orgId)))
+            .orderBy(asc(sims.iccid))
+            .limit(20)
+        ).map((r) => r.msisdn),
+    },
+  });
+  setSimulatorSmscUrl(smsc.url);
+  localSmpp()?.reload(); // the ESME of this process binds now rather than at its next settings poll
+  return smsc;
 }

@@ -8,8 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { PDU, Session } from 'smpp';
-import { decodeText, encodeSms, parseUdh } from '../smpp/codec.js';
-import { smpp, status } from '../smpp/pdu.js';
+import { decodeText, encodeSms, parseUdh, type SubmitPart } from '../smpp/codec.js';
+import { sendBatched, smpp, status, temporaryDeliverStatuses } from '../smpp/pdu.js';
 
 export type Outcome = 'delivered' | 'failed' | 'expired';
 
@@ -37,6 +37,13 @@ export interface SmscSimulatorOptions {
   expireRate?: number;
   /** The number MO SMS are addressed to. */
   serviceNumber?: string;
+  /**
+   * An MO part the ESME answers with a temporary status (ESME_RX_T_APPN, ESME_RSYSERR, ESME_RTHROTTLED,
+   * ESME_RMSGQFUL) is sent again after `moRetryMs`, at most `moRetries` times; any other error status
+   * is final: the message is counted as refused and never resent.
+   */
+  moRetries?: number;
+  moRetryMs?: number;
   /** Demo: send an MO from one of these MSISDNs every `intervalMs`. */
   moGenerator?: { msisdns: () => Promise<string[]> | string[]; intervalMs: number; texts?: string[] };
 }
@@ -44,7 +51,7 @@ export interface SmscSimulatorOptions {
 export interface SmscSimulator {
   port: number;
   url: string;
-  /** Complete MT messages received so far (newest last). */
+  /** Complete MT messages received so far (newest last; the last 10,000 to 12,000). */
   received: ReceivedMt[];
   stats: {
     binds: number;
@@ -52,10 +59,19 @@ export interface SmscSimulator {
     submits: number;
     throttled: number;
     malformed: number;
+    /** MO messages sent. */
     mo: number;
+    /** MO messages the ESME refused with a final status (any part). */
+    moRefused: number;
+    /** MO parts sent again after a temporary status. */
+    moRetries: number;
   };
-  /** Send an MO SMS from `msisdn` to the first bound ESME; resolves with the deliver_sm_resp statuses. */
-  sendMo(msisdn: string, text: string): Promise<number[]>;
+  /**
+   * Send an MO SMS from `msisdn` to the first bound ESME; resolves with each part's final
+   * deliver_sm_resp status (-1: the connection was gone). `parts` picks which parts go out and in
+   * which order (1-based, repeats allowed: a duplicate); `ref` sets the concatenation reference.
+   */
+  sendMo(msisdn: string, text: string, opts?: { ref?: number; parts?: number[] }): Promise<number[]>;
   /** Answer the next `n` submit_sm with ESME_RTHROTTLED. */
   throttleNext(n: number): void;
   /** Close every ESME connection (the ESME should reconnect). */
@@ -89,7 +105,18 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
   const bound = new Set<Session>();
   const timers = new Set<NodeJS.Timeout>();
   const received: ReceivedMt[] = [];
-  const stats = { binds: 0, bindFailures: 0, submits: 0, throttled: 0, malformed: 0, mo: 0 };
+  const stats = {
+    binds: 0,
+    bindFailures: 0,
+    submits: 0,
+    throttled: 0,
+    malformed: 0,
+    mo: 0,
+    moRefused: 0,
+    moRetries: 0,
+  };
+  const moRetries = opts.moRetries ?? 3;
+  const moRetryMs = opts.moRetryMs ?? 1000;
   /** Parts of concatenated MT messages waiting for the rest, by destination and reference. */
   const partial = new Map<string, { parts: (string | undefined)[]; ids: string[]; at: number }>();
 
@@ -123,7 +150,8 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
       const r = receiptStates[outcome];
       for (const id of ids) {
         const body = `id:${id} sub:001 dlvrd:${outcome === 'delivered' ? '001' : '000'} submit date:${smppTime(submitted)} done date:${smppTime(new Date())} stat:${r.stat} err:${r.err} text:${text.slice(0, 20).replace(/[^\x20-\x7e]/g, '.')}`;
-        session.send(
+        sendBatched(
+          session,
           new smpp.PDU('deliver_sm', {
             source_addr_ton: 1,
             source_addr_npi: 1,
@@ -166,13 +194,14 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
     const text = decodeText(body, dataCoding & 0x0f);
     const id = `${idPrefix}${(nextId++).toString(16).padStart(8, '0')}`;
     stats.submits++;
-    session.send(pdu.response({ message_id: id }));
+    sendBatched(session, pdu.response({ message_id: id }));
     const submitted = new Date();
     const wantsReceipt = (Number(pdu.registered_delivery ?? 0) & 0x03) !== 0;
     const complete = (fullText: string, ids: string[], parts: number) => {
       const outcome = decide({ destination, text: fullText });
       received.push({ source, destination, text: fullText, dataCoding, parts, messageIds: ids, outcome });
-      if (received.length > 10_000) received.splice(0, received.length - 10_000);
+      // keep the last 10,000 (trimmed in steps, not one element per message)
+      if (received.length > 12_000) received.splice(0, received.length - 10_000);
       if (wantsReceipt) sendReceipts(session, source, destination, ids, fullText, outcome, submitted);
     };
     if (!concat || concat.total === 1) {
@@ -262,34 +291,56 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
   });
   const port = (server.address() as AddressInfo).port;
 
-  const sendMo = async (msisdn: string, text: string): Promise<number[]> => {
+  const deliverPart = (session: Session, msisdn: string, part: SubmitPart) =>
+    new Promise<number>((resolve) => {
+      const sent = session.send(
+        new smpp.PDU('deliver_sm', {
+          source_addr_ton: 1,
+          source_addr_npi: 1,
+          source_addr: msisdn,
+          dest_addr_ton: 0,
+          dest_addr_npi: 1,
+          destination_addr: serviceNumber,
+          esm_class: part.esmClass,
+          data_coding: part.dataCoding,
+          short_message: part.shortMessage,
+        }),
+        (resp) => resolve(resp.command_status),
+      );
+      if (!sent) resolve(-1);
+    });
+
+  /** One part until a final answer: temporary statuses are retried a few times, then given up. */
+  const deliverWithRetries = async (session: Session, msisdn: string, part: SubmitPart) => {
+    for (let attempt = 0; ; attempt++) {
+      const code = await deliverPart(session, msisdn, part);
+      if (!temporaryDeliverStatuses.has(code) || attempt >= moRetries) return code;
+      stats.moRetries++;
+      await new Promise((resolve) => setTimeout(resolve, moRetryMs).unref());
+      if (!bound.has(session)) return -1;
+    }
+  };
+
+  const sendMo = async (
+    msisdn: string,
+    text: string,
+    o: { ref?: number; parts?: number[] } = {},
+  ): Promise<number[]> => {
     const session = [...bound][0];
     if (!session) throw new Error('no ESME is bound');
     moRef = (moRef + 1) & 0xff;
-    const { parts } = encodeSms(text, moRef);
+    const { parts } = encodeSms(text, o.ref ?? moRef);
+    const order = o.parts ?? parts.map((_, i) => i + 1);
     stats.mo++;
-    return Promise.all(
-      parts.map(
-        (part) =>
-          new Promise<number>((resolve) => {
-            const sent = session.send(
-              new smpp.PDU('deliver_sm', {
-                source_addr_ton: 1,
-                source_addr_npi: 1,
-                source_addr: msisdn,
-                dest_addr_ton: 0,
-                dest_addr_npi: 1,
-                destination_addr: serviceNumber,
-                esm_class: part.esmClass,
-                data_coding: part.dataCoding,
-                short_message: part.shortMessage,
-              }),
-              (resp) => resolve(resp.command_status),
-            );
-            if (!sent) resolve(-1);
-          }),
-      ),
-    );
+    const codes: number[] = [];
+    // parts go one after another, as an SMSC delivers them
+    for (const seq of order) {
+      const part = parts[seq - 1];
+      if (!part) throw new Error(`the message has no part ${seq}`);
+      codes.push(await deliverWithRetries(session, msisdn, part));
+    }
+    if (codes.some((c) => c !== status.ok)) stats.moRefused++;
+    return codes;
   };
 
   let moTimer: NodeJS.Timeout | null = null;

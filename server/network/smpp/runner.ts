@@ -4,25 +4,24 @@
  * database so a console in another process can show it.
  */
 import type { AppContext } from '../../context.js';
+import { type MoPartOutcome, receiveMoPart, storeMo } from '../../modules/sms/sms.mo.js';
+import { applyReceipts, parseReceipt, type Receipt } from '../../modules/sms/sms.receipts.js';
 import {
   claimOutbox,
   markSubmitted,
+  type OutboxRelease,
+  releaseOutbox,
   type SmsRow,
-  updateSms,
   writeSmscStatus,
 } from '../../modules/sms/sms.repository.js';
-import {
-  applyReceipts,
-  effectiveSmscUrl,
-  failMt,
-  parseReceipt,
-  type Receipt,
-  storeMo,
-} from '../../modules/sms/sms.service.js';
+import { failMt } from '../../modules/sms/sms.service.js';
+import { effectiveSmscUrl } from '../../modules/sms/sms.smsc.js';
 import { encodeSms } from './codec.js';
-import { status } from './pdu.js';
+import type { DeliverSm } from './deliver.js';
+import { parseSmppUrl, status } from './pdu.js';
 import { setLocalSmpp } from './registry.js';
-import { type DeliverSm, Esme, type EsmeOptions, SubmitError } from './session.js';
+import { Esme } from './session.js';
+import { type EsmeOptions, SubmitError } from './types.js';
 
 export interface SmppRunnerOptions {
   /** Outbox poll interval when nothing wakes it (ms). */
@@ -42,6 +41,38 @@ export interface SmppRunner {
 }
 
 const maxAttempts = 20;
+
+/**
+ * The deliver_sm_resp status for an MO: stored → 0; no SIM has the sender's MSISDN → ESME_RINVSRCADR;
+ * refused by policy (SIM not activated, SMS volume used up, monthly MO limit) → ESME_RX_R_APPN, the
+ * "ESME rejects this message" status that SMSCs treat as final — ESME_RX_T_APPN (0x64) would make the
+ * SMSC retry a message that cannot succeed until someone tops up, and ESME_RX_P_APPN reports a fault
+ * in the ESME's application rather than a deliberate refusal.
+ */
+function moAnswer(o: MoPartOutcome): number {
+  switch (o.outcome) {
+    case 'stored':
+    case 'held':
+      return status.ok;
+    case 'repeat':
+      return o.refused ? status.deliveryRejected : status.ok;
+    case 'unknown':
+      return status.invalidSourceAddress;
+    case 'refused':
+      return status.deliveryRejected;
+  }
+}
+
+/** The SMSC's identity for MO part keys: host:port/system_id (references are per SMSC and sender). */
+function smscKey(url: string | null): string {
+  if (!url) return '';
+  try {
+    const t = parseSmppUrl(url);
+    return `${t.host}:${t.port}/${t.systemId}`;
+  } catch {
+    return '';
+  }
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Start the ESME and its outbox; returns a stop function that lets submits in flight finish. */
@@ -51,8 +82,6 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
   const leaseMs = opts.leaseMs ?? 60_000;
   const receiptWaitMs = opts.receiptWaitMs ?? 5000;
   const source = ctx.config.SMPP_SOURCE_ADDR;
-  /** Parts of concatenated MO messages waiting for the rest (by sender, reference and count). */
-  const moParts = new Map<string, { parts: (string | undefined)[]; at: number }>();
   let stopped = false;
 
   // Receipts are applied in batches (one transaction each) and answered after their batch commits;
@@ -96,38 +125,28 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
         scheduleReceipts(receiptQueue.length >= 200 ? 0 : 10);
       });
     }
-    let text = d.text;
-    let segments = 1;
+    const encoding = (d.dataCoding & 0x0f) === 8 ? 'ucs2' : 'gsm7';
     if (d.concat && d.concat.total > 1) {
-      const key = `${d.sourceAddr}/${d.concat.ref}/${d.concat.total}`;
-      const entry = moParts.get(key) ?? {
-        parts: new Array<string | undefined>(d.concat.total).fill(undefined),
-        at: Date.now(),
-      };
-      entry.parts[d.concat.seq - 1] = d.text;
-      moParts.set(key, entry);
-      for (const [k, v] of moParts) if (Date.now() - v.at > 10 * 60_000) moParts.delete(k);
-      if (entry.parts.some((p) => p === undefined)) return status.ok;
-      text = entry.parts.join('');
-      segments = d.concat.total;
-      const stored = await storeMo(ctx, esme, {
+      return moAnswer(
+        await receiveMoPart(ctx, esme, {
+          smsc: smscKey(esme.currentUrl),
+          from: d.sourceAddr,
+          to: d.destinationAddr,
+          text: d.text,
+          encoding,
+          ...d.concat,
+        }),
+      );
+    }
+    return moAnswer(
+      await storeMo(ctx, esme, {
         from: d.sourceAddr,
         to: d.destinationAddr,
-        text,
-        encoding: (d.dataCoding & 0x0f) === 8 ? 'ucs2' : 'gsm7',
-        segments,
-      });
-      moParts.delete(key);
-      return stored ? status.ok : 0x0a; // ESME_RINVSRCADR: no SIM has that MSISDN
-    }
-    const stored = await storeMo(ctx, esme, {
-      from: d.sourceAddr,
-      to: d.destinationAddr,
-      text,
-      encoding: (d.dataCoding & 0x0f) === 8 ? 'ucs2' : 'gsm7',
-      segments,
-    });
-    return stored ? status.ok : 0x0a;
+        text: d.text,
+        encoding,
+        segments: 1,
+      }),
+    );
   };
 
   const initial = await effectiveSmscUrl(ctx);
@@ -135,14 +154,25 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
 
   // -- outbox ------------------------------------------------------------------------------------
   const inflight = new Set<Promise<void>>();
+  // outcomes are stored in batches (one statement each): submitted with SMSC ids, or released for a retry
   let marks: { id: string; smscIds: string[] }[] = [];
+  let releases: OutboxRelease[] = [];
   let flushing: Promise<void> = Promise.resolve();
   let flushTimer: NodeJS.Timeout | null = null;
   const flush = () => {
     flushTimer = null;
-    const batch = marks;
+    const done = marks;
+    const retry = releases;
     marks = [];
-    flushing = flushing.then(() => markSubmitted(ctx.db, batch, ctx.clock.now()).catch(() => {}));
+    releases = [];
+    flushing = flushing.then(async () => {
+      await markSubmitted(ctx.db, done, ctx.clock.now()).catch(() => {});
+      await releaseOutbox(ctx.db, retry).catch(() => {}); // else the lease runs out and frees them
+    });
+  };
+  const scheduleFlush = () => {
+    if (marks.length + releases.length >= 200) flush();
+    else flushTimer ??= setTimeout(flush, 10);
   };
   const submitRow = async (row: SmsRow) => {
     const { parts } = encodeSms(row.text, row.ref);
@@ -151,19 +181,21 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
         parts.map((part) => esme.submit({ destination: row.peer, source, part })),
       );
       marks.push({ id: row.id, smscIds: ids });
-      if (marks.length >= 200) flush();
-      else flushTimer ??= setTimeout(flush, 10);
+      scheduleFlush();
     } catch (err) {
       const e = err as Error;
       if ((e instanceof SubmitError && !e.retriable) || row.attempts >= maxAttempts) {
         await failMt(ctx, row, e.message).catch(() => {});
       } else {
-        const backoff = Math.min(300_000, 1000 * 2 ** Math.min(row.attempts, 8));
-        await updateSms(ctx.db, row.id, {
-          leaseUntil: null,
-          nextAttemptAt: new Date(ctx.clock.now().getTime() + (esme.state === 'bound' ? backoff : 0)),
+        // a refusal while bound backs off; a lost bind or a stop retries as soon as a bind is back
+        const backoff =
+          esme.state === 'bound' && !stopped ? Math.min(300_000, 1000 * 2 ** Math.min(row.attempts, 8)) : 0;
+        releases.push({
+          id: row.id,
+          nextAttemptAt: new Date(ctx.clock.now().getTime() + backoff),
           error: e.message.slice(0, 300),
-        }).catch(() => {});
+        });
+        scheduleFlush();
       }
     }
   };
@@ -193,12 +225,13 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
           await idle(pollMs);
           continue;
         }
-        const room = esme.capacity();
-        if (room < 1) {
-          await sleep(2);
+        // refill when half the room is free: one claim per batch, not one per answered submit
+        const batch = Math.ceil(esme.maxPending() / 2);
+        if (esme.capacity() < batch) {
+          await Promise.race([esme.whenRoom(batch), sleep(pollMs)]);
           continue;
         }
-        const rows = await claimOutbox(ctx.db, ctx.clock.now(), leaseMs, Math.min(room, 200));
+        const rows = await claimOutbox(ctx.db, ctx.clock.now(), leaseMs, Math.min(esme.capacity(), 500));
         if (rows.length === 0) {
           await idle(pollMs);
           continue;
@@ -237,6 +270,8 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
       clearInterval(statusTimer);
       wake();
       await loop;
+      // what is still queued goes back to the outbox; only the window's outstanding submits are awaited
+      esme.abandonQueued('the ESME is stopping');
       await Promise.allSettled([...inflight]);
       if (receiptTimer) clearTimeout(receiptTimer);
       while (applying) await sleep(5);

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SmscSimulator, startSmscSimulator } from '../simulator/smsc.js';
 import { encodeSms } from './codec.js';
-import { type DeliverSm, Esme, type EsmeOptions, SubmitError } from './session.js';
+import type { DeliverSm } from './deliver.js';
+import { status } from './pdu.js';
+import { Esme } from './session.js';
+import { type EsmeOptions, SubmitError } from './types.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -139,6 +142,29 @@ describe('ESME and SMSC simulator', () => {
       text: 'Temp 21°C ok',
       destinationAddr: '4900',
     });
+  });
+
+  it('when the ESME answers an MO with a temporary status, then the SMSC resends it a bounded number of times; a rejection is final', async () => {
+    const smsc = await simulator({ moRetries: 2, moRetryMs: 10 });
+    const answers = [status.deliveryFailedTemporary, status.ok];
+    const got: DeliverSm[] = [];
+    const e = esme(smsc.url, [], {
+      onDeliver: async (d) => {
+        got.push(d);
+        return answers.shift() ?? status.deliveryRejected;
+      },
+    });
+    await e.waitBound();
+    expect(await smsc.sendMo('491701000001', 'retried once')).toEqual([status.ok]);
+    expect(got).toHaveLength(2);
+    expect(smsc.stats).toMatchObject({ moRetries: 1, moRefused: 0 });
+    expect(await smsc.sendMo('491701000001', 'rejected')).toEqual([status.deliveryRejected]);
+    expect(got).toHaveLength(3);
+    expect(smsc.stats).toMatchObject({ moRetries: 1, moRefused: 1 });
+    answers.push(...Array(5).fill(status.deliveryFailedTemporary));
+    expect(await smsc.sendMo('491701000001', 'never taken')).toEqual([status.deliveryFailedTemporary]);
+    expect(got).toHaveLength(6); // the first try and two retries
+    expect(smsc.stats).toMatchObject({ moRetries: 3, moRefused: 2 });
   });
 
   it('when the URL changes, then the ESME leaves the old SMSC and binds to the new one', async () => {

@@ -1,108 +1,22 @@
 /**
  * OpenCMP's ESME: one transceiver bind to the SMSC, kept alive with enquire_link, reconnected with
- * exponential backoff, a window of outstanding submit_sm, back-off on ESME_RTHROTTLED, and every
- * deliver_sm answered (with the status its handler returns). Malformed PDUs from the SMSC drop the
- * connection (the package cannot resynchronise a byte stream) and count; they never throw.
+ * exponential backoff, submits through its window (./submit-window.ts), and every deliver_sm answered
+ * (with the status its handler returns). Malformed PDUs from the SMSC drop the connection (the
+ * package cannot resynchronise a byte stream) and count; they never throw.
  */
 import type { PDU, Session } from 'smpp';
-import { decodeText, esmClassReceipt, parseUdh, type SubmitPart } from './codec.js';
-import { parseSmppUrl, type SmppTarget, smpp, status, statusName } from './pdu.js';
-
-export type EsmeState = 'disconnected' | 'connecting' | 'bound';
-
-/** A deliver_sm as the ESME hands it on: an MO part or a delivery receipt. */
-export interface DeliverSm {
-  sourceAddr: string;
-  destinationAddr: string;
-  esmClass: number;
-  dataCoding: number;
-  /** True for a delivery receipt (esm_class 0x04). */
-  receipt: boolean;
-  /** Text of the body (UDH removed), decoded by data_coding. */
-  text: string;
-  concat?: { ref: number; total: number; seq: number };
-  receiptedMessageId?: string;
-  messageState?: number;
-}
-
-export interface EsmeCounters {
-  submitted: number;
-  rejected: number;
-  throttled: number;
-  delivered: number;
-  failed: number;
-  mo: number;
-  receipts: number;
-  malformed: number;
-  reconnects: number;
-}
-
-export interface EsmeStatus {
-  state: EsmeState;
-  lastError: string | null;
-  since: string;
-  counters: EsmeCounters;
-  /** Accepted submit_sm per second over the last 10 s, and the same for deliver_sm received. */
-  throughput: { submitPerSecond: number; deliverPerSecond: number };
-  window: { size: number; outstanding: number; queued: number };
-}
-
-export interface EsmeOptions {
-  /** smpp://system_id:password@host:port; null leaves the ESME disconnected. */
-  url: string | null;
-  /** Handles a deliver_sm; resolves to the command_status to answer (0 = stored). */
-  onDeliver: (d: DeliverSm) => Promise<number>;
-  window?: number;
-  enquireLinkMs?: number;
-  responseTimeoutMs?: number;
-  reconnectMinMs?: number;
-  reconnectMaxMs?: number;
-  throttleMinMs?: number;
-  throttleMaxMs?: number;
-  systemType?: string;
-}
-
-/** A submit the SMSC answered with an error status: permanent unless `retriable`. */
-export class SubmitError extends Error {
-  constructor(
-    message: string,
-    readonly retriable: boolean,
-    readonly commandStatus?: number,
-  ) {
-    super(message);
-    this.name = 'SubmitError';
-  }
-}
-
-export interface SubmitRequest {
-  destination: string;
-  source: string;
-  part: SubmitPart;
-}
-
-interface Pending {
-  req: SubmitRequest;
-  resolve: (messageId: string) => void;
-  reject: (err: Error) => void;
-}
-
-/** Per-second buckets over a sliding window. */
-class Rate {
-  private buckets = new Map<number, number>();
-  constructor(private seconds = 10) {}
-  add(n = 1) {
-    const s = Math.floor(Date.now() / 1000);
-    this.buckets.set(s, (this.buckets.get(s) ?? 0) + n);
-    if (this.buckets.size > this.seconds * 2)
-      for (const k of this.buckets.keys()) if (k < s - this.seconds) this.buckets.delete(k);
-  }
-  perSecond(): number {
-    const s = Math.floor(Date.now() / 1000);
-    let n = 0;
-    for (const [k, v] of this.buckets) if (k >= s - this.seconds && k < s) n += v;
-    return Math.round((n / this.seconds) * 10) / 10;
-  }
-}
+import { decodeDeliverSm } from './deliver.js';
+import { parseSmppUrl, type SmppTarget, sendBatched, smpp, status, statusName } from './pdu.js';
+import { SubmitWindow } from './submit-window.js';
+import {
+  type EsmeCounters,
+  type EsmeOptions,
+  type EsmeState,
+  type EsmeStatus,
+  Rate,
+  SubmitError,
+  type SubmitRequest,
+} from './types.js';
 
 export class Esme {
   state: EsmeState = 'disconnected';
@@ -115,6 +29,7 @@ export class Esme {
     delivered: 0,
     failed: 0,
     mo: 0,
+    moRefused: 0,
     receipts: 0,
     malformed: 0,
     reconnects: 0,
@@ -125,13 +40,9 @@ export class Esme {
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private enquireTimer: NodeJS.Timeout | null = null;
-  private throttleTimer: NodeJS.Timeout | null = null;
-  private throttleMs = 0;
-  private queue: Pending[] = [];
-  private outstanding = new Map<number, { p: Pending; timer: NodeJS.Timeout }>();
-  private submitRate = new Rate();
   private deliverRate = new Rate();
   private readonly o: Required<Omit<EsmeOptions, 'url' | 'onDeliver'>>;
+  private readonly window: SubmitWindow;
   private bindWaiters: (() => void)[] = [];
 
   constructor(private readonly options: EsmeOptions) {
@@ -146,6 +57,15 @@ export class Esme {
       throttleMaxMs: options.throttleMaxMs ?? 10_000,
       systemType: options.systemType ?? 'OpenCMP',
     };
+    this.window = new SubmitWindow(this.o, {
+      counters: this.counters,
+      safely: (fn) => this.safely(fn),
+      timedOut: (session) => {
+        if (this.session !== session) return;
+        this.lastError = 'submit_sm not answered in time';
+        this.drop(this.lastError, false);
+      },
+    });
   }
 
   get currentUrl(): string | null {
@@ -183,10 +103,16 @@ export class Esme {
     this.url = url;
     this.attempt = 0;
     if (this.stopped) return;
-    this.drop('SMSC address changed', false);
+    // not a reconnect: leave the old SMSC (if any) and bind to the new one at once
+    this.drop('SMSC address changed', true);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     this.connect();
+  }
+
+  /** Fail the submits not sent yet as retriable (stopping): only the outstanding ones still get answers. */
+  abandonQueued(reason: string): void {
+    this.window.abandonQueued(reason);
   }
 
   /** Resolves once bound (or after `ms`); for tests and benchmarks. */
@@ -202,13 +128,23 @@ export class Esme {
   }
 
   /** Count a receipt or MO outcome the deliver handler decided. */
-  note(kind: 'delivered' | 'failed' | 'mo'): void {
+  note(kind: 'delivered' | 'failed' | 'mo' | 'moRefused'): void {
     this.counters[kind]++;
   }
 
   /** Free room in the window plus queue, so callers can pace what they hand over. */
   capacity(): number {
-    return Math.max(0, Math.max(200, this.o.window * 4) - this.outstanding.size - this.queue.length);
+    return this.window.capacity();
+  }
+
+  /** How many submits may be outstanding or queued at once (see SubmitWindow.maxPending). */
+  maxPending(): number {
+    return this.window.maxPending();
+  }
+
+  /** Resolves once `n` submits fit (or the bind is lost). */
+  whenRoom(n: number): Promise<void> {
+    return this.window.whenRoom(n);
   }
 
   status(): EsmeStatus {
@@ -218,10 +154,14 @@ export class Esme {
       since: this.since.toISOString(),
       counters: { ...this.counters },
       throughput: {
-        submitPerSecond: this.submitRate.perSecond(),
+        submitPerSecond: this.window.submitRate.perSecond(),
         deliverPerSecond: this.deliverRate.perSecond(),
       },
-      window: { size: this.o.window, outstanding: this.outstanding.size, queued: this.queue.length },
+      window: {
+        size: this.o.window,
+        outstanding: this.window.outstandingCount,
+        queued: this.window.queuedCount,
+      },
     };
   }
 
@@ -231,10 +171,7 @@ export class Esme {
    */
   submit(req: SubmitRequest): Promise<string> {
     if (this.state !== 'bound') return Promise.reject(new SubmitError('not bound to the SMSC', true));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ req, resolve, reject });
-      this.pump();
-    });
+    return this.window.enqueue(req);
   }
 
   private setState(state: EsmeState) {
@@ -310,7 +247,7 @@ export class Esme {
     this.lastError = null;
     this.setState('bound');
     this.scheduleEnquireLink(session);
-    this.pump();
+    this.window.attach(session);
   }
 
   private scheduleEnquireLink(session: Session) {
@@ -332,8 +269,7 @@ export class Esme {
     if (this.session !== session) return;
     if (pdu.isResponse()) {
       if (pdu.command === 'generic_nack' && pdu.command_status !== 0) {
-        const o = this.outstanding.get(pdu.sequence_number);
-        if (o) this.onSubmitResp(pdu.sequence_number, pdu);
+        if (this.window.has(pdu.sequence_number)) this.window.onResponse(pdu.sequence_number, pdu);
       }
       return;
     }
@@ -361,22 +297,7 @@ export class Esme {
 
   private onDeliverSm(session: Session, pdu: PDU) {
     this.deliverRate.add();
-    const esmClass = Number(pdu.esm_class ?? 0);
-    const dataCoding = Number(pdu.data_coding ?? 0);
-    const raw = Buffer.isBuffer(pdu.short_message) ? pdu.short_message : Buffer.alloc(0);
-    const payload = Buffer.isBuffer(pdu.message_payload) ? pdu.message_payload : undefined;
-    const { concat, body } = parseUdh(raw.length === 0 && payload ? payload : raw, esmClass);
-    const d: DeliverSm = {
-      sourceAddr: String(pdu.source_addr ?? ''),
-      destinationAddr: String(pdu.destination_addr ?? ''),
-      esmClass,
-      dataCoding,
-      receipt: (esmClass & 0x3c) === esmClassReceipt,
-      text: decodeText(body, dataCoding & 0x0f),
-      concat,
-      receiptedMessageId: typeof pdu.receipted_message_id === 'string' ? pdu.receipted_message_id : undefined,
-      messageState: typeof pdu.message_state === 'number' ? pdu.message_state : undefined,
-    };
+    const d = decodeDeliverSm(pdu);
     if (d.receipt) this.counters.receipts++;
     let answer: Promise<number>;
     try {
@@ -387,83 +308,8 @@ export class Esme {
     answer
       .catch(() => status.deliveryFailedTemporary)
       .then((commandStatus) => {
-        if (this.session === session) session.send(pdu.response({ command_status: commandStatus }));
+        if (this.session === session) sendBatched(session, pdu.response({ command_status: commandStatus }));
       });
-  }
-
-  /** Send queued submits while the window has room and no throttle back-off runs. */
-  private pump() {
-    const session = this.session;
-    if (!session || this.state !== 'bound' || this.throttleTimer) return;
-    while (this.outstanding.size < this.o.window && this.queue.length > 0) {
-      const p = this.queue.shift() as Pending;
-      const { part, destination, source } = p.req;
-      const pdu = new smpp.PDU('submit_sm', {
-        service_type: '',
-        source_addr_ton: 1,
-        source_addr_npi: 1,
-        source_addr: source,
-        dest_addr_ton: 1,
-        dest_addr_npi: 1,
-        destination_addr: destination,
-        esm_class: part.esmClass,
-        registered_delivery: 1,
-        data_coding: part.dataCoding,
-        short_message: part.shortMessage,
-      });
-      const sent = session.send(pdu, (resp) =>
-        this.safely(() => this.onSubmitResp(pdu.sequence_number, resp)),
-      );
-      if (!sent) {
-        this.queue.unshift(p);
-        return;
-      }
-      const timer = setTimeout(() => {
-        if (this.session !== session) return;
-        this.lastError = 'submit_sm not answered in time';
-        this.drop(this.lastError, false);
-      }, this.o.responseTimeoutMs);
-      timer.unref();
-      this.outstanding.set(pdu.sequence_number, { p, timer });
-    }
-  }
-
-  private onSubmitResp(seq: number, resp: PDU) {
-    const o = this.outstanding.get(seq);
-    if (!o) return;
-    this.outstanding.delete(seq);
-    clearTimeout(o.timer);
-    const code = resp.command_status;
-    if (code === status.ok) {
-      this.counters.submitted++;
-      this.submitRate.add();
-      this.throttleMs = 0;
-      o.p.resolve(String(resp.message_id ?? ''));
-    } else if (code === status.throttled || code === status.messageQueueFull) {
-      this.counters.throttled++;
-      this.queue.unshift(o.p);
-      this.throttleMs = Math.min(
-        this.o.throttleMaxMs,
-        this.throttleMs ? this.throttleMs * 2 : this.o.throttleMinMs,
-      );
-      if (!this.throttleTimer) {
-        this.throttleTimer = setTimeout(() => {
-          this.throttleTimer = null;
-          this.pump();
-        }, this.throttleMs);
-      }
-      return;
-    } else {
-      this.counters.rejected++;
-      o.p.reject(
-        new SubmitError(
-          `the SMSC refused the message: ${statusName(code)}`,
-          code === status.systemError || code === status.deliveryFailedTemporary,
-          code,
-        ),
-      );
-    }
-    this.pump();
   }
 
   /** Forget the connection; fail outstanding and queued submits as retriable; reconnect unless stopped. */
@@ -472,13 +318,7 @@ export class Esme {
     this.session = null;
     if (this.enquireTimer) clearInterval(this.enquireTimer);
     this.enquireTimer = null;
-    if (this.throttleTimer) clearTimeout(this.throttleTimer);
-    this.throttleTimer = null;
-    this.throttleMs = 0;
-    const failed = [...[...this.outstanding.values()].map((o) => o.p), ...this.queue.splice(0)];
-    for (const o of this.outstanding.values()) clearTimeout(o.timer);
-    this.outstanding.clear();
-    for (const p of failed) p.reject(new SubmitError(`connection to the SMSC lost: ${reason}`, true));
+    this.window.detach(reason);
     if (s) {
       s.removeAllListeners('pdu');
       s.on('error', () => {});

@@ -20,6 +20,7 @@ const counters = [
   'delivered',
   'failed',
   'mo',
+  'moRefused',
   'throttled',
   'rejected',
   'reconnects',

@@ -1,0 +1,319 @@
+/**
+ * MO SMS (from a SIM, via the SMSC's deliver_sm): stored and counted, or refused when the SIM may not
+ * send SMS — not activated, SMS volume used up, or its organisation's monthly MO SMS limit reached.
+ * A refusal stores nothing, counts nothing and records event 112 on the SIM saying why; the ESME
+ * answers the deliver_sm with ESME_RX_R_APPN so the SMSC gives the message up (no retry).
+ */
+import { eq, sql } from 'drizzle-orm';
+import { eventTypes } from '../../../contracts/events.js';
+import type { AppContext } from '../../context.js';
+import type { Db } from '../../db/client.js';
+import { sims } from '../../db/schema/index.js';
+import type { Esme } from '../../network/smpp/session.js';
+import { monthlyBlock } from '../config/config.service.js';
+import { event, recordEvents } from '../events/events.service.js';
+import type { SimRow } from '../sims/sims.repository.js';
+import {
+  deleteFinishedMoParts,
+  deleteMoParts,
+  findMoParts,
+  finishMoParts,
+  insertMoPart,
+  insertSms,
+  type MoKey,
+  type MoPartRow,
+  staleMoMessages,
+} from './sms.repository.js';
+import { countSmsUsage } from './sms.service.js';
+
+/** Why an MO is refused; the cause is also the event's `details.cause`. */
+export type MoRefusalCause = 'SIM_NOT_ACTIVATED' | 'SMS_VOLUME_EXHAUSTED' | 'MONTHLY_MO_SMS_LIMIT_REACHED';
+
+export interface MoRefusal {
+  cause: MoRefusalCause;
+  reason: string;
+}
+
+/** What became of an MO: stored, refused (with why), or no SIM has the sender's MSISDN. */
+export type MoOutcome =
+  | { outcome: 'stored'; id: string }
+  | { outcome: 'unknown' }
+  | ({ outcome: 'refused' } & MoRefusal);
+
+/** A complete MO message as the ESME reassembled it. */
+export interface IncomingMo {
+  from: string;
+  to: string;
+  text: string;
+  encoding: 'gsm7' | 'ucs2';
+  segments: number;
+}
+
+/** MSISDN as stored on SIMs: digits only, without + or a 00 prefix. */
+export function normaliseMsisdn(addr: string): string {
+  return addr.replace(/^\+/, '').replace(/^00/, '').replace(/\D/g, '');
+}
+
+/** The customer SIM with this MSISDN, locked for the caller's transaction (stock SIMs have no customer). */
+export async function lockSimByMsisdn(db: Db, from: string): Promise<SimRow | undefined> {
+  const msisdn = normaliseMsisdn(from);
+  if (!msisdn) return undefined;
+  const [sim] = await db
+    .select()
+    .from(sims)
+    .where(sql`${eq(sims.msisdn, msisdn)} AND ${sims.status} <> 'stock' AND ${sims.orgId} IS NOT NULL`)
+    .for('update')
+    .limit(1);
+  return sim?.orgId ? sim : undefined;
+}
+
+/**
+ * Why this SIM may not send an MO of `segments` SMS now, or null. Checked in this order: the SIM's
+ * state, its SMS volume (it must carry every part, as for MT), the organisation's monthly MO limit.
+ */
+export async function moRefusal(db: Db, sim: SimRow, segments: number, now: Date): Promise<MoRefusal | null> {
+  if (sim.status !== 'activated') {
+    return { cause: 'SIM_NOT_ACTIVATED', reason: `the SIM is ${sim.status}` };
+  }
+  const left = sim.smsTotal - sim.smsUsed;
+  if (left < segments) {
+    return {
+      cause: 'SMS_VOLUME_EXHAUSTED',
+      reason:
+        left <= 0
+          ? `the SMS volume is used up (${sim.smsUsed} of ${sim.smsTotal} SMS)`
+          : `the message needs ${segments} SMS but only ${left} of ${sim.smsTotal} are left`,
+    };
+  }
+  const limit = await monthlyBlock(db, { orgId: sim.orgId ?? '', iccid: sim.iccid }, 'sms-mo', now);
+  if (limit) return { cause: 'MONTHLY_MO_SMS_LIMIT_REACHED', reason: limit };
+  return null;
+}
+
+/** Record event 112 on the SIM: which MO was refused and why. */
+export async function recordMoRefusal(
+  db: Db,
+  sim: SimRow,
+  mo: { from: string; to: string; segments: number },
+  refusal: MoRefusal,
+  at: Date,
+) {
+  await recordEvents(db, [
+    event({ source: 'network' }, { orgId: sim.orgId ?? '', iccid: sim.iccid }, at, {
+      type: eventTypes.smsRefused,
+      severity: 'warning',
+      description: `MO SMS refused: ${refusal.reason}`,
+      details: {
+        direction: 'MO',
+        cause: refusal.cause,
+        from: mo.from,
+        to: mo.to,
+        segments: mo.segments,
+        answer: 'ESME_RX_R_APPN',
+      },
+    }),
+  ]);
+}
+
+/** Store an MO (delivered) and count it against the SIM's volume and the month's MO usage. */
+export async function insertMo(
+  ctx: AppContext,
+  db: Db,
+  sim: SimRow,
+  mo: IncomingMo,
+  now: Date,
+  error?: string,
+) {
+  const row = await insertSms(db, {
+    orgId: sim.orgId ?? '',
+    iccid: sim.iccid,
+    direction: 'MO',
+    peer: mo.to,
+    text: mo.text,
+    encoding: mo.encoding,
+    segments: mo.segments,
+    status: 'delivered',
+    source: 'network',
+    error: error ?? null,
+    createdAt: now,
+    doneAt: now,
+  });
+  await countSmsUsage(ctx, db, sim, now, { smsMo: mo.segments });
+  return row;
+}
+
+/** Take an MO from the SMSC: stored and counted, refused with an event, or unknown sender. */
+export async function storeMo(ctx: AppContext, esme: Esme | null, mo: IncomingMo): Promise<MoOutcome> {
+  const now = ctx.clock.now();
+  const result = await ctx.db.transaction(async (tx): Promise<MoOutcome> => {
+    const sim = await lockSimByMsisdn(tx, mo.from);
+    if (!sim) return { outcome: 'unknown' };
+    const refusal = await moRefusal(tx, sim, mo.segments, now);
+    if (refusal) {
+      await recordMoRefusal(tx, sim, mo, refusal, now);
+      return { outcome: 'refused', ...refusal };
+    }
+    const row = await insertMo(ctx, tx, sim, mo, now);
+    return { outcome: 'stored', id: row.id };
+  });
+  if (result.outcome === 'stored') esme?.note('mo');
+  if (result.outcome === 'refused') esme?.note('moRefused');
+  return result;
+}
+
+// ---- concatenated MO ----------------------------------------------------------------------------
+
+/** Parts of a concatenated MO wait this long for the rest; then what arrived is stored. */
+export const MO_PARTS_WAIT_MS = 24 * 3600_000;
+/** A stored or refused message's parts are kept this long to recognise repeated parts. */
+export const MO_PARTS_REPEAT_MS = 3600_000;
+
+/** One part of a concatenated MO as the ESME received it. */
+export interface IncomingMoPart {
+  /** Which SMSC it came from (host:port/system_id): references are the sender's, per SMSC. */
+  smsc: string;
+  from: string;
+  to: string;
+  text: string;
+  encoding: 'gsm7' | 'ucs2';
+  ref: number;
+  total: number;
+  seq: number;
+}
+
+/** `held`: kept, waiting for the other parts; `repeat`: a part seen before, answered as then. */
+export type MoPartOutcome = MoOutcome | { outcome: 'held' } | { outcome: 'repeat'; refused: boolean };
+
+const isOver = (r: MoPartRow, now: Date) =>
+  r.state === 'held'
+    ? now.getTime() - r.receivedAt.getTime() >= MO_PARTS_WAIT_MS
+    : now.getTime() - (r.doneAt ?? r.receivedAt).getTime() >= MO_PARTS_REPEAT_MS;
+
+/**
+ * Store what arrived of a message that never completed: one MO with the parts in order, a gap mark
+ * where parts are missing, `error` saying which, counted for the parts that arrived (each was
+ * accepted and answered when it came).
+ */
+async function storeIncomplete(ctx: AppContext, db: Db, sim: SimRow, rows: MoPartRow[], now: Date) {
+  const held = rows.filter((r) => r.state === 'held').sort((a, b) => a.seq - b.seq);
+  const first = held[0];
+  if (!first) return null;
+  const total = first.total;
+  const texts = Array.from({ length: total }, (_, i) => held.find((r) => r.seq === i + 1)?.text ?? '[…]');
+  const missing = Array.from({ length: total }, (_, i) => i + 1).filter(
+    (seq) => !held.some((r) => r.seq === seq),
+  );
+  return insertMo(
+    ctx,
+    db,
+    sim,
+    {
+      from: first.source,
+      to: first.destination,
+      text: texts.join(''),
+      encoding: held.some((r) => r.encoding === 'ucs2') ? 'ucs2' : 'gsm7',
+      segments: held.length,
+    },
+    now,
+    `Incomplete: part${missing.length === 1 ? '' : 's'} ${missing.join(', ')} of ${total} never arrived.`,
+  );
+}
+
+/**
+ * Take one part of a concatenated MO. Each part is checked as it arrives (against the whole
+ * message's part count), so every part of a message the SIM may not send is refused, with one event
+ * per message. Accepted parts are kept in `sms_mo_parts` until the last one arrives; then the
+ * message is stored and counted in the same transaction. A repeated part (same number and text) is
+ * answered as before and changes nothing; a part whose number is taken with another text starts a new
+ * message (the sender reused the reference), storing what arrived of the old one.
+ */
+export async function receiveMoPart(
+  ctx: AppContext,
+  esme: Esme | null,
+  part: IncomingMoPart,
+): Promise<MoPartOutcome> {
+  const now = ctx.clock.now();
+  const key: MoKey = {
+    smsc: part.smsc,
+    source: normaliseMsisdn(part.from),
+    ref: part.ref,
+    total: part.total,
+  };
+  const result = await ctx.db.transaction(async (tx): Promise<MoPartOutcome> => {
+    // the SIM's row lock serialises the parts of its messages (and the expiry job)
+    const sim = await lockSimByMsisdn(tx, part.from);
+    if (!sim) return { outcome: 'unknown' };
+    let rows = await findMoParts(tx, key);
+    const same = rows.find((r) => r.seq === part.seq);
+    if (rows.some((r) => isOver(r, now)) || (same && same.text !== part.text)) {
+      await storeIncomplete(ctx, tx, sim, await deleteMoParts(tx, key), now);
+      rows = [];
+    } else if (same) {
+      return { outcome: 'repeat', refused: same.state === 'refused' };
+    }
+    const row: MoPartRow = {
+      ...key,
+      seq: part.seq,
+      state: 'held',
+      destination: part.to,
+      encoding: part.encoding,
+      text: part.text,
+      receivedAt: now,
+      doneAt: null,
+    };
+    const refusal = await moRefusal(tx, sim, part.total, now);
+    if (refusal) {
+      await insertMoPart(tx, { ...row, state: 'refused', doneAt: now });
+      if (!rows.some((r) => r.state === 'refused')) {
+        await recordMoRefusal(tx, sim, { from: part.from, to: part.to, segments: part.total }, refusal, now);
+      }
+      await finishMoParts(tx, key, 'refused', now);
+      return { outcome: 'refused', ...refusal };
+    }
+    await insertMoPart(tx, row);
+    const held = [...rows.filter((r) => r.state === 'held'), row].sort((a, b) => a.seq - b.seq);
+    if (held.length < part.total) return { outcome: 'held' };
+    await finishMoParts(tx, key, 'stored', now);
+    const stored = await insertMo(
+      ctx,
+      tx,
+      sim,
+      {
+        from: part.from,
+        to: held[0]?.destination ?? part.to,
+        text: held.map((r) => r.text).join(''),
+        encoding: held.some((r) => r.encoding === 'ucs2') ? 'ucs2' : 'gsm7',
+        segments: part.total,
+      },
+      now,
+    );
+    return { outcome: 'stored', id: stored.id };
+  });
+  if (result.outcome === 'stored') esme?.note('mo');
+  if (result.outcome === 'refused') esme?.note('moRefused');
+  return result;
+}
+
+/**
+ * The retention job's part: messages whose parts waited MO_PARTS_WAIT_MS for the rest are stored
+ * as what arrived; the parts of finished messages are forgotten after MO_PARTS_REPEAT_MS.
+ */
+export async function expireMoParts(
+  ctx: AppContext,
+): Promise<{ incompleteStored: number; forgotten: number }> {
+  const now = ctx.clock.now();
+  let incompleteStored = 0;
+  for (;;) {
+    const keys = await staleMoMessages(ctx.db, new Date(now.getTime() - MO_PARTS_WAIT_MS), 100);
+    for (const key of keys) {
+      await ctx.db.transaction(async (tx) => {
+        const sim = await lockSimByMsisdn(tx, key.source);
+        const rows = await deleteMoParts(tx, key);
+        if (sim && (await storeIncomplete(ctx, tx, sim, rows, now))) incompleteStored++;
+      });
+    }
+    if (keys.length < 100) break;
+  }
+  const forgotten = await deleteFinishedMoParts(ctx.db, new Date(now.getTime() - MO_PARTS_REPEAT_MS));
+  return { incompleteStored, forgotten };
+}

@@ -1,0 +1,141 @@
+/**
+ * Delivery receipts from the SMSC (deliver_sm with esm_class 0x04): what a receipt says, and a batch
+ * of them applied in one transaction — part states, the message's final status and its event.
+ */
+import { eventTypes } from '../../../contracts/events.js';
+import type { AppContext } from '../../context.js';
+import type { DeliverSm } from '../../network/smpp/deliver.js';
+import type { Esme } from '../../network/smpp/session.js';
+import type { NewEvent } from '../events/events.repository.js';
+import { event, recordEvents } from '../events/events.service.js';
+import { lockBySmscIds, type SmsRow, updateReceiptStates } from './sms.repository.js';
+
+type PartState = 'delivered' | 'failed' | 'expired';
+
+/** A receipt's final state: the message_state TLV first, the text's `stat:` second; null = not final. */
+export function receiptState(d: Pick<DeliverSm, 'messageState' | 'text'>): PartState | null {
+  const byTlv: Record<number, PartState | null> = {
+    1: null, // ENROUTE
+    2: 'delivered',
+    3: 'expired',
+    4: 'failed', // DELETED
+    5: 'failed', // UNDELIVERABLE
+    6: 'delivered', // ACCEPTED
+    7: 'failed', // UNKNOWN
+    8: 'failed', // REJECTED
+  };
+  if (d.messageState !== undefined && d.messageState in byTlv) return byTlv[d.messageState] ?? null;
+  const stat = /\bstat:([A-Z]+)/i.exec(d.text)?.[1]?.toUpperCase();
+  const byText: Record<string, PartState | null> = {
+    ENROUTE: null,
+    DELIVRD: 'delivered',
+    ACCEPTD: 'delivered',
+    EXPIRED: 'expired',
+    DELETED: 'failed',
+    UNDELIV: 'failed',
+    UNKNOWN: 'failed',
+    REJECTD: 'failed',
+  };
+  return stat && stat in byText ? (byText[stat] ?? null) : null;
+}
+
+function receiptId(d: DeliverSm): string | null {
+  if (d.receiptedMessageId) return d.receiptedMessageId;
+  return /\bid:(\S+)/i.exec(d.text)?.[1] ?? null;
+}
+
+/** A delivery receipt reduced to what it changes: the part's SMSC id and its final state. */
+export interface Receipt {
+  smscId: string;
+  state: PartState;
+  /** stat: and err: of the receipt text, for the message's error. */
+  stat?: string;
+  err?: string;
+}
+
+/** What a deliver_sm receipt says, or null when it carries no id or no final state (answered and dropped). */
+export function parseReceipt(d: DeliverSm): Receipt | null {
+  const smscId = receiptId(d);
+  const state = receiptState(d);
+  if (!smscId || !state) return null;
+  return {
+    smscId,
+    state,
+    stat: /\bstat:(\S+)/.exec(d.text)?.[1],
+    err: /\berr:(\S+)/.exec(d.text)?.[1],
+  };
+}
+
+/**
+ * Apply a batch of receipts in one transaction: each part takes its state; a message whose parts are
+ * all final becomes delivered (all delivered), failed (any failed) or expired, with an event.
+ * Returns the SMSC ids no MT carries (yet) — the caller retries those briefly.
+ */
+export async function applyReceipts(
+  ctx: AppContext,
+  esme: Esme | null,
+  receipts: Receipt[],
+): Promise<Set<string>> {
+  const unmatched = new Set(receipts.map((r) => r.smscId));
+  if (receipts.length === 0) return unmatched;
+  const now = ctx.clock.now();
+  const outcomes: ('delivered' | 'failed')[] = [];
+  await ctx.db.transaction(async (tx) => {
+    const rows = await lockBySmscIds(tx, [...unmatched]);
+    const byId = new Map<string, SmsRow>();
+    for (const row of rows) for (const id of row.smscIds) byId.set(id, row);
+    const changed = new Map<string, { row: SmsRow; partStates: string[]; last: Receipt }>();
+    for (const r of receipts) {
+      const row = byId.get(r.smscId);
+      if (!row) continue;
+      unmatched.delete(r.smscId);
+      const entry = changed.get(row.id) ?? { row, partStates: [...row.partStates], last: r };
+      entry.partStates[row.smscIds.indexOf(r.smscId)] = r.state;
+      if (r.state !== 'delivered' || entry.last.state === 'delivered') entry.last = r;
+      changed.set(row.id, entry);
+    }
+    const updates: {
+      id: string;
+      partStates: string[];
+      status: SmsRow['status'];
+      error: string | null;
+      done: boolean;
+    }[] = [];
+    const events: NewEvent[] = [];
+    for (const { row, partStates, last } of changed.values()) {
+      const final =
+        partStates.length === row.segments && partStates.every((x) => x !== 'submitted' && x !== 'pending');
+      let status = row.status;
+      if (final && row.status === 'submitted') {
+        status = partStates.every((x) => x === 'delivered')
+          ? 'delivered'
+          : partStates.includes('failed')
+            ? 'failed'
+            : 'expired';
+      }
+      const stat = last.stat;
+      const error =
+        status === 'failed' || status === 'expired'
+          ? `The SMS centre reported ${status === 'expired' ? 'expiry' : 'a delivery failure'}${stat ? ` (stat ${stat}${last.err ? `, err ${last.err}` : ''})` : ''}.`
+          : row.error;
+      updates.push({ id: row.id, partStates, status, error, done: status !== row.status });
+      if (status === row.status) continue;
+      const delivered = status === 'delivered';
+      outcomes.push(delivered ? 'delivered' : 'failed');
+      events.push(
+        event({ source: 'network' }, { orgId: row.orgId, iccid: row.iccid }, now, {
+          type: delivered ? eventTypes.smsDelivered : eventTypes.smsNotDelivered,
+          severity: delivered ? 'info' : 'warning',
+          description: delivered
+            ? `SMS delivered (${row.segments} ${row.segments === 1 ? 'part' : 'parts'})`
+            : `SMS ${status === 'expired' ? 'expired' : 'not delivered'}${stat ? `: ${stat}` : ''}`,
+          details: { smsId: row.id, status, segments: row.segments, smscIds: row.smscIds },
+        }),
+      );
+    }
+    await updateReceiptStates(tx, updates, now);
+    await recordEvents(tx, events);
+  });
+  for (const o of outcomes) esme?.note(o);
+  return unmatched;
+}
