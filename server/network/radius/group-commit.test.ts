@@ -93,4 +93,32 @@ describe('GroupCommit', () => {
     await gc.drain();
     expect(done).toEqual([1]);
   });
+
+  it('under overload, drops what waited longer than maxWaitMs instead of committing it', async () => {
+    const committed: number[] = [];
+    const expired: number[] = [];
+    let release: () => void = () => {};
+    const gc = new GroupCommit<Item>(
+      1,
+      10,
+      1,
+      (i) => i.key,
+      (items) => {
+        committed.push(...items.map((i) => i.n));
+        // the first batch is slow; later ones are quick
+        return committed.length === 1 ? new Promise<void>((r) => (release = r)) : Promise.resolve();
+      },
+      { maxWaitMs: 30, expired: (i) => expired.push(i.n) },
+    );
+    gc.push({ key: 'a', n: 0 });
+    await tick();
+    gc.push({ key: 'b', n: 1 });
+    gc.push({ key: 'c', n: 2 });
+    await new Promise((r) => setTimeout(r, 60));
+    gc.push({ key: 'd', n: 3 });
+    release();
+    await gc.drain();
+    expect(committed).toEqual([0, 3]);
+    expect(expired).toEqual([1, 2]);
+  });
 });

@@ -6,9 +6,13 @@
  * flight never share a key (a session), so each session's packets are stored in arrival order and
  * never wait on each other's row locks. An item whose key is null (Accounting-On/Off: every session
  * of a NAS) is a barrier: it is committed alone, after what came before it and before what follows.
+ *
+ * Under overload an item that waited longer than `maxWaitMs` is handed to `expired` instead of being
+ * committed: its peer has retransmitted or given up by then, and storing it would only delay the
+ * items that can still be answered in time (the retransmit is taken as new; accounting is idempotent).
  */
 export class GroupCommit<T> {
-  private queue: T[] = [];
+  private queue: { item: T; at: number }[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly busyKeys = new Set<string>();
@@ -20,10 +24,11 @@ export class GroupCommit<T> {
     private readonly concurrency: number,
     private readonly keyOf: (item: T) => string | null,
     private readonly commit: (items: T[]) => Promise<void>,
+    private readonly overload: { maxWaitMs: number; expired: (item: T) => void } | null = null,
   ) {}
 
   push(item: T) {
-    this.queue.push(item);
+    this.queue.push({ item, at: performance.now() });
     if (this.inFlight.size >= this.concurrency) return;
     if (this.queue.length >= this.size) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.ms);
@@ -33,12 +38,18 @@ export class GroupCommit<T> {
   private take(): { batch: T[]; keys: string[]; barrier: boolean } {
     const batch: T[] = [];
     const keys = new Set<string>();
-    const rest: T[] = [];
+    const rest: { item: T; at: number }[] = [];
     let barrier = false;
     let stopped = false;
-    for (const item of this.queue) {
+    const staleBefore = this.overload ? performance.now() - this.overload.maxWaitMs : -1;
+    for (const queued of this.queue) {
+      const { item } = queued;
+      if (queued.at < staleBefore) {
+        this.overload?.expired(item);
+        continue;
+      }
       if (stopped || batch.length >= this.size) {
-        rest.push(item);
+        rest.push(queued);
         continue;
       }
       const key = this.keyOf(item);
@@ -46,11 +57,11 @@ export class GroupCommit<T> {
         if (batch.length === 0 && this.inFlight.size === 0) {
           batch.push(item);
           barrier = true;
-        } else rest.push(item);
+        } else rest.push(queued);
         stopped = true;
         continue;
       }
-      if (this.busyKeys.has(key)) rest.push(item);
+      if (this.busyKeys.has(key)) rest.push(queued);
       else {
         batch.push(item);
         keys.add(key);

@@ -147,6 +147,14 @@ export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<
   const batchMs = opts.batchMs ?? config.RADIUS_BATCH_MS;
   const batchSize = opts.batchSize ?? config.RADIUS_BATCH_SIZE;
   const concurrency = opts.concurrency ?? config.RADIUS_BATCH_CONCURRENCY;
+  // a packet that waited too long is dropped, not stored: its NAS has retransmitted or given up
+  const overload = {
+    maxWaitMs: config.RADIUS_QUEUE_MAX_MS,
+    expired: (p: Pending) => {
+      cache.forget(p.cacheKey);
+      drop('overload');
+    },
+  };
   const authBatch = new GroupCommit<Pending>(
     batchMs,
     batchSize,
@@ -192,6 +200,7 @@ export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<
         drop('store_failed');
       }
     },
+    overload,
   );
 
   const acctBatch = new GroupCommit<Pending>(
@@ -235,6 +244,7 @@ export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<
         drop('store_failed');
       }
     },
+    overload,
   );
 
   const receive = (socket: Socket, kind: 'access' | 'accounting', msg: Buffer, from: RemoteInfo) => {
