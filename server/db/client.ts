@@ -10,6 +10,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { lockDirectory } from '../lib/lockfile.js';
 import { migrationsDir } from '../lib/paths.js';
+import { pgliteListener, postgresListener, type Subscriber } from './listen.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -22,6 +23,8 @@ export interface Database {
   driver: 'pglite' | 'postgres';
   /** Run raw SQL and return its rows. */
   query<T>(statement: SQL): Promise<T[]>;
+  /** Hear NOTIFYs on a channel from every process (see listen.ts); resolves with an unsubscribe. */
+  listen(channel: string, subscriber: Subscriber): Promise<() => void>;
   close(): Promise<void>;
 }
 
@@ -42,11 +45,16 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     });
     const db = drizzlePg(pool, { schema });
     await migratePg(db, { migrationsFolder: migrationsDir });
+    const listener = postgresListener({ connectionString: opts.url });
     return {
       db,
       driver: 'postgres',
       query: async <T>(statement: SQL) => (await db.execute(statement)).rows as T[],
-      close: () => pool.end(),
+      listen: (channel, subscriber) => listener.listen(channel, subscriber),
+      close: async () => {
+        await listener.close();
+        await pool.end();
+      },
     };
   }
   const release = opts.dataDir ? lockDirectory(opts.dataDir) : () => {};
@@ -54,11 +62,14 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const client = new PGlite({ dataDir: opts.dataDir, extensions: { pg_trgm } });
     const db = drizzlePglite(client, { schema });
     await migratePglite(db, { migrationsFolder: migrationsDir });
+    const listener = pgliteListener(client);
     return {
       db,
       driver: 'pglite',
       query: async <T>(statement: SQL) => (await db.execute(statement)).rows as T[],
+      listen: (channel, subscriber) => listener.listen(channel, subscriber),
       close: async () => {
+        await listener.close();
         await client.close();
         release();
       },

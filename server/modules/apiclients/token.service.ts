@@ -10,12 +10,8 @@ import type { Db } from '../../db/client.js';
 import { randomToken, safeEqual } from '../../lib/tokens.js';
 import { auditClient } from '../audit/audit.context.js';
 import type { ClientPrincipal } from '../auth/auth.service.js';
-import {
-  findActiveClient,
-  findActiveClientByClientId,
-  platformSecret,
-  touchClient,
-} from './apiclients.repository.js';
+import { findActiveClientByClientId, platformSecret, touchClient } from './apiclients.repository.js';
+import { activeClient, clientTouched } from './client-cache.js';
 
 /** How long an access token lives (PRODUCT.md §10: `expires_in: 3600`). */
 export const tokenSeconds = 3600;
@@ -136,11 +132,12 @@ export async function authenticateBearer(ctx: AppContext, token: string): Promis
     throw err;
   }
   if (!sub) return null;
-  const row = await findActiveClient(ctx.db, sub);
+  const row = await activeClient(ctx.database, sub);
   if (!row || row.client.orgId !== org) return null;
   const { client } = row;
   if (!client.lastUsedAt || now.getTime() - client.lastUsedAt.getTime() > 60_000) {
     await touchClient(ctx.db, client.id, now);
+    clientTouched(ctx.database, client.id, now);
   }
   return {
     kind: 'client',
