@@ -23,9 +23,21 @@ export interface Database {
   driver: 'pglite' | 'postgres';
   /** Run raw SQL and return its rows. */
   query<T>(statement: SQL): Promise<T[]>;
+  /**
+   * Run one parameterised statement outside Drizzle and return its rows as arrays of driver values
+   * (hot read paths only: no query building, no row mapping). On PostgreSQL a `name` prepares the
+   * statement once per connection; the same name must always carry the same text.
+   */
+  arrays(statement: RawStatement): Promise<unknown[][]>;
   /** Hear NOTIFYs on a channel from every process (see listen.ts); resolves with an unsubscribe. */
   listen(channel: string, subscriber: Subscriber): Promise<() => void>;
   close(): Promise<void>;
+}
+
+export interface RawStatement {
+  name?: string;
+  text: string;
+  values: unknown[];
 }
 
 export interface DatabaseOptions {
@@ -50,6 +62,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       db,
       driver: 'postgres',
       query: async <T>(statement: SQL) => (await db.execute(statement)).rows as T[],
+      arrays: async ({ name, text, values }) =>
+        (await pool.query<unknown[]>({ name, text, values, rowMode: 'array' })).rows,
       listen: (channel, subscriber) => listener.listen(channel, subscriber),
       close: async () => {
         await listener.close();
@@ -67,6 +81,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       db,
       driver: 'pglite',
       query: async <T>(statement: SQL) => (await db.execute(statement)).rows as T[],
+      arrays: async ({ text, values }) =>
+        (await client.query<unknown[]>(text, values, { rowMode: 'array' })).rows,
       listen: (channel, subscriber) => listener.listen(channel, subscriber),
       close: async () => {
         await listener.close();

@@ -12,6 +12,7 @@ import {
   updateSimRequest,
   usageQuery,
 } from '../../../contracts/sims.js';
+import { plainJsonSerializer } from '../../lib/serialize.js';
 import { principalOf } from '../../plugins/auth.js';
 import { listSimEvents } from '../events/events.service.js';
 import { simUsage } from '../usage/usage.service.js';
@@ -34,6 +35,8 @@ export default async function simRoutes(app: FastifyInstance) {
         querystring: simListQuery,
         response: { 200: simPage },
       },
+      // the page is built as SimSummary rows (sims.page.ts): no zod encode of every item (decision 013)
+      serializerCompiler: plainJsonSerializer,
     },
     async (req) => listSims(req.ctx, principalOf(req).orgId, req.query),
   );

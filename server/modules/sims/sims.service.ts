@@ -12,8 +12,9 @@ import type { Principal } from '../auth/auth.service.js';
 import type { NewEvent } from '../events/events.repository.js';
 import { type Actor, event, recordEvents } from '../events/events.service.js';
 import { queueDisconnects, resetPending } from '../network/network.repository.js';
-import { presentDetail, presentSummary } from './sims.presenter.js';
-import { findSim, lockSim, pageSims, type SimRow, updateSim } from './sims.repository.js';
+import { pageSims } from './sims.page.js';
+import { presentDetail } from './sims.presenter.js';
+import { findSim, lockSim, type SimRow, updateSim } from './sims.repository.js';
 
 /** The actor of a principal for events: a person (source user) or an API client (source api). */
 export function actorOf(p: Principal): Actor {
@@ -22,8 +23,8 @@ export function actorOf(p: Principal): Actor {
 }
 
 export async function listSims(ctx: AppContext, orgId: string, q: SimListQuery) {
-  const { items, total } = await pageSims(ctx.db, orgId, q);
-  return { items: items.map(presentSummary), total, page: q.page, pageSize: q.pageSize };
+  const { items, total } = await pageSims(ctx.database, orgId, q);
+  return { items, total, page: q.page, pageSize: q.pageSize };
 }
 
 export async function getSim(ctx: AppContext, orgId: string, iccid: string) {
