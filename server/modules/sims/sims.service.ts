@@ -12,7 +12,7 @@ import type { Principal } from '../auth/auth.service.js';
 import type { NewEvent } from '../events/events.repository.js';
 import { type Actor, event, recordEvents } from '../events/events.service.js';
 import { queueDisconnects, resetPending } from '../network/network.repository.js';
-import { pageSims } from './sims.page.js';
+import { simPageJson } from './sims.page.js';
 import { presentDetail } from './sims.presenter.js';
 import { findSim, lockSim, type SimRow, updateSim } from './sims.repository.js';
 
@@ -22,9 +22,9 @@ export function actorOf(p: Principal): Actor {
   return { source: 'user', id: p.userId, name: `${p.user.firstName} ${p.user.lastName}` };
 }
 
-export async function listSims(ctx: AppContext, orgId: string, q: SimListQuery) {
-  const { items, total } = await pageSims(ctx.database, orgId, q);
-  return { items, total, page: q.page, pageSize: q.pageSize };
+/** A page of My SIMs as the JSON text of `simPage` (the database writes the rows, see sims.page.ts). */
+export function listSimsJson(ctx: AppContext, orgId: string, q: SimListQuery): Promise<string> {
+  return simPageJson(ctx.database, orgId, q);
 }
 
 export async function getSim(ctx: AppContext, orgId: string, iccid: string) {
