@@ -10,6 +10,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { lockDirectory } from '../lib/lockfile.js';
 import { migrationsDir } from '../lib/paths.js';
+import { pgliteListener, postgresListener, type Subscriber } from './listen.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -22,7 +23,21 @@ export interface Database {
   driver: 'pglite' | 'postgres';
   /** Run raw SQL and return its rows. */
   query<T>(statement: SQL): Promise<T[]>;
+  /**
+   * Run one parameterised statement outside Drizzle and return its rows as arrays of driver values
+   * (hot read paths only: no query building, no row mapping). On PostgreSQL a `name` prepares the
+   * statement once per connection; the same name must always carry the same text.
+   */
+  arrays(statement: RawStatement): Promise<unknown[][]>;
+  /** Hear NOTIFYs on a channel from every process (see listen.ts); resolves with an unsubscribe. */
+  listen(channel: string, subscriber: Subscriber): Promise<() => void>;
   close(): Promise<void>;
+}
+
+export interface RawStatement {
+  name?: string;
+  text: string;
+  values: unknown[];
 }
 
 export interface DatabaseOptions {
@@ -42,11 +57,18 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     });
     const db = drizzlePg(pool, { schema });
     await migratePg(db, { migrationsFolder: migrationsDir });
+    const listener = postgresListener({ connectionString: opts.url });
     return {
       db,
       driver: 'postgres',
       query: async <T>(statement: SQL) => (await db.execute(statement)).rows as T[],
-      close: () => pool.end(),
+      arrays: async ({ name, text, values }) =>
+        (await pool.query<unknown[]>({ name, text, values, rowMode: 'array' })).rows,
+      listen: (channel, subscriber) => listener.listen(channel, subscriber),
+      close: async () => {
+        await listener.close();
+        await pool.end();
+      },
     };
   }
   const release = opts.dataDir ? lockDirectory(opts.dataDir) : () => {};
@@ -54,11 +76,16 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const client = new PGlite({ dataDir: opts.dataDir, extensions: { pg_trgm } });
     const db = drizzlePglite(client, { schema });
     await migratePglite(db, { migrationsFolder: migrationsDir });
+    const listener = pgliteListener(client);
     return {
       db,
       driver: 'pglite',
       query: async <T>(statement: SQL) => (await db.execute(statement)).rows as T[],
+      arrays: async ({ text, values }) =>
+        (await client.query<unknown[]>(text, values, { rowMode: 'array' })).rows,
+      listen: (channel, subscriber) => listener.listen(channel, subscriber),
       close: async () => {
+        await listener.close();
         await client.close();
         release();
       },

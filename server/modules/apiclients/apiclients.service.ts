@@ -17,6 +17,7 @@ import {
   listActiveClients,
   revokeClient,
 } from './apiclients.repository.js';
+import { forgetClient } from './client-cache.js';
 import { hashSecret } from './token.service.js';
 
 function present(c: ApiClientRow, createdBy: string | null) {
@@ -81,6 +82,8 @@ export async function createApiClient(ctx: AppContext, actor: UserPrincipal, inp
 export async function revokeApiClient(ctx: AppContext, orgId: string, id: string) {
   const revoked = await revokeClient(ctx.db, orgId, id, ctx.clock.now());
   if (!revoked) throw notFound('API client');
+  // this process stops the client's tokens now; the others when the trigger's NOTIFY reaches them
+  forgetClient(ctx.database, id);
   auditChange({ revoked: false }, { revoked: true });
 }
 

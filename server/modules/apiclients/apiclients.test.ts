@@ -214,8 +214,15 @@ describe('bearer requests', () => {
     expect((await bearer('not-a-jwt', 'GET', '/sims')).statusCode).toBe(401);
     const c = await createClient('forged');
     const token = await tokenFor(c.clientId, c.clientSecret);
-    const [head, body] = token.split('.');
+    expect((await bearer(token, 'GET', '/sims')).statusCode).toBe(200); // verified once, then remembered
+    const [head, body, signature] = token.split('.');
     expect((await bearer(`${head}.${body}.AAAA`, 'GET', '/sims')).statusCode).toBe(401);
+    // the remembered token's signature does not make another payload valid
+    const claims = JSON.parse(Buffer.from(body ?? '', 'base64url').toString());
+    const widened = Buffer.from(JSON.stringify({ ...claims, ro: false, exp: claims.exp + 3600 })).toString(
+      'base64url',
+    );
+    expect((await bearer(`${head}.${widened}.${signature}`, 'GET', '/sims')).statusCode).toBe(401);
   });
 
   it('when a read-only client changes a SIM, then 403; reads work', async () => {

@@ -10,12 +10,8 @@ import type { Db } from '../../db/client.js';
 import { randomToken, safeEqual } from '../../lib/tokens.js';
 import { auditClient } from '../audit/audit.context.js';
 import type { ClientPrincipal } from '../auth/auth.service.js';
-import {
-  findActiveClient,
-  findActiveClientByClientId,
-  platformSecret,
-  touchClient,
-} from './apiclients.repository.js';
+import { findActiveClientByClientId, platformSecret, touchClient } from './apiclients.repository.js';
+import { activeClient, clientTouched } from './client-cache.js';
 
 /** How long an access token lives (PRODUCT.md §10: `expires_in: 3600`). */
 export const tokenSeconds = 3600;
@@ -117,30 +113,71 @@ export async function issueToken(
   return { access_token: accessToken, token_type: 'bearer' as const, expires_in: tokenSeconds };
 }
 
-/** Resolve a bearer token to its client, or null when it is forged, expired or the client was revoked. */
-export async function authenticateBearer(ctx: AppContext, token: string): Promise<ClientPrincipal | null> {
-  const now = ctx.clock.now();
-  let sub: string | undefined;
-  let org: unknown;
+/** What a verified token says; kept per token so its signature is checked once, not on every request. */
+interface VerifiedToken {
+  sub: string | undefined;
+  org: unknown;
+  exp: number;
+}
+
+const maxVerified = 10_000;
+const verifiedTokens = new WeakMap<Uint8Array, Map<string, VerifiedToken>>();
+
+/**
+ * Check a token's signature, issuer and claims once per signing key; a repeat only has its expiry
+ * checked again (a token's bytes cannot change, and its signature cannot stop matching). jose says
+ * a token is expired when `exp <= now` in whole seconds; so does this.
+ */
+async function verifyToken(ctx: AppContext, token: string, now: Date): Promise<VerifiedToken | null> {
+  const key = await signingKey(ctx);
+  let verified = verifiedTokens.get(key);
+  if (!verified) {
+    verified = new Map();
+    verifiedTokens.set(key, verified);
+  }
+  const known = verified.get(token);
+  if (known) {
+    if (known.exp > Math.floor(now.getTime() / 1000)) return known;
+    verified.delete(token);
+    return null;
+  }
   try {
-    const { payload } = await jwtVerify(token, await signingKey(ctx), {
+    const { payload } = await jwtVerify(token, key, {
       algorithms: ['HS256'],
       issuer,
       currentDate: now,
       requiredClaims: ['sub', 'exp', 'jti'],
     });
-    sub = payload.sub;
-    org = payload.org;
+    const result = { sub: payload.sub, org: payload.org, exp: payload.exp as number };
+    // bounded: when full, the oldest half goes (Map keeps insertion order)
+    if (verified.size >= maxVerified) {
+      let drop = verified.size / 2;
+      for (const k of verified.keys()) {
+        if (drop-- <= 0) break;
+        verified.delete(k);
+      }
+    }
+    verified.set(token, result);
+    return result;
   } catch (err) {
     if (err instanceof joseErrors.JOSEError) return null;
     throw err;
   }
+}
+
+/** Resolve a bearer token to its client, or null when it is forged, expired or the client was revoked. */
+export async function authenticateBearer(ctx: AppContext, token: string): Promise<ClientPrincipal | null> {
+  const now = ctx.clock.now();
+  const verified = await verifyToken(ctx, token, now);
+  if (!verified) return null;
+  const { sub, org } = verified;
   if (!sub) return null;
-  const row = await findActiveClient(ctx.db, sub);
+  const row = await activeClient(ctx.database, sub);
   if (!row || row.client.orgId !== org) return null;
   const { client } = row;
   if (!client.lastUsedAt || now.getTime() - client.lastUsedAt.getTime() > 60_000) {
     await touchClient(ctx.db, client.id, now);
+    clientTouched(ctx.database, client.id, now);
   }
   return {
     kind: 'client',

@@ -12,8 +12,9 @@ import type { Principal } from '../auth/auth.service.js';
 import type { NewEvent } from '../events/events.repository.js';
 import { type Actor, event, recordEvents } from '../events/events.service.js';
 import { queueDisconnects, resetPending } from '../network/network.repository.js';
-import { presentDetail, presentSummary } from './sims.presenter.js';
-import { findSim, lockSim, pageSims, type SimRow, updateSim } from './sims.repository.js';
+import { simPageJson } from './sims.page.js';
+import { presentDetail } from './sims.presenter.js';
+import { findSim, lockSim, type SimRow, updateSim } from './sims.repository.js';
 
 /** The actor of a principal for events: a person (source user) or an API client (source api). */
 export function actorOf(p: Principal): Actor {
@@ -21,9 +22,9 @@ export function actorOf(p: Principal): Actor {
   return { source: 'user', id: p.userId, name: `${p.user.firstName} ${p.user.lastName}` };
 }
 
-export async function listSims(ctx: AppContext, orgId: string, q: SimListQuery) {
-  const { items, total } = await pageSims(ctx.db, orgId, q);
-  return { items: items.map(presentSummary), total, page: q.page, pageSize: q.pageSize };
+/** A page of My SIMs as the JSON text of `simPage` (the database writes the rows, see sims.page.ts). */
+export function listSimsJson(ctx: AppContext, orgId: string, q: SimListQuery): Promise<string> {
+  return simPageJson(ctx.database, orgId, q);
 }
 
 export async function getSim(ctx: AppContext, orgId: string, iccid: string) {

@@ -1,0 +1,144 @@
+/**
+ * The list page's own SQL (sims.page.ts) against the Drizzle filter of bulk actions and exports, and
+ * its database-formatted end of life against Date#toISOString of the detail view.
+ */
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SimFilter, simPage, simSummary } from '../../../contracts/sims.js';
+import { organisations, sims } from '../../db/schema/index.js';
+import { seedFleet } from '../../test/fleet.js';
+import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
+import { addLuhnDigits } from './sims.page.js';
+import { matchingIccids } from './sims.repository.js';
+
+let h: Harness;
+let owner: Session;
+let orgId: string;
+let mine: string[];
+const MB = 1024 * 1024;
+
+beforeAll(async () => {
+  h = await createHarness();
+  await seedFixtures(h.ctx);
+  const [demo] = await h.ctx.db
+    .select()
+    .from(organisations)
+    .where(eq(organisations.accountNumber, '8100012345'));
+  orgId = demo?.id ?? '';
+  mine = await seedFleet(h.ctx, orgId, 3, 16, '10.66.0.0/24');
+  const set = (n: number, v: Partial<typeof sims.$inferInsert>) =>
+    h.ctx.db
+      .update(sims)
+      .set(v)
+      .where(eq(sims.iccid, mine[n] ?? ''));
+  await set(0, { status: 'deactivated', label: 'Pump 100%_x' });
+  await set(1, { status: 'expired', sessionState: 'online', label: 'pump two' });
+  await set(2, { sessionState: 'attached', dataUsed: 450 * MB });
+  await set(3, { sessionState: 'blocked', dataUsed: 500 * MB, smsUsed: 250 });
+  await set(4, { smsUsed: 220, label: 'Meter "7" \\ back/slash\ttab\n\u0001 Zähler 🚰 \u2028' });
+  await set(5, { status: 'stock', orgId: null });
+  // end-of-life values whose microseconds and offsets a formatter could get wrong
+  const ends = [
+    '2030-01-01 00:00:00.999999+00',
+    '2031-06-30 23:59:59.000001+00',
+    '2032-02-29 12:34:56.0005+02',
+    '2033-12-31 23:59:59.9995-05',
+    '1999-12-31 23:00:00+00',
+    '2040-07-04 04:05:06.789+00',
+  ];
+  for (const [i, end] of ends.entries())
+    await h.ctx.db.execute(
+      sql`UPDATE sims SET end_of_life = ${end}::timestamptz WHERE iccid = ${mine[6 + i]}`,
+    );
+  await h.ctx.db.execute(sql`UPDATE sims SET end_of_life = NULL WHERE iccid = ${mine[12]}`);
+  owner = await signIn(h.app, 'owner@demo.example');
+});
+afterAll(() => h.close());
+
+const list = async (query: string) => {
+  const res = await h.app.inject({ method: 'GET', url: `/api/v1/sims?${query}`, headers: as(owner) });
+  expect(res.statusCode, res.body).toBe(200);
+  expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+  // the database writes the rows: byte for byte what JSON.stringify of the contract's shape gives
+  const page = simPage.parse(res.json());
+  expect(res.body).toBe(JSON.stringify(page));
+  return res.json() as { items: Record<string, unknown>[]; total: number };
+};
+
+describe('the list page query', () => {
+  const cases: [string, SimFilter][] = [
+    ['', {}],
+    ['status=activated', { status: ['activated'] }],
+    ['status=deactivated,expired', { status: ['deactivated', 'expired'] }],
+    ['session=online,blocked', { session: ['online', 'blocked'] }],
+    ['dataVolume=low,none', { dataVolume: ['low', 'none'] }],
+    ['smsVolume=low', { smsVolume: ['low'] }],
+    ['q=pump', { q: 'pump' }],
+    ['q=100%25_', { q: '100%_' }],
+    ['q=PUMP&status=expired&session=online', { q: 'PUMP', status: ['expired'], session: ['online'] }],
+    [
+      'status=activated&session=attached,blocked&dataVolume=low,none',
+      { status: ['activated'], session: ['attached', 'blocked'], dataVolume: ['low', 'none'] },
+    ],
+  ];
+  it.each(cases)(
+    'when filtered by "%s", then it matches the filter of bulk actions and exports',
+    async (query, filter) => {
+      const page = await list(`${query}&pageSize=500&sort=iccid`);
+      const expected = await matchingIccids(h.ctx.db, orgId, filter, 1000);
+      expect(page.items.map((i) => i.iccid)).toEqual(expected);
+      expect(page.total).toBe(expected.length);
+    },
+  );
+
+  it('when the page is past the end, then it is empty and the total still counts', async () => {
+    const all = await list('pageSize=500');
+    const past = await list('pageSize=10&page=9');
+    expect(past.items).toEqual([]);
+    expect(past.total).toBe(all.total);
+    expect(all.total).toBe(15); // 16 SIMs, one back in stock
+    const none = await list('q=no-such-sim');
+    expect(none).toMatchObject({ items: [], total: 0 });
+  });
+
+  it('when rows are listed, then each equals the summary part of its detail view', async () => {
+    const page = await list('pageSize=500&sort=-endOfLife');
+    expect(page.items.length).toBe(15);
+    for (const item of page.items) {
+      const res = await h.app.inject({
+        method: 'GET',
+        url: `/api/v1/sims/${item.iccid}`,
+        headers: as(owner),
+      });
+      const detail = res.json() as Record<string, unknown>;
+      const summary = Object.fromEntries(Object.keys(item).map((k) => [k, detail[k]]));
+      expect(item).toEqual(summary);
+    }
+    for (const item of page.items) expect(Object.keys(item)).toEqual(Object.keys(simSummary.shape));
+    expect(page.items.map((i) => i.label)).toContain('Meter "7" \\ back/slash\ttab\n\u0001 Zähler 🚰 \u2028');
+    const ends = page.items.map((i) => i.endOfLife);
+    expect(ends).toContain('2030-01-01T00:00:00.999Z');
+    expect(ends).toContain('2031-06-30T23:59:59.000Z');
+    expect(ends).toContain('2032-02-29T10:34:56.000Z');
+    expect(ends).toContain('2034-01-01T04:59:59.999Z');
+    expect(ends[0]).toBeNull(); // descending puts nulls first
+  });
+});
+
+describe('addLuhnDigits', () => {
+  it('when the page has ICCIDs, then each iccidWithLuhn gets its digit; a label quoting the key is left alone', () => {
+    const page = JSON.stringify([
+      { iccid: '8988000000000000001', iccidWithLuhn: '8988000000000000001', label: ',"iccidWithLuhn":"1' },
+      { iccid: '8988000000000000002', iccidWithLuhn: '8988000000000000002', label: null },
+    ]);
+    expect(JSON.parse(addLuhnDigits(page))).toEqual([
+      { iccid: '8988000000000000001', iccidWithLuhn: '89880000000000000017', label: ',"iccidWithLuhn":"1' },
+      { iccid: '8988000000000000002', iccidWithLuhn: '89880000000000000025', label: null },
+    ]);
+    expect(addLuhnDigits('[]')).toBe('[]');
+  });
+
+  it('when an ICCID is not digits, then it fails instead of answering a wrong digit', () => {
+    expect(() => addLuhnDigits('[{"iccid":"x","iccidWithLuhn":"89x"}]')).toThrow(/not digits/);
+  });
+});

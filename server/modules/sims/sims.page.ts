@@ -1,0 +1,182 @@
+/**
+ * One page of an organisation's SIMs with its total, in one round trip and without Drizzle: the
+ * hottest read of the API (bearer `GET /sims`, issue 6; decision 015). The SQL text depends only on
+ * the query's *shape* — which filters are set and the sort — so it is built once per shape and, on
+ * PostgreSQL, prepared once per connection; the filter values are parameters.
+ *
+ * The database also writes the page's JSON: each row by concatenation (`rowJson`), the rows joined
+ * in page order into one text. Decoding 1,800 values a page into objects and stringifying them again cost
+ * the single Node thread more than the rest of the request together. Only the Luhn digit of
+ * `iccidWithLuhn` is left to Node (`addLuhnDigits`): SQL would spend more on it than Node does.
+ *
+ * The filter means the same as `filterWhere` in sims.repository.ts (bulk actions and exports); the
+ * test `sims.page.test.ts` holds the two together and compares the bytes with JSON.stringify's.
+ */
+import { luhnDigit } from '../../../contracts/ids.js';
+import type { SimFilter } from '../../../contracts/sims.js';
+import type { Database, RawStatement } from '../../db/client.js';
+
+type PageQuery = SimFilter & { sort: string; page: number; pageSize: number };
+
+/** Where `iccidWithLuhn` waits for its check digit in the database's JSON. */
+const luhnMarker = ',"iccidWithLuhn":"';
+
+/**
+ * Sort keys of the contract → SQL; the same expressions as the indexes of `sims`, except data left,
+ * which is sorted from the trigger-kept `sim_data_left` (decision 013: accounting updates stay HOT).
+ */
+const sortExpressions: Record<string, string> = {
+  iccid: 's.iccid',
+  imsi: 's.imsi',
+  msisdn: 's.msisdn',
+  status: 's.status',
+  session: 's.session_state',
+  label: 's.label',
+  imei: 's.imei',
+  ip: 's.ip_address',
+  dataLeft: 'd.data_left',
+  smsLeft: '(s.sms_total - s.sms_used)',
+  endOfLife: 's.end_of_life',
+};
+
+/**
+ * A list row (`SimSummary`) as JSON, keys in the contract's order, written by concatenation: cheaper
+ * for PostgreSQL than row_to_json (which looks up every column's type on every row; measured with
+ * pgbench: 2.5× the cost of this). Text that can hold anything — ICCID, IMSI, MSISDN, label, IMEI
+ * (the IMEI comes from the network) — goes through to_json's escaping; status and session are the
+ * application's enum values, volume groups the generated columns' literals, the IP address inet's
+ * own output (`abbrev`: no /32), the end of life millisecond ISO 8601 in UTC exactly as
+ * Date#toISOString writes it (both truncate microseconds). Status is as stored: the filter never
+ * lets a stock SIM through. `iccidWithLuhn` still lacks its digit (see addLuhnDigits).
+ */
+const rowJson = `'{"iccid":' || to_json(s.iccid) || '${luhnMarker}' || s.iccid
+  || '","imsi":' || to_json(s.imsi) || ',"msisdn":' || to_json(s.msisdn)
+  || ',"status":"' || s.status || '","session":"' || s.session_state
+  || '","label":' || coalesce(to_json(s.label)::text, 'null')
+  || ',"imei":' || coalesce(to_json(s.imei)::text, 'null')
+  || ',"imeiLock":' || s.imei_lock
+  || ',"ipAddress":' || coalesce('"' || abbrev(s.ip_address) || '"', 'null')
+  || ',"dataTotal":' || s.data_total || ',"dataUsed":' || s.data_used
+  || ',"dataVolume":"' || coalesce(s.data_group, 'none')
+  || '","smsTotal":' || s.sms_total || ',"smsUsed":' || s.sms_used
+  || ',"smsVolume":"' || coalesce(s.sms_group, 'none')
+  || '","endOfLife":' || coalesce('"' || to_char(s.end_of_life AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"', 'null')
+  || ',"autoTopUp":' || s.auto_top_up || '}'`;
+
+/** The set filters, in parameter order: (sims column, sim_counts column, query field). */
+const filters = [
+  ['status', 'status', 'status'],
+  ['session_state', 'session_state', 'session'],
+  ['data_group', 'data_group', 'dataVolume'],
+  ['sms_group', 'sms_group', 'smsVolume'],
+] as const;
+
+const shapes = new Map<string, RawStatement>();
+
+/** Escape LIKE wildcards in user input. */
+function likeEscape(s: string): string {
+  return s.replace(/[%_\\]/g, '\\$&');
+}
+
+function buildShape(set: boolean[], search: boolean, sort: string): RawStatement {
+  const simsWhere = ['s.org_id = $1'];
+  const countsWhere = ['org_id = $1'];
+  let n = 1;
+  filters.forEach(([column, countsColumn], i) => {
+    if (set[i]) {
+      n++;
+      simsWhere.push(`s.${column} = ANY($${n}::text[])`);
+      countsWhere.push(`${countsColumn} = ANY($${n}::text[])`);
+    } else if (column === 'status') {
+      // customers never see stock SIMs
+      simsWhere.push(`s.status <> 'stock'`);
+      countsWhere.push(`status <> 'stock'`);
+    }
+  });
+  if (search) {
+    n++;
+    simsWhere.push(`s.search_text LIKE $${n}`);
+  }
+  const where = simsWhere.join(' AND ');
+  // a text search counts the matching rows; otherwise the trigger-kept sim_counts (≤ 144 rows) answer
+  const total = search
+    ? `(SELECT count(*) FROM sims s WHERE ${where})`
+    : `(SELECT coalesce(sum(n), 0)::int8 FROM sim_counts WHERE ${countsWhere.join(' AND ')})`;
+  const descending = sort.startsWith('-');
+  const sortKey = sort.replace(/^-/, '');
+  const expression = sortExpressions[sortKey] ?? 's.iccid';
+  // ASC NULLS LAST and DESC NULLS FIRST are a forward and a backward scan of the same index
+  const direction = descending ? 'DESC NULLS FIRST' : 'ASC NULLS LAST';
+  const tieBreak = descending ? 'iccid DESC' : 'iccid ASC';
+  const dataLeft = sortKey === 'dataLeft';
+  const from = dataLeft ? 'sims s JOIN sim_data_left d ON d.iccid = s.iccid' : 'sims s';
+  const pageWhere = dataLeft ? `${where} AND d.org_id = $1` : where;
+  const orderBy =
+    expression === 's.iccid'
+      ? `s.iccid ${direction}`
+      : `${expression} ${direction}, ${dataLeft ? 'd' : 's'}.${tieBreak}`;
+  // the page's rows, then joined in the same order (string_agg over no rows gives NULL: an empty page)
+  const text = `SELECT ${total}::text,
+      '[' || coalesce(string_agg(p.j, ',' ORDER BY p.k ${direction}, p.${tieBreak}), '') || ']'
+    FROM (
+      SELECT s.iccid, ${expression} AS k, ${rowJson} AS j
+      FROM ${from}
+      WHERE ${pageWhere} ORDER BY ${orderBy} LIMIT $${n + 1} OFFSET $${n + 2}
+    ) p`;
+  return { name: `sims_page_${shapes.size}`, text, values: [] };
+}
+
+function shapeOf(q: PageQuery, search: string | undefined): { shape: RawStatement; values: unknown[] } {
+  const set = filters.map(([, , field]) => q[field] !== undefined);
+  const key = `${set.map(Number).join('')}${search ? 1 : 0}${q.sort}`;
+  let shape = shapes.get(key);
+  if (!shape) {
+    shape = buildShape(set, Boolean(search), q.sort);
+    shapes.set(key, shape);
+  }
+  const values: unknown[] = [];
+  for (const [, , field] of filters) {
+    const v = q[field];
+    if (v !== undefined) values.push(v);
+  }
+  if (search) values.push(`%${likeEscape(search)}%`);
+  return { shape, values };
+}
+
+/**
+ * Append the Luhn digit to every `iccidWithLuhn` of the database's JSON. The marker cannot occur
+ * inside a string value (JSON escapes its quotes there), and ICCIDs are digits on every input path —
+ * anything else fails loudly rather than answering a wrong digit.
+ */
+export function addLuhnDigits(json: string): string {
+  const parts: string[] = [];
+  let from = 0;
+  for (;;) {
+    const at = json.indexOf(luhnMarker, from);
+    if (at < 0) break;
+    const start = at + luhnMarker.length;
+    const end = json.indexOf('"', start);
+    const iccid = json.slice(start, end);
+    if (end < 0 || !/^\d+$/.test(iccid)) throw new Error(`ICCID ${iccid} is not digits`);
+    parts.push(json.slice(from, end), String(luhnDigit(iccid)));
+    from = end;
+  }
+  parts.push(json.slice(from));
+  return parts.join('');
+}
+
+/**
+ * One page of an organisation's SIMs (never stock SIMs) with the total the filter matches, as the
+ * JSON text of the contract's `simPage`.
+ */
+export async function simPageJson(database: Database, orgId: string, q: PageQuery): Promise<string> {
+  const search = q.q?.trim().toLowerCase() || undefined;
+  const { shape, values } = shapeOf(q, search);
+  const [row] = await database.arrays({
+    name: shape.name,
+    text: shape.text,
+    values: [orgId, ...values, q.pageSize, (q.page - 1) * q.pageSize],
+  });
+  const [total, items] = row as [string, string];
+  return `{"items":${addLuhnDigits(items)},"total":${Number(total)},"page":${q.page},"pageSize":${q.pageSize}}`;
+}
