@@ -95,6 +95,19 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // one line per request (below) instead of Fastify's two: at thousands of API requests a second
+    // the second line cost about 5 % of the CPU of a request
+    disableRequestLogging: true,
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info(
+      {
+        req: { method: req.method, url: req.url, remoteAddress: req.ip },
+        res: { statusCode: reply.statusCode },
+        responseTime: reply.elapsedTime,
+      },
+      'request completed',
+    );
   });
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
