@@ -45,16 +45,18 @@ export class TestNas {
     const identifier = packet.readUInt8(1);
     const authenticator = Buffer.from(packet.subarray(4, 20));
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(identifier);
-        resolve(null);
-      }, timeoutMs);
-      this.waiting.set(identifier, (r) => {
+      // a later send may reuse the identifier: a timer or answer clears only its own waiter
+      const waiter = (r: RadiusRequest) => {
         if (!verifyResponse(r.packet, authenticator, this.secret).ok) return;
         clearTimeout(timer);
-        this.waiting.delete(identifier);
+        if (this.waiting.get(identifier) === waiter) this.waiting.delete(identifier);
         resolve(r);
-      });
+      };
+      const timer = setTimeout(() => {
+        if (this.waiting.get(identifier) === waiter) this.waiting.delete(identifier);
+        resolve(null);
+      }, timeoutMs);
+      this.waiting.set(identifier, waiter);
       this.socket.send(packet, port, '127.0.0.1');
     });
   }
