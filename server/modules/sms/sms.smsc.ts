@@ -9,6 +9,7 @@ import { invalidField } from '../../lib/errors.js';
 import { maskSmppUrl, parseSmppUrl } from '../../network/smpp/pdu.js';
 import { localSmpp, simulatorSmscUrl } from '../../network/smpp/registry.js';
 import type { Esme } from '../../network/smpp/session.js';
+import { zeroCounters } from '../../network/smpp/types.js';
 import type { Principal } from '../auth/auth.service.js';
 import { outboxSize, readSmscSettings, writeSmscUrl } from './sms.repository.js';
 
@@ -25,19 +26,6 @@ export async function effectiveSmscUrl(
   if (simulated) return { url: simulated, source: 'simulator' };
   return { url: null, source: 'none' };
 }
-
-const emptyCounters = {
-  submitted: 0,
-  rejected: 0,
-  throttled: 0,
-  delivered: 0,
-  failed: 0,
-  mo: 0,
-  moRefused: 0,
-  receipts: 0,
-  malformed: 0,
-  reconnects: 0,
-};
 
 /** Live state of the ESME: from this process when it runs the `smpp` role, else the last report in the database. */
 export async function smscStatus(ctx: AppContext): Promise<SmscStatus> {
@@ -68,7 +56,7 @@ export async function smscStatus(ctx: AppContext): Promise<SmscStatus> {
         : 'no process runs the smpp role',
     since: reported?.since ?? null,
     reportedAt: iso(row?.statusAt ?? null),
-    counters: { ...emptyCounters, ...(reported?.counters ?? {}) },
+    counters: { ...zeroCounters(), ...(reported?.counters ?? {}) },
     throughput: reported?.throughput ?? { submitPerSecond: 0, deliverPerSecond: 0 },
     window: reported?.window ?? { size: 0, outstanding: 0, queued: 0 },
     outbox,

@@ -16,24 +16,14 @@ import {
   Rate,
   SubmitError,
   type SubmitRequest,
+  zeroCounters,
 } from './types.js';
 
 export class Esme {
   state: EsmeState = 'disconnected';
   lastError: string | null = null;
   since = new Date();
-  readonly counters: EsmeCounters = {
-    submitted: 0,
-    rejected: 0,
-    throttled: 0,
-    delivered: 0,
-    failed: 0,
-    mo: 0,
-    moRefused: 0,
-    receipts: 0,
-    malformed: 0,
-    reconnects: 0,
-  };
+  readonly counters: EsmeCounters = zeroCounters();
   private url: string | null;
   private session: Session | null = null;
   private stopped = true;

@@ -18,6 +18,22 @@ export interface EsmeCounters {
   reconnects: number;
 }
 
+/** Counters that have counted nothing yet. */
+export function zeroCounters(): EsmeCounters {
+  return {
+    submitted: 0,
+    rejected: 0,
+    throttled: 0,
+    delivered: 0,
+    failed: 0,
+    mo: 0,
+    moRefused: 0,
+    receipts: 0,
+    malformed: 0,
+    reconnects: 0,
+  };
+}
+
 export interface EsmeStatus {
   state: EsmeState;
   lastError: string | null;
