@@ -10,7 +10,6 @@ import { selectRows } from '../../db/client.js';
 import { operatorOf } from '../../lib/operators.js';
 import { AcctStatus } from '../../network/radius/attributes.js';
 import type { RadiusRequest } from '../../network/radius/request.js';
-import type { UserLocation } from '../../network/radius/uli.js';
 import { noteLimitsReached } from '../config/config.service.js';
 import type { NewEvent } from '../events/events.repository.js';
 import { event, recordEvents } from '../events/events.service.js';
@@ -18,6 +17,7 @@ import { addUsage, type UsageDelta } from '../usage/usage.repository.js';
 import { applyVolumeEffects } from '../usage/volume.service.js';
 import { identityOf, imeiOf, network } from './access.service.js';
 import { queueDisconnects } from './network.repository.js';
+import { cellOf, TERMINATE_CAUSES } from './network-data.js';
 
 /** An Accounting-Request and the NAS it came from. */
 export interface AccountingItem {
@@ -61,40 +61,6 @@ interface SimNet extends SimNetRow {
   dirty: boolean;
   /** offline requested by a Stop; online by a Start/Interim. */
   state: 'online' | 'offline' | null;
-}
-
-const TERMINATE_CAUSES: Record<number, string> = {
-  1: 'User-Request',
-  2: 'Lost-Carrier',
-  3: 'Lost-Service',
-  4: 'Idle-Timeout',
-  5: 'Session-Timeout',
-  6: 'Admin-Reset',
-  7: 'Admin-Reboot',
-  8: 'Port-Error',
-  9: 'NAS-Error',
-  10: 'NAS-Request',
-  11: 'NAS-Reboot',
-};
-
-/** The cell text the SIM detail shows, e.g. `26201-6699-19088743` (PLMN, TAC/LAC, cell id). */
-export function cellOf(l: UserLocation | undefined): string | null {
-  if (!l || l.type === 'unknown') return null;
-  const plmn = `${l.plmn.mcc}${l.plmn.mnc}`;
-  switch (l.type) {
-    case 'CGI':
-      return `${plmn}-${l.lac}-${l.ci}`;
-    case 'SAI':
-      return `${plmn}-${l.lac}-${l.sac}`;
-    case 'RAI':
-      return `${plmn}-${l.lac}-${l.rac}`;
-    case 'TAI':
-      return `${plmn}-${l.tac}`;
-    case 'ECGI':
-      return `${plmn}-${l.eci}`;
-    case 'TAI+ECGI':
-      return `${plmn}-${l.tac}-${l.eci}`;
-  }
 }
 
 const MB = 1024 * 1024;
