@@ -38,6 +38,13 @@ export interface RawStatement {
   name?: string;
   text: string;
   values: unknown[];
+  /**
+   * Run a named statement on a generic plan, planned once per connection instead of on every call.
+   * Only for a statement whose best plan does not depend on its values (sims.page.ts); the choice
+   * cannot be made per statement in PostgreSQL, so such statements run on a pool of their own whose
+   * sessions set `plan_cache_mode = force_generic_plan`. PGlite ignores it.
+   */
+  generic?: boolean;
 }
 
 export interface DatabaseOptions {
@@ -52,9 +59,16 @@ export interface DatabaseOptions {
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
-    pool.on('error', () => {
-      // an idle client lost its connection; the pool replaces it on next use
+    // connections are opened on first use, so this pool costs nothing until a generic statement runs
+    const genericPool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolSize ?? 10,
+      options: '-c plan_cache_mode=force_generic_plan',
     });
+    for (const p of [pool, genericPool])
+      p.on('error', () => {
+        // an idle client lost its connection; the pool replaces it on next use
+      });
     const db = drizzlePg(pool, { schema });
     await migratePg(db, { migrationsFolder: migrationsDir });
     const listener = postgresListener({ connectionString: opts.url });
@@ -62,12 +76,13 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       db,
       driver: 'postgres',
       query: async <T>(statement: SQL) => (await db.execute(statement)).rows as T[],
-      arrays: async ({ name, text, values }) =>
-        (await pool.query<unknown[]>({ name, text, values, rowMode: 'array' })).rows,
+      arrays: async ({ name, text, values, generic }) =>
+        (await (generic ? genericPool : pool).query<unknown[]>({ name, text, values, rowMode: 'array' }))
+          .rows,
       listen: (channel, subscriber) => listener.listen(channel, subscriber),
       close: async () => {
         await listener.close();
-        await pool.end();
+        await Promise.all([pool.end(), genericPool.end()]);
       },
     };
   }

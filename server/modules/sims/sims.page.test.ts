@@ -2,13 +2,14 @@
  * The list page's own SQL (sims.page.ts) against the Drizzle filter of bulk actions and exports, and
  * its database-formatted end of life against Date#toISOString of the detail view.
  */
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, TransactionRollbackError } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SimFilter, simPage, simSummary } from '../../../contracts/sims.js';
+import { type SimFilter, simPage, simSortKeys, simSummary } from '../../../contracts/sims.js';
+import { selectRows } from '../../db/client.js';
 import { organisations, sims } from '../../db/schema/index.js';
 import { seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
-import { addLuhnDigits } from './sims.page.js';
+import { addLuhnDigits, pageStatement } from './sims.page.js';
 import { matchingIccids } from './sims.repository.js';
 
 let h: Harness;
@@ -122,6 +123,81 @@ describe('the list page query', () => {
     expect(ends).toContain('2032-02-29T10:34:56.000Z');
     expect(ends).toContain('2034-01-01T04:59:59.999Z');
     expect(ends[0]).toBeNull(); // descending puts nulls first
+  });
+});
+
+describe('the generic plans of the unfiltered list', () => {
+  /**
+   * The nodes of the statement's generic plan, and the indexes it scans of sims. The settings and a
+   * dropped index last only for the transaction, which is rolled back.
+   */
+  const plan = async (sort: string, dropOrganisationIndexes: boolean) => {
+    const { text, generic } = pageStatement({ sort, page: 1, pageSize: 100 });
+    const nodes: string[] = [];
+    const indexes: string[] = [];
+    await h.ctx.db
+      .transaction(async (tx) => {
+        await tx.execute(sql.raw('SET LOCAL plan_cache_mode = force_generic_plan'));
+        // on a table this small a sequential scan and a sort would win; the question is which index
+        await tx.execute(sql.raw('SET LOCAL enable_seqscan = off'));
+        await tx.execute(sql.raw('SET LOCAL enable_sort = off'));
+        if (dropOrganisationIndexes) {
+          const names = await selectRows<{ name: string }>(
+            tx,
+            sql`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'sims' AND indexname LIKE 'sims\_org\_%'`,
+          );
+          for (const { name } of names) await tx.execute(sql.raw(`DROP INDEX ${name}`));
+        }
+        await tx.execute(sql.raw(`PREPARE page_plan AS ${text}`));
+        const [row] = await selectRows<{ 'QUERY PLAN': unknown }>(
+          tx,
+          sql.raw(`EXPLAIN (FORMAT JSON) EXECUTE page_plan('${orgId}', 100, 0)`),
+        );
+        await tx.execute(sql.raw('DEALLOCATE page_plan'));
+        const json = row?.['QUERY PLAN'];
+        const walk = (node: Record<string, unknown>) => {
+          nodes.push(String(node['Node Type']));
+          if (node['Relation Name'] === 'sims') indexes.push(String(node['Index Name'] ?? node['Node Type']));
+          for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+        };
+        walk((typeof json === 'string' ? JSON.parse(json) : json)[0].Plan);
+        tx.rollback();
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof TransactionRollbackError)) throw err;
+      });
+    return { generic, nodes, indexes };
+  };
+  const sorts = simSortKeys.filter((k) => k !== 'dataLeft').flatMap((k) => [k, `-${k}`]);
+
+  it.each(sorts)(
+    'when sorted by %s, then the generic plan walks an index of the organisation',
+    async (sort) => {
+      const { generic, indexes } = await plan(sort, false);
+      expect(generic).toBe(true);
+      expect(indexes).toEqual([expect.stringMatching(/^sims_org_/)]);
+    },
+  );
+
+  // a generic plan does not know the organisation: taking the order from a global index (the primary
+  // key, IMSI, MSISDN) would walk the whole table in that order for a small organisation
+  it.each(sorts)(
+    'when sorted by %s, then no generic plan can take its order from a global index',
+    async (sort) => {
+      const { nodes, indexes } = await plan(sort, true);
+      expect(indexes.every((i) => !i.startsWith('sims_org_'))).toBe(true);
+      expect(nodes).toContain('Sort');
+    },
+  );
+
+  it('when filtered, searched or sorted by data left, then the statement keeps custom plans', () => {
+    for (const q of [
+      { status: ['activated' as const] },
+      { q: 'pump' },
+      { sort: 'dataLeft' },
+      { sort: '-dataLeft' },
+    ])
+      expect(pageStatement({ sort: 'iccid', page: 1, pageSize: 10, ...q }).generic).toBe(false);
   });
 });
 

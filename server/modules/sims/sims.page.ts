@@ -9,6 +9,10 @@
  * the single Node thread more than the rest of the request together. Only the Luhn digit of
  * `iccidWithLuhn` is left to Node (`addLuhnDigits`): SQL would spend more on it than Node does.
  *
+ * The unfiltered list runs on a *generic* plan (`generic` below): planning this query against the
+ * sixteen indexes of `sims` costs PostgreSQL more than executing it, and with `LIMIT $n` it would
+ * otherwise be planned afresh on every call.
+ *
  * The filter means the same as `filterWhere` in sims.repository.ts (bulk actions and exports); the
  * test `sims.page.test.ts` holds the two together and compares the bytes with JSON.stringify's.
  */
@@ -97,10 +101,9 @@ function buildShape(set: boolean[], search: boolean, sort: string): RawStatement
     n++;
     simsWhere.push(`s.search_text LIKE $${n}`);
   }
-  const where = simsWhere.join(' AND ');
   // a text search counts the matching rows; otherwise the trigger-kept sim_counts (≤ 144 rows) answer
   const total = search
-    ? `(SELECT count(*) FROM sims s WHERE ${where})`
+    ? `(SELECT count(*) FROM sims s WHERE ${simsWhere.join(' AND ')})`
     : `(SELECT coalesce(sum(n), 0)::int8 FROM sim_counts WHERE ${countsWhere.join(' AND ')})`;
   const descending = sort.startsWith('-');
   const sortKey = sort.replace(/^-/, '');
@@ -108,22 +111,34 @@ function buildShape(set: boolean[], search: boolean, sort: string): RawStatement
   // ASC NULLS LAST and DESC NULLS FIRST are a forward and a backward scan of the same index
   const direction = descending ? 'DESC NULLS FIRST' : 'ASC NULLS LAST';
   const tieBreak = descending ? 'iccid DESC' : 'iccid ASC';
+  const byKey = expression === 's.iccid' ? '' : `${expression} ${direction}, `;
   const dataLeft = sortKey === 'dataLeft';
+  /*
+   * Generic plan: only the unfiltered list, in any order but data left, whose plan is the same for
+   * every organisation — a walk of the organisation's index of the sort column, (org_id, column,
+   * iccid). A generic plan does not know which organisation, so it must not be able to pick a global
+   * index instead (the primary key walked in ICCID order, filtering on org_id: fine for the biggest
+   * organisation, a walk of the whole table for a small one). `org_id = ANY(ARRAY[$1])` is not an
+   * equality the planner folds into a constant, so the order (org_id, column, iccid) stays
+   * significant, and only the organisation's indexes give it. Filters and text searches are
+   * selective in ways only the values tell; they keep custom plans. sims.page.test.ts checks the plans.
+   */
+  const generic = !search && !set.some(Boolean) && !dataLeft;
+  if (generic) simsWhere[0] = 's.org_id = ANY(ARRAY[$1::uuid])';
+  if (dataLeft) simsWhere.push('d.org_id = $1');
+  const orderBy = generic
+    ? `s.org_id ${direction}, ${byKey}s.${tieBreak}`
+    : `${byKey}${dataLeft ? 'd' : 's'}.${tieBreak}`;
   const from = dataLeft ? 'sims s JOIN sim_data_left d ON d.iccid = s.iccid' : 'sims s';
-  const pageWhere = dataLeft ? `${where} AND d.org_id = $1` : where;
-  const orderBy =
-    expression === 's.iccid'
-      ? `s.iccid ${direction}`
-      : `${expression} ${direction}, ${dataLeft ? 'd' : 's'}.${tieBreak}`;
   // the page's rows, then joined in the same order (string_agg over no rows gives NULL: an empty page)
   const text = `SELECT ${total}::text,
       '[' || coalesce(string_agg(p.j, ',' ORDER BY p.k ${direction}, p.${tieBreak}), '') || ']'
     FROM (
       SELECT s.iccid, ${expression} AS k, ${rowJson} AS j
       FROM ${from}
-      WHERE ${pageWhere} ORDER BY ${orderBy} LIMIT $${n + 1} OFFSET $${n + 2}
+      WHERE ${simsWhere.join(' AND ')} ORDER BY ${orderBy} LIMIT $${n + 1} OFFSET $${n + 2}
     ) p`;
-  return { name: `sims_page_${shapes.size}`, text, values: [] };
+  return { name: `sims_page_${shapes.size}`, text, values: [], generic };
 }
 
 function shapeOf(q: PageQuery, search: string | undefined): { shape: RawStatement; values: unknown[] } {
@@ -141,6 +156,11 @@ function shapeOf(q: PageQuery, search: string | undefined): { shape: RawStatemen
   }
   if (search) values.push(`%${likeEscape(search)}%`);
   return { shape, values };
+}
+
+/** The statement of a query's shape (for the plan tests). */
+export function pageStatement(q: PageQuery): RawStatement {
+  return shapeOf(q, q.q?.trim().toLowerCase() || undefined).shape;
 }
 
 /**
@@ -173,8 +193,7 @@ export async function simPageJson(database: Database, orgId: string, q: PageQuer
   const search = q.q?.trim().toLowerCase() || undefined;
   const { shape, values } = shapeOf(q, search);
   const [row] = await database.arrays({
-    name: shape.name,
-    text: shape.text,
+    ...shape,
     values: [orgId, ...values, q.pageSize, (q.page - 1) * q.pageSize],
   });
   const [total, items] = row as [string, string];
