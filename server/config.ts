@@ -56,6 +56,7 @@ const schema = z
     RADIUS_DAE_PORT: z.coerce.number().int().min(1).max(65535).default(3799),
     RADIUS_INTERIM_INTERVAL: z.coerce.number().int().min(10).max(86400).default(300),
     RADIUS_BATCH_MS: z.coerce.number().int().min(0).max(1000).default(2),
+    RADIUS_AUTH_BATCH_MS: z.coerce.number().int().min(0).max(1000).default(0),
     RADIUS_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
     RADIUS_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
     RADIUS_QUEUE_MAX_MS: z.coerce.number().int().min(100).max(60000).default(2000),

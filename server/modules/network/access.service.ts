@@ -7,7 +7,6 @@ import { sql } from 'drizzle-orm';
 import { eventTypes } from '../../../contracts/events.js';
 import { luhnDigit } from '../../../contracts/ids.js';
 import type { AppContext } from '../../context.js';
-import { selectRows } from '../../db/client.js';
 import type { RadiusRequest } from '../../network/radius/request.js';
 import { monthlyDataBlocks } from '../config/config.service.js';
 import type { NewEvent } from '../events/events.repository.js';
@@ -41,6 +40,40 @@ interface SimAuthRow {
   data_limited: boolean;
 }
 
+/**
+ * The batch's SIMs by IMSI or ICCID: a named statement on a generic plan (client.ts), as its plan —
+ * the two unique indexes, OR-ed — is the same for every batch. Planned afresh for every batch it cost
+ * PostgreSQL more than running it (sixteen indexes on sims), at 2,000 requests/s in batches of a few.
+ */
+const simsToDecideStatement = `SELECT iccid, org_id, imsi, status,
+    (extract(epoch FROM end_of_life) * 1000)::float8 AS eol_ms, (data_total - data_used)::text AS data_left,
+    imei_lock, locked_imei, host(ip_address) AS ip_address,
+    EXISTS (SELECT 1 FROM org_settings o WHERE o.org_id = sims.org_id
+              AND (o.data_limit_bytes IS NOT NULL OR o.sim_data_limit_bytes IS NOT NULL)) AS data_limited
+  FROM sims WHERE (imsi = ANY($1::text[]) OR iccid = ANY($1::text[]))
+    AND org_id IS NOT NULL AND status <> 'stock'`;
+
+async function simsToDecide(ctx: AppContext, keys: string[]): Promise<SimAuthRow[]> {
+  const rows = await ctx.database.arrays({
+    name: 'radius_sims_to_decide',
+    text: simsToDecideStatement,
+    values: [keys],
+    generic: true,
+  });
+  return rows.map(([iccid, orgId, imsi, status, eolMs, dataLeft, imeiLock, lockedImei, ip, dataLimited]) => ({
+    iccid: iccid as string,
+    org_id: orgId as string,
+    imsi: imsi as string,
+    status: status as string,
+    eol_ms: eolMs as number | null,
+    data_left: dataLeft as string,
+    imei_lock: imeiLock as boolean,
+    locked_imei: lockedImei as string | null,
+    ip_address: ip as string | null,
+    data_limited: dataLimited as boolean,
+  }));
+}
+
 /** The IMEI of a reported 3GPP-IMEISV (16 digits), or of a plain IMEI (14 or 15 digits). */
 export function imeiOf(imeisv: string | undefined): string | null {
   if (!imeisv || !/^\d{14,16}$/.test(imeisv)) return null;
@@ -66,17 +99,7 @@ const causeText: Record<RejectCause, string> = {
 export async function decideAccess(ctx: AppContext, requests: RadiusRequest[]): Promise<AccessDecision[]> {
   const now = ctx.clock.now();
   const keys = [...new Set(requests.map(identityOf).filter((k): k is string => Boolean(k)))];
-  const rows = keys.length
-    ? await selectRows<SimAuthRow>(
-        ctx.db,
-        sql`SELECT iccid, org_id, imsi, status, (extract(epoch FROM end_of_life) * 1000)::float8 AS eol_ms, (data_total - data_used)::text AS data_left,
-                   imei_lock, locked_imei, host(ip_address) AS ip_address,
-                   EXISTS (SELECT 1 FROM org_settings o WHERE o.org_id = sims.org_id
-                             AND (o.data_limit_bytes IS NOT NULL OR o.sim_data_limit_bytes IS NOT NULL)) AS data_limited
-            FROM sims WHERE (imsi = ANY(${sql.param(keys)}::text[]) OR iccid = ANY(${sql.param(keys)}::text[]))
-              AND org_id IS NOT NULL AND status <> 'stock'`,
-      )
-    : [];
+  const rows = keys.length ? await simsToDecide(ctx, keys) : [];
   // monthly data limits (Configuration): no further query unless an organisation has one
   const limitedRows = rows.filter((r) => r.data_limited);
   const limited = limitedRows.length

@@ -7,12 +7,12 @@ interface Item {
 }
 
 /** A GroupCommit whose commits finish only when the test says so, recording what ran together. */
-function harness(size: number, concurrency: number) {
+function harness(size: number, concurrency: number, ms = 1) {
   const batches: Item[][] = [];
   const open: { items: Item[]; finish: () => void }[] = [];
   let maxInFlight = 0;
   const gc = new GroupCommit<Item>(
-    1,
+    ms,
     size,
     concurrency,
     (i) => i.key,
@@ -120,5 +120,24 @@ describe('GroupCommit', () => {
     await gc.drain();
     expect(committed).toEqual([0, 3]);
     expect(expired).toEqual([1, 2]);
+  });
+
+  it('when the wait is 0, then what arrived in one event-loop turn is one batch, started before any timer', async () => {
+    const h = harness(100, 1, 0);
+    for (const n of [0, 1, 2]) h.gc.push({ key: `k${n}`, n });
+    expect(h.batches).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    // no 1 ms timer minimum: the batch runs in the check phase of this very loop turn
+    expect(h.open.map((b) => b.items.map((i) => i.n))).toEqual([[0, 1, 2]]);
+    // while it is in flight, later arrivals gather, and go as one batch as soon as it finishes
+    for (const n of [3, 4]) h.gc.push({ key: `k${n}`, n });
+    await new Promise((r) => setImmediate(r));
+    expect(h.batches.length).toBe(1);
+    h.open.shift()?.finish();
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(h.open.map((b) => b.items.map((i) => i.n))).toEqual([[3, 4]]);
+    h.open.shift()?.finish();
+    await h.gc.drain();
   });
 });

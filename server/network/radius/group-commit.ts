@@ -13,7 +13,7 @@
  */
 export class GroupCommit<T> {
   private queue: { item: T; at: number }[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private timer: { cancel(): void } | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly busyKeys = new Set<string>();
   private barrierRunning = false;
@@ -31,7 +31,23 @@ export class GroupCommit<T> {
     this.queue.push({ item, at: performance.now() });
     if (this.inFlight.size >= this.concurrency) return;
     if (this.queue.length >= this.size) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.ms);
+    else this.schedule();
+  }
+
+  /**
+   * Flush after `ms`; with 0, once the packets already received in this turn of the event loop are
+   * queued (setImmediate: no timer's 1 ms minimum), so an idle queue adds no wait and a busy one
+   * still batches whatever arrived while its batches were in flight.
+   */
+  private schedule() {
+    if (this.timer) return;
+    if (this.ms === 0) {
+      const immediate = setImmediate(() => this.flush());
+      this.timer = { cancel: () => clearImmediate(immediate) };
+    } else {
+      const timeout = setTimeout(() => this.flush(), this.ms);
+      this.timer = { cancel: () => clearTimeout(timeout) };
+    }
   }
 
   /** The next batch that may start now: items in order, skipping keys in flight, stopping at a barrier. */
@@ -72,7 +88,7 @@ export class GroupCommit<T> {
   }
 
   private flush() {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = null;
     while (this.inFlight.size < this.concurrency && this.queue.length > 0 && !this.barrierRunning) {
       const { batch, keys, barrier } = this.take();
@@ -86,7 +102,7 @@ export class GroupCommit<T> {
           for (const k of keys) this.busyKeys.delete(k);
           if (barrier) this.barrierRunning = false;
           if (this.queue.length >= this.size) this.flush();
-          else if (this.queue.length > 0) this.timer ??= setTimeout(() => this.flush(), this.ms);
+          else if (this.queue.length > 0) this.schedule();
         });
       this.inFlight.add(running);
     }

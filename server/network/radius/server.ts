@@ -25,8 +25,10 @@ export interface AaaOptions {
   authPort?: number;
   acctPort?: number;
   host?: string;
-  /** How long to collect packets before a commit (ms). */
+  /** How long to collect accounting packets before a commit (ms). */
   batchMs?: number;
+  /** How long to collect Access-Requests before deciding them (ms; 0: those of one event-loop turn). */
+  authBatchMs?: number;
   /** Most packets per commit. */
   batchSize?: number;
   /** Most commits in flight at once. */
@@ -161,6 +163,7 @@ export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<
   };
 
   const batchMs = opts.batchMs ?? config.RADIUS_BATCH_MS;
+  const authBatchMs = opts.authBatchMs ?? config.RADIUS_AUTH_BATCH_MS;
   const batchSize = opts.batchSize ?? config.RADIUS_BATCH_SIZE;
   const concurrency = opts.concurrency ?? config.RADIUS_BATCH_CONCURRENCY;
   // a packet that waited too long is dropped, not stored: its NAS has retransmitted or given up
@@ -172,7 +175,7 @@ export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<
     },
   };
   const authBatch = new GroupCommit<Pending>(
-    batchMs,
+    authBatchMs,
     batchSize,
     concurrency,
     // one SIM's requests in arrival order (its IMEI lock binds at the first attach)
