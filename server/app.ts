@@ -1,7 +1,6 @@
 /** The Fastify application as a plugin tree, without listen: main starts it, tests inject into it. */
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -37,6 +36,7 @@ import contextPlugin from './plugins/context.js';
 import errorsPlugin from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
+import securityHeaders from './plugins/security-headers.js';
 import webPlugin from './plugins/web.js';
 
 /** A registered route and what it demands, collected for tests and diagnostics. */
@@ -135,20 +135,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   });
 
   // external plugins first, then ours (fastify/demo's order)
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      directives: {
-        'default-src': ["'self'"],
-        'script-src': ["'self'"],
-        'style-src': ["'self'", "'unsafe-inline'"],
-        'img-src': ["'self'", 'data:'],
-        'connect-src': ["'self'"],
-        'frame-ancestors': ["'none'"],
-        'upgrade-insecure-requests': opts.https ? [] : null,
-      },
-    },
-    strictTransportSecurity: opts.https ? { maxAge: 15552000 } : false,
-  });
+  await app.register(securityHeaders, { https: Boolean(opts.https) });
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
