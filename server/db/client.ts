@@ -40,9 +40,10 @@ export interface RawStatement {
   values: unknown[];
   /**
    * Run a named statement on a generic plan, planned once per connection instead of on every call.
-   * Only for a statement whose best plan does not depend on its values (sims.page.ts); the choice
-   * cannot be made per statement in PostgreSQL, so such statements run on a pool of their own whose
-   * sessions set `plan_cache_mode = force_generic_plan`. PGlite ignores it.
+   * Only for a statement whose best plan does not depend on its values (the unfiltered SIM list,
+   * the AAA's SIM lookup); the choice cannot be made per statement in PostgreSQL, so such statements
+   * run on a pool of their own (up to `poolSize` more connections) whose sessions set
+   * `plan_cache_mode = force_generic_plan`. PGlite ignores it.
    */
   generic?: boolean;
 }
@@ -60,10 +61,13 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
     // connections are opened on first use, so this pool costs nothing until a generic statement runs
-    const genericPool = new pg.Pool({
-      connectionString: opts.url,
-      max: opts.poolSize ?? 10,
-      options: '-c plan_cache_mode=force_generic_plan',
+    const genericPool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    // a SET, not the startup `options` parameter: a URL's own ?options= would replace that, and
+    // poolers such as PgBouncer refuse it; node-postgres runs this before any query of the client
+    genericPool.on('connect', (client) => {
+      client.query('SET plan_cache_mode = force_generic_plan').catch(() => {
+        // the connection is broken; its first query fails and the pool replaces it
+      });
     });
     for (const p of [pool, genericPool])
       p.on('error', () => {

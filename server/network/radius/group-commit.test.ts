@@ -140,4 +140,24 @@ describe('GroupCommit', () => {
     h.open.shift()?.finish();
     await h.gc.drain();
   });
+
+  it('when only expired items wait, then drain drops them and returns instead of waiting forever', async () => {
+    const expired: number[] = [];
+    const committed: number[] = [];
+    const gc = new GroupCommit<Item>(
+      60_000,
+      100,
+      1,
+      (i) => i.key,
+      async (items) => {
+        committed.push(...items.map((i) => i.n));
+      },
+      { maxWaitMs: 1, expired: (i) => expired.push(i.n) },
+    );
+    gc.push({ key: 'a', n: 1 });
+    await new Promise((r) => setTimeout(r, 10));
+    await gc.drain();
+    expect(expired).toEqual([1]);
+    expect(committed).toEqual([]);
+  });
 });

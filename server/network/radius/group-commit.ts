@@ -110,7 +110,11 @@ export class GroupCommit<T> {
 
   async drain() {
     while (this.inFlight.size > 0 || this.queue.length > 0) {
-      if (this.inFlight.size === 0) this.flush();
+      if (this.inFlight.size === 0) {
+        this.flush();
+        // the flush may only have dropped expired items: nothing to wait for, look again
+        if (this.inFlight.size === 0) continue;
+      }
       await Promise.race(this.inFlight);
     }
   }
