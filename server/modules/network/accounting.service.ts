@@ -3,10 +3,8 @@
  * network data and events — each batch in ONE transaction with a handful of set-based statements,
  * however many packets. Usage is the growth of the cumulative counters, so retransmits count nothing.
  */
-import { sql } from 'drizzle-orm';
 import { eventTypes } from '../../../contracts/events.js';
 import type { AppContext } from '../../context.js';
-import { selectRows } from '../../db/client.js';
 import { operatorOf } from '../../lib/operators.js';
 import { AcctStatus } from '../../network/radius/attributes.js';
 import type { RadiusRequest } from '../../network/radius/request.js';
@@ -16,6 +14,15 @@ import { event, recordEvents } from '../events/events.service.js';
 import { addUsage, type UsageDelta } from '../usage/usage.repository.js';
 import { applyVolumeEffects } from '../usage/volume.service.js';
 import { identityOf, imeiOf, network } from './access.service.js';
+import {
+  lockSessions,
+  openSessionIccids,
+  type SessionState,
+  type SimNet,
+  saveSessions,
+  saveSimNetwork,
+  simsOfBatch,
+} from './accounting.repository.js';
 import { queueDisconnects } from './network.repository.js';
 import { cellOf, TERMINATE_CAUSES } from './network-data.js';
 
@@ -23,44 +30,6 @@ import { cellOf, TERMINATE_CAUSES } from './network-data.js';
 export interface AccountingItem {
   nasAddress: string;
   request: RadiusRequest;
-}
-
-interface SessionState {
-  nasAddress: string;
-  sessionId: string;
-  iccid: string;
-  orgId: string;
-  userName: string | null;
-  callingStationId: string | null;
-  framedIp: string | null;
-  inputOctets: number;
-  outputOctets: number;
-  startedAt: string;
-  updatedAt: string;
-  stoppedAt: string | null;
-  stopCause: string | null;
-  dirty: boolean;
-}
-
-interface SimNetRow {
-  iccid: string;
-  org_id: string;
-  imsi: string;
-  imei: string | null;
-  bearer: string | null;
-  mcc_mnc: string | null;
-  operator_name: string | null;
-  country: string | null;
-  cell: string | null;
-  session_state: string;
-  last_seen_at: string | null;
-  last_seen_ms: number | null;
-}
-
-interface SimNet extends SimNetRow {
-  dirty: boolean;
-  /** offline requested by a Stop; online by a Start/Interim. */
-  state: 'online' | 'offline' | null;
 }
 
 const MB = 1024 * 1024;
@@ -100,57 +69,9 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
         if (id) identities.add(id);
       }
     }
-    const sessionRows = await selectRows<Record<string, unknown>>(
-      tx,
-      // timestamps as text: they are only written back, and parsing a Date per row costs more than the rest
-      sql`SELECT nas_address, session_id, iccid, org_id::text, user_name, calling_station_id, framed_ip,
-                 input_octets::text, output_octets::text, started_at::text, updated_at::text, stopped_at::text, stop_cause
-          FROM radius_sessions
-          WHERE (nas_address, session_id) IN (
-                  SELECT * FROM unnest(${sql.param(keyNas)}::text[], ${sql.param(keySid)}::text[]))
-             OR (nas_address = ANY(${sql.param([...resetNas])}::text[]) AND stopped_at IS NULL)
-          FOR UPDATE`,
-    );
-    const sessions = new Map<string, SessionState>();
-    for (const r of sessionRows) {
-      const s: SessionState = {
-        nasAddress: String(r.nas_address),
-        sessionId: String(r.session_id),
-        iccid: String(r.iccid),
-        orgId: String(r.org_id),
-        userName: (r.user_name as string | null) ?? null,
-        callingStationId: (r.calling_station_id as string | null) ?? null,
-        framedIp: (r.framed_ip as string | null) ?? null,
-        inputOctets: Number(r.input_octets),
-        outputOctets: Number(r.output_octets),
-        startedAt: (r.started_at as string | null) ?? nowIso,
-        updatedAt: (r.updated_at as string | null) ?? nowIso,
-        stoppedAt: (r.stopped_at as string | null) ?? null,
-        stopCause: (r.stop_cause as string | null) ?? null,
-        dirty: false,
-      };
-      sessions.set(`${s.nasAddress}\u0000${s.sessionId}`, s);
-    }
+    const sessions = await lockSessions(tx, keyNas, keySid, [...resetNas], nowIso);
     const iccidsOfSessions = [...new Set([...sessions.values()].map((s) => s.iccid))];
-    const simRows = await selectRows<SimNetRow>(
-      tx,
-      sql`SELECT iccid, org_id::text, imsi, imei, bearer, mcc_mnc, operator_name, country, cell, session_state,
-                 last_seen_at::text, (extract(epoch FROM last_seen_at) * 1000)::float8 AS last_seen_ms
-          FROM sims
-          WHERE (imsi = ANY(${sql.param([...identities])}::text[]) OR iccid = ANY(${sql.param([...identities, ...iccidsOfSessions])}::text[]))
-            AND org_id IS NOT NULL`,
-    );
-    const simsByKey = new Map<string, SimNet>();
-    for (const row of simRows) {
-      const s: SimNet = {
-        ...row,
-        last_seen_ms: row.last_seen_ms === null ? null : Number(row.last_seen_ms),
-        dirty: false,
-        state: null,
-      };
-      simsByKey.set(row.iccid, s);
-      simsByKey.set(row.imsi, s);
-    }
+    const simsByKey = await simsOfBatch(tx, [...identities], iccidsOfSessions);
     const usage = new Map<string, UsageDelta>();
     const events: NewEvent[] = [];
     const addDelta = (s: SessionState, input: number, output: number) => {
@@ -337,21 +258,7 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
     }
 
     const dirtySessions = [...sessions.values()].filter((s) => s.dirty);
-    if (dirtySessions.length > 0) {
-      const col = <K extends keyof SessionState>(k: K) => sql.param(dirtySessions.map((s) => s[k]));
-      await tx.execute(sql`
-        INSERT INTO radius_sessions (nas_address, session_id, iccid, org_id, user_name, calling_station_id, framed_ip,
-          input_octets, output_octets, started_at, updated_at, stopped_at, stop_cause)
-        SELECT * FROM unnest(${col('nasAddress')}::text[], ${col('sessionId')}::text[], ${col('iccid')}::text[],
-          ${col('orgId')}::uuid[], ${col('userName')}::text[], ${col('callingStationId')}::text[], ${col('framedIp')}::text[],
-          ${col('inputOctets')}::bigint[], ${col('outputOctets')}::bigint[], ${col('startedAt')}::timestamptz[],
-          ${col('updatedAt')}::timestamptz[], ${col('stoppedAt')}::timestamptz[], ${col('stopCause')}::text[])
-        ON CONFLICT (nas_address, session_id) DO UPDATE SET
-          input_octets = excluded.input_octets, output_octets = excluded.output_octets,
-          framed_ip = excluded.framed_ip, updated_at = excluded.updated_at,
-          stopped_at = excluded.stopped_at, stop_cause = excluded.stop_cause,
-          reset_requested_at = CASE WHEN excluded.stopped_at IS NULL THEN radius_sessions.reset_requested_at END`);
-    }
+    if (dirtySessions.length > 0) await saveSessions(tx, dirtySessions);
 
     const exhausted: string[] = [];
     const limitReached: string[] = [];
@@ -371,38 +278,13 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
     }
 
     const dirtySims = [...new Set(simsByKey.values())].filter((s) => s.dirty);
-    if (dirtySims.length > 0) {
-      const col = <K extends keyof SimNet>(k: K) => sql.param(dirtySims.map((s) => s[k]));
-      await tx.execute(sql`
-        UPDATE sims AS s SET
-          session_state = CASE
-            WHEN u.state = 'online' THEN 'online'
-            WHEN u.state = 'offline' THEN
-              CASE WHEN EXISTS (SELECT 1 FROM radius_sessions r WHERE r.iccid = s.iccid AND r.stopped_at IS NULL)
-                   THEN 'online' ELSE 'offline' END
-            ELSE s.session_state END,
-          last_seen_at = u.seen, imei = u.imei, bearer = u.bearer, mcc_mnc = u.mcc_mnc,
-          operator_name = u.operator_name, country = u.country, cell = u.cell, updated_at = now()
-        FROM unnest(${col('iccid')}::text[], ${col('state')}::text[], ${col('last_seen_at')}::timestamptz[],
-          ${col('imei')}::text[], ${col('bearer')}::text[], ${col('mcc_mnc')}::text[], ${col('operator_name')}::text[],
-          ${col('country')}::text[], ${col('cell')}::text[])
-          AS u(iccid, state, seen, imei, bearer, mcc_mnc, operator_name, country, cell)
-        WHERE s.iccid = u.iccid`);
-    }
+    if (dirtySims.length > 0) await saveSimNetwork(tx, dirtySims);
     if (exhausted.length > 0)
       outcome.disconnectsQueued = await queueDisconnects(tx, exhausted, 'exhausted', now);
     if (limitReached.length > 0) {
       // an organisation's monthly data limit blocks data for all its SIMs: end their open sessions
-      const open = await selectRows<{ iccid: string }>(
-        tx,
-        sql`SELECT DISTINCT iccid FROM radius_sessions WHERE org_id = ANY(${sql.param(limitReached)}::uuid[]) AND stopped_at IS NULL`,
-      );
-      outcome.disconnectsQueued += await queueDisconnects(
-        tx,
-        open.map((r) => r.iccid),
-        'limit',
-        now,
-      );
+      const open = await openSessionIccids(tx, limitReached);
+      outcome.disconnectsQueued += await queueDisconnects(tx, open, 'limit', now);
     }
     await recordEvents(tx, events);
     return outcome;
