@@ -6,6 +6,7 @@
 import { inArray } from 'drizzle-orm';
 import { eventTypes } from '../../contracts/events.js';
 import type { AppContext } from '../context.js';
+import { retryOnConflict } from '../db/retry.js';
 import { organisations } from '../db/schema/index.js';
 import { event, recordEvents } from '../modules/events/events.service.js';
 import { queueMail } from '../modules/mail/mail.service.js';
@@ -68,31 +69,34 @@ async function mailNotices(ctx: AppContext, tx: AppContext['db'], marked: Marked
 /** Expire what is due and send the notices that are due; returns what it did. */
 export async function applyLifetime(ctx: AppContext) {
   const now = ctx.clock.now();
-  return ctx.db.transaction(async (tx) => {
-    const expired = await expireSims(tx, now);
-    await recordEvents(
-      tx,
-      expired.map((s) =>
-        event({ source: 'policy' }, { orgId: s.orgId ?? '', iccid: s.iccid }, now, {
-          type: eventTypes.lifetimeExpired,
-          severity: 'warning',
-          description: `Lifetime ended on ${s.endOfLife?.toISOString().slice(0, 10) ?? '?'}: SIM expired`,
-        }),
-      ),
-    );
-    // an open data session of an expired SIM ends (the AAA refuses the next attach)
-    await queueDisconnects(
-      tx,
-      expired.map((s) => s.iccid),
-      'expired',
-      now,
-    );
-    // the 1-month notice first: a SIM that never had the 3-month one gets only the nearer one
-    const oneMonth = await markExpiryNotices(tx, now, monthsAhead(now, 1), 1);
-    const threeMonths = await markExpiryNotices(tx, now, monthsAhead(now, 3), 3);
-    const mails = (await mailNotices(ctx, tx, oneMonth, 1)) + (await mailNotices(ctx, tx, threeMonths, 3));
-    return { expired: expired.length, noticed: oneMonth.length + threeMonths.length, mails };
-  });
+  // expiring locks SIMs, then their sessions: run again if PostgreSQL broke a deadlock with the AAA
+  return retryOnConflict(() =>
+    ctx.db.transaction(async (tx) => {
+      const expired = await expireSims(tx, now);
+      await recordEvents(
+        tx,
+        expired.map((s) =>
+          event({ source: 'policy' }, { orgId: s.orgId ?? '', iccid: s.iccid }, now, {
+            type: eventTypes.lifetimeExpired,
+            severity: 'warning',
+            description: `Lifetime ended on ${s.endOfLife?.toISOString().slice(0, 10) ?? '?'}: SIM expired`,
+          }),
+        ),
+      );
+      // an open data session of an expired SIM ends (the AAA refuses the next attach)
+      await queueDisconnects(
+        tx,
+        expired.map((s) => s.iccid),
+        'expired',
+        now,
+      );
+      // the 1-month notice first: a SIM that never had the 3-month one gets only the nearer one
+      const oneMonth = await markExpiryNotices(tx, now, monthsAhead(now, 1), 1);
+      const threeMonths = await markExpiryNotices(tx, now, monthsAhead(now, 3), 3);
+      const mails = (await mailNotices(ctx, tx, oneMonth, 1)) + (await mailNotices(ctx, tx, threeMonths, 3));
+      return { expired: expired.length, noticed: oneMonth.length + threeMonths.length, mails };
+    }),
+  );
 }
 
 /** Run the lifetime job at start and then every 15 minutes; returns a stop function. */

@@ -4,6 +4,7 @@
  */
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/client.js';
+import { retryOnConflict } from '../db/retry.js';
 import {
   claimJob,
   finishJob,
@@ -53,13 +54,16 @@ async function work(
     budget.chunks--;
     let done: boolean;
     try {
-      done = await ctx.db.transaction(async (tx) => {
-        const items = await pendingItems(tx, job.id, handler.chunkSize);
-        if (items.length === 0) return true;
-        const results = await handler.process(ctx, tx, job, items);
-        await recordResults(tx, job.id, results, new Date(ctx.clock.now().getTime() + leaseMs));
-        return false;
-      });
+      // a chunk that PostgreSQL aborted to break a deadlock (e.g. with an accounting batch) runs again
+      done = await retryOnConflict(() =>
+        ctx.db.transaction(async (tx) => {
+          const items = await pendingItems(tx, job.id, handler.chunkSize);
+          if (items.length === 0) return true;
+          const results = await handler.process(ctx, tx, job, items);
+          await recordResults(tx, job.id, results, new Date(ctx.clock.now().getTime() + leaseMs));
+          return false;
+        }),
+      );
     } catch (err) {
       await finishJob(
         ctx.db,

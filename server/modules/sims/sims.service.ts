@@ -4,6 +4,7 @@ import { can } from '../../../contracts/permissions.js';
 import type { SimListQuery, UpdateSimRequest } from '../../../contracts/sims.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
+import { retryOnConflict } from '../../db/retry.js';
 import type { sims } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { wakeDrainers } from '../../network/radius/server.js';
@@ -141,15 +142,19 @@ export async function changeSim(ctx: AppContext, principal: Principal, iccid: st
   }
   const now = ctx.clock.now();
   let disconnect = false;
-  const updated = await ctx.db.transaction(async (tx) => {
-    const sim = await lockSim(tx, principal.orgId, iccid);
-    if (!sim) throw notFound('SIM');
-    const change = planChange(sim, req, actorOf(principal), now);
-    const result = await applyChange(tx, sim, change);
-    disconnect = Boolean(change.disconnect);
-    auditChange(audited(sim), audited(result));
-    return result;
-  });
+  // a deactivation or IMEI lock locks the SIM, then its sessions: it can deadlock with an accounting
+  // batch (sessions, then SIMs), and is run again when PostgreSQL chose it to break the cycle
+  const updated = await retryOnConflict(() =>
+    ctx.db.transaction(async (tx) => {
+      const sim = await lockSim(tx, principal.orgId, iccid);
+      if (!sim) throw notFound('SIM');
+      const change = planChange(sim, req, actorOf(principal), now);
+      const result = await applyChange(tx, sim, change);
+      disconnect = Boolean(change.disconnect);
+      auditChange(audited(sim), audited(result));
+      return result;
+    }),
+  );
   if (disconnect) wakeDrainers();
   return presentDetail(updated, now, await resetPending(ctx.db, updated.iccid));
 }
