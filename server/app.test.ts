@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from './app.js';
 import { createHarness, type Harness, seedFixtures } from './test/harness.js';
 
 let h: Harness;
@@ -193,5 +194,28 @@ describe('errors', () => {
     }
     const metrics = await h.app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toMatch(/opencmp_http_server_errors_total\{route="\/api\/v1\/auth\/login"\} [1-9]/);
+  });
+});
+
+describe('request logging', () => {
+  it('when a request is answered, then it logs one line with method, URL, status and time, and no incoming line', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const stream = { write: (line: string) => lines.push(JSON.parse(line)) };
+    const app = await buildApp(h.ctx, { logger: { level: 'info', stream } });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/healthz' });
+      expect(res.statusCode).toBe(200);
+      const requestLines = lines.filter((l) => typeof l.msg === 'string' && /request/.test(l.msg));
+      expect(requestLines).toEqual([
+        expect.objectContaining({
+          msg: 'request completed',
+          req: expect.objectContaining({ method: 'GET', url: '/healthz' }),
+          res: { statusCode: 200 },
+          responseTime: expect.any(Number),
+        }),
+      ]);
+    } finally {
+      await app.close();
+    }
   });
 });
