@@ -141,7 +141,8 @@ function buildShape(set: boolean[], search: boolean, sort: string): RawStatement
   return { name: `sims_page_${shapes.size}`, text, values: [], generic };
 }
 
-function shapeOf(q: PageQuery, search: string | undefined): { shape: RawStatement; values: unknown[] } {
+function shapeOf(q: PageQuery): { shape: RawStatement; values: unknown[] } {
+  const search = q.q?.trim().toLowerCase() || undefined;
   const set = filters.map(([, , field]) => q[field] !== undefined);
   const key = `${set.map(Number).join('')}${search ? 1 : 0}${q.sort}`;
   let shape = shapes.get(key);
@@ -160,7 +161,7 @@ function shapeOf(q: PageQuery, search: string | undefined): { shape: RawStatemen
 
 /** The statement of a query's shape (for the plan tests). */
 export function pageStatement(q: PageQuery): RawStatement {
-  return shapeOf(q, q.q?.trim().toLowerCase() || undefined).shape;
+  return shapeOf(q).shape;
 }
 
 /**
@@ -190,8 +191,7 @@ export function addLuhnDigits(json: string): string {
  * JSON text of the contract's `simPage`.
  */
 export async function simPageJson(database: Database, orgId: string, q: PageQuery): Promise<string> {
-  const search = q.q?.trim().toLowerCase() || undefined;
-  const { shape, values } = shapeOf(q, search);
+  const { shape, values } = shapeOf(q);
   const [row] = await database.arrays({
     ...shape,
     values: [orgId, ...values, q.pageSize, (q.page - 1) * q.pageSize],
