@@ -206,8 +206,17 @@ export async function benchRadius(
     const startTemplates = gs.map((g) => template(g, AcctStatus.Start));
     const interimTemplates = gs.map((g) => template(g, AcctStatus.InterimUpdate));
     const counters = new Float64Array(sessions);
+    // Sessions take turns in a shuffled order, the same in every round: a NAS reports each session
+    // on that session's own timer, so consecutive ICCIDs (neighbours in the table) do not arrive
+    // together. In ICCID order every batch rewrote whole pages of `sims` and `radius_sessions` in one
+    // transaction, more new row versions than a page has room for, so no update stayed heap-only.
+    const turn = Uint32Array.from({ length: sessions }, (_, n) => n);
+    for (let n = sessions - 1; n > 0; n--) {
+      const m = Math.floor(Math.random() * (n + 1));
+      [turn[n], turn[m]] = [turn[m] as number, turn[n] as number];
+    }
     const accounting = (i: number, status: number) => (identifier: number) => {
-      const n = i % sessions;
+      const n = turn[i % sessions] as number;
       const base = (status === AcctStatus.Start ? startTemplates : interimTemplates)[n] as Buffer;
       const packet = Buffer.from(base);
       packet[1] = identifier;

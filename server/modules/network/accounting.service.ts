@@ -58,19 +58,23 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
     const keyNas: string[] = [];
     const keySid: string[] = [];
     const resetNas = new Set<string>();
-    const identities = new Set<string>();
     for (const { nasAddress, request: r } of items) {
       if (r.statusType === AcctStatus.AccountingOn || r.statusType === AcctStatus.AccountingOff) {
         resetNas.add(nasAddress);
       } else if (r.sessionId) {
         keyNas.push(nasAddress);
         keySid.push(r.sessionId);
-        const id = identityOf(r);
-        if (id) identities.add(id);
       }
     }
     const sessions = await lockSessions(tx, keyNas, keySid, [...resetNas], nowIso);
     const iccidsOfSessions = [...new Set([...sessions.values()].map((s) => s.iccid))];
+    // a known session names its SIM; only a new one is looked up by IMSI or User-Name
+    const identities = new Set<string>();
+    for (const { nasAddress, request: r } of items) {
+      if (!r.sessionId || sessions.has(`${nasAddress}\u0000${r.sessionId}`)) continue;
+      const id = identityOf(r);
+      if (id) identities.add(id);
+    }
     const simsByKey = await simsOfBatch(tx, [...identities], iccidsOfSessions);
     const usage = new Map<string, UsageDelta>();
     const events: NewEvent[] = [];
