@@ -57,7 +57,7 @@ async function locked(keys: [string, string][], resetNas: string[]) {
         return { seq: Number(row?.seq_scan ?? 0), idx: Number(row?.idx_scan ?? 0) };
       };
       const before = await scans();
-      const sessions = await lockSessions(
+      const { sessions } = await lockSessions(
         tx,
         keys.map(([nas]) => nas),
         keys.map(([, sid]) => sid),

@@ -21,6 +21,8 @@ export interface SessionState {
   updatedAt: string;
   stoppedAt: string | null;
   stopCause: string | null;
+  /** Read from the table (updated when dirty), not new in this batch (inserted). */
+  stored: boolean;
   dirty: boolean;
 }
 
@@ -47,9 +49,40 @@ export interface SimNet extends SimNetRow {
   state: 'online' | 'offline' | null;
 }
 
+/** The SIM columns every read of the batch returns, as `SimNetRow`. */
+const simColumns = sql`s.iccid AS sim_iccid, s.org_id::text AS sim_org_id, s.imsi, s.imei, s.bearer, s.mcc_mnc,
+  s.operator_name, s.country, s.cell, s.session_state, s.last_seen_at::text AS last_seen_at,
+  (extract(epoch FROM s.last_seen_at) * 1000)::float8 AS last_seen_ms`;
+
+/** Add the SIM of a row to the batch's SIMs (keyed by ICCID and IMSI), once: sessions of one SIM share it. */
+function addSim(sims: Map<string, SimNet>, row: Record<string, unknown>) {
+  const iccid = row.sim_iccid as string | null;
+  if (!iccid || sims.has(iccid)) return;
+  const sim: SimNet = {
+    iccid,
+    org_id: String(row.sim_org_id),
+    imsi: String(row.imsi),
+    imei: (row.imei as string | null) ?? null,
+    bearer: (row.bearer as string | null) ?? null,
+    mcc_mnc: (row.mcc_mnc as string | null) ?? null,
+    operator_name: (row.operator_name as string | null) ?? null,
+    country: (row.country as string | null) ?? null,
+    cell: (row.cell as string | null) ?? null,
+    session_state: String(row.session_state),
+    last_seen_at: (row.last_seen_at as string | null) ?? null,
+    last_seen_ms:
+      row.last_seen_ms === null || row.last_seen_ms === undefined ? null : Number(row.last_seen_ms),
+    dirty: false,
+    state: null,
+  };
+  sims.set(iccid, sim);
+  sims.set(sim.imsi, sim);
+}
+
 /**
  * Lock and read the batch's sessions, by (NAS address, Acct-Session-Id), plus every open session of
- * the NASes that sent Accounting-On/Off; keyed `nas\u0000session`.
+ * the NASes that sent Accounting-On/Off, keyed `nas\u0000session`; and with them, in the same
+ * statement, their SIMs' network data (customer SIMs only), keyed by ICCID and IMSI.
  */
 export async function lockSessions(
   tx: Db,
@@ -57,11 +90,11 @@ export async function lockSessions(
   keySid: string[],
   resetNas: string[],
   nowIso: string,
-): Promise<Map<string, SessionState>> {
+): Promise<{ sessions: Map<string, SessionState>; sims: Map<string, SimNet> }> {
   // timestamps as text: they are only written back, and parsing a Date per row costs more than the rest
   const columns = sql`r.nas_address, r.session_id, r.iccid, r.org_id::text, r.user_name, r.calling_station_id,
     r.framed_ip, r.input_octets::text, r.output_octets::text, r.started_at::text, r.updated_at::text,
-    r.stopped_at::text, r.stop_cause`;
+    r.stopped_at::text, r.stop_cause, ${simColumns}`;
   // Two statements, not one with OR: an OR of the key list and the NAS condition cannot use either
   // index, and the planner scanned the whole table for every batch (~30 ms at 100,000 sessions).
   const sessionRows =
@@ -71,6 +104,7 @@ export async function lockSessions(
           sql`SELECT ${columns}
               FROM unnest(${sql.param(keyNas)}::text[], ${sql.param(keySid)}::text[]) AS k(nas, sid)
               JOIN radius_sessions r ON r.nas_address = k.nas AND r.session_id = k.sid
+              LEFT JOIN sims s ON s.iccid = r.iccid AND s.org_id IS NOT NULL
               FOR UPDATE OF r`,
         )
       : [];
@@ -79,12 +113,14 @@ export async function lockSessions(
       ...(await selectRows<Record<string, unknown>>(
         tx,
         sql`SELECT ${columns} FROM radius_sessions r
+            LEFT JOIN sims s ON s.iccid = r.iccid AND s.org_id IS NOT NULL
             WHERE r.nas_address = ANY(${sql.param(resetNas)}::text[]) AND r.stopped_at IS NULL
             FOR UPDATE OF r`,
       )),
     );
   }
   const sessions = new Map<string, SessionState>();
+  const sims = new Map<string, SimNet>();
   for (const r of sessionRows) {
     const s: SessionState = {
       nasAddress: String(r.nas_address),
@@ -100,56 +136,61 @@ export async function lockSessions(
       updatedAt: (r.updated_at as string | null) ?? nowIso,
       stoppedAt: (r.stopped_at as string | null) ?? null,
       stopCause: (r.stop_cause as string | null) ?? null,
+      stored: true,
       dirty: false,
     };
     sessions.set(`${s.nasAddress}\u0000${s.sessionId}`, s);
+    addSim(sims, r);
   }
-  return sessions;
+  return { sessions, sims };
 }
 
-/** The customer SIMs of the batch (by IMSI or ICCID, and those of its sessions), keyed by both. */
-export async function simsOfBatch(
-  tx: Db,
-  identities: string[],
-  iccidsOfSessions: string[],
-): Promise<Map<string, SimNet>> {
-  const simRows = await selectRows<SimNetRow>(
+/** Add the customer SIMs with these IMSIs or ICCIDs (the batch's new sessions) to the batch's SIMs. */
+export async function addSimsByIdentity(tx: Db, identities: string[], sims: Map<string, SimNet>) {
+  if (identities.length === 0) return;
+  const rows = await selectRows<Record<string, unknown>>(
     tx,
-    sql`SELECT iccid, org_id::text, imsi, imei, bearer, mcc_mnc, operator_name, country, cell, session_state,
-               last_seen_at::text, (extract(epoch FROM last_seen_at) * 1000)::float8 AS last_seen_ms
-        FROM sims
-        WHERE (imsi = ANY(${sql.param(identities)}::text[]) OR iccid = ANY(${sql.param([...identities, ...iccidsOfSessions])}::text[]))
-          AND org_id IS NOT NULL`,
+    sql`SELECT ${simColumns} FROM sims s
+        WHERE (s.imsi = ANY(${sql.param(identities)}::text[]) OR s.iccid = ANY(${sql.param(identities)}::text[]))
+          AND s.org_id IS NOT NULL`,
   );
-  const simsByKey = new Map<string, SimNet>();
-  for (const row of simRows) {
-    const s: SimNet = {
-      ...row,
-      last_seen_ms: row.last_seen_ms === null ? null : Number(row.last_seen_ms),
-      dirty: false,
-      state: null,
-    };
-    simsByKey.set(row.iccid, s);
-    simsByKey.set(row.imsi, s);
-  }
-  return simsByKey;
+  for (const row of rows) addSim(sims, row);
 }
 
-/** Write the changed sessions back (new ones inserted). */
+/** Write the changed sessions back: new ones inserted, the others updated in what accounting changes. */
 export async function saveSessions(tx: Db, dirtySessions: SessionState[]) {
-  const col = <K extends keyof SessionState>(k: K) => sql.param(dirtySessions.map((s) => s[k]));
-  await tx.execute(sql`
-    INSERT INTO radius_sessions (nas_address, session_id, iccid, org_id, user_name, calling_station_id, framed_ip,
-      input_octets, output_octets, started_at, updated_at, stopped_at, stop_cause)
-    SELECT * FROM unnest(${col('nasAddress')}::text[], ${col('sessionId')}::text[], ${col('iccid')}::text[],
-      ${col('orgId')}::uuid[], ${col('userName')}::text[], ${col('callingStationId')}::text[], ${col('framedIp')}::text[],
-      ${col('inputOctets')}::bigint[], ${col('outputOctets')}::bigint[], ${col('startedAt')}::timestamptz[],
-      ${col('updatedAt')}::timestamptz[], ${col('stoppedAt')}::timestamptz[], ${col('stopCause')}::text[])
-    ON CONFLICT (nas_address, session_id) DO UPDATE SET
-      input_octets = excluded.input_octets, output_octets = excluded.output_octets,
-      framed_ip = excluded.framed_ip, updated_at = excluded.updated_at,
-      stopped_at = excluded.stopped_at, stop_cause = excluded.stop_cause,
-      reset_requested_at = CASE WHEN excluded.stopped_at IS NULL THEN radius_sessions.reset_requested_at END`);
+  const fresh = dirtySessions.filter((s) => !s.stored);
+  const known = dirtySessions.filter((s) => s.stored);
+  if (fresh.length > 0) {
+    const col = <K extends keyof SessionState>(k: K) => sql.param(fresh.map((s) => s[k]));
+    // a session another AAA process inserted meanwhile is updated instead
+    await tx.execute(sql`
+      INSERT INTO radius_sessions (nas_address, session_id, iccid, org_id, user_name, calling_station_id, framed_ip,
+        input_octets, output_octets, started_at, updated_at, stopped_at, stop_cause)
+      SELECT * FROM unnest(${col('nasAddress')}::text[], ${col('sessionId')}::text[], ${col('iccid')}::text[],
+        ${col('orgId')}::uuid[], ${col('userName')}::text[], ${col('callingStationId')}::text[], ${col('framedIp')}::text[],
+        ${col('inputOctets')}::bigint[], ${col('outputOctets')}::bigint[], ${col('startedAt')}::timestamptz[],
+        ${col('updatedAt')}::timestamptz[], ${col('stoppedAt')}::timestamptz[], ${col('stopCause')}::text[])
+      ON CONFLICT (nas_address, session_id) DO UPDATE SET
+        input_octets = excluded.input_octets, output_octets = excluded.output_octets,
+        framed_ip = excluded.framed_ip, updated_at = excluded.updated_at,
+        stopped_at = excluded.stopped_at, stop_cause = excluded.stop_cause,
+        reset_requested_at = CASE WHEN excluded.stopped_at IS NULL THEN radius_sessions.reset_requested_at END`);
+  }
+  if (known.length > 0) {
+    const col = <K extends keyof SessionState>(k: K) => sql.param(known.map((s) => s[k]));
+    // locked by lockSessions: only what an Accounting-Request changes is sent back
+    await tx.execute(sql`
+      UPDATE radius_sessions AS r SET
+        input_octets = u.input_octets, output_octets = u.output_octets, framed_ip = u.framed_ip,
+        updated_at = u.updated_at, stopped_at = u.stopped_at, stop_cause = u.stop_cause,
+        reset_requested_at = CASE WHEN u.stopped_at IS NULL THEN r.reset_requested_at END
+      FROM unnest(${col('nasAddress')}::text[], ${col('sessionId')}::text[], ${col('inputOctets')}::bigint[],
+        ${col('outputOctets')}::bigint[], ${col('framedIp')}::text[], ${col('updatedAt')}::timestamptz[],
+        ${col('stoppedAt')}::timestamptz[], ${col('stopCause')}::text[])
+        AS u(nas_address, session_id, input_octets, output_octets, framed_ip, updated_at, stopped_at, stop_cause)
+      WHERE r.nas_address = u.nas_address AND r.session_id = u.session_id`);
+  }
 }
 
 /**

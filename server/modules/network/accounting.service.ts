@@ -15,13 +15,13 @@ import { addUsage, type UsageDelta } from '../usage/usage.repository.js';
 import { applyVolumeEffects } from '../usage/volume.service.js';
 import { identityOf, imeiOf, network } from './access.service.js';
 import {
+  addSimsByIdentity,
   lockSessions,
   openSessionIccids,
   type SessionState,
   type SimNet,
   saveSessions,
   saveSimNetwork,
-  simsOfBatch,
 } from './accounting.repository.js';
 import { queueDisconnects } from './network.repository.js';
 import { cellOf, TERMINATE_CAUSES } from './network-data.js';
@@ -66,16 +66,15 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
         keySid.push(r.sessionId);
       }
     }
-    const sessions = await lockSessions(tx, keyNas, keySid, [...resetNas], nowIso);
-    const iccidsOfSessions = [...new Set([...sessions.values()].map((s) => s.iccid))];
-    // a known session names its SIM; only a new one is looked up by IMSI or User-Name
+    const { sessions, sims: simsByKey } = await lockSessions(tx, keyNas, keySid, [...resetNas], nowIso);
+    // a known session names its SIM (read with it); only a new one is looked up by IMSI or User-Name
     const identities = new Set<string>();
     for (const { nasAddress, request: r } of items) {
       if (!r.sessionId || sessions.has(`${nasAddress}\u0000${r.sessionId}`)) continue;
       const id = identityOf(r);
       if (id) identities.add(id);
     }
-    const simsByKey = await simsOfBatch(tx, [...identities], iccidsOfSessions);
+    await addSimsByIdentity(tx, [...identities], simsByKey);
     const usage = new Map<string, UsageDelta>();
     const events: NewEvent[] = [];
     const addDelta = (s: SessionState, input: number, output: number) => {
@@ -160,6 +159,7 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
           updatedAt: nowIso,
           stoppedAt: null,
           stopCause: null,
+          stored: false,
           dirty: true,
         };
         sessions.set(key, s);
