@@ -12,17 +12,25 @@ import { storeAccounting } from './accounting.service.js';
 
 let h: Harness;
 
-const start = async (nasAddress: string, sessionId: string, imsi: string) => {
+const accounting = (statusType: number, sessionId: string, imsi: string, octets?: bigint) => {
   const decoded = decodeRequest(
     buildAccountingRequest({
       identifier: 1,
       secret: 'unused-here',
-      fields: { statusType: AcctStatus.Start, sessionId, userName: imsi, imsi },
+      fields: {
+        statusType,
+        sessionId,
+        userName: imsi,
+        imsi,
+        ...(octets === undefined ? {} : { inputOctets: octets, outputOctets: octets }),
+      },
     }),
   );
   if (!decoded.ok) throw new Error('bad test packet');
-  await storeAccounting(h.ctx, [{ nasAddress, request: decoded.value }]);
+  return decoded.value;
 };
+const start = (nasAddress: string, sessionId: string, imsi: string) =>
+  storeAccounting(h.ctx, [{ nasAddress, request: accounting(AcctStatus.Start, sessionId, imsi) }]);
 
 beforeAll(async () => {
   h = await createHarness();
@@ -32,6 +40,7 @@ beforeAll(async () => {
     .from(organisations)
     .where(eq(organisations.accountNumber, '8100012345'));
   await seedFleet(h.ctx, demo?.id ?? '', 7, 4, '10.62.0.0/24');
+  await seedFleet(h.ctx, demo?.id ?? '', 8, 60, '10.63.0.0/24');
   await start('127.0.0.1', 'L1', fixtureIds(7, 1).imsi);
   await start('127.0.0.1', 'L2', fixtureIds(7, 2).imsi);
   await start('127.0.0.2', 'L3', fixtureIds(7, 3).imsi);
@@ -104,5 +113,42 @@ describe('lockSessions, the first statement of every accounting batch', () => {
   it('when given keys and a NAS, then it returns both without duplicates', async () => {
     const r = await locked([['127.0.0.2', 'L3']], ['127.0.0.1']);
     expect(r.sessions).toEqual(['127.0.0.1/L1', '127.0.0.1/L2', '127.0.0.2/L3']);
+  });
+});
+
+describe('radius_sessions pages', () => {
+  it('when one batch reports every session of a page, then each new version stays on its page (heap-only)', async () => {
+    // Interims arrive in the order the sessions started, i.e. the order their rows were inserted, so
+    // one batch rewrites whole pages; a version that must move to another page updates every index
+    const nas = '127.0.0.3';
+    const ids = Array.from({ length: 60 }, (_, n) => ({ sid: `P${n}`, imsi: fixtureIds(8, n + 1).imsi }));
+    await storeAccounting(
+      h.ctx,
+      ids.map(({ sid, imsi }) => ({ nasAddress: nas, request: accounting(AcctStatus.Start, sid, imsi) })),
+    );
+    const pages = async () =>
+      new Map(
+        (
+          await selectRows<{ session_id: string; page: number }>(
+            h.ctx.db,
+            sql`SELECT session_id, (ctid::text::point)[0]::int AS page FROM radius_sessions WHERE nas_address = ${nas}`,
+          )
+        ).map((r) => [r.session_id, Number(r.page)]),
+      );
+    const before = await pages();
+    expect(new Set(before.values()).size).toBeGreaterThan(1);
+    await storeAccounting(
+      h.ctx,
+      ids.map(({ sid, imsi }) => ({
+        nasAddress: nas,
+        request: accounting(AcctStatus.InterimUpdate, sid, imsi, 1000n),
+      })),
+    );
+    const [grown] = await selectRows<{ n: string }>(
+      h.ctx.db,
+      sql`SELECT count(*)::text AS n FROM radius_sessions WHERE nas_address = ${nas} AND input_octets = 1000`,
+    );
+    expect(Number(grown?.n)).toBe(60);
+    expect(await pages()).toEqual(before);
   });
 });
