@@ -134,7 +134,7 @@ export function encodeIpv4(address: string): Buffer {
 /** Decode an IPv4 address; exactly 4 octets. */
 export function decodeIpv4(value: Buffer, name: string): RadiusResult<string> {
   if (value.length !== 4) return fail('bad_attribute', `${name} is ${value.length} octets, expected 4`);
-  return ok(Array.from(value).join('.'));
+  return ok(`${value[0]}.${value[1]}.${value[2]}.${value[3]}`);
 }
 
 /** Encode a Vendor-Specific value: vendor id then sub-attributes of type, length, value. */

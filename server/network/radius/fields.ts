@@ -174,6 +174,11 @@ const TGPP: readonly FieldSpec[] = [
   field(TgppAttr.MsTimeZone, 'msTimeZone', '3GPP-MS-TimeZone', TIME_ZONE),
 ];
 
+/** The field specs by attribute type, for decoding. */
+const byType = (specs: readonly FieldSpec[]) => new Map(specs.map((s) => [s.type, s]));
+const STANDARD_BY_TYPE = byType(STANDARD);
+const TGPP_BY_TYPE = byType(TGPP);
+
 /** Octet counters are cumulative: octets + gigawords × 2^32 (RFC 2869 §5.1). */
 const COUNTERS = [
   {
@@ -196,13 +201,13 @@ export function combineOctets(octets: number, gigawords: number): bigint {
 }
 
 function readOnce(
-  specs: readonly FieldSpec[],
+  specs: ReadonlyMap<number, FieldSpec>,
   attrs: readonly RawAttribute[],
   into: RadiusFields,
 ): RadiusError | null {
   const seen = new Set<number>();
   for (const attr of attrs) {
-    const spec = specs.find((s) => s.type === attr.type);
+    const spec = specs.get(attr.type);
     if (!spec || seen.has(attr.type)) continue;
     seen.add(attr.type);
     const error = spec.read(attr.value, into);
@@ -214,7 +219,7 @@ function readOnce(
 /** Decode the attributes OpenCMP knows (first occurrence wins); malformed known attributes are refused. */
 export function decodeAttributes(attributes: readonly RawAttribute[]): RadiusResult<RadiusFields> {
   const fields: RadiusFields = {};
-  const standardError = readOnce(STANDARD, attributes, fields);
+  const standardError = readOnce(STANDARD_BY_TYPE, attributes, fields);
   if (standardError) return { ok: false, error: standardError };
   for (const counter of COUNTERS) {
     const octets = attributes.find((a) => a.type === counter.octets);
@@ -238,7 +243,7 @@ export function decodeAttributes(attributes: readonly RawAttribute[]): RadiusRes
     if (!vsa.ok) return vsa;
     tgpp.push(...vsa.value.subAttributes);
   }
-  const tgppError = readOnce(TGPP, tgpp, fields);
+  const tgppError = readOnce(TGPP_BY_TYPE, tgpp, fields);
   if (tgppError) return { ok: false, error: tgppError };
   if (fields.ratType !== undefined) {
     const bearer = ratTypeToBearer(fields.ratType);

@@ -19,6 +19,7 @@ import { RadiusCounters, setLocalAaa } from './counters.js';
 import { GroupCommit } from './group-commit.js';
 import { type NasClient, NasRegistry, trackRegistry } from './nas.js';
 import { decodePacket, RadiusCode } from './packet.js';
+import { ReplyCache } from './reply-cache.js';
 import { decodeRequest, type RadiusRequest } from './request.js';
 
 export interface AaaOptions {
@@ -59,52 +60,6 @@ const statusNames: Record<number, string> = {
   [AcctStatus.AccountingOn]: 'on',
   [AcctStatus.AccountingOff]: 'off',
 };
-
-/**
- * Answers already sent, by request fingerprint: a retransmit gets the same answer again (RFC 5080
- * §2.2.2). Entries are kept in the order of their last change (a change moves the entry to the end),
- * so expiry only ever looks at the oldest few: at 10,000 packets a second the cache holds 300,000
- * entries, and walking them all stalled the event loop for tens of milliseconds at every sweep.
- */
-class ReplyCache {
-  private entries = new Map<string, { reply: Buffer | null; at: number }>();
-  constructor(private readonly ttlMs = 30_000) {}
-
-  /** undefined: new; null: still being processed; Buffer: the answer. */
-  get(key: string): Buffer | null | undefined {
-    const e = this.entries.get(key);
-    if (!e) return undefined;
-    if (Date.now() - e.at > this.ttlMs) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return e.reply;
-  }
-  private set(key: string, reply: Buffer | null) {
-    this.entries.delete(key);
-    this.entries.set(key, { reply, at: Date.now() });
-  }
-  start(key: string) {
-    this.set(key, null);
-  }
-  done(key: string, reply: Buffer) {
-    this.set(key, reply);
-  }
-  forget(key: string) {
-    this.entries.delete(key);
-  }
-  /** Drop expired entries: the oldest first, stopping at the first that is still fresh. */
-  sweep() {
-    const expired = Date.now() - this.ttlMs;
-    for (const [k, e] of this.entries) {
-      if (e.at >= expired) break;
-      this.entries.delete(k);
-    }
-  }
-  get size() {
-    return this.entries.size;
-  }
-}
 
 function bind(socket: Socket, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {

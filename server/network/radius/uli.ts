@@ -30,14 +30,17 @@ const VALUE_LENGTH: ReadonlyMap<number, number> = new Map([
 /** Decode a PLMN id from 3 octets of swapped BCD (`MCC2 MCC1 | MNC3 MCC3 | MNC2 MNC1`, MNC3 = F for 2 digits). */
 export function decodePlmn(octets: Buffer): RadiusResult<Plmn> {
   if (octets.length !== 3) return fail('bad_attribute', `PLMN is ${octets.length} octets, expected 3`);
-  const [a = 0, b = 0, c = 0] = octets;
-  const mcc = [a & 0x0f, a >> 4, b & 0x0f];
-  const mnc = [c & 0x0f, c >> 4];
+  const a = octets[0] as number;
+  const b = octets[1] as number;
+  const c = octets[2] as number;
+  const digits = [a & 0x0f, a >> 4, b & 0x0f, c & 0x0f, c >> 4];
   const mnc3 = b >> 4;
-  if (mnc3 !== 0x0f) mnc.push(mnc3);
-  if ([...mcc, ...mnc].some((d) => d > 9))
-    return fail('bad_attribute', `PLMN ${octets.toString('hex')} is not BCD`);
-  return ok({ mcc: mcc.join(''), mnc: mnc.join('') });
+  if (mnc3 !== 0x0f) digits.push(mnc3);
+  for (const d of digits)
+    if (d > 9) return fail('bad_attribute', `PLMN ${octets.toString('hex')} is not BCD`);
+  const mcc = `${digits[0]}${digits[1]}${digits[2]}`;
+  const mnc = mnc3 !== 0x0f ? `${digits[3]}${digits[4]}${mnc3}` : `${digits[3]}${digits[4]}`;
+  return ok({ mcc, mnc });
 }
 
 /** Encode a PLMN id as 3 octets of swapped BCD; throws RangeError on a malformed MCC or MNC. */

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { ReplyCache } from './reply-cache.js';
+
+const clock = () => {
+  let t = 1_000_000;
+  return { now: () => t, advance: (ms: number) => (t += ms) };
+};
+const reply = Buffer.from([5, 1, 0, 20]);
+
+describe('ReplyCache', () => {
+  it('when a request is being processed and then answered, then a retransmit sees first "in progress", then the answer', () => {
+    const c = clock();
+    const cache = new ReplyCache(30_000, c.now);
+    expect(cache.get('k')).toBeUndefined();
+    cache.start('k');
+    expect(cache.get('k')).toBeNull();
+    cache.done('k', reply);
+    expect(cache.get('k')).toBe(reply);
+  });
+
+  it('when an answer is younger than half the TTL at a rotation, then it is kept until the next one', () => {
+    const c = clock();
+    const cache = new ReplyCache(30_000, c.now);
+    c.advance(10_000);
+    cache.done('k', reply);
+    c.advance(5_000); // rotation at 15 s: k moves to the older generation
+    expect(cache.get('k')).toBe(reply);
+    c.advance(14_999);
+    expect(cache.get('k')).toBe(reply);
+    c.advance(1); // rotation at 30 s: the older generation is dropped
+    expect(cache.get('k')).toBeUndefined();
+  });
+
+  it('when an entry of the older generation changes, then it moves to the current one and lives on', () => {
+    const c = clock();
+    const cache = new ReplyCache(30_000, c.now);
+    cache.start('k');
+    c.advance(15_000);
+    cache.done('k', reply);
+    c.advance(15_000);
+    expect(cache.get('k')).toBe(reply);
+    expect(cache.size).toBe(1);
+  });
+
+  it('when nothing arrived for a whole TTL, then nothing is answered from the cache', () => {
+    const c = clock();
+    const cache = new ReplyCache(30_000, c.now);
+    cache.done('k', reply);
+    c.advance(30_000);
+    expect(cache.get('k')).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('when a request is forgotten, then a retransmit is taken as new, whichever generation held it', () => {
+    const c = clock();
+    const cache = new ReplyCache(30_000, c.now);
+    cache.start('a');
+    c.advance(15_000);
+    cache.start('b');
+    cache.forget('a');
+    cache.forget('b');
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('b')).toBeUndefined();
+  });
+});
