@@ -38,12 +38,13 @@ afterEach(async () => {
 describe('RadiusClient', () => {
   it('when the first transmission goes unanswered, then the very same octets go again after the timeout and the answer resolves', async () => {
     const p = await peer(1);
-    const client = await RadiusClient.open({ host: '127.0.0.1', secret: SECRET, timeoutMs: 60, retries: 2 });
+    // the answer to the second transmission must come within 400 ms, even on a loaded CI machine
+    const client = await RadiusClient.open({ host: '127.0.0.1', secret: SECRET, timeoutMs: 400, retries: 2 });
     cleanup.push(p.close, () => client.close());
     const exchange = await client.send(p.port, interim);
     expect(exchange.response?.code).toBeDefined();
     expect(exchange.transmissions).toBe(2);
-    expect(exchange.ms).toBeGreaterThanOrEqual(60);
+    expect(exchange.ms).toBeGreaterThanOrEqual(400);
     expect(p.received).toHaveLength(2);
     expect(p.received[0]?.equals(p.received[1] ?? Buffer.alloc(0))).toBe(true);
     expect(client.stats).toMatchObject({ sent: 2, retransmits: 1, timeouts: 0 });
@@ -61,13 +62,18 @@ describe('RadiusClient', () => {
     expect(client.inFlight()).toBe(0);
   });
 
-  it('when answered at once, then nothing is sent twice', async () => {
+  it('when answered in time, then nothing is sent twice', async () => {
     const p = await peer(0);
-    const client = await RadiusClient.open({ host: '127.0.0.1', secret: SECRET, timeoutMs: 40, retries: 2 });
+    const client = await RadiusClient.open({
+      host: '127.0.0.1',
+      secret: SECRET,
+      timeoutMs: 10_000,
+      retries: 2,
+    });
     cleanup.push(p.close, () => client.close());
     const exchanges = await Promise.all(Array.from({ length: 300 }, () => client.send(p.port, interim)));
     expect(exchanges.every((e) => e.response !== null && e.transmissions === 1)).toBe(true);
-    await new Promise((r) => setTimeout(r, 100));
     expect(p.received).toHaveLength(300);
+    expect(client.stats).toMatchObject({ sent: 300, retransmits: 0 });
   });
 });
