@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=32
+#!/usr/bin/env -S node --max-semi-space-size=64
 /** Starts OpenCMP: one process with every role by default, or some of them (`--roles api,worker`). */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

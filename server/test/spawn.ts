@@ -9,7 +9,7 @@ import { rootDir } from '../lib/paths.js';
  * (node-flags.test.ts holds the three together): a young generation of 2 × 32 MB, so that scavenges
  * come a few times less often and request garbage dies before it is copied (decision 016).
  */
-export const serverNodeFlags = ['--max-semi-space-size=32'];
+export const serverNodeFlags = ['--max-semi-space-size=64'];
 
 export interface SpawnedServer {
   url: string;
