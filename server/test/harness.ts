@@ -83,7 +83,7 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
 
 /** Seed the demo organisations plus a second, unrelated customer ("Other Corp" with other-owner@other.example). */
 export async function seedFixtures(ctx: AppContext) {
-  await seedDemo(ctx, password);
+  const demo = await seedDemo(ctx, password);
   const other = await insertOrganisation(ctx.db, {
     kind: 'customer',
     accountNumber: '8100099999',
@@ -100,7 +100,7 @@ export async function seedFixtures(ctx: AppContext) {
     status: 'active',
     passwordHash: await hashPassword(password),
   });
-  return { otherOrgId: other.id };
+  return { otherOrgId: other.id, demoOrgId: demo.customerId };
 }
 
 /** A signed-in browser: its cookie header and CSRF token. */

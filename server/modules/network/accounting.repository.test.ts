@@ -1,7 +1,6 @@
-import { eq, sql, TransactionRollbackError } from 'drizzle-orm';
+import { sql, TransactionRollbackError } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectRows } from '../../db/client.js';
-import { organisations } from '../../db/schema/index.js';
 import { AcctStatus } from '../../network/radius/attributes.js';
 import { buildAccountingRequest } from '../../network/radius/builders.js';
 import { decodeRequest } from '../../network/radius/request.js';
@@ -34,13 +33,9 @@ const start = (nasAddress: string, sessionId: string, imsi: string) =>
 
 beforeAll(async () => {
   h = await createHarness();
-  await seedFixtures(h.ctx);
-  const [demo] = await h.ctx.db
-    .select()
-    .from(organisations)
-    .where(eq(organisations.accountNumber, '8100012345'));
-  await seedFleet(h.ctx, demo?.id ?? '', 7, 4, '10.62.0.0/24');
-  await seedFleet(h.ctx, demo?.id ?? '', 8, 60, '10.63.0.0/24');
+  const { demoOrgId } = await seedFixtures(h.ctx);
+  await seedFleet(h.ctx, demoOrgId, 7, 4, '10.62.0.0/24');
+  await seedFleet(h.ctx, demoOrgId, 8, 60, '10.63.0.0/24');
   await start('127.0.0.1', 'L1', fixtureIds(7, 1).imsi);
   await start('127.0.0.1', 'L2', fixtureIds(7, 2).imsi);
   await start('127.0.0.2', 'L3', fixtureIds(7, 3).imsi);

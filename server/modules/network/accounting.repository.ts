@@ -49,6 +49,9 @@ export interface SimNet extends SimNetRow {
   state: 'online' | 'offline' | null;
 }
 
+/** A nullable text column of a raw row. */
+const textOrNull = (v: unknown) => (v as string | null) ?? null;
+
 /** The SIM columns every read of the batch returns, as `SimNetRow`. */
 const simColumns = sql`s.iccid AS sim_iccid, s.org_id::text AS sim_org_id, s.imsi, s.imei, s.bearer, s.mcc_mnc,
   s.operator_name, s.country, s.cell, s.session_state, s.last_seen_at::text AS last_seen_at,
@@ -56,20 +59,20 @@ const simColumns = sql`s.iccid AS sim_iccid, s.org_id::text AS sim_org_id, s.ims
 
 /** Add the SIM of a row to the batch's SIMs (keyed by ICCID and IMSI), once: sessions of one SIM share it. */
 function addSim(sims: Map<string, SimNet>, row: Record<string, unknown>) {
-  const iccid = row.sim_iccid as string | null;
+  const iccid = textOrNull(row.sim_iccid);
   if (!iccid || sims.has(iccid)) return;
   const sim: SimNet = {
     iccid,
     org_id: String(row.sim_org_id),
     imsi: String(row.imsi),
-    imei: (row.imei as string | null) ?? null,
-    bearer: (row.bearer as string | null) ?? null,
-    mcc_mnc: (row.mcc_mnc as string | null) ?? null,
-    operator_name: (row.operator_name as string | null) ?? null,
-    country: (row.country as string | null) ?? null,
-    cell: (row.cell as string | null) ?? null,
+    imei: textOrNull(row.imei),
+    bearer: textOrNull(row.bearer),
+    mcc_mnc: textOrNull(row.mcc_mnc),
+    operator_name: textOrNull(row.operator_name),
+    country: textOrNull(row.country),
+    cell: textOrNull(row.cell),
     session_state: String(row.session_state),
-    last_seen_at: (row.last_seen_at as string | null) ?? null,
+    last_seen_at: textOrNull(row.last_seen_at),
     last_seen_ms:
       row.last_seen_ms === null || row.last_seen_ms === undefined ? null : Number(row.last_seen_ms),
     dirty: false,
@@ -127,15 +130,15 @@ export async function lockSessions(
       sessionId: String(r.session_id),
       iccid: String(r.iccid),
       orgId: String(r.org_id),
-      userName: (r.user_name as string | null) ?? null,
-      callingStationId: (r.calling_station_id as string | null) ?? null,
-      framedIp: (r.framed_ip as string | null) ?? null,
+      userName: textOrNull(r.user_name),
+      callingStationId: textOrNull(r.calling_station_id),
+      framedIp: textOrNull(r.framed_ip),
       inputOctets: Number(r.input_octets),
       outputOctets: Number(r.output_octets),
-      startedAt: (r.started_at as string | null) ?? nowIso,
-      updatedAt: (r.updated_at as string | null) ?? nowIso,
-      stoppedAt: (r.stopped_at as string | null) ?? null,
-      stopCause: (r.stop_cause as string | null) ?? null,
+      startedAt: textOrNull(r.started_at) ?? nowIso,
+      updatedAt: textOrNull(r.updated_at) ?? nowIso,
+      stoppedAt: textOrNull(r.stopped_at),
+      stopCause: textOrNull(r.stop_cause),
       stored: true,
       dirty: false,
     };
