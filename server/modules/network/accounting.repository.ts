@@ -49,6 +49,9 @@ export interface SimNet extends SimNetRow {
   state: 'online' | 'offline' | null;
 }
 
+/** The key of a session in the batch's Map: NAS address and Acct-Session-Id. */
+export const sessionKey = (nasAddress: string, sessionId: string) => `${nasAddress}\u0000${sessionId}`;
+
 /** A nullable text column of a raw row. */
 const textOrNull = (v: unknown) => (v as string | null) ?? null;
 
@@ -84,7 +87,7 @@ function addSim(sims: Map<string, SimNet>, row: Record<string, unknown>) {
 
 /**
  * Lock and read the batch's sessions, by (NAS address, Acct-Session-Id), plus every open session of
- * the NASes that sent Accounting-On/Off, keyed `nas\u0000session`; and with them, in the same
+ * the NASes that sent Accounting-On/Off, keyed by `sessionKey`; and with them, in the same
  * statement, their SIMs' network data (customer SIMs only), keyed by ICCID and IMSI.
  */
 export async function lockSessions(
@@ -142,7 +145,7 @@ export async function lockSessions(
       stored: true,
       dirty: false,
     };
-    sessions.set(`${s.nasAddress}\u0000${s.sessionId}`, s);
+    sessions.set(sessionKey(s.nasAddress, s.sessionId), s);
     addSim(sims, r);
   }
   return { sessions, sims };

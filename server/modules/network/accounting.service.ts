@@ -22,6 +22,7 @@ import {
   type SimNet,
   saveSessions,
   saveSimNetwork,
+  sessionKey,
 } from './accounting.repository.js';
 import { queueDisconnects } from './network.repository.js';
 import { cellOf, TERMINATE_CAUSES } from './network-data.js';
@@ -70,7 +71,7 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
     // a known session names its SIM (read with it); only a new one is looked up by IMSI or User-Name
     const identities = new Set<string>();
     for (const { nasAddress, request: r } of items) {
-      if (!r.sessionId || sessions.has(`${nasAddress}\u0000${r.sessionId}`)) continue;
+      if (!r.sessionId || sessions.has(sessionKey(nasAddress, r.sessionId))) continue;
       const id = identityOf(r);
       if (id) identities.add(id);
     }
@@ -136,7 +137,7 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
         outcome.ignored++;
         continue;
       }
-      const key = `${nasAddress}\u0000${r.sessionId}`;
+      const key = sessionKey(nasAddress, r.sessionId);
       let s = sessions.get(key);
       const id = identityOf(r);
       const sim = s ? simsByKey.get(s.iccid) : id ? simsByKey.get(id) : undefined;
