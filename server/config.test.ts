@@ -1,5 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
+import { selfSignedCert } from './test/tls.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'opencmp-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const tls = selfSignedCert(dir, 'a');
+const other = selfSignedCert(dir, 'b');
+const notPem = join(dir, 'not.pem');
+writeFileSync(notPem, 'hello\n');
 
 /** The ConfigError thrown for an environment, or a failure when it loads. */
 function configErrorOf(env: Record<string, string>): ConfigError {
@@ -43,9 +54,33 @@ describe('loadConfig', () => {
     expect(configErrorOf({ TLS_CERT: '/etc/cert.pem' }).message).toContain('TLS_KEY');
   });
 
-  it('when TLS_CERT and TLS_KEY are both set, then the public URL is https', () => {
-    const c = loadConfig({ TLS_CERT: '/etc/cert.pem', TLS_KEY: '/etc/key.pem', PORT: '8443' });
+  it('when TLS_CERT and TLS_KEY are both set, then the public URL is https and the pair is read', () => {
+    const c = loadConfig({ TLS_CERT: tls.cert, TLS_KEY: tls.key, PORT: '8443' });
     expect(c.publicUrl).toBe('https://127.0.0.1:8443');
+    expect(c.tls?.cert.toString()).toContain('BEGIN CERTIFICATE');
+    expect(c.tls?.key.toString()).toContain('PRIVATE KEY');
+  });
+
+  it('when TLS_CERT names a missing file, then a ConfigError names TLS_CERT', () => {
+    const message = configErrorOf({ TLS_CERT: join(dir, 'missing.pem'), TLS_KEY: tls.key }).message;
+    expect(message).toMatch(/TLS_CERT: cannot read .*missing\.pem/);
+  });
+
+  it('when TLS_CERT or TLS_KEY is not PEM, then a ConfigError names that variable', () => {
+    expect(configErrorOf({ TLS_CERT: notPem, TLS_KEY: tls.key }).message).toContain(
+      `TLS_CERT: ${notPem} is not a PEM certificate`,
+    );
+    expect(configErrorOf({ TLS_CERT: tls.cert, TLS_KEY: notPem }).message).toContain(
+      `TLS_KEY: ${notPem} is not a PEM private key`,
+    );
+    // a key where the certificate belongs
+    expect(configErrorOf({ TLS_CERT: tls.key, TLS_KEY: tls.key }).message).toContain('TLS_CERT');
+  });
+
+  it('when TLS_KEY is the key of another certificate, then a ConfigError names TLS_KEY', () => {
+    expect(configErrorOf({ TLS_CERT: tls.cert, TLS_KEY: other.key }).message).toContain(
+      `TLS_KEY: ${other.key} is not the key of the certificate in TLS_CERT`,
+    );
   });
 
   it('when OPENCMP_DEMO is 0, then demo is off', () => {

@@ -1,4 +1,7 @@
 /** The environment, parsed once with zod; a bad value stops the start with a message naming the variable. */
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { z } from 'zod';
 
 const bool = z
@@ -72,7 +75,11 @@ const schema = z
     path: ['TLS_KEY'],
   });
 
-export type Config = z.infer<typeof schema> & { publicUrl: string };
+export type Config = z.infer<typeof schema> & {
+  publicUrl: string;
+  /** The certificate and key read from TLS_CERT and TLS_KEY, checked to be PEM and to match. */
+  tls?: { cert: Buffer; key: Buffer };
+};
 
 /** Thrown when the environment is invalid; main prints its message and exits. */
 export class ConfigError extends Error {}
@@ -86,8 +93,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
+  const tls = c.TLS_CERT && c.TLS_KEY ? readTls(c.TLS_CERT, c.TLS_KEY) : undefined;
   const scheme = c.TLS_CERT ? 'https' : 'http';
   const host = c.HOST === '0.0.0.0' || c.HOST === '::' ? '127.0.0.1' : c.HOST;
   const publicUrl = (c.PUBLIC_URL ?? `${scheme}://${host}:${c.PORT}`).replace(/\/$/, '');
-  return { ...c, publicUrl };
+  return { ...c, publicUrl, ...(tls ? { tls } : {}) };
+}
+
+/** Read the certificate and key files now, so that a bad one stops the start naming its variable. */
+function readTls(certPath: string, keyPath: string): { cert: Buffer; key: Buffer } {
+  const read = (name: string, path: string, check: (pem: Buffer) => unknown, what: string) => {
+    let pem: Buffer;
+    try {
+      pem = readFileSync(path);
+    } catch (err) {
+      throw new ConfigError(
+        `Invalid configuration:\n  ${name}: cannot read ${path} (${(err as Error).message})`,
+      );
+    }
+    try {
+      check(pem);
+    } catch {
+      throw new ConfigError(`Invalid configuration:\n  ${name}: ${path} is not a PEM ${what}`);
+    }
+    return pem;
+  };
+  const cert = read('TLS_CERT', certPath, (pem) => new X509Certificate(pem), 'certificate');
+  const key = read('TLS_KEY', keyPath, (pem) => createPrivateKey(pem), 'private key');
+  try {
+    createSecureContext({ cert, key });
+  } catch {
+    throw new ConfigError(
+      `Invalid configuration:\n  TLS_KEY: ${keyPath} is not the key of the certificate in TLS_CERT`,
+    );
+  }
+  return { cert, key };
 }

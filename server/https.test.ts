@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
 import { createHarness, type Harness, password, seedFixtures } from './test/harness.js';
+import { selfSignedCert } from './test/tls.js';
 
 let h: Harness;
 let app: FastifyInstance;
@@ -16,27 +16,9 @@ const dir = mkdtempSync(join(tmpdir(), 'opencmp-tls-'));
 beforeAll(async () => {
   h = await createHarness();
   await seedFixtures(h.ctx);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
+  const tls = selfSignedCert(dir);
   app = await buildApp(h.ctx, {
-    https: { cert: readFileSync(join(dir, 'cert.pem')), key: readFileSync(join(dir, 'key.pem')) },
+    https: { cert: readFileSync(tls.cert), key: readFileSync(tls.key) },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

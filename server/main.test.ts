@@ -110,4 +110,43 @@ describe('the opencmp process', () => {
     expect(await server.exited).toBe(2);
     expect(server.output()).toMatch(/PORT/);
   });
+
+  it('when TLS_CERT names a missing file, then the start stops naming TLS_CERT before touching the data directory', async () => {
+    const dir = tempDir();
+    const server = run({
+      OPENCMP_DATA_DIR: dir,
+      PORT: String(await freePort()),
+      TLS_CERT: join(dir, 'missing-cert.pem'),
+      TLS_KEY: join(dir, 'missing-key.pem'),
+    });
+    expect(await server.exited).toBe(2);
+    expect(server.output()).toMatch(/TLS_CERT: cannot read .*missing-cert\.pem/);
+    expect(server.output()).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
+    expect(existsSync(join(dir, 'opencmp.lock'))).toBe(false);
+  });
+
+  it('when the first start fails after seeding (port in use), then the generated demo password was printed and works on the next start', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const blocker = createServer().listen(port, '127.0.0.1');
+    await new Promise((r) => blocker.once('listening', r));
+    const first = run({ OPENCMP_DATA_DIR: dir, PORT: String(port), OPENCMP_DEMO_PASSWORD: '' });
+    const code = await first.exited;
+    await new Promise((r) => blocker.close(r));
+    expect(code, first.output()).toBe(1);
+    const printed = /Password \(shown once[^)]*\): (\S+)/.exec(first.output())?.[1];
+    expect(printed, first.output()).toBeTruthy();
+
+    const second = run({ OPENCMP_DATA_DIR: dir, PORT: String(port), OPENCMP_DEMO_PASSWORD: '' });
+    await waitFor(second, 'OpenCMP ready');
+    expect(second.output()).not.toContain('Password (shown once');
+    const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'owner@demo.example', password: printed }),
+    });
+    expect(login.status).toBe(200);
+    second.proc.kill('SIGTERM');
+    expect(await second.exited, second.output()).toBe(0);
+  }, 180_000);
 });

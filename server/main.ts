@@ -1,6 +1,5 @@
 #!/usr/bin/env -S node --max-semi-space-size=64
 /** Starts OpenCMP: one process with every role by default, or some of them (`--roles api,worker`). */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
@@ -35,6 +34,16 @@ function parseRoles(argv: string[]): ProcessRole[] {
   return wanted as ProcessRole[];
 }
 
+function demoLines(boot: { password: string; generated: boolean }): string[] {
+  return [
+    'Demo data created. Sign in as:',
+    ...demoLogins.map((l) => `    ${l.email.padEnd(28)} ${l.role}`),
+    boot.generated
+      ? `  Password (shown once, set OPENCMP_DEMO_PASSWORD to choose it): ${boot.password}`
+      : '  Password: the value of OPENCMP_DEMO_PASSWORD',
+  ];
+}
+
 async function main() {
   const started = performance.now();
   const config = loadConfig();
@@ -46,6 +55,9 @@ async function main() {
   });
   const ctx: AppContext = { config, database, db: database.db, clock: systemClock };
   const boot = await bootstrap(ctx);
+  // the demo's sign-in goes out at once: should this first start fail later (a port in use), a
+  // generated password would otherwise be lost with the seeded database
+  if (boot.kind === 'demo') process.stdout.write(`${demoLines(boot).join('\n')}\n`);
 
   const stops: (() => Promise<void>)[] = [];
   let smscNote: string | null = null;
@@ -89,11 +101,7 @@ async function main() {
     simulatorLine = `  Network simulator: ${simulator.pgw.devices().length} devices, Disconnect-Requests on 127.0.0.1:${simulator.pgw.daePort}`;
   }
   if (roles.includes('api')) {
-    const https =
-      config.TLS_CERT && config.TLS_KEY
-        ? { cert: readFileSync(config.TLS_CERT), key: readFileSync(config.TLS_KEY) }
-        : undefined;
-    const app = await buildApp(ctx, { logger: { level: config.LOG_LEVEL }, https, web: true });
+    const app = await buildApp(ctx, { logger: { level: config.LOG_LEVEL }, https: config.tls, web: true });
     await app.listen({ port: config.PORT, host: config.HOST });
     stops.unshift(() => app.close());
   }
@@ -120,15 +128,7 @@ async function main() {
   if (roles.includes('api'))
     lines.push(`  Portal and API: ${config.publicUrl}   API docs: ${config.publicUrl}/api/docs`);
   if (smscNote) lines.push(smscNote);
-  if (boot.kind === 'demo') {
-    lines.push('  Demo data created. Sign in as:');
-    for (const l of demoLogins) lines.push(`    ${l.email.padEnd(28)} ${l.role}`);
-    lines.push(
-      boot.generated
-        ? `  Password (shown once, set OPENCMP_DEMO_PASSWORD to choose it): ${boot.password}`
-        : '  Password: the value of OPENCMP_DEMO_PASSWORD',
-    );
-  }
+  if (boot.kind === 'demo') lines.push('  Demo data created: sign in with the demo logins printed above.');
   if (boot.kind === 'setup')
     lines.push(`  No operator yet. Create the first one (link valid 24 h, once): ${boot.link}`);
   process.stdout.write(`${lines.join('\n')}\n`);
