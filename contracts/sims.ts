@@ -21,6 +21,8 @@ export const simSortKeys = [
   'dataLeft',
   'smsLeft',
   'endOfLife',
+  'imeiLock',
+  'autoTopUp',
 ] as const;
 export const simSort = z
   .string()

@@ -98,6 +98,8 @@ export const sims = pgTable(
     index('sims_org_label_idx').on(t.orgId, t.label, t.iccid),
     index('sims_org_imei_idx').on(t.orgId, t.imei, t.iccid),
     index('sims_org_eol_idx').on(t.orgId, t.endOfLife, t.iccid),
+    index('sims_org_imei_lock_idx').on(t.orgId, t.imeiLock, t.iccid),
+    index('sims_org_auto_top_up_idx').on(t.orgId, t.autoTopUp, t.iccid),
     index('sims_org_sms_left_idx').on(t.orgId, sql`(sms_total - sms_used)`, t.iccid),
     index('sims_search_idx').using('gin', sql`search_text gin_trgm_ops`),
   ],

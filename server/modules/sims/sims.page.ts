@@ -41,6 +41,8 @@ const sortExpressions: Record<string, string> = {
   dataLeft: 'd.data_left',
   smsLeft: '(s.sms_total - s.sms_used)',
   endOfLife: 's.end_of_life',
+  imeiLock: 's.imei_lock',
+  autoTopUp: 's.auto_top_up',
 };
 
 /**

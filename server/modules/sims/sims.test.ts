@@ -35,12 +35,12 @@ beforeAll(async () => {
   await set(4, { sessionState: 'online', imei: '490154203237518' });
   await set(5, { sessionState: 'online' });
   await set(6, { sessionState: 'attached' });
-  await set(7, { sessionState: 'blocked' });
+  await set(7, { sessionState: 'blocked', imeiLock: true });
   await set(8, { dataUsed: 450 * MB });
   await set(9, { dataUsed: 500 * MB });
-  await set(10, { smsUsed: 240 });
-  await set(11, { smsUsed: 250 });
-  await set(12, { label: 'Gamma PUMP 2' });
+  await set(10, { smsUsed: 240, endOfLife: new Date('2031-03-01T00:00:00Z') });
+  await set(11, { smsUsed: 250, autoTopUp: true, endOfLife: new Date('2029-07-15T12:00:00Z') });
+  await set(12, { label: 'Gamma PUMP 2', imeiLock: true, autoTopUp: true });
   for (const l of demoLogins) s.set(l.role, await signIn(h.app, l.email));
   s.set('other', await signIn(h.app, 'other-owner@other.example'));
 });
@@ -115,20 +115,33 @@ describe('My SIMs list', () => {
     dataLeft: (i) => (i.dataTotal as number) - (i.dataUsed as number),
     smsLeft: (i) => (i.smsTotal as number) - (i.smsUsed as number),
     endOfLife: (i) => i.endOfLife as string,
+    imeiLock: (i) => Number(i.imeiLock),
+    autoTopUp: (i) => Number(i.autoTopUp),
   };
 
   it.each(simSortKeys.flatMap((k) => [k, `-${k}`]))(
-    'when sorting by %s, then the order follows that column (empty values last when ascending)',
+    'when sorting by %s, then the order follows that column, ties by ICCID (empty values last when ascending)',
     async (sort) => {
       const res = await get(`/api/v1/sims?sort=${sort}&pageSize=500`);
       expect(res.statusCode).toBe(200);
       const key = sort.replace('-', '');
-      const values = res.json().items.map((i: Record<string, unknown>) => value[key]?.(i) ?? null);
-      const present = values.filter((v: unknown) => v !== null);
-      const nulls = values.length - present.length;
-      expect(sort.startsWith('-') ? values.slice(nulls) : values.slice(0, present.length)).toEqual(present);
-      const sorted = [...present].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      expect(present).toEqual(sort.startsWith('-') ? sorted.reverse() : sorted);
+      const items: Record<string, unknown>[] = res.json().items;
+      const keyOf = (i: Record<string, unknown>) => value[key]?.(i) ?? null;
+      // the known answer: by the column ascending with empty values last, then by ICCID; descending
+      // is exactly the reverse
+      const expected = [...items].sort((a, b) => {
+        const [x, y] = [keyOf(a), keyOf(b)];
+        if (x !== y) {
+          if (x === null) return 1;
+          if (y === null) return -1;
+          return x < y ? -1 : 1;
+        }
+        return (a.iccid as string) < (b.iccid as string) ? -1 : 1;
+      });
+      if (sort.startsWith('-')) expected.reverse();
+      expect(items.map((i) => i.iccid)).toEqual(expected.map((i) => i.iccid));
+      // the fixtures have more than one value in each column, so the order is not the ICCID order by accident
+      expect(new Set(items.map(keyOf)).size).toBeGreaterThan(1);
     },
   );
 

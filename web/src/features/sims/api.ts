@@ -56,6 +56,8 @@ export const sortKeyOfColumn: Partial<Record<SimColumn, string>> = {
   dataVolume: 'dataLeft',
   smsVolume: 'smsLeft',
   endOfLife: 'endOfLife',
+  imeiLock: 'imeiLock',
+  autoTopUp: 'autoTopUp',
 };
 
 /** What the list filters by: the "all that match" of bulk actions and exports. */

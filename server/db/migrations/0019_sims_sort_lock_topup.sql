@@ -1,0 +1,2 @@
+CREATE INDEX "sims_org_imei_lock_idx" ON "sims" USING btree ("org_id","imei_lock","iccid");--> statement-breakpoint
+CREATE INDEX "sims_org_auto_top_up_idx" ON "sims" USING btree ("org_id","auto_top_up","iccid");
