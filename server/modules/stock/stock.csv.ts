@@ -2,6 +2,8 @@
 import { iccidProblem, imsiProblem, msisdnProblem } from '../../../contracts/ids.js';
 
 export interface StockLine {
+  /** The line of the file (1 is the header), for the error report. */
+  line: number;
   iccid: string;
   imsi: string;
   msisdn: string;
@@ -21,7 +23,11 @@ export interface LineError {
 const columns = ['iccid', 'imsi', 'msisdn', 'pin1', 'puk1', 'pin2', 'puk2', 'form_factor'] as const;
 const formFactors = new Set(['2FF', '3FF', '4FF', 'MFF2', 'eSIM']);
 
-/** Parse the CSV text (`,` or `;` separated, header line first); returns lines or every error found. */
+/**
+ * Parse the CSV text (`,` or `;` separated, header line first): the good lines, and every error found
+ * in the others (a file with errors is imported by nobody; its good lines are still checked against
+ * the stock, so that one upload reports every problem).
+ */
 export function parseStockCsv(text: string): { lines: StockLine[]; errors: LineError[] } {
   const rows = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = rows[0]?.trim() ?? '';
@@ -65,6 +71,7 @@ export function parseStockCsv(text: string): { lines: StockLine[]; errors: LineE
     }
     const iccidRaw = at(cells, 'iccid');
     const rec: StockLine = {
+      line: lineNo,
       iccid: iccidRaw.slice(0, 19),
       imsi: at(cells, 'imsi'),
       msisdn: at(cells, 'msisdn').replace(/^\+/, ''),

@@ -23,6 +23,11 @@ export async function existingIdentifiers(db: Db, lines: StockLine[]) {
   return found;
 }
 
+/** Serialise stock imports until the transaction ends (an advisory lock: PostgreSQL and PGlite alike). */
+export async function lockStockImports(db: Db) {
+  await db.execute(sql`SELECT pg_advisory_xact_lock(hashtext('stock-import'))`);
+}
+
 /** Insert stock SIMs with one statement per 5,000 (unnest arrays: the insert builder is slow for bulk). */
 export async function insertStock(db: Db, lines: StockLine[]) {
   for (let i = 0; i < lines.length; i += 5000) {

@@ -20,6 +20,7 @@ import {
   insertStock,
   listCustomers,
   listPools,
+  lockStockImports,
   lockStockRange,
   poolOverlaps,
   stockSummary,
@@ -37,27 +38,27 @@ function rejectLines(errors: LineError[]): never {
   );
 }
 
-/** Import a stock CSV: all lines or none; every bad line is reported. */
+/** Import a stock CSV: all lines or none; every bad line is reported, in the order of the file. */
 export async function importStock(ctx: AppContext, csv: string) {
   const { lines, errors } = parseStockCsv(csv);
-  if (errors.length) rejectLines(errors);
   return ctx.db.transaction(async (tx) => {
-    const existing = await existingIdentifiers(tx, lines);
-    if (existing.length) {
-      const taken = {
-        iccid: new Set(existing.map((e) => e.iccid)),
-        imsi: new Set(existing.map((e) => e.imsi)),
-        msisdn: new Set(existing.map((e) => e.msisdn)),
-      };
-      const dupes: LineError[] = [];
-      lines.forEach((l, i) => {
-        for (const key of ['iccid', 'imsi', 'msisdn'] as const) {
-          if (taken[key].has(l[key]))
-            dupes.push({ line: i + 2, field: key, message: `${l[key]} is already in stock or assigned` });
-        }
-      });
-      rejectLines(dupes);
+    // one import at a time: two files holding the same SIM would both pass the check below, and the
+    // second would end in the unique index instead of a line of the report
+    await lockStockImports(tx);
+    const existing = lines.length > 0 ? await existingIdentifiers(tx, lines) : [];
+    const taken = {
+      iccid: new Set(existing.map((e) => e.iccid)),
+      imsi: new Set(existing.map((e) => e.imsi)),
+      msisdn: new Set(existing.map((e) => e.msisdn)),
+    };
+    const problems = [...errors];
+    for (const l of lines) {
+      for (const key of ['iccid', 'imsi', 'msisdn'] as const) {
+        if (taken[key].has(l[key]))
+          problems.push({ line: l.line, field: key, message: `${l[key]} is already in stock or assigned` });
+      }
     }
+    if (problems.length > 0) rejectLines(problems.sort((a, b) => a.line - b.line));
     await insertStock(tx, lines);
     return { imported: lines.length };
   });
