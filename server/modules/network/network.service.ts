@@ -5,11 +5,11 @@ import type { AppContext } from '../../context.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { localAaa, sumSnapshots } from '../../network/radius/counters.js';
 import { canonicalCidr, nasClientsChanged } from '../../network/radius/nas.js';
-import { wakeDrainers } from '../../network/radius/server.js';
 import type { Principal } from '../auth/auth.service.js';
 import { event, recordEvents } from '../events/events.service.js';
 import { findSim } from '../sims/sims.repository.js';
 import { actorOf } from '../sims/sims.service.js';
+import { wakeDrainers } from './disconnect-signal.js';
 import {
   deleteNasClient,
   findNasClient,

@@ -5,12 +5,12 @@ import { billingBulkActions, type bulkRequest, type UpdateSimRequest } from '../
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
-import { wakeDrainers } from '../../network/radius/server.js';
 import { auditChange, auditTarget } from '../audit/audit.context.js';
 import type { Principal } from '../auth/auth.service.js';
 import type { Actor } from '../events/events.service.js';
 import { recordEvents } from '../events/events.service.js';
 import { findJob, insertJob, type JobItemRow, type JobRow, pageItems } from '../jobs/jobs.repository.js';
+import { wakeDrainers } from '../network/disconnect-signal.js';
 import { queueDisconnects } from '../network/network.repository.js';
 import { applyTopUps } from './charges.service.js';
 import { lockSims, matchingIccids, updateSims } from './sims.repository.js';

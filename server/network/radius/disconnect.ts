@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import { eventTypes } from '../../../contracts/events.js';
 import type { AppContext } from '../../context.js';
 import { event, recordEvents } from '../../modules/events/events.service.js';
+import { onDisconnectQueued } from '../../modules/network/disconnect-signal.js';
 import {
   claimDisconnects,
   type DisconnectRow,
@@ -25,7 +26,6 @@ import type { RadiusCounters } from './counters.js';
 import type { NasRegistry } from './nas.js';
 import { decodePacket, RadiusCode } from './packet.js';
 import { decodeRequest } from './request.js';
-import { onDisconnectQueued } from './server.js';
 
 export type DisconnectOutcome =
   | { result: 'acked' }

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { AppContext } from '../../context.js';
 import { decideAccess } from '../../modules/network/access.service.js';
 import { storeAccounting } from '../../modules/network/accounting.service.js';
+import { wakeDrainers } from '../../modules/network/disconnect-signal.js';
 import { saveCounters } from '../../modules/network/network.repository.js';
 import { AcctStatus } from './attributes.js';
 import { verifyRequest } from './authenticator.js';
@@ -297,14 +298,4 @@ export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<
       setLocalAaa(null);
     },
   };
-}
-
-/** Disconnect drainers in this process, woken when a batch queued disconnects. */
-const drainers = new Set<() => void>();
-export function onDisconnectQueued(wake: () => void) {
-  drainers.add(wake);
-  return () => drainers.delete(wake);
-}
-export function wakeDrainers() {
-  for (const w of drainers) w();
 }
