@@ -1,7 +1,7 @@
 /** Contracts of SIM cards: list, detail, changes, events, usage, bulk jobs, stock import. */
 import { z } from 'zod';
 import { paged, searchText } from './common.js';
-import { iccid, imei, label } from './ids.js';
+import { canonicalIccid, iccid, iccidProblem, imei, label } from './ids.js';
 
 export const simStatus = z.enum(['activated', 'deactivated', 'expired']);
 export const sessionState = z.enum(['online', 'attached', 'offline', 'blocked']);
@@ -32,6 +32,14 @@ export const simSort = z
   )
   .default('iccid');
 
+/**
+ * The text search of My SIMs. An ICCID as printed on the card (20 digits, the last the Luhn check
+ * digit) is searched as the 19 digits that are stored.
+ */
+const simSearch = searchText(64).transform((v) =>
+  /^\d{20}$/.test(v) && iccidProblem(v) === null ? canonicalIccid(v) : v,
+);
+
 /** A comma-separated list of enum values in a query string, e.g. `status=activated,deactivated`. */
 function csv<E extends z.ZodEnum<Record<string, string>>>(values: E) {
   return z
@@ -42,7 +50,7 @@ function csv<E extends z.ZodEnum<Record<string, string>>>(values: E) {
 }
 
 export const simListQuery = z.object({
-  q: searchText(64).optional(),
+  q: simSearch.optional(),
   status: csv(simStatus),
   session: csv(sessionState),
   dataVolume: csv(volumeGroup),
@@ -70,7 +78,7 @@ export type SimFilter = z.infer<typeof simFilter>;
 
 /** The same filter in a JSON body (arrays instead of comma-separated strings). */
 export const simFilterBody = z.strictObject({
-  q: searchText(64).optional(),
+  q: simSearch.optional(),
   status: z.array(simStatus).min(1).optional(),
   session: z.array(sessionState).min(1).optional(),
   dataVolume: z.array(volumeGroup).min(1).optional(),

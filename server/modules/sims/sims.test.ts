@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { iccidWithLuhn } from '../../../contracts/ids.js';
 import { simSortKeys } from '../../../contracts/sims.js';
 import { organisations, sims } from '../../db/schema/index.js';
 import { demoLogins } from '../../demo/seed.js';
@@ -84,6 +85,8 @@ describe('My SIMs list', () => {
     ['q=pump', [1, 12]],
     ['q=BETA', [2]],
     [`q=${fixtureIds(1, 12).iccid.slice(-6)}`, [12]],
+    // the ICCID as printed on the card: 20 digits with the Luhn check digit
+    [`q=${iccidWithLuhn(fixtureIds(1, 9).iccid)}`, [9]],
     [`q=${fixtureIds(1, 7).imsi.slice(-5)}`, [7]],
     [`q=${fixtureIds(1, 5).msisdn.slice(3)}`, [5]],
     ['status=activated&session=online', [4, 5]],
