@@ -257,8 +257,8 @@ export function listFailedJobItems(id: string, signal?: AbortSignal): Promise<Pa
 }
 
 /** The download address of the filtered, sorted list. */
-export function exportUrl(format: 'csv' | 'xlsx', params: SimFilter & { sort: string }): string {
-  return `/api/v1/sims/export.${format}${simQueryString({ ...params, page: undefined, pageSize: undefined })}`;
+export function exportUrl(format: 'csv' | 'xlsx', filter: SimFilter): string {
+  return `/api/v1/sims/export.${format}${simQueryString(filter)}`;
 }
 
 /** The user's remembered settings. */

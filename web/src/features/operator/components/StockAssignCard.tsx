@@ -1,4 +1,6 @@
 /** Assign the stock SIMs of an ICCID range to a customer organisation. */
+
+import { iccidProblem } from '@contracts/ids.js';
 import { Alert, Button, Group, NumberInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import type { UseFormReturnType } from '@mantine/form';
 import { IconArrowRight } from '@tabler/icons-react';
@@ -39,6 +41,13 @@ export const initialAssignValues: AssignValues = {
 
 const iccidPattern = /^\d{19,20}$/;
 
+/** The server's ICCID rule (contracts/ids.ts): 19 digits, or 20 whose last is the Luhn check digit. */
+function iccidError(t: Translate, value: string): string | null {
+  const v = value.trim();
+  if (!iccidPattern.test(v)) return t('stock.iccidInvalid');
+  return iccidProblem(v) === null ? null : t('stock.iccidLuhn');
+}
+
 /** The 19 digits the server stores and compares (a 20th digit is the Luhn check digit). */
 const canonical = (iccid: string) => iccid.trim().slice(0, 19);
 
@@ -52,12 +61,12 @@ function wholeNumber(t: Translate, value: number | string, min: number, max: num
 export function assignValidation(t: Translate) {
   return {
     orgId: (v: string) => (v ? null : t('stock.customerRequired')),
-    iccidFrom: (v: string) => (iccidPattern.test(v.trim()) ? null : t('stock.iccidInvalid')),
+    iccidFrom: (v: string) => iccidError(t, v),
     iccidTo: (v: string, values: AssignValues) => {
-      const to = v.trim();
-      if (!iccidPattern.test(to)) return t('stock.iccidInvalid');
+      const problem = iccidError(t, v);
+      if (problem) return problem;
       const from = values.iccidFrom.trim();
-      return iccidPattern.test(from) && canonical(from) > canonical(to) ? t('stock.iccidOrder') : null;
+      return iccidError(t, from) === null && canonical(from) > canonical(v) ? t('stock.iccidOrder') : null;
     },
     contractMonths: (v: number | string) => wholeNumber(t, v, 1, 240),
     dataMb: (v: number | string) => wholeNumber(t, v, 0, 10_000_000),

@@ -201,7 +201,7 @@ export function SimListPage() {
         actions={
           <Group gap="sm">
             <ColumnChooser columns={columns} onChange={chooseColumns} />
-            {canExport && <ExportButtons filter={filter} sort={state.sort} />}
+            {canExport && <ExportButtons filter={filter} />}
           </Group>
         }
       />

@@ -89,6 +89,7 @@ export const operator: Record<keyof typeof en, string> = {
   'stock.iccidHint': '19 oder 20 Ziffern',
   'stock.digits': 'Ziffern: {count} von 19 oder 20',
   'stock.iccidInvalid': 'Geben Sie 19 oder 20 Ziffern ein',
+  'stock.iccidLuhn': 'Die 20. Ziffer ist nicht die Luhn-Prüfziffer dieser ICCID',
   'stock.iccidOrder': 'Darf nicht vor „ICCID von“ liegen',
   'stock.inRange': 'SIMs im Bestand in diesem Bereich: {count}.',
   'stock.notEnoughIps': 'Der Kunde hat weniger freie IP-Adressen: Fügen Sie zuerst einen Adressblock hinzu.',

@@ -84,6 +84,7 @@ export const operator = {
   'stock.iccidHint': '19 or 20 digits',
   'stock.digits': 'Digits: {count} of 19 or 20',
   'stock.iccidInvalid': 'Enter 19 or 20 digits',
+  'stock.iccidLuhn': 'The 20th digit is not the Luhn check digit of this ICCID',
   'stock.iccidOrder': 'Must not be before "ICCID from"',
   'stock.inRange': 'SIMs in stock in this range: {count}.',
   'stock.notEnoughIps': 'The customer has fewer free IP addresses: add an address block first.',
