@@ -1,15 +1,15 @@
 /** Streams the SIM list (all that match a filter) as CSV or Excel, PIN/PUK included, in constant memory. */
-import { PassThrough, Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { Readable } from 'node:stream';
 import { iccidWithLuhn } from '../../../contracts/ids.js';
 import type { SimFilter } from '../../../contracts/sims.js';
 import type { AppContext } from '../../context.js';
+import { type XlsxCell, xlsxStream } from '../../lib/xlsx-stream.js';
 import { type SimRow, simsAfter } from './sims.repository.js';
 
 const MB = 1024 * 1024;
 const batch = 5000;
 
-const columns: [string, (s: SimRow) => string | number | boolean | null][] = [
+const columns: [string, (s: SimRow) => XlsxCell][] = [
   ['ICCID', (s) => s.iccid],
   ['ICCID with Luhn', (s) => iccidWithLuhn(s.iccid)],
   ['IMSI', (s) => s.imsi],
@@ -65,24 +65,15 @@ export function exportCsv(ctx: AppContext, orgId: string, filter: SimFilter): Re
   return Readable.from(lines());
 }
 
-/** The Excel export as a stream (ExcelJS's streaming writer: rows are committed as they are written). */
+/**
+ * The Excel export as a stream: the database is read a batch at a time, only as fast as the client takes
+ * the workbook (our own writer; ExcelJS's streaming writer ignores backpressure and buffers everything).
+ */
 export function exportXlsx(ctx: AppContext, orgId: string, filter: SimFilter): Readable {
-  const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
-  const sheet = workbook.addWorksheet('SIMs');
-  sheet.columns = columns.map(([header]) => ({
-    header,
-    key: header,
-    width: Math.max(12, header.length + 2),
-  }));
-  sheet.getRow(1).font = { bold: true };
-  sheet.getRow(1).commit();
-  (async () => {
-    for await (const rows of matching(ctx, orgId, filter)) {
-      for (const s of rows) sheet.addRow(columns.map(([, f]) => f(s))).commit();
-    }
-    sheet.commit();
-    await workbook.commit();
-  })().catch((err: unknown) => out.destroy(err as Error));
-  return out;
+  async function* rows() {
+    for await (const batch of matching(ctx, orgId, filter))
+      yield batch.map((s) => columns.map(([, f]) => f(s)));
+  }
+  const widths = columns.map(([header]) => ({ header, width: Math.max(12, header.length + 2) }));
+  return xlsxStream('SIMs', widths, rows());
 }
