@@ -12,7 +12,12 @@ export async function benchBundle() {
     { OPENCMP_DATA_DIR: dataDir, OPENCMP_DEMO_PASSWORD: benchPassword, DATABASE_URL: '' },
     3903,
   );
-  const browser = await launchChromium();
+  // the server stops and its directory goes however the browser part ends (a missing chromium included)
+  const browser = await launchChromium().catch(async (err: unknown) => {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  });
   try {
     const page = await browser.newPage();
     const scripts: Promise<{ url: string; raw: number; gzip: number }>[] = [];
