@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rootDir } from './lib/paths.js';
+import { freePort } from './test/process.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -15,15 +16,6 @@ function tempDir() {
   const d = mkdtempSync(join(tmpdir(), 'opencmp-main-'));
   dirs.push(d);
   return d;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 interface Started {

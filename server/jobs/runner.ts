@@ -1,6 +1,8 @@
 /**
  * Runs background jobs in the worker role: claims a job (lease), processes its pending items chunk
  * by chunk, each chunk in one transaction with its results, so a restart resumes where it stopped.
+ * A worker that shuts down releases its lease after the chunk at hand; one that dies leaves the lease
+ * to run out (leaseMs).
  */
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/client.js';
@@ -12,6 +14,7 @@ import {
   type JobRow,
   pendingItems,
   recordResults,
+  releaseJob,
 } from '../modules/jobs/jobs.repository.js';
 import { bulkKind, processBulkChunk } from '../modules/sims/bulk.service.js';
 
@@ -32,7 +35,10 @@ export const handlers: Record<string, JobHandler> = {
 
 const leaseMs = 60_000;
 
-/** Limits of one run: how many chunks at most, and a check between chunks for shutting down. */
+/**
+ * Limits of one run: how many chunks at most (tests stop there as if the process died, keeping the
+ * lease), and a check between chunks for shutting down (the lease is then released).
+ */
 export interface RunLimits {
   maxChunks?: number;
   stopping?: () => boolean;
@@ -50,18 +56,29 @@ async function work(
     await finishJob(ctx.db, job.id, ctx.clock.now(), `unknown job kind ${job.kind}`);
     return;
   }
-  while (budget.chunks > 0 && !limits.stopping?.()) {
+  // the lease as this worker last set it (claim, then each chunk's commit)
+  let lease = job.leaseUntil;
+  while (budget.chunks > 0) {
+    // PGlite answers in microtasks: without this yield, requests (and a SIGTERM) wait for the whole job
+    await new Promise((resolve) => setImmediate(resolve));
+    if (limits.stopping?.()) {
+      // between chunks: the last one committed, so the next worker may take over now
+      if (lease) await releaseJob(ctx.db, job.id, lease, ctx.clock.now());
+      return;
+    }
     budget.chunks--;
-    let done: boolean;
+    // the renewed lease once a chunk committed, or null when no item was left
+    let renewed: Date | null;
     try {
       // a chunk that PostgreSQL aborted to break a deadlock (e.g. with an accounting batch) runs again
-      done = await retryOnConflict(() =>
+      renewed = await retryOnConflict(() =>
         ctx.db.transaction(async (tx) => {
           const items = await pendingItems(tx, job.id, handler.chunkSize);
-          if (items.length === 0) return true;
+          if (items.length === 0) return null;
           const results = await handler.process(ctx, tx, job, items);
-          await recordResults(tx, job.id, results, new Date(ctx.clock.now().getTime() + leaseMs));
-          return false;
+          const until = new Date(ctx.clock.now().getTime() + leaseMs);
+          await recordResults(tx, job.id, results, until);
+          return until;
         }),
       );
     } catch (err) {
@@ -73,10 +90,11 @@ async function work(
       );
       return;
     }
-    if (done) {
+    if (!renewed) {
       await finishJob(ctx.db, job.id, ctx.clock.now());
       return;
     }
+    lease = renewed;
   }
 }
 
@@ -90,7 +108,7 @@ export async function runJobs(ctx: AppContext, limits: RunLimits = {}): Promise<
   }
 }
 
-/** Poll for jobs every `intervalMs`; returns a function that stops after the current chunk. */
+/** Poll for jobs every `intervalMs`; returns a function that stops after the current chunk and releases its job. */
 export function startJobRunner(ctx: AppContext, intervalMs = 500): () => Promise<void> {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;

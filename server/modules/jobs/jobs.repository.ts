@@ -1,5 +1,5 @@
 /** Queries of background jobs and their items. Jobs are claimed with a lease, so a dead worker's job is resumed. */
-import { and, asc, count, eq, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, lte, or, sql } from 'drizzle-orm';
 import { type Db, selectRows } from '../../db/client.js';
 import { jobItems, jobs } from '../../db/schema/index.js';
 
@@ -32,13 +32,13 @@ export async function findJob(db: Db, orgId: string, id: string): Promise<JobRow
   return row;
 }
 
-/** Claim the oldest queued job, or a running one whose worker stopped renewing its lease. */
+/** Claim the oldest queued job, or a running one whose worker stopped renewing (or released) its lease. */
 export async function claimJob(db: Db, now: Date, leaseMs: number): Promise<JobRow | undefined> {
   return db.transaction(async (tx) => {
     const [candidate] = await tx
       .select({ id: jobs.id })
       .from(jobs)
-      .where(or(eq(jobs.status, 'queued'), and(eq(jobs.status, 'running'), lt(jobs.leaseUntil, now))))
+      .where(or(eq(jobs.status, 'queued'), and(eq(jobs.status, 'running'), lte(jobs.leaseUntil, now))))
       .orderBy(asc(jobs.createdAt))
       .limit(1)
       .for('update', { skipLocked: true });
@@ -95,6 +95,18 @@ export async function recordResults(
       leaseUntil,
     })
     .where(eq(jobs.id, jobId));
+}
+
+/**
+ * End a worker's lease on a running job it stops working on (graceful shutdown), so that the next
+ * worker, or this process restarted, resumes it at once instead of waiting for the lease to run out.
+ * Only the worker's own lease (`lease`, as it last set it): one another worker took over stays.
+ */
+export async function releaseJob(db: Db, jobId: string, lease: Date, now: Date) {
+  await db
+    .update(jobs)
+    .set({ leaseUntil: now })
+    .where(and(eq(jobs.id, jobId), eq(jobs.status, 'running'), eq(jobs.leaseUntil, lease)));
 }
 
 export async function finishJob(db: Db, jobId: string, now: Date, error?: string) {
