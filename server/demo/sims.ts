@@ -1,37 +1,35 @@
 /**
  * The demo fleet: stock, ~250 SIMs of the demo customer in varied states, volumes, networks and
- * countries, and months of events and usage, written through the same services as real traffic.
+ * countries, and months of events and usage. Nothing is written behind the services' backs: the plan
+ * (plan.ts) is played in time order through the services real traffic and people use — stock
+ * assignment, the SIM service as the demo users, the AAA's access and accounting, usage with its volume
+ * effects, the lifetime and retention jobs — each with the clock set to its moment in the past. Only the
+ * notices those services queued for the past are taken back out of the outbox at the end.
  */
-import { eq, sql } from 'drizzle-orm';
-import { eventTypes } from '../../contracts/events.js';
-import { luhnDigit } from '../../contracts/ids.js';
+import { and, inArray } from 'drizzle-orm';
+import type { UpdateSimRequest } from '../../contracts/sims.js';
 import type { AppContext } from '../context.js';
-import { type bearers, simEvents, sims } from '../db/schema/index.js';
-import { operators } from '../lib/operators.js';
+import { mailOutbox } from '../db/schema/index.js';
+import { applyLifetime } from '../jobs/lifetime.js';
+import { applyRetention, hourlyRetentionCutoff } from '../jobs/retention.js';
+import type { Principal } from '../modules/auth/auth.service.js';
 import type { NewEvent } from '../modules/events/events.repository.js';
-import { type Actor, event, recordEvents } from '../modules/events/events.service.js';
+import { type Actor, recordEvents } from '../modules/events/events.service.js';
+import { queueDisconnects } from '../modules/network/network.repository.js';
+import { topUpPackage } from '../modules/sims/charges.service.js';
+import { lockSims, updateSims } from '../modules/sims/sims.repository.js';
+import { actorOf, type Change, planChange } from '../modules/sims/sims.service.js';
 import { addPool, assignStock, importStock } from '../modules/stock/stock.service.js';
-import { addUsage, type UsageDelta } from '../modules/usage/usage.repository.js';
+import { findUserByEmail } from '../modules/users/users.repository.js';
+import { mulberry32 } from '../network/simulator/devices.js';
+import { endInstallation, gatewayStep, installDevices, openGateway } from './network.js';
+import { DAY, type DemoUser, demoIdentifiers, HOUR, type PlannedChange, planFleet } from './plan.js';
+import { demoLogins } from './seed.js';
+import { planBulkUsage, recordUsage, smsDay } from './usage.js';
 
-const MB = 1024 * 1024;
-const DAY = 86_400_000;
+export { demoIdentifiers } from './plan.js';
 
-/** A small deterministic PRNG (mulberry32), so the demo looks the same on every machine. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** The ICCID, IMSI and MSISDN of demo SIM number n. */
-export function demoIdentifiers(n: number) {
-  const serial = String(n).padStart(7, '0');
-  return { iccid: `894902012300${serial}`, imsi: `26201990${serial}`, msisdn: `4915199${serial}` };
-}
+const MINUTE = 60_000;
 
 function stockCsv(from: number, count: number): string {
   const lines = ['iccid,imsi,msisdn,pin1,puk1,pin2,puk2,form_factor'];
@@ -46,226 +44,176 @@ function stockCsv(from: number, count: number): string {
   return lines.join('\n');
 }
 
-const labels = [
-  'Cold-chain tracker',
-  'Smart meter',
-  'Vending machine',
-  'E-bike',
-  'Parking sensor',
-  'Gateway',
-  'Pump controller',
-  'Fleet telematics',
-];
-const cities = [
-  'Berlin',
-  'Hamburg',
-  'Munich',
-  'Vienna',
-  'Paris',
-  'Amsterdam',
-  'London',
-  'Madrid',
-  'Milan',
-  'Warsaw',
-];
-const bearerMix: (typeof bearers)[number][] = [
-  '4G',
-  '4G',
-  'LTE-M',
-  'LTE-M',
-  'NB-IoT',
-  'NB-IoT',
-  '5G',
-  '3G',
-  '2G',
-];
+/** The context as the services see it at moment `t`: the same database, the clock stopped there. */
+function at(ctx: AppContext, t: number): AppContext {
+  const moment = new Date(t);
+  return { ...ctx, clock: { now: () => new Date(moment) } };
+}
 
-/** Seed the demo fleet for the demo customer and its sub-organisation. */
+/**
+ * The demo users as the SIM service sees a signed-in person: the seed acts for them without a
+ * sign-in session, so their changes are events naming them (and, outside a request, no audit entry).
+ */
+async function demoUsers(ctx: AppContext): Promise<Record<DemoUser, Principal>> {
+  const people: Partial<Record<DemoUser, Principal>> = {};
+  for (const role of ['owner', 'admin', 'user'] as const) {
+    const email = demoLogins.find((l) => l.role === role)?.email ?? '';
+    const row = await findUserByEmail(ctx.db, email);
+    if (!row) throw new Error(`demo: no ${role} to act on the demo SIMs`);
+    people[role] = {
+      kind: 'user',
+      userId: row.user.id,
+      orgId: row.user.orgId,
+      role: row.user.role,
+      sessionId: '',
+      csrfToken: '',
+      user: row.user,
+      org: row.org,
+    };
+  }
+  return people as Record<DemoUser, Principal>;
+}
+
+interface Action {
+  at: number;
+  /** At the same moment: assignments, then people, the lifetime job, usage, the network. */
+  order: number;
+  run(ctx: AppContext): Promise<unknown>;
+}
+
+/** How long before now the devices' sessions go through the AAA, and how often the gateway reports. */
+const WINDOW = 48 * HOUR;
+const STEP = 6 * HOUR;
+
+/**
+ * One sitting of a demo user: the changes they make at one moment, by the SIM service's own rules
+ * (planChange: values, events naming the user, disconnects), written as a bulk job writes them — in one
+ * transaction, SIMs with the same new values in one update. Returns whether a disconnect was queued.
+ */
+async function sitting(ctx: AppContext, who: Principal, changes: { iccid: string; req: UpdateSimRequest }[]) {
+  const actor = actorOf(who);
+  const reqs = new Map(changes.map((c) => [c.iccid, c.req]));
+  const now = ctx.clock.now();
+  return ctx.db.transaction(async (tx) => {
+    const groups = new Map<string, { values: Change['values']; iccids: string[] }>();
+    const events: NewEvent[] = [];
+    const disconnects = new Map<NonNullable<Change['disconnect']>, string[]>();
+    for (const sim of await lockSims(tx, who.orgId, [...reqs.keys()])) {
+      const change = planChange(sim, reqs.get(sim.iccid) ?? {}, actor, now);
+      if (!change.changed) continue;
+      const key = JSON.stringify(change.values);
+      const group = groups.get(key) ?? { values: change.values, iccids: [] };
+      group.iccids.push(sim.iccid);
+      groups.set(key, group);
+      events.push(...change.events);
+      if (change.disconnect)
+        disconnects.set(change.disconnect, [...(disconnects.get(change.disconnect) ?? []), sim.iccid]);
+    }
+    for (const g of groups.values()) await updateSims(tx, who.orgId, g.iccids, g.values);
+    await recordEvents(tx, events);
+    let queued = 0;
+    for (const [reason, iccids] of disconnects) queued += await queueDisconnects(tx, iccids, reason, now);
+    return queued > 0;
+  });
+}
+
+/** Seed the demo fleet for the demo customer and its sub-organisation, with its history up to now. */
 export async function seedDemoFleet(
   ctx: AppContext,
   operator: Actor,
   orgs: { customerId: string; subId: string },
   count = 250,
 ) {
-  const rnd = random(42);
-  const now = ctx.clock.now();
+  const now = ctx.clock.now().getTime();
+  const plan = planFleet(now, count, orgs);
   await importStock(ctx, stockCsv(1, count + 80));
   await addPool(ctx, orgs.customerId, '10.64.0.0/16');
   await addPool(ctx, orgs.subId, '10.65.0.0/20');
-  const first = demoIdentifiers(1).iccid;
-  const last = demoIdentifiers(count).iccid;
-  await assignStock(ctx, operator, {
-    orgId: orgs.customerId,
-    iccidFrom: first,
-    iccidTo: last,
-    contractMonths: 120,
-    dataMb: 500,
-    sms: 250,
-  });
-  await assignStock(ctx, operator, {
-    orgId: orgs.subId,
-    iccidFrom: demoIdentifiers(count + 1).iccid,
-    iccidTo: demoIdentifiers(count + 20).iccid,
-    contractMonths: 120,
-    dataMb: 500,
-    sms: 250,
-  });
+  const people = await demoUsers(ctx);
+  const rnd = mulberry32(7);
+  const gateway = openGateway(plan.sims, rnd);
+  const actions: Action[] = [];
 
-  const network: Actor = { source: 'network' };
-  const customer: Actor = { source: 'user', id: null, name: 'Olivia Owner' };
-  const events: NewEvent[] = [];
-  const usage: UsageDelta[] = [];
-  const hourlyDays = ctx.config.OPENCMP_HOURLY_RETENTION_DAYS;
-  for (let n = 1; n <= count; n++) {
-    const { iccid } = demoIdentifiers(n);
-    const sim = { orgId: orgs.customerId, iccid };
-    const ageDays = 30 + Math.floor(rnd() * 150);
-    const activatedAt = new Date(now.getTime() - ageDays * DAY);
-    const op = operators[Math.floor(rnd() * operators.length)] ?? operators[0];
-    const bearer = bearerMix[Math.floor(rnd() * bearerMix.length)] ?? '4G';
-    const roll = rnd();
-    const status = n % 23 === 0 ? 'deactivated' : n === 7 || n === 77 ? 'expired' : 'activated';
-    const session =
-      status !== 'activated'
-        ? 'offline'
-        : roll < 0.45
-          ? 'online'
-          : roll < 0.7
-            ? 'attached'
-            : roll < 0.95
-              ? 'offline'
-              : 'blocked';
-    const heavy = n % 11 === 0 ? 1.4 : n % 17 === 0 ? 1.1 : 0;
-    const imei = `35${String(100000000000 + n * 7919).slice(0, 12)}`;
-    const imeiBody = imei.slice(0, 14);
-    const values: Partial<typeof sims.$inferInsert> = {
-      activatedAt,
-      endOfLife:
-        status === 'expired'
-          ? new Date(now.getTime() - 3 * DAY)
-          : new Date(activatedAt.getTime() + 120 * 30.44 * DAY),
-      status,
-      sessionState: session,
-      label: n % 7 === 3 ? null : `${labels[n % labels.length]} ${cities[n % cities.length]} #${n}`,
-      imei: status === 'activated' && session !== 'offline' ? `${imeiBody}${luhnDigit(imeiBody)}` : null,
-      imeiLock: n % 9 === 0,
-      lockedImei: n % 9 === 0 ? `${imeiBody}${luhnDigit(imeiBody)}` : null,
-      autoTopUp: n % 13 === 0,
-      country: op?.country ?? null,
-      operatorName: op?.name ?? null,
-      mccMnc: op?.mccMnc ?? null,
-      cell: `${op?.mccMnc ?? ''}-${1000 + Math.floor(rnd() * 8000)}-${Math.floor(rnd() * 200000)}`,
-      bearer,
-      lastSeenAt: new Date(now.getTime() - Math.floor(rnd() * 3 * DAY)),
+  for (const a of plan.assignments) {
+    const req = {
+      orgId: a.orgId,
+      iccidFrom: demoIdentifiers(a.from).iccid,
+      iccidTo: demoIdentifiers(a.to).iccid,
+      contractMonths: a.months,
+      dataMb: 500,
+      sms: 250,
     };
-    await ctx.db.update(sims).set(values).where(eq(sims.iccid, iccid));
-    if (status === 'deactivated') {
-      events.push(
-        event(customer, sim, new Date(now.getTime() - 5 * DAY), {
-          type: eventTypes.simSuspension,
-          description: 'SIM deactivated',
-        }),
-      );
-    }
-    // daily usage: a base rate per device class, heavier for some, so volume groups vary
-    const dailyData = heavy ? (heavy * 500 * MB) / ageDays : (rnd() * 80 * MB) / Math.max(ageDays, 60);
-    for (let d = ageDays; d >= 0; d--) {
-      if (rnd() < 0.25) continue;
-      const dayDate = new Date(now.getTime() - d * DAY);
-      const total = Math.round(dailyData * (0.5 + rnd()));
-      const up = Math.round(total * (0.2 + rnd() * 0.3));
-      const day = dayDate.toISOString().slice(0, 10);
-      const smsMo = rnd() < 0.08 ? 1 : 0;
-      const smsMt = rnd() < 0.05 ? 1 : 0;
-      if (d > hourlyDays) {
-        // older than the hourly retention: daily rows alone, as the retention job would leave them
-        usage.push({
-          orgId: orgs.customerId,
-          iccid,
-          day,
-          hour: null,
-          dataUp: up,
-          dataDown: total - up,
-          smsMo,
-          smsMt,
-        });
-      } else {
-        // recent days come in a few active hours (none later than now), adding up to the day's figures
-        const lastHour = d === 0 ? now.getUTCHours() : 23;
-        const pieces = 1 + Math.floor(rnd() * 5);
-        const hours = [...new Set(Array.from({ length: pieces }, () => Math.floor(rnd() * (lastHour + 1))))];
-        let upLeft = up;
-        let downLeft = total - up;
-        hours.forEach((hour, i) => {
-          const last = i === hours.length - 1;
-          const pieceUp = last ? upLeft : Math.floor(upLeft / (hours.length - i));
-          const pieceDown = last ? downLeft : Math.floor(downLeft / (hours.length - i));
-          upLeft -= pieceUp;
-          downLeft -= pieceDown;
-          usage.push({
-            orgId: orgs.customerId,
-            iccid,
-            day,
-            hour,
-            dataUp: pieceUp,
-            dataDown: pieceDown,
-            smsMo: i === 0 ? smsMo : 0,
-            smsMt: i === 0 ? smsMt : 0,
-          });
-        });
-      }
-      if (d % 7 === 0) {
-        // a session of an hour that ended at least an hour before this moment of the day: never in the future
-        const at = new Date(dayDate.getTime() - (2 + Math.floor(rnd() * 8)) * 3_600_000);
-        events.push(
-          event(network, sim, at, {
-            type: eventTypes.createPdpContext,
-            description: `Data session started on ${op?.name} (${bearer})`,
-            details: { mccMnc: op?.mccMnc, bearer },
-          }),
-          event(network, sim, new Date(at.getTime() + 3_600_000), {
-            type: eventTypes.deletePdpContext,
-            description: `Data session ended: ${((total / MB) * 0.3).toFixed(2)} MB`,
-            details: { bytes: Math.round(total * 0.3) },
-          }),
-        );
-      }
-    }
-    if (heavy) {
-      events.push(
-        event({ source: 'policy' }, sim, new Date(now.getTime() - 2 * DAY), {
-          type: eventTypes.dataThreshold,
-          severity: 'warning',
-          description: 'Less than 20 % of the data volume left',
-        }),
-      );
-    }
+    const cohort = plan.sims.filter((s) => s.n >= a.from && s.n <= a.to);
+    actions.push({ at: a.at, order: 0, run: (c) => assignStock(c, operator, req) });
+    // installed the same day: a first session each sets the SIMs' network data
+    actions.push({ at: a.at + 2 * HOUR, order: 4, run: (c) => installDevices(c, gateway, cohort) });
+    actions.push({ at: a.at + 3 * HOUR, order: 4, run: (c) => endInstallation(c, gateway, cohort) });
   }
-  // cap each SIM's data so a few run dry and some run low, as a real fleet does
-  usage.sort((a, b) => a.day.localeCompare(b.day));
-  const used = new Map<string, number>();
-  const capped = usage.filter((u) => {
-    const total = (used.get(u.iccid) ?? 0) + u.dataUp + u.dataDown;
-    if (total > 500 * MB) return false;
-    used.set(u.iccid, total);
-    return true;
-  });
-  await addUsage(ctx.db, capped);
-  await recordEvents(ctx.db, events);
-  // a couple of SIMs with their volume used up
-  for (const n of [22, 44]) {
-    const { iccid } = demoIdentifiers(n);
-    await ctx.db
-      .update(sims)
-      .set({ dataUsed: 500 * MB, sessionState: 'blocked' })
-      .where(eq(sims.iccid, iccid));
+  const sittings = new Map<string, PlannedChange[]>();
+  for (const change of plan.changes) {
+    const key = `${change.at} ${change.by}`;
+    sittings.set(key, [...(sittings.get(key) ?? []), change]);
   }
+  const byNumber = new Map(plan.sims.map((s) => [s.n, s]));
+  for (const group of sittings.values()) {
+    const first = group[0];
+    if (!first) continue;
+    const changes = group.flatMap((c) => {
+      const sim = byNumber.get(c.n);
+      return sim ? [{ sim, iccid: sim.iccid, req: c.req }] : [];
+    });
+    actions.push({
+      at: first.at,
+      order: 1,
+      run: async (c) => {
+        if (await sitting(c, people[first.by], changes)) gateway.disconnectsQueued = true;
+        for (const { sim, req } of changes) if (req.status) sim.deactivated = req.status === 'deactivated';
+      },
+    });
+  }
+  for (const t of plan.lifetimeRuns) {
+    actions.push({
+      at: t,
+      order: 2,
+      run: async (c) => {
+        await applyLifetime(c);
+        gateway.disconnectsQueued = true;
+      },
+    });
+  }
+  // usage until the network window in bulk, batches ending at volume crossings; then the network, by hour
+  const hourlyFrom = hourlyRetentionCutoff(new Date(now), ctx.config.OPENCMP_HOURLY_RETENTION_DAYS).getTime();
+  const windowFrom = Math.max(hourlyFrom, now - WINDOW);
+  const bulk = planBulkUsage(
+    plan.sims,
+    plan.changes,
+    { hourlyFrom, until: windowFrom },
+    topUpPackage(ctx),
+    rnd,
+  );
+  for (const [t, deltas] of bulk) actions.push({ at: t, order: 3, run: (c) => recordUsage(c, deltas) });
+  for (let day = Math.floor(windowFrom / DAY) * DAY; day < now; day += DAY) {
+    const t = day + 12 * HOUR + Math.floor(rnd() * 60) * MINUTE;
+    if (t > windowFrom && t < now) actions.push({ at: t, order: 3, run: (c) => smsDay(c, plan.sims, rnd) });
+  }
+  for (let step = windowFrom + 10 * MINUTE; step < now; step += STEP) {
+    const t = step + Math.floor(rnd() * 50) * MINUTE;
+    if (t < now) actions.push({ at: t, order: 4, run: (c) => gatewayStep(c, gateway) });
+  }
+
+  actions.sort((a, b) => a.at - b.at || a.order - b.order);
+  for (const action of actions) await action.run(at(ctx, action.at));
+  // the installation sessions of months ago left hourly rows: the retention job keeps their days only
+  await applyRetention(at(ctx, now));
+
+  // The notices the history raised (volume, lifetime) would carry today's date and, with SMTP set up,
+  // all go out at the first start: the demo's outbox starts empty, as before.
   await ctx.db
-    .update(sims)
-    .set({ smsUsed: 250 })
-    .where(eq(sims.iccid, demoIdentifiers(33).iccid));
-  // the assignment happened when each SIM was activated, not at seeding time
-  await ctx.db.execute(sql`
-    UPDATE ${simEvents} e SET occurred_at = s.activated_at FROM ${sims} s
-    WHERE e.iccid = s.iccid AND e.type = ${eventTypes.simAssigned} AND s.org_id = ${orgs.customerId}`);
+    .delete(mailOutbox)
+    .where(
+      and(
+        inArray(mailOutbox.orgId, [orgs.customerId, orgs.subId]),
+        inArray(mailOutbox.template, ['volume-notice', 'lifetime-notice', 'limit-reached']),
+      ),
+    );
 }
