@@ -3,11 +3,11 @@
  * another process, plain SQL — reaches the cache through the triggers' NOTIFY, not only through the
  * revoke route of this process (that case is in apiclients.test.ts).
  */
-import { eq, sql } from 'drizzle-orm';
-import pg from 'pg';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { organisations } from '../../db/schema/index.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
+import { eventually, elsewhere as otherWriter } from '../../test/writers.js';
 
 let h: Harness;
 let owner: Session;
@@ -19,21 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-/** Run SQL as another writer: its own connection on PostgreSQL (as another process would), else PGlite. */
-async function elsewhere(statement: string) {
-  const url = h.ctx.config.DATABASE_URL;
-  if (!url) {
-    await h.ctx.database.query(sql.raw(statement));
-    return;
-  }
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
+const elsewhere = (statement: string) => otherWriter(h, statement);
 
 async function clientWithToken(name: string) {
   const created = await h.app.inject({
@@ -56,16 +42,6 @@ async function clientWithToken(name: string) {
 
 const get = (token: string, url: string) =>
   h.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: { authorization: `Bearer ${token}` } });
-
-/** Poll until `check` holds; the NOTIFY of another connection arrives within milliseconds. */
-async function eventually(check: () => Promise<boolean>, ms = 2000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > until) return false;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('the cache of live API clients', () => {
   it('when another writer revokes a client, then its token is refused within moments, not after the cache TTL', async () => {

@@ -2,6 +2,7 @@
 import { and, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { authTokens, loginThrottle, organisations, sessions, users } from '../../db/schema/index.js';
+import { forgetAuth } from './session-cache.js';
 
 function prepareSessionLookup(db: Db) {
   return db
@@ -53,6 +54,7 @@ export async function revokeSession(db: Db, userId: string, sessionId: string, n
     .set({ revokedAt: now })
     .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
     .returning({ id: sessions.id });
+  forgetAuth('session', sessionId);
   return rows.length > 0;
 }
 
@@ -68,6 +70,8 @@ export async function revokeAllSessions(db: Db, userId: string, now: Date, excep
         except ? sql`${sessions.id} <> ${except}` : undefined,
       ),
     );
+  // the spared session goes too, harmlessly: it is read again on its next request
+  forgetAuth('user', userId);
 }
 
 /** The user's live sessions, newest use first. */

@@ -9,13 +9,13 @@ import type { OrganisationRow } from '../orgs/orgs.repository.js';
 import { claimTotpStep, findUserByEmail, type UserRow, updateUser } from '../users/users.repository.js';
 import {
   clearThrottle,
-  findActiveSession,
   insertSession,
   readThrottle,
   recordFailure,
   revokeSession,
   touchSession,
 } from './auth.repository.js';
+import { activeSession, sessionTouched } from './session-cache.js';
 import { totpStep } from './totp.js';
 
 /** The name of the HttpOnly session cookie. */
@@ -149,10 +149,12 @@ export async function login(
 /** Resolve a session cookie to its principal, or null when it is unknown, expired or revoked. */
 export async function authenticateSession(ctx: AppContext, token: string): Promise<UserPrincipal | null> {
   const now = ctx.clock.now();
-  const row = await findActiveSession(ctx.db, digest(token), now);
+  const tokenHash = digest(token);
+  const row = await activeSession(ctx.database, tokenHash, now);
   if (!row) return null;
   if (now.getTime() - row.session.lastSeenAt.getTime() > 60_000) {
     await touchSession(ctx.db, row.session.id, now);
+    sessionTouched(ctx.database, tokenHash, now);
   }
   return {
     kind: 'user',

@@ -2,6 +2,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { type Db, selectRows } from '../../db/client.js';
 import { organisations } from '../../db/schema/index.js';
+import { forgetAuth } from '../auth/session-cache.js';
 
 export type OrganisationRow = typeof organisations.$inferSelect;
 
@@ -41,6 +42,7 @@ export async function updateOrganisation(
   values: Partial<typeof organisations.$inferInsert>,
 ) {
   const [row] = await db.update(organisations).set(values).where(eq(organisations.id, orgId)).returning();
+  forgetAuth('org', orgId);
   return row;
 }
 
@@ -110,6 +112,7 @@ export async function deleteOrganisation(db: Db, id: string) {
   await db.execute(sql`DELETE FROM sim_usage_daily WHERE org_id = ${id}`);
   await db.execute(sql`DELETE FROM sim_counts WHERE org_id = ${id}`);
   await db.delete(organisations).where(eq(organisations.id, id));
+  forgetAuth('org', id);
 }
 
 /**

@@ -2,6 +2,7 @@
 import { and, asc, count, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { authTokens, organisations, users } from '../../db/schema/index.js';
+import { forgetAuth } from '../auth/session-cache.js';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -60,6 +61,7 @@ export async function updateUser(
     .set({ ...values, updatedAt: new Date() })
     .where(and(eq(users.id, userId), eq(users.orgId, orgId)))
     .returning();
+  forgetAuth('user', userId);
   return row;
 }
 
@@ -105,6 +107,7 @@ export async function deleteOrgUser(db: Db, orgId: string, userId: string): Prom
     .delete(users)
     .where(and(eq(users.id, userId), eq(users.orgId, orgId)))
     .returning({ id: users.id });
+  forgetAuth('user', userId);
   return rows.length > 0;
 }
 
