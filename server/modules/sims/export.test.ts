@@ -9,7 +9,7 @@ import { xmlText } from '../../lib/xlsx-stream.js';
 import { fixtureIds, seedFleet } from '../../test/fleet.js';
 import { createHarness, type Harness } from '../../test/harness.js';
 import { insertOrganisation } from '../orgs/orgs.repository.js';
-import { exportCsv, exportXlsx } from './export.service.js';
+import { exportBatchSize, exportCsv, exportXlsx } from './export.service.js';
 import * as repository from './sims.repository.js';
 
 const MB = 1024 * 1024;
@@ -221,7 +221,7 @@ describe.each([
       const reader = client(exporter(h.ctx, big, {}));
       expect(await batches.idle()).toBeLessThanOrEqual(2);
       const body = await reader.readAll();
-      expect(batches.count).toBe(bigFleet / 5000 + 1);
+      expect(batches.count).toBe(bigFleet / exportBatchSize + 1);
       if (exporter === exportXlsx) {
         const wb = new ExcelJS.Workbook();
         await wb.xlsx.load(body as unknown as ArrayBuffer);
