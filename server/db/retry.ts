@@ -4,7 +4,7 @@
  * whole transaction. Such aborts are expected here: a user's change locks a SIM and then its
  * sessions (to queue Disconnect-Requests), while an accounting batch locks sessions and then
  * their SIMs' counters. PostgreSQL breaks the cycle after `deadlock_timeout` (1 s) by aborting one
- * side. The AAA retries its batch item by item; user changes and job chunks retry here.
+ * side. The AAA batches (server/network/radius/server.ts isolate), user changes and job chunks retry here.
  */
 
 /** SQLSTATEs whose transaction may simply be run again. */

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import type { AppContext } from '../../context.js';
+import { retryOnConflict } from '../../db/retry.js';
 import { decideAccess } from '../../modules/network/access.service.js';
 import { storeAccounting } from '../../modules/network/accounting.service.js';
 import { wakeDrainers } from '../../modules/network/disconnect-signal.js';
@@ -83,18 +84,20 @@ function storable(r: RadiusRequest): boolean {
 }
 
 /** Run a batch; when it fails as a whole, run its items one by one so one bad packet cannot sink the rest. */
-async function isolate<T, R>(
+export async function isolate<T, R>(
   items: T[],
   run: (batch: T[]) => Promise<R>,
 ): Promise<{ item: T[]; result: R }[]> {
+  // a batch PostgreSQL aborted to break a deadlock (with a concurrent batch or a user's change) runs
+  // again whole; only a batch that fails for its content is split
   try {
-    return [{ item: items, result: await run(items) }];
+    return [{ item: items, result: await retryOnConflict(() => run(items)) }];
   } catch (err) {
     if (items.length === 1) throw err;
     const out: { item: T[]; result: R }[] = [];
     for (const item of items) {
       try {
-        out.push({ item: [item], result: await run([item]) });
+        out.push({ item: [item], result: await retryOnConflict(() => run([item])) });
       } catch {
         // this one cannot be stored: left unanswered, the NAS retries it
       }
