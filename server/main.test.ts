@@ -1,11 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { rootDir } from './lib/paths.js';
-import { freePort } from './test/process.js';
+import { freePort, spawnMain } from './test/process.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -18,36 +16,10 @@ function tempDir() {
   return d;
 }
 
-interface Started {
-  proc: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
+type Started = ReturnType<typeof spawnMain>;
 
-/** Run server/main.ts through tsx with the given environment (the database is PGlite in a temp dir). */
-function run(env: Record<string, string>): Started {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(rootDir, 'server/main.ts')], {
-    cwd: rootDir,
-    env: {
-      ...process.env,
-      DATABASE_URL: '',
-      LOG_LEVEL: 'warn',
-      RADIUS_AUTH_PORT: '0',
-      RADIUS_ACCT_PORT: '0',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  proc.stdout?.on('data', (d) => {
-    out += d;
-  });
-  proc.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  return { proc, output: () => out, exited };
-}
+/** Run server/main.ts with the given environment (the database is PGlite in a temp dir). */
+const run = (env: Record<string, string>): Started => spawnMain({ DATABASE_URL: '', ...env });
 
 async function waitFor(started: Started, text: string | RegExp, ms = 100_000) {
   const deadline = Date.now() + ms;

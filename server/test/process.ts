@@ -59,6 +59,27 @@ export async function signInOver(url: string, email: string, password: string) {
 }
 
 /**
+ * Run server/main.ts through tsx as a child, with `env` over the test's environment (no RADIUS ports,
+ * warnings only); its output is collected.
+ */
+export function spawnMain(env: Record<string, string>, args: string[] = []) {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(rootDir, 'server/main.ts'), ...args], {
+    cwd: rootDir,
+    env: { ...process.env, LOG_LEVEL: 'warn', RADIUS_AUTH_PORT: '0', RADIUS_ACCT_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout?.on('data', (d) => {
+    out += d;
+  });
+  proc.stderr?.on('data', (d) => {
+    out += d;
+  });
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  return { proc, output: () => out, exited };
+}
+
+/**
  * Child servers and their databases for one test file; call once at its top level. Everything it
  * started is killed and removed after the file's tests (and whatever `defer` was given, first).
  */
@@ -99,35 +120,18 @@ export function childServers(defaults: { password: string; env?: Record<string, 
     env: Record<string, string> = {},
   ): Promise<ChildServer> {
     const port = await freePort();
-    const proc = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(rootDir, 'server/main.ts'), '--roles', roles.join(',')],
+    const { proc, output, exited } = spawnMain(
       {
-        cwd: rootDir,
-        env: {
-          ...process.env,
-          LOG_LEVEL: 'warn',
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          RADIUS_AUTH_PORT: '0',
-          RADIUS_ACCT_PORT: '0',
-          SIMULATOR: 'off',
-          OPENCMP_DEMO_PASSWORD: defaults.password,
-          ...defaults.env,
-          ...env,
-          ...db,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        SIMULATOR: 'off',
+        OPENCMP_DEMO_PASSWORD: defaults.password,
+        ...defaults.env,
+        ...env,
+        ...db,
       },
+      ['--roles', roles.join(',')],
     );
-    let out = '';
-    proc.stdout?.on('data', (d) => {
-      out += d;
-    });
-    proc.stderr?.on('data', (d) => {
-      out += d;
-    });
-    const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
     cleanups.push(async () => {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
       await exited;
@@ -135,10 +139,10 @@ export function childServers(defaults: { password: string; env?: Record<string, 
     const waitFor = async (pattern: RegExp, timeoutMs = 120_000) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const m = pattern.exec(out);
+        const m = pattern.exec(output());
         if (m) return m;
         if (proc.exitCode !== null || proc.signalCode !== null || Date.now() > deadline)
-          throw new Error(`server output never matched ${pattern}:\n${out}`);
+          throw new Error(`server output never matched ${pattern}:\n${output()}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     };
@@ -147,7 +151,7 @@ export function childServers(defaults: { password: string; env?: Record<string, 
       return exited;
     };
     await waitFor(/OpenCMP ready/);
-    return { proc, url: `http://127.0.0.1:${port}`, output: () => out, waitFor, exited, stop };
+    return { proc, url: `http://127.0.0.1:${port}`, output, waitFor, exited, stop };
   }
 
   /**
