@@ -40,7 +40,10 @@ describe('the seeded demo fleet', () => {
       SELECT count(*)::int AS mismatched FROM (
         SELECT org_id, day, sum(data_up) AS up, sum(data_down) AS down, sum(sms_mo) AS mo, sum(sms_mt) AS mt
         FROM sim_usage_daily GROUP BY 1, 2) d
-      FULL JOIN org_usage_daily o USING (org_id, day)
+      FULL JOIN (
+        SELECT org_id, day, sum(data_up) AS data_up, sum(data_down) AS data_down, sum(sms_mo) AS sms_mo,
+          sum(sms_mt) AS sms_mt
+        FROM org_usage_daily GROUP BY 1, 2) o USING (org_id, day)
       WHERE o.data_up IS DISTINCT FROM d.up OR o.data_down IS DISTINCT FROM d.down
          OR o.sms_mo IS DISTINCT FROM d.mo OR o.sms_mt IS DISTINCT FROM d.mt`);
     expect(org?.mismatched).toBe(0);

@@ -188,20 +188,29 @@ export const simUsageHourly = pgTable(
 /**
  * Per organisation and UTC day: the sum of its SIMs' daily usage, kept by `addUsage` in the same
  * statement batch as the per-SIM rows. The dashboard's and `GET /usage`'s weeks and months add up
- * at most a few hundred of these rows instead of scanning per-SIM usage.
+ * at most a few hundred days of these rows instead of scanning per-SIM usage.
+ *
+ * A day is split over up to `orgUsageStripes` rows (`stripe`), each batch adding to one picked at
+ * random, and readers sum them: with a single row per day every accounting batch of a big
+ * organisation updated the same row and held its lock to commit, so concurrent batches queued
+ * behind each other (decision 009).
  */
 export const orgUsageDaily = pgTable(
   'org_usage_daily',
   {
     orgId: uuid('org_id').notNull(),
     day: date('day', { mode: 'string' }).notNull(),
+    stripe: smallint('stripe').notNull().default(0),
     dataUp: bigint('data_up', { mode: 'number' }).notNull().default(0),
     dataDown: bigint('data_down', { mode: 'number' }).notNull().default(0),
     smsMo: integer('sms_mo').notNull().default(0),
     smsMt: integer('sms_mt').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.day] })],
+  (t) => [primaryKey({ columns: [t.orgId, t.day, t.stripe] })],
 );
+
+/** How many rows an organisation's day is split over in `org_usage_daily`. */
+export const orgUsageStripes = 8;
 
 /**
  * Each SIM's data left, kept by a statement-level trigger on `sims` (migration 0014): the sort key of

@@ -50,7 +50,7 @@ export async function upsertSettings(db: Db, values: typeof orgSettings.$inferIn
   return row;
 }
 
-/** The organisation's usage from the first of the month to `today`, from the daily rollup (≤ 31 rows). */
+/** The organisation's usage from the first of the month to `today`, from the daily rollup (≤ 31 days, their stripes summed). */
 export async function orgMonthToDate(db: Db, orgId: string, first: string, today: string) {
   const [row] = await db
     .select({

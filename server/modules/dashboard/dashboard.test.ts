@@ -1,10 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard, OrgUsage } from '../../../contracts/usage.js';
+import { selectRows } from '../../db/client.js';
 import { organisations, sims } from '../../db/schema/index.js';
 import { demoLogins } from '../../demo/seed.js';
 import { seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
+import { orgMonthToDate } from '../config/config.repository.js';
 import { addUsage, type UsageDelta } from '../usage/usage.repository.js';
 import { isoWeekName, weekStart } from '../usage/usage.service.js';
 
@@ -223,5 +225,43 @@ describe('GET /usage', () => {
     const res = await get(`/api/v1/usage?${query}`);
     expect(res.statusCode).toBe(400);
     expect(JSON.stringify(res.json())).toContain(field);
+  });
+});
+
+describe('the organisation rollup, striped', () => {
+  it('when many batches add to one day, then the day is split over rows and every reader adds them up', async () => {
+    const day = '2026-11-25';
+    const before = (await get(`/api/v1/usage?from=${day}&to=${day}`)).json<OrgUsage>().totals;
+    // one batch after another, as the AAA writes them: each adds to one of the day's stripes
+    for (let i = 1; i <= 40; i++) {
+      await addUsage(h.ctx.db, [
+        usage(demoId, mine[i % 3] ?? '', day, { dataUp: i, dataDown: 2 * i, smsMo: 1 }),
+      ]);
+    }
+    const [rows] = await selectRows<{ n: number }>(
+      h.ctx.db,
+      sql`SELECT count(*)::int AS n FROM org_usage_daily WHERE org_id = ${demoId} AND day = ${day}`,
+    );
+    // 40 batches over 8 stripes all landing on one row: a chance of 8^-39
+    expect(rows?.n).toBeGreaterThan(1);
+    const after = (await get(`/api/v1/usage?from=${day}&to=${day}`)).json<OrgUsage>();
+    expect(after.periods).toHaveLength(1);
+    expect(after.totals).toEqual({
+      dataUp: before.dataUp + 820,
+      dataDown: before.dataDown + 1640,
+      smsMo: before.smsMo + 40,
+      smsMt: before.smsMt,
+    });
+    // the monthly limits read the same rows: month to date equals the SIMs' own daily rows
+    const [d] = await selectRows<{ data: number; mo: number; mt: number }>(
+      h.ctx.db,
+      sql`SELECT sum(data_up + data_down)::float8 AS data, sum(sms_mo)::int AS mo, sum(sms_mt)::int AS mt
+          FROM sim_usage_daily WHERE org_id = ${demoId} AND day BETWEEN '2026-11-01' AND '2026-11-27'`,
+    );
+    expect(await orgMonthToDate(h.ctx.db, demoId, '2026-11-01', '2026-11-27')).toEqual({
+      dataBytes: d?.data,
+      smsMo: d?.mo,
+      smsMt: d?.mt,
+    });
   });
 });

@@ -1,7 +1,13 @@
 /** Queries of per-SIM daily usage. */
 import { and, asc, between, eq, gte, lt, sql } from 'drizzle-orm';
 import { type Db, selectRows } from '../../db/client.js';
-import { orgUsageDaily, sims, simUsageDaily, simUsageHourly } from '../../db/schema/index.js';
+import {
+  orgUsageDaily,
+  orgUsageStripes,
+  sims,
+  simUsageDaily,
+  simUsageHourly,
+} from '../../db/schema/index.js';
 
 /** A volume group as PRODUCT.md §3 defines it (the generated columns of `sims` compute the same). */
 export function volumeGroup(total: number, used: number): 'sufficient' | 'low' | 'none' {
@@ -103,10 +109,11 @@ export async function addUsage(db: Db, deltas: UsageDelta[]): Promise<VolumeCros
         data_down = t.data_down + excluded.data_down, sms_mo = t.sms_mo + excluded.sms_mo,
         sms_mt = t.sms_mt + excluded.sms_mt
     ), org AS (
-      INSERT INTO ${orgUsageDaily} AS t (org_id, day, data_up, data_down, sms_mo, sms_mt)
-      SELECT org_id, day, sum(data_up), sum(data_down), sum(sms_mo), sum(sms_mt) FROM u
+      INSERT INTO ${orgUsageDaily} AS t (org_id, day, stripe, data_up, data_down, sms_mo, sms_mt)
+      SELECT org_id, day, floor(random() * ${orgUsageStripes})::smallint,
+        sum(data_up), sum(data_down), sum(sms_mo), sum(sms_mt) FROM u
       GROUP BY org_id, day ORDER BY org_id, day
-      ON CONFLICT (org_id, day) DO UPDATE SET data_up = t.data_up + excluded.data_up,
+      ON CONFLICT (org_id, day, stripe) DO UPDATE SET data_up = t.data_up + excluded.data_up,
         data_down = t.data_down + excluded.data_down, sms_mo = t.sms_mo + excluded.sms_mo,
         sms_mt = t.sms_mt + excluded.sms_mt
     ), per_sim AS (
@@ -154,12 +161,19 @@ export async function addUsage(db: Db, deltas: UsageDelta[]): Promise<VolumeCros
   return crossings;
 }
 
-/** An organisation's daily rollup rows in a date range (inclusive). */
+/** An organisation's usage per day in a date range (inclusive), its stripes added up; days without usage are absent. */
 export async function orgDailyUsage(db: Db, orgId: string, from: string, to: string) {
   return db
-    .select()
+    .select({
+      day: orgUsageDaily.day,
+      dataUp: sql<number>`sum(${orgUsageDaily.dataUp})::float8`,
+      dataDown: sql<number>`sum(${orgUsageDaily.dataDown})::float8`,
+      smsMo: sql<number>`sum(${orgUsageDaily.smsMo})::int`,
+      smsMt: sql<number>`sum(${orgUsageDaily.smsMt})::int`,
+    })
     .from(orgUsageDaily)
     .where(and(eq(orgUsageDaily.orgId, orgId), between(orgUsageDaily.day, from, to)))
+    .groupBy(orgUsageDaily.day)
     .orderBy(asc(orgUsageDaily.day));
 }
 
