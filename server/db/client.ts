@@ -61,13 +61,16 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
     // connections are opened on first use, so this pool costs nothing until a generic statement runs
-    const genericPool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
     // a SET, not the startup `options` parameter: a URL's own ?options= would replace that, and
-    // poolers such as PgBouncer refuse it; node-postgres runs this before any query of the client
-    genericPool.on('connect', (client) => {
-      client.query('SET plan_cache_mode = force_generic_plan').catch(() => {
-        // the connection is broken; its first query fails and the pool replaces it
-      });
+    // poolers such as PgBouncer refuse it. pg-pool awaits `onConnect` before it hands the client out
+    // (a 'connect' listener's query would overlap the caller's, which pg deprecates); if the SET
+    // fails, the pool ends the client and the caller gets the error.
+    const genericPool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolSize ?? 10,
+      onConnect: async (client) => {
+        await client.query('SET plan_cache_mode = force_generic_plan');
+      },
     });
     for (const p of [pool, genericPool])
       p.on('error', () => {
