@@ -5,7 +5,7 @@ import { addUsage } from '../modules/usage/usage.repository.js';
 import { seedFleet } from '../test/fleet.js';
 import { createHarness, type Harness, seedFixtures } from '../test/harness.js';
 import { selectRows } from './client.js';
-import { organisations, sims } from './schema/index.js';
+import { sims } from './schema/index.js';
 
 let h: Harness;
 let demoId: string;
@@ -26,13 +26,9 @@ async function drift() {
 
 beforeAll(async () => {
   h = await createHarness();
-  const { otherOrgId } = await seedFixtures(h.ctx);
+  const { otherOrgId, demoOrgId } = await seedFixtures(h.ctx);
   otherId = otherOrgId;
-  const [demo] = await h.ctx.db
-    .select()
-    .from(organisations)
-    .where(eq(organisations.accountNumber, '8100012345'));
-  demoId = demo?.id ?? '';
+  demoId = demoOrgId;
   fleet = await seedFleet(h.ctx, demoId, 7, 6, '10.65.0.0/24');
 });
 afterAll(() => h.close());

@@ -1,13 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  auditLog,
-  organisations,
-  orgUsageDaily,
-  simEvents,
-  simUsageDaily,
-  simUsageHourly,
-} from '../db/schema/index.js';
+import { auditLog, orgUsageDaily, simEvents, simUsageDaily, simUsageHourly } from '../db/schema/index.js';
 import { addUsage, usageSlot } from '../modules/usage/usage.repository.js';
 import { seedFleet } from '../test/fleet.js';
 import { createHarness, type Harness, seedFixtures } from '../test/harness.js';
@@ -19,12 +12,8 @@ let iccid: string;
 
 beforeAll(async () => {
   h = await createHarness({ OPENCMP_RETENTION_MONTHS: '13' });
-  await seedFixtures(h.ctx);
-  const [demo] = await h.ctx.db
-    .select()
-    .from(organisations)
-    .where(eq(organisations.accountNumber, '8100012345'));
-  orgId = demo?.id ?? '';
+  const { demoOrgId } = await seedFixtures(h.ctx);
+  orgId = demoOrgId;
   [iccid = ''] = await seedFleet(h.ctx, orgId, 8, 1, '10.90.0.0/24');
 });
 afterAll(() => h.close());

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClients, organisations } from '../../db/schema/index.js';
+import { apiClients } from '../../db/schema/index.js';
 import { seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
 
@@ -13,12 +13,8 @@ let iccids: string[];
 
 beforeAll(async () => {
   h = await createHarness({ OPENCMP_API_RATE_LIMIT: '40' });
-  await seedFixtures(h.ctx);
-  const [demo] = await h.ctx.db
-    .select()
-    .from(organisations)
-    .where(eq(organisations.accountNumber, '8100012345'));
-  iccids = await seedFleet(h.ctx, demo?.id ?? '', 5, 3, '10.70.0.0/24');
+  const { demoOrgId } = await seedFixtures(h.ctx);
+  iccids = await seedFleet(h.ctx, demoOrgId, 5, 3, '10.70.0.0/24');
   owner = await signIn(h.app, 'owner@demo.example');
   user = await signIn(h.app, 'user@demo.example');
   readonly = await signIn(h.app, 'readonly@demo.example');

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrgSettings } from '../../../contracts/config.js';
-import { mailOutbox, organisations, sims } from '../../db/schema/index.js';
+import { mailOutbox, sims } from '../../db/schema/index.js';
 import { demoLogins } from '../../demo/seed.js';
 import { seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
@@ -26,12 +26,8 @@ beforeAll(async () => {
   h = await createHarness();
   // the 20th of a month: the month boundary is 12 days ahead
   h.clock.advance(Date.parse('2026-11-20T12:00:00Z') - h.clock.now().getTime());
-  await seedFixtures(h.ctx);
-  const [demo] = await h.ctx.db
-    .select()
-    .from(organisations)
-    .where(eq(organisations.accountNumber, '8100012345'));
-  orgId = demo?.id ?? '';
+  const { demoOrgId } = await seedFixtures(h.ctx);
+  orgId = demoOrgId;
   mine = await seedFleet(h.ctx, orgId, 1, 3, '10.64.0.0/24');
   for (const l of demoLogins) s.set(l.role, await signIn(h.app, l.email));
   s.set('other', await signIn(h.app, 'other-owner@other.example'));

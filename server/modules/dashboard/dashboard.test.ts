@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard, OrgUsage } from '../../../contracts/usage.js';
 import { selectRows } from '../../db/client.js';
-import { organisations, sims } from '../../db/schema/index.js';
+import { sims } from '../../db/schema/index.js';
 import { demoLogins } from '../../demo/seed.js';
 import { seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
@@ -32,13 +32,9 @@ beforeAll(async () => {
   h = await createHarness();
   // a Friday: its ISO week 2026-W48 runs from Monday 23 to Sunday 29 November
   h.clock.advance(Date.parse('2026-11-27T10:00:00Z') - h.clock.now().getTime());
-  const { otherOrgId } = await seedFixtures(h.ctx);
+  const { otherOrgId, demoOrgId } = await seedFixtures(h.ctx);
   otherId = otherOrgId;
-  const [demo] = await h.ctx.db
-    .select()
-    .from(organisations)
-    .where(eq(organisations.accountNumber, '8100012345'));
-  demoId = demo?.id ?? '';
+  demoId = demoOrgId;
   mine = await seedFleet(h.ctx, demoId, 1, 10, '10.64.0.0/24');
   const foreign = await seedFleet(h.ctx, otherId, 2, 3, '10.99.0.0/24');
   const set = (n: number, v: Partial<typeof sims.$inferInsert>) =>

@@ -20,12 +20,8 @@ const MB = 1024 * 1024;
 
 beforeAll(async () => {
   h = await createHarness();
-  const { otherOrgId } = await seedFixtures(h.ctx);
-  const [demo] = await h.ctx.db
-    .select()
-    .from(organisations)
-    .where(eq(organisations.accountNumber, '8100012345'));
-  demoId = demo?.id ?? '';
+  const { otherOrgId, demoOrgId } = await seedFixtures(h.ctx);
+  demoId = demoOrgId;
   mine = await seedFleet(h.ctx, demoId, 1, 6, '10.64.0.0/24');
   foreign = await seedFleet(h.ctx, otherOrgId, 2, 1, '10.99.0.0/24');
   for (const l of demoLogins) s.set(l.role, await signIn(h.app, l.email));

@@ -1,6 +1,6 @@
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { organisations, simEvents, sims } from '../../db/schema/index.js';
+import { simEvents, sims } from '../../db/schema/index.js';
 import { runJobs } from '../../jobs/runner.js';
 import { seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
@@ -12,12 +12,8 @@ const size = 10_000;
 
 beforeAll(async () => {
   h = await createHarness();
-  await seedFixtures(h.ctx);
-  const [demo] = await h.ctx.db
-    .select()
-    .from(organisations)
-    .where(eq(organisations.accountNumber, '8100012345'));
-  demoId = demo?.id ?? '';
+  const { demoOrgId } = await seedFixtures(h.ctx);
+  demoId = demoOrgId;
   await seedFleet(h.ctx, demoId, 7, size, '10.80.0.0/18');
   owner = await signIn(h.app, 'owner@demo.example');
 }, 120_000);

@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
-import { mailOutbox as mails, organisations, simCharges, simEvents, sims } from '../../db/schema/index.js';
+import { mailOutbox as mails, simCharges, simEvents, sims } from '../../db/schema/index.js';
 import { demoLogins } from '../../demo/seed.js';
 import { applyLifetime } from '../../jobs/lifetime.js';
 import { seedFleet } from '../../test/fleet.js';
@@ -17,12 +17,8 @@ const day = 86_400_000;
 
 beforeAll(async () => {
   h = await createHarness();
-  const { otherOrgId } = await seedFixtures(h.ctx);
-  const [demo] = await h.ctx.db
-    .select()
-    .from(organisations)
-    .where(eq(organisations.accountNumber, '8100012345'));
-  demoId = demo?.id ?? '';
+  const { otherOrgId, demoOrgId } = await seedFixtures(h.ctx);
+  demoId = demoOrgId;
   mine = await seedFleet(h.ctx, demoId, 1, 10, '10.64.0.0/24');
   foreign = await seedFleet(h.ctx, otherOrgId, 2, 2, '10.99.0.0/24');
   for (const l of demoLogins) s.set(l.role, await signIn(h.app, l.email));

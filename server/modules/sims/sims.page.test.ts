@@ -6,7 +6,7 @@ import { eq, sql, TransactionRollbackError } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimFilter, simPage, simSortKeys, simSummary } from '../../../contracts/sims.js';
 import { selectRows } from '../../db/client.js';
-import { organisations, sims } from '../../db/schema/index.js';
+import { sims } from '../../db/schema/index.js';
 import { seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
 import { addLuhnDigits, pageStatement } from './sims.page.js';
@@ -20,12 +20,8 @@ const MB = 1024 * 1024;
 
 beforeAll(async () => {
   h = await createHarness();
-  await seedFixtures(h.ctx);
-  const [demo] = await h.ctx.db
-    .select()
-    .from(organisations)
-    .where(eq(organisations.accountNumber, '8100012345'));
-  orgId = demo?.id ?? '';
+  const { demoOrgId } = await seedFixtures(h.ctx);
+  orgId = demoOrgId;
   mine = await seedFleet(h.ctx, orgId, 3, 16, '10.66.0.0/24');
   const set = (n: number, v: Partial<typeof sims.$inferInsert>) =>
     h.ctx.db

@@ -1,7 +1,7 @@
-import { count, eq, isNull } from 'drizzle-orm';
+import { count, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iccidWithLuhn } from '../../../contracts/ids.js';
-import { organisations, sims } from '../../db/schema/index.js';
+import { sims } from '../../db/schema/index.js';
 import { fixtureIds, stockCsv } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
 
@@ -12,14 +12,10 @@ let demoId: string;
 
 beforeAll(async () => {
   h = await createHarness();
-  await seedFixtures(h.ctx);
+  const { demoOrgId } = await seedFixtures(h.ctx);
   operator = await signIn(h.app, 'operator@provider.example');
   owner = await signIn(h.app, 'owner@demo.example');
-  const [demo] = await h.ctx.db
-    .select()
-    .from(organisations)
-    .where(eq(organisations.accountNumber, '8100012345'));
-  demoId = demo?.id ?? '';
+  demoId = demoOrgId;
 });
 afterAll(() => h.close());
 

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { organisations, simUsageDaily, simUsageHourly } from '../../db/schema/index.js';
+import { simUsageDaily, simUsageHourly } from '../../db/schema/index.js';
 import { AcctStatus } from '../../network/radius/attributes.js';
 import { buildAccountingRequest } from '../../network/radius/builders.js';
 import type { RadiusFields } from '../../network/radius/fields.js';
@@ -21,12 +21,7 @@ const HOUR = 3_600_000;
 
 beforeAll(async () => {
   h = await createHarness();
-  ({ otherOrgId } = await seedFixtures(h.ctx));
-  const [demo] = await h.ctx.db
-    .select()
-    .from(organisations)
-    .where(eq(organisations.accountNumber, '8100012345'));
-  orgId = demo?.id ?? '';
+  ({ otherOrgId, demoOrgId: orgId } = await seedFixtures(h.ctx));
   mine = await seedFleet(h.ctx, orgId, 3, 4, '10.60.0.0/24');
   theirs = await seedFleet(h.ctx, otherOrgId, 4, 1, '10.61.0.0/24');
   owner = await signIn(h.app, 'owner@demo.example');

@@ -1,14 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
-import {
-  mailOutbox,
-  organisationEmails,
-  organisations,
-  simCharges,
-  simEvents,
-  sims,
-} from '../../db/schema/index.js';
+import { mailOutbox, organisationEmails, simCharges, simEvents, sims } from '../../db/schema/index.js';
 import { seedFleet } from '../../test/fleet.js';
 import { createHarness, type Harness, seedFixtures } from '../../test/harness.js';
 import { addUsage, type UsageDelta, volumeGroup } from './usage.repository.js';
@@ -41,12 +34,7 @@ const typesOf = async (iccid: string) =>
 
 beforeAll(async () => {
   h = await createHarness();
-  ({ otherOrgId: otherId } = await seedFixtures(h.ctx));
-  const [demo] = await h.ctx.db
-    .select()
-    .from(organisations)
-    .where(eq(organisations.accountNumber, '8100012345'));
-  orgId = demo?.id ?? '';
+  ({ otherOrgId: otherId, demoOrgId: orgId } = await seedFixtures(h.ctx));
   mine = await seedFleet(h.ctx, orgId, 1, 8, '10.64.0.0/24');
   theirs = await seedFleet(h.ctx, otherId, 2, 1, '10.99.0.0/24');
   await h.ctx.db.delete(organisationEmails).where(eq(organisationEmails.orgId, orgId));
