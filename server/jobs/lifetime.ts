@@ -12,6 +12,7 @@ import { event, recordEvents } from '../modules/events/events.service.js';
 import { queueMail } from '../modules/mail/mail.service.js';
 import { queueDisconnects } from '../modules/network/network.repository.js';
 import { expireSims, lifetimeRecipients, markExpiryNotices } from '../modules/sims/charges.repository.js';
+import { runPeriodically } from './periodic.js';
 
 /** How many ICCIDs a notice lists before "and N more". */
 const listed = 20;
@@ -101,13 +102,5 @@ export async function applyLifetime(ctx: AppContext) {
 
 /** Run the lifetime job at start and then every 15 minutes; returns a stop function. */
 export function startLifetime(ctx: AppContext, intervalMs = 900_000): () => Promise<void> {
-  let running: Promise<unknown> = applyLifetime(ctx).catch(() => undefined);
-  const timer = setInterval(() => {
-    running = applyLifetime(ctx).catch(() => undefined);
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return runPeriodically('lifetime', () => applyLifetime(ctx), intervalMs);
 }

@@ -2,6 +2,7 @@
 import nodemailer from 'nodemailer';
 import type { AppContext } from '../context.js';
 import { claimDueMails, markMail } from '../modules/mail/mail.repository.js';
+import { reportFailure } from './periodic.js';
 
 const maxAttempts = 8;
 
@@ -45,7 +46,7 @@ export function startMailSender(ctx: AppContext, intervalMs = 2000): () => Promi
   const tick = () => {
     if (stopped) return;
     running = sendDueMails(ctx, transport)
-      .catch(() => 0)
+      .catch(reportFailure('mail sender'))
       .then(() => {
         if (!stopped) timer = setTimeout(tick, intervalMs);
       });

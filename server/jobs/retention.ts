@@ -8,6 +8,7 @@ import { deleteAuditBefore } from '../modules/audit/audit.repository.js';
 import { deleteEventsBefore } from '../modules/events/events.repository.js';
 import { expireMoParts } from '../modules/sms/sms.mo.js';
 import { deleteHourlyUsageBefore, deleteUsageBefore } from '../modules/usage/usage.repository.js';
+import { runPeriodically } from './periodic.js';
 
 /** The first instant that is kept. */
 export function retentionCutoff(now: Date, months: number): Date {
@@ -36,13 +37,5 @@ export async function applyRetention(ctx: AppContext) {
 
 /** Run retention at start and then every hour; returns a stop function. */
 export function startRetention(ctx: AppContext, intervalMs = 3_600_000): () => Promise<void> {
-  let running: Promise<unknown> = applyRetention(ctx).catch(() => undefined);
-  const timer = setInterval(() => {
-    running = applyRetention(ctx).catch(() => undefined);
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return runPeriodically('retention', () => applyRetention(ctx), intervalMs);
 }

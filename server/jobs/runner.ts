@@ -17,6 +17,7 @@ import {
   releaseJob,
 } from '../modules/jobs/jobs.repository.js';
 import { bulkKind, processBulkChunk } from '../modules/sims/bulk.service.js';
+import { reportFailure } from './periodic.js';
 
 export interface JobHandler {
   chunkSize: number;
@@ -115,9 +116,7 @@ export function startJobRunner(ctx: AppContext, intervalMs = 500): () => Promise
   let running: Promise<void> = Promise.resolve();
   const tick = () => {
     running = runJobs(ctx, { stopping: () => stopped })
-      .catch((err: unknown) => {
-        process.stderr.write(`job runner: ${(err as Error).message}\n`);
-      })
+      .catch(reportFailure('job runner'))
       .then(() => {
         if (!stopped) timer = setTimeout(tick, intervalMs);
       });
