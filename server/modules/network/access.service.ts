@@ -7,10 +7,10 @@ import { sql } from 'drizzle-orm';
 import { eventTypes } from '../../../contracts/events.js';
 import { luhnDigit } from '../../../contracts/ids.js';
 import type { AppContext } from '../../context.js';
-import type { RadiusRequest } from '../../network/radius/request.js';
 import { monthlyDataBlocks } from '../config/config.service.js';
 import type { NewEvent } from '../events/events.repository.js';
 import { event, recordEvents } from '../events/events.service.js';
+import type { RadiusFields } from './radius-record.js';
 
 export const network = { source: 'network' } as const;
 
@@ -82,7 +82,7 @@ export function imeiOf(imeisv: string | undefined): string | null {
 }
 
 /** Which SIM a request names: 3GPP-IMSI first, then User-Name. */
-export function identityOf(r: RadiusRequest): string | undefined {
+export function identityOf(r: RadiusFields): string | undefined {
   return r.imsi ?? r.userName;
 }
 
@@ -96,7 +96,7 @@ const causeText: Record<RejectCause, string> = {
 };
 
 /** Decide a batch of Access-Requests; reject events and IMEI-lock bindings are written in one transaction. */
-export async function decideAccess(ctx: AppContext, requests: RadiusRequest[]): Promise<AccessDecision[]> {
+export async function decideAccess(ctx: AppContext, requests: RadiusFields[]): Promise<AccessDecision[]> {
   const now = ctx.clock.now();
   const keys = [...new Set(requests.map(identityOf).filter((k): k is string => Boolean(k)))];
   const rows = keys.length ? await simsToDecide(ctx, keys) : [];

@@ -6,8 +6,6 @@
 import { eventTypes } from '../../../contracts/events.js';
 import type { AppContext } from '../../context.js';
 import { operatorOf } from '../../lib/operators.js';
-import { AcctStatus } from '../../network/radius/attributes.js';
-import type { RadiusRequest } from '../../network/radius/request.js';
 import { noteLimitsReached } from '../config/config.service.js';
 import type { NewEvent } from '../events/events.repository.js';
 import { event, recordEvents } from '../events/events.service.js';
@@ -26,11 +24,12 @@ import {
 } from './accounting.repository.js';
 import { queueDisconnects } from './network.repository.js';
 import { cellOf, TERMINATE_CAUSES } from './network-data.js';
+import { AcctStatus, type RadiusFields } from './radius-record.js';
 
 /** An Accounting-Request and the NAS it came from. */
 export interface AccountingItem {
   nasAddress: string;
-  request: RadiusRequest;
+  request: RadiusFields;
 }
 
 const MB = 1024 * 1024;

@@ -1,5 +1,5 @@
 /** How the SIM detail names what the network reports: the cell of a location and why a session ended. */
-import type { UserLocation } from '../../network/radius/uli.js';
+import type { UserLocation } from './radius-record.js';
 
 /** Acct-Terminate-Cause values (RFC 2866 §5.10) as the session-ended event names them. */
 export const TERMINATE_CAUSES: Record<number, string> = {

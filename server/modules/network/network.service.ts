@@ -3,13 +3,14 @@ import { eventTypes } from '../../../contracts/events.js';
 import type { NasClientRequest } from '../../../contracts/network.js';
 import type { AppContext } from '../../context.js';
 import { AppError, notFound } from '../../lib/errors.js';
-import { localAaa, sumSnapshots } from '../../network/radius/counters.js';
-import { canonicalCidr, nasClientsChanged } from '../../network/radius/nas.js';
 import type { Principal } from '../auth/auth.service.js';
 import { event, recordEvents } from '../events/events.service.js';
 import { findSim } from '../sims/sims.repository.js';
 import { actorOf } from '../sims/sims.service.js';
+import { localAaa, sumSnapshots } from './aaa-registry.js';
+import { canonicalCidr } from './cidr.js';
 import { wakeDrainers } from './disconnect-signal.js';
+import { nasClientsChanged } from './nas-signal.js';
 import {
   deleteNasClient,
   findNasClient,

@@ -9,10 +9,10 @@ import { eventTypes } from '../../../contracts/events.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { sims } from '../../db/schema/index.js';
-import type { Esme } from '../../network/smpp/session.js';
 import { monthlyBlock } from '../config/config.service.js';
 import { event, recordEvents } from '../events/events.service.js';
 import type { SimRow } from '../sims/sims.repository.js';
+import type { EsmeLink } from './esme-link.js';
 import {
   deleteFinishedMoParts,
   deleteMoParts,
@@ -143,7 +143,7 @@ export async function insertMo(
 }
 
 /** Take an MO from the SMSC: stored and counted, refused with an event, or unknown sender. */
-export async function storeMo(ctx: AppContext, esme: Esme | null, mo: IncomingMo): Promise<MoOutcome> {
+export async function storeMo(ctx: AppContext, esme: EsmeLink | null, mo: IncomingMo): Promise<MoOutcome> {
   const now = ctx.clock.now();
   const result = await ctx.db.transaction(async (tx): Promise<MoOutcome> => {
     const sim = await lockSimByMsisdn(tx, mo.from);
@@ -229,7 +229,7 @@ async function storeIncomplete(ctx: AppContext, db: Db, sim: SimRow, rows: MoPar
  */
 export async function receiveMoPart(
   ctx: AppContext,
-  esme: Esme | null,
+  esme: EsmeLink | null,
   part: IncomingMoPart,
 ): Promise<MoPartOutcome> {
   const now = ctx.clock.now();

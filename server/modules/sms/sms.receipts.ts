@@ -4,10 +4,9 @@
  */
 import { eventTypes } from '../../../contracts/events.js';
 import type { AppContext } from '../../context.js';
-import type { DeliverSm } from '../../network/smpp/deliver.js';
-import type { Esme } from '../../network/smpp/session.js';
 import type { NewEvent } from '../events/events.repository.js';
 import { event, recordEvents } from '../events/events.service.js';
+import type { DeliverSm, EsmeLink } from './esme-link.js';
 import { lockBySmscIds, type SmsRow, updateReceiptStates } from './sms.repository.js';
 
 type PartState = 'delivered' | 'failed' | 'expired';
@@ -73,7 +72,7 @@ export function parseReceipt(d: DeliverSm): Receipt | null {
  */
 export async function applyReceipts(
   ctx: AppContext,
-  esme: Esme | null,
+  esme: EsmeLink | null,
   receipts: Receipt[],
 ): Promise<Set<string>> {
   const unmatched = new Set(receipts.map((r) => r.smscId));

@@ -9,7 +9,6 @@ import { countSegments } from '../../../contracts/sms-encoding.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
-import { localSmpp } from '../../network/smpp/registry.js';
 import type { Principal } from '../auth/auth.service.js';
 import { monthlyBlock, noteLimitsReached } from '../config/config.service.js';
 import { event, recordEvents } from '../events/events.service.js';
@@ -17,6 +16,7 @@ import { findSim, lockSim, type SimRow } from '../sims/sims.repository.js';
 import { actorOf } from '../sims/sims.service.js';
 import { addUsage, usageSlot } from '../usage/usage.repository.js';
 import { applyVolumeEffects } from '../usage/volume.service.js';
+import { localSmpp } from './smpp-registry.js';
 import { findSms, insertSms, pageSms, type SmsRow, updateSms } from './sms.repository.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);

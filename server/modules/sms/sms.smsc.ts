@@ -6,12 +6,11 @@
 import type { SmscStatus, UpdateSmscRequest } from '../../../contracts/sms.js';
 import type { AppContext } from '../../context.js';
 import { invalidField } from '../../lib/errors.js';
-import { maskSmppUrl, parseSmppUrl } from '../../network/smpp/pdu.js';
-import { localSmpp, simulatorSmscUrl } from '../../network/smpp/registry.js';
-import type { Esme } from '../../network/smpp/session.js';
-import { zeroCounters } from '../../network/smpp/types.js';
 import type { Principal } from '../auth/auth.service.js';
+import { type EsmeStatus, zeroCounters } from './esme-link.js';
+import { localSmpp, simulatorSmscUrl } from './smpp-registry.js';
 import { outboxSize, readSmscSettings, writeSmscUrl } from './sms.repository.js';
+import { maskSmppUrl, parseSmppUrl } from './smsc-url.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -43,7 +42,7 @@ export async function smscStatus(ctx: AppContext): Promise<SmscStatus> {
     };
   }
   const row = await readSmscSettings(ctx.db);
-  const reported = row?.status as Partial<ReturnType<Esme['status']>> | null | undefined;
+  const reported = row?.status as Partial<EsmeStatus> | null | undefined;
   const fresh = row?.statusAt && ctx.clock.now().getTime() - row.statusAt.getTime() < 15_000;
   return {
     url: maskSmppUrl(url),

@@ -1,5 +1,9 @@
 /** Attribute numbers and value codecs (text, integer, IPv4, Vendor-Specific, 3GPP values) used by OpenCMP. */
+import type { Bearer, MsTimeZone } from '../../modules/network/radius-record.js';
 import { fail, ok, type RadiusResult, type RawAttribute } from './packet.js';
+
+// the value shapes belong to the AAA's services (server/modules/network/radius-record.ts)
+export { AcctStatus, type Bearer, type MsTimeZone } from '../../modules/network/radius-record.js';
 
 /** Standard attribute types (RFC 2865, 2866, 2869, 5176). */
 export const Attr = {
@@ -47,9 +51,6 @@ export const TgppAttr = {
   MsTimeZone: 23,
 } as const;
 
-/** Acct-Status-Type values (RFC 2866 §5.1). */
-export const AcctStatus = { Start: 1, Stop: 2, InterimUpdate: 3, AccountingOn: 7, AccountingOff: 8 } as const;
-
 /** Error-Cause values used in Disconnect-NAK (RFC 5176 §3.5). */
 export const ErrorCause = {
   ResidualSessionContextRemoved: 201,
@@ -62,9 +63,6 @@ export const ErrorCause = {
   SessionContextNotFound: 503,
   ResourcesUnavailable: 506,
 } as const;
-
-/** The radio bearer OpenCMP shows for a session. */
-export type Bearer = '2G' | '3G' | '4G' | '5G' | 'NB-IoT' | 'LTE-M';
 
 const RAT_TO_BEARER: ReadonlyMap<number, Bearer> = new Map<number, Bearer>([
   [1, '3G'],
@@ -170,12 +168,6 @@ export function decodeVendorSpecific(
     offset += length;
   }
   return ok({ vendorId, subAttributes });
-}
-
-/** 3GPP-MS-TimeZone decoded: offset from UTC in minutes and the daylight-saving adjustment in hours. */
-export interface MsTimeZone {
-  offsetMinutes: number;
-  dstHours: number;
 }
 
 /** Decode 3GPP-MS-TimeZone (TS 29.061, TS 24.008 §10.5.3.8: swapped-BCD quarter hours, sign bit, DST octet). */

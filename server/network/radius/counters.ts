@@ -1,8 +1,6 @@
 /** The AAA's counters: requests, accepts, rejects by cause, accounting by type, drops by reason, disconnects. */
 import { Counter, type Registry } from 'prom-client';
-
-/** Counter keys are `<group>.<name>`, e.g. `drops.unknown_client` or `rejects.IMSI_NOT_FOUND`. */
-export type CounterSnapshot = Record<string, number>;
+import { type CounterSnapshot, localAaa } from '../../modules/network/aaa-registry.js';
 
 /** Counts of one AAA instance; plain numbers, cheap to bump on the hot path. */
 export class RadiusCounters {
@@ -19,24 +17,6 @@ export class RadiusCounters {
   snapshot(): CounterSnapshot {
     return Object.fromEntries(this.values);
   }
-}
-
-/** The counters of the AAA running in this process (if any), for /metrics and the operator API. */
-let local: { instance: string; counters: RadiusCounters } | null = null;
-
-export function setLocalAaa(value: { instance: string; counters: RadiusCounters } | null) {
-  local = value;
-}
-
-export function localAaa() {
-  return local;
-}
-
-/** Add the counter groups of several snapshots together. */
-export function sumSnapshots(snapshots: CounterSnapshot[]): CounterSnapshot {
-  const out: CounterSnapshot = {};
-  for (const s of snapshots) for (const [k, v] of Object.entries(s)) out[k] = (out[k] ?? 0) + v;
-  return out;
 }
 
 const GROUPS: Record<string, { name: string; help: string; label: string }> = {
@@ -70,8 +50,9 @@ export function registerRadiusMetrics(registry: Registry) {
       registers: [registry],
       collect() {
         this.reset();
+        const local = localAaa();
         if (!local) return;
-        for (const [key, value] of local.counters.values) {
+        for (const [key, value] of Object.entries(local.counters.snapshot())) {
           const dot = key.indexOf('.');
           if (key.slice(0, dot) === group) this.inc({ [g.label]: key.slice(dot + 1) }, value);
         }

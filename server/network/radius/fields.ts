@@ -1,7 +1,7 @@
 /** Typed attribute values: decode a packet's attributes into named fields and encode them back. */
+import type { MsTimeZone, RadiusFields, UserLocation } from '../../modules/network/radius-record.js';
 import {
   Attr,
-  type Bearer,
   bearerToRatType,
   decodeInteger,
   decodeIpv4,
@@ -13,54 +13,15 @@ import {
   encodeMsTimeZone,
   encodeText,
   encodeVendorSpecific,
-  type MsTimeZone,
   ratTypeToBearer,
   TgppAttr,
   VENDOR_3GPP,
 } from './attributes.js';
 import { fail, ok, type RadiusError, type RadiusResult, type RawAttribute } from './packet.js';
-import { decodeUserLocation, encodeUserLocation, type UserLocation } from './uli.js';
+import { decodeUserLocation, encodeUserLocation } from './uli.js';
 
-/** Every attribute OpenCMP reads or writes, by name; absent attributes are undefined. */
-export interface RadiusFields {
-  userName?: string;
-  /** User-Password as on the wire (hidden with the request authenticator); see unhidePassword. */
-  userPassword?: Buffer;
-  nasIp?: string;
-  nasIdentifier?: string;
-  serviceType?: number;
-  framedProtocol?: number;
-  framedIp?: string;
-  replyMessage?: string;
-  class?: Buffer;
-  sessionTimeout?: number;
-  /** Called-Station-Id: the APN. */
-  calledStationId?: string;
-  /** Calling-Station-Id: the MSISDN. */
-  callingStationId?: string;
-  statusType?: number;
-  sessionId?: string;
-  sessionTime?: number;
-  /** Cumulative session octets including Gigawords × 2^32. */
-  inputOctets?: bigint;
-  outputOctets?: bigint;
-  inputPackets?: number;
-  outputPackets?: number;
-  terminateCause?: number;
-  eventTimestamp?: Date;
-  nasPortType?: number;
-  interimInterval?: number;
-  errorCause?: number;
-  imsi?: string;
-  chargingId?: number;
-  /** Serving operator, e.g. "26201". */
-  sgsnMccMnc?: string;
-  imeisv?: string;
-  ratType?: number;
-  bearer?: Bearer;
-  userLocation?: UserLocation;
-  msTimeZone?: MsTimeZone;
-}
+// the fields' shape belongs to the AAA's services (server/modules/network/radius-record.ts)
+export type { RadiusFields } from '../../modules/network/radius-record.js';
 
 interface Codec<T> {
   decode(value: Buffer, name: string): RadiusResult<T>;

@@ -1,5 +1,7 @@
 /** The NAS clients the AAA answers: matched by source address (most specific block wins), cached in memory. */
 import type { AppContext } from '../../context.js';
+import { ipv4ToInt, maskOf, parseCidr } from '../../modules/network/cidr.js';
+import { onNasClientsChanged } from '../../modules/network/nas-signal.js';
 import { listNasClients, nasSignature } from '../../modules/network/network.repository.js';
 
 export interface NasClient {
@@ -10,39 +12,6 @@ export interface NasClient {
   daePort: number;
   network: number;
   prefix: number;
-}
-
-/** Parse a dotted IPv4 address into an unsigned 32-bit number; null when it is not one. */
-export function ipv4ToInt(address: string): number | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
-  if (!m) return null;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((p) => p > 255)) return null;
-  return (
-    ((parts[0] ?? 0) * 2 ** 24 + (parts[1] ?? 0) * 2 ** 16 + (parts[2] ?? 0) * 2 ** 8 + (parts[3] ?? 0)) >>> 0
-  );
-}
-
-/** Parse `a.b.c.d` or `a.b.c.d/n` into network and prefix; null when malformed. */
-export function parseCidr(text: string): { network: number; prefix: number } | null {
-  const [addr = '', bits, extra] = text.split('/');
-  if (extra !== undefined) return null;
-  const ip = ipv4ToInt(addr);
-  const prefix = bits === undefined ? 32 : /^\d{1,2}$/.test(bits) ? Number(bits) : Number.NaN;
-  if (ip === null || !(prefix >= 0 && prefix <= 32)) return null;
-  return { network: (ip & maskOf(prefix)) >>> 0, prefix };
-}
-
-function maskOf(prefix: number): number {
-  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-}
-
-/** The canonical text of a CIDR block, e.g. `10.0.0.0/8`, or null when malformed. */
-export function canonicalCidr(text: string): string | null {
-  const c = parseCidr(text.trim());
-  if (!c) return null;
-  const n = c.network;
-  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}/${c.prefix}`;
 }
 
 /** Registry of NAS clients; reloads when the table changes (polled) or when told to. */
@@ -117,12 +86,9 @@ export class NasRegistry {
   }
 }
 
-/** Processes' registries, told by the NAS client routes that the table changed. */
-const registries = new Set<NasRegistry>();
+/** Reload a registry whenever the NAS client routes (or the simulator) signal a change; returns the untrack. */
 export function trackRegistry(r: NasRegistry) {
-  registries.add(r);
-  return () => registries.delete(r);
-}
-export function nasClientsChanged() {
-  for (const r of registries) r.refresh(true).catch(() => {});
+  return onNasClientsChanged(() => {
+    r.refresh(true).catch(() => {});
+  });
 }

@@ -1,21 +1,9 @@
 /** 3GPP-User-Location-Info (TS 29.061 §16.4.7; layouts of TS 29.060 §7.7.51 and TS 29.274 §8.21). */
+import type { Plmn, UserLocation } from '../../modules/network/radius-record.js';
 import { fail, ok, type RadiusResult } from './packet.js';
 
-/** A PLMN id: 3-digit MCC and 2- or 3-digit MNC, as strings to keep leading zeros. */
-export interface Plmn {
-  mcc: string;
-  mnc: string;
-}
-
-/** A decoded location; every known variant carries the PLMN of its first identity. */
-export type UserLocation =
-  | { type: 'CGI'; plmn: Plmn; lac: number; ci: number }
-  | { type: 'SAI'; plmn: Plmn; lac: number; sac: number }
-  | { type: 'RAI'; plmn: Plmn; lac: number; rac: number }
-  | { type: 'TAI'; plmn: Plmn; tac: number }
-  | { type: 'ECGI'; plmn: Plmn; eci: number; enbId: number; cellId: number }
-  | { type: 'TAI+ECGI'; plmn: Plmn; tac: number; ecgiPlmn: Plmn; eci: number; enbId: number; cellId: number }
-  | { type: 'unknown'; code: number; raw: string };
+// the location's shape belongs to the AAA's services (server/modules/network/radius-record.ts)
+export type { Plmn, UserLocation } from '../../modules/network/radius-record.js';
 
 const TYPE_CODE = { CGI: 0, SAI: 1, RAI: 2, TAI: 128, ECGI: 129, 'TAI+ECGI': 130 } as const;
 const VALUE_LENGTH: ReadonlyMap<number, number> = new Map([

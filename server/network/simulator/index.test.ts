@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatorSmscUrl } from '../../modules/sms/smpp-registry.js';
 import { smscStatus } from '../../modules/sms/sms.smsc.js';
 import { createHarness, type Harness } from '../../test/harness.js';
-import { simulatorSmscUrl } from '../smpp/registry.js';
 import { type SmppRunner, startSmpp } from '../smpp/runner.js';
 import { startSimulator } from './index.js';
 

@@ -9,9 +9,9 @@ import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { nasClients, sims, users } from '../../db/schema/index.js';
 import { demoLogins } from '../../demo/seed.js';
+import { nasClientsChanged } from '../../modules/network/nas-signal.js';
 import { insertNasClient, updateNasClient } from '../../modules/network/network.repository.js';
-import { nasClientsChanged } from '../radius/nas.js';
-import { localSmpp, setSimulatorSmscUrl } from '../smpp/registry.js';
+import { localSmpp, setSimulatorSmscUrl } from '../../modules/sms/smpp-registry.js';
 import { type Pgw, type PgwOptions, type SimulatedSim, startPgw } from './pgw.js';
 import { type SmscSimulator, startSmscSimulator } from './smsc.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countSegments, smsEncodingOf, splitSms } from '../../../contracts/sms-encoding.js';
+import { maskSmppUrl, parseSmppUrl } from '../../modules/sms/smsc-url.js';
 import { decodeGsm7, decodeText, decodeUcs2, encodeGsm7, encodeSms, encodeUcs2, parseUdh } from './codec.js';
-import { maskSmppUrl, parseSmppUrl } from './pdu.js';
 
 describe('encoding detection', () => {
   it.each([

@@ -1,21 +1,7 @@
 /** A deliver_sm from the SMSC, decoded: an MO part (with its concatenation header) or a delivery receipt. */
 import type { PDU } from 'smpp';
+import type { DeliverSm } from '../../modules/sms/esme-link.js';
 import { decodeText, esmClassReceipt, parseUdh } from './codec.js';
-
-/** A deliver_sm as the ESME hands it on: an MO part or a delivery receipt. */
-export interface DeliverSm {
-  sourceAddr: string;
-  destinationAddr: string;
-  esmClass: number;
-  dataCoding: number;
-  /** True for a delivery receipt (esm_class 0x04). */
-  receipt: boolean;
-  /** Text of the body (UDH removed), decoded by data_coding. */
-  text: string;
-  concat?: { ref: number; total: number; seq: number };
-  receiptedMessageId?: string;
-  messageState?: number;
-}
 
 /** Decode a deliver_sm: the body from short_message (or message_payload when that is empty), UDH removed. */
 export function decodeDeliverSm(pdu: PDU): DeliverSm {

@@ -1,7 +1,8 @@
 /**
  * The `smpp` package, set up once for OpenCMP: short_message and message_payload stay raw octets
  * (the package's text filter guesses encodings and loses characters; codec.ts decodes by data_coding),
- * plus SMPP URL parsing and the command_status names this code reports.
+ * plus the command_status names this code reports. SMPP URLs are parsed by the sms module's
+ * smsc-url.ts (the console validates them with it).
  */
 import smpp, { type PDU, type Session } from 'smpp';
 
@@ -76,43 +77,4 @@ const statusNames = new Map(Object.entries(smpp.errors).map(([name, code]) => [c
 /** "ESME_RTHROTTLED (0x58)" for a command_status. */
 export function statusName(code: number): string {
   return `${statusNames.get(code) ?? 'status'} (0x${code.toString(16).padStart(2, '0').toUpperCase()})`;
-}
-
-/** Where the ESME binds: host, port and the credentials of `smpp://system_id:password@host:port`. */
-export interface SmppTarget {
-  host: string;
-  port: number;
-  systemId: string;
-  password: string;
-}
-
-/** Parse an SMPP URL; the error message says what is wrong (used for config, the console's PUT and tests). */
-export function parseSmppUrl(url: string): SmppTarget {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new Error('must be a URL like smpp://system_id:password@host:2775');
-  }
-  if (u.protocol !== 'smpp:') throw new Error('must start with smpp://');
-  if (!u.hostname) throw new Error('must name a host');
-  const systemId = decodeURIComponent(u.username);
-  const password = decodeURIComponent(u.password);
-  if (!systemId) throw new Error('must carry a system_id before the @');
-  if (systemId.length > 15) throw new Error('system_id must be at most 15 characters (SMPP 3.4)');
-  if (password.length > 8) throw new Error('password must be at most 8 characters (SMPP 3.4)');
-  if (u.pathname && u.pathname !== '/') throw new Error('must not have a path');
-  const port = u.port ? Number(u.port) : 2775;
-  return { host: u.hostname.replace(/^\[|\]$/g, ''), port, systemId, password };
-}
-
-/** The URL without its password, for the console and logs. */
-export function maskSmppUrl(url: string | null): string | null {
-  if (!url) return null;
-  try {
-    const t = parseSmppUrl(url);
-    return `smpp://${encodeURIComponent(t.systemId)}:***@${t.host}:${t.port}`;
-  } catch {
-    return 'smpp://(invalid)';
-  }
 }

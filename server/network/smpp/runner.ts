@@ -4,6 +4,8 @@
  * database so a console in another process can show it.
  */
 import type { AppContext } from '../../context.js';
+import type { DeliverSm } from '../../modules/sms/esme-link.js';
+import { setLocalSmpp } from '../../modules/sms/smpp-registry.js';
 import { type MoPartOutcome, receiveMoPart, storeMo } from '../../modules/sms/sms.mo.js';
 import { applyReceipts, parseReceipt, type Receipt } from '../../modules/sms/sms.receipts.js';
 import {
@@ -16,10 +18,9 @@ import {
 } from '../../modules/sms/sms.repository.js';
 import { failMt } from '../../modules/sms/sms.service.js';
 import { effectiveSmscUrl } from '../../modules/sms/sms.smsc.js';
+import { parseSmppUrl } from '../../modules/sms/smsc-url.js';
 import { encodeSms } from './codec.js';
-import type { DeliverSm } from './deliver.js';
-import { parseSmppUrl, status } from './pdu.js';
-import { setLocalSmpp } from './registry.js';
+import { status } from './pdu.js';
 import { Esme } from './session.js';
 import { type EsmeOptions, SubmitError } from './types.js';
 

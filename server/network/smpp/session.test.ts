@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DeliverSm } from '../../modules/sms/esme-link.js';
 import { type SmscSimulator, startSmscSimulator } from '../simulator/smsc.js';
 import { encodeSms } from './codec.js';
-import type { DeliverSm } from './deliver.js';
 import { status } from './pdu.js';
 import { Esme } from './session.js';
 import { type EsmeOptions, SubmitError } from './types.js';

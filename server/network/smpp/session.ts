@@ -5,21 +5,20 @@
  * package cannot resynchronise a byte stream) and count; they never throw.
  */
 import type { PDU, Session } from 'smpp';
-import { decodeDeliverSm } from './deliver.js';
-import { parseSmppUrl, type SmppTarget, sendBatched, smpp, status, statusName } from './pdu.js';
-import { SubmitWindow } from './submit-window.js';
 import {
   type EsmeCounters,
-  type EsmeOptions,
+  type EsmeLink,
   type EsmeState,
   type EsmeStatus,
-  Rate,
-  SubmitError,
-  type SubmitRequest,
   zeroCounters,
-} from './types.js';
+} from '../../modules/sms/esme-link.js';
+import { parseSmppUrl, type SmppTarget } from '../../modules/sms/smsc-url.js';
+import { decodeDeliverSm } from './deliver.js';
+import { sendBatched, smpp, status, statusName } from './pdu.js';
+import { SubmitWindow } from './submit-window.js';
+import { type EsmeOptions, Rate, SubmitError, type SubmitRequest } from './types.js';
 
-export class Esme {
+export class Esme implements EsmeLink {
   state: EsmeState = 'disconnected';
   lastError: string | null = null;
   since = new Date();

@@ -5,8 +5,9 @@
  * what they hand over with `capacity`/`whenRoom`.
  */
 import type { PDU, Session } from 'smpp';
+import type { EsmeCounters } from '../../modules/sms/esme-link.js';
 import { sendBatched, smpp, status, statusName } from './pdu.js';
-import { type EsmeCounters, type PendingSubmit, Rate, SubmitError, type SubmitRequest } from './types.js';
+import { type PendingSubmit, Rate, SubmitError, type SubmitRequest } from './types.js';
 
 export interface SubmitWindowOptions {
   window: number;

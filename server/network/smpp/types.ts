@@ -1,48 +1,9 @@
-/** The ESME's public shapes: state, counters, status report, options, submits and their errors. */
+/**
+ * The ESME's own shapes: options, submits and their errors. Its state, counters and status report,
+ * and the deliver_sm it hands on, are the sms module's (server/modules/sms/esme-link.ts).
+ */
+import type { DeliverSm } from '../../modules/sms/esme-link.js';
 import type { SubmitPart } from './codec.js';
-import type { DeliverSm } from './deliver.js';
-
-export type EsmeState = 'disconnected' | 'connecting' | 'bound';
-
-export interface EsmeCounters {
-  submitted: number;
-  rejected: number;
-  throttled: number;
-  delivered: number;
-  failed: number;
-  mo: number;
-  /** MO SMS refused (volume, monthly limit, SIM state) with ESME_RX_R_APPN. */
-  moRefused: number;
-  receipts: number;
-  malformed: number;
-  reconnects: number;
-}
-
-/** Counters that have counted nothing yet. */
-export function zeroCounters(): EsmeCounters {
-  return {
-    submitted: 0,
-    rejected: 0,
-    throttled: 0,
-    delivered: 0,
-    failed: 0,
-    mo: 0,
-    moRefused: 0,
-    receipts: 0,
-    malformed: 0,
-    reconnects: 0,
-  };
-}
-
-export interface EsmeStatus {
-  state: EsmeState;
-  lastError: string | null;
-  since: string;
-  counters: EsmeCounters;
-  /** Accepted submit_sm per second over the last 10 s, and the same for deliver_sm received. */
-  throughput: { submitPerSecond: number; deliverPerSecond: number };
-  window: { size: number; outstanding: number; queued: number };
-}
 
 export interface EsmeOptions {
   /** smpp://system_id:password@host:port; null leaves the ESME disconnected. */

@@ -1,0 +1,44 @@
+/**
+ * The SMSC's address as the sms module configures it (console setting, SMPP_URL, the simulator):
+ * `smpp://system_id:password@host:port`, parsed to validate it and masked for the console and logs.
+ * The ESME (server/network/smpp) parses the URL it binds to with the same function.
+ */
+
+/** Where the ESME binds: host, port and the credentials of `smpp://system_id:password@host:port`. */
+export interface SmppTarget {
+  host: string;
+  port: number;
+  systemId: string;
+  password: string;
+}
+
+/** Parse an SMPP URL; the error message says what is wrong (used for config, the console's PUT and tests). */
+export function parseSmppUrl(url: string): SmppTarget {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error('must be a URL like smpp://system_id:password@host:2775');
+  }
+  if (u.protocol !== 'smpp:') throw new Error('must start with smpp://');
+  if (!u.hostname) throw new Error('must name a host');
+  const systemId = decodeURIComponent(u.username);
+  const password = decodeURIComponent(u.password);
+  if (!systemId) throw new Error('must carry a system_id before the @');
+  if (systemId.length > 15) throw new Error('system_id must be at most 15 characters (SMPP 3.4)');
+  if (password.length > 8) throw new Error('password must be at most 8 characters (SMPP 3.4)');
+  if (u.pathname && u.pathname !== '/') throw new Error('must not have a path');
+  const port = u.port ? Number(u.port) : 2775;
+  return { host: u.hostname.replace(/^\[|\]$/g, ''), port, systemId, password };
+}
+
+/** The URL without its password, for the console and logs. */
+export function maskSmppUrl(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const t = parseSmppUrl(url);
+    return `smpp://${encodeURIComponent(t.systemId)}:***@${t.host}:${t.port}`;
+  } catch {
+    return 'smpp://(invalid)';
+  }
+}
