@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
 import {
   disconnectRequests,
-  organisations,
   orgSettings,
   simEvents,
   sims,
@@ -27,12 +26,8 @@ let mine: string[];
 beforeAll(async () => {
   smsc = await startSmscSimulator({ receiptDelayMs: 30, moRetryMs: 20 });
   h = await createHarness({ SMPP_URL: smsc.url });
-  const { otherOrgId } = await seedFixtures(h.ctx);
-  const [demo] = await h.ctx.db
-    .select()
-    .from(organisations)
-    .where(eq(organisations.accountNumber, '8100012345'));
-  orgId = demo?.id ?? '';
+  const { otherOrgId, demoOrgId } = await seedFixtures(h.ctx);
+  orgId = demoOrgId;
   mine = await seedFleet(h.ctx, orgId, 3, 12, '10.65.0.0/24');
   await seedFleet(h.ctx, otherOrgId, 4, 1, '10.98.0.0/24');
   await start();

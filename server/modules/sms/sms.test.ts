@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
-import { organisations, simEvents, sims, simUsageDaily, smsMessages } from '../../db/schema/index.js';
+import { simEvents, sims, simUsageDaily, smsMessages } from '../../db/schema/index.js';
 import { demoLogins } from '../../demo/seed.js';
 import { type SmscSimulator, startSmscSimulator } from '../../network/simulator/smsc.js';
 import { type SmppRunner, startSmpp } from '../../network/smpp/runner.js';
@@ -36,12 +36,8 @@ beforeAll(async () => {
       text.includes('FAIL') ? 'failed' : text.includes('EXPIRE') ? 'expired' : 'delivered',
   });
   h = await createHarness({ SMPP_URL: smsc.url });
-  const { otherOrgId } = await seedFixtures(h.ctx);
-  const [demo] = await h.ctx.db
-    .select()
-    .from(organisations)
-    .where(eq(organisations.accountNumber, '8100012345'));
-  mine = await seedFleet(h.ctx, demo?.id ?? '', 1, 12, '10.64.0.0/24');
+  const { otherOrgId, demoOrgId } = await seedFixtures(h.ctx);
+  mine = await seedFleet(h.ctx, demoOrgId, 1, 12, '10.64.0.0/24');
   foreign = await seedFleet(h.ctx, otherOrgId, 2, 2, '10.99.0.0/24');
   await h.ctx.db
     .update(sims)

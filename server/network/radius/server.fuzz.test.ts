@@ -1,6 +1,4 @@
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { organisations } from '../../db/schema/index.js';
 import { fixtureIds, seedFleet } from '../../test/fleet.js';
 import { createHarness, type Harness, seedFixtures } from '../../test/harness.js';
 import { AcctStatus } from './attributes.js';
@@ -17,12 +15,8 @@ let nas: TestNas;
 
 beforeAll(async () => {
   h = await createHarness({ RADIUS_SECRET: SECRET });
-  await seedFixtures(h.ctx);
-  const [demo] = await h.ctx.db
-    .select()
-    .from(organisations)
-    .where(eq(organisations.accountNumber, '8100012345'));
-  await seedFleet(h.ctx, demo?.id ?? '', 7, 20, '10.72.0.0/24');
+  const { demoOrgId } = await seedFixtures(h.ctx);
+  await seedFleet(h.ctx, demoOrgId, 7, 20, '10.72.0.0/24');
   aaa = await startAaa(h.ctx, { authPort: 0, acctPort: 0, host: '127.0.0.1' });
   nas = await TestNas.open(SECRET);
 });

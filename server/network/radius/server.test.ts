@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
-import { organisations, orgSettings, radiusSessions, simEvents, sims } from '../../db/schema/index.js';
+import { orgSettings, radiusSessions, simEvents, sims } from '../../db/schema/index.js';
 import { demoLogins } from '../../demo/seed.js';
 import { runJobs } from '../../jobs/runner.js';
 import { insertNasClient } from '../../modules/network/network.repository.js';
@@ -45,12 +45,8 @@ beforeAll(async () => {
     RADIUS_DISCONNECT_TIMEOUT_MS: '150',
     RADIUS_DISCONNECT_RETRIES: '1',
   });
-  const { otherOrgId } = await seedFixtures(h.ctx);
-  const [demo] = await h.ctx.db
-    .select()
-    .from(organisations)
-    .where(eq(organisations.accountNumber, '8100012345'));
-  await seedFleet(h.ctx, demo?.id ?? '', 5, 30, '10.70.0.0/24');
+  const { otherOrgId, demoOrgId } = await seedFixtures(h.ctx);
+  await seedFleet(h.ctx, demoOrgId, 5, 30, '10.70.0.0/24');
   otherIccids = await seedFleet(h.ctx, otherOrgId, 6, 2, '10.71.0.0/24');
   aaa = await startAaa(h.ctx, { authPort: 0, acctPort: 0, host: '127.0.0.1' });
   drainer = startDisconnectDrainer(h.ctx, aaa.nas, aaa.counters, { pollMs: 50 });

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
 import { selectRows } from '../../db/client.js';
-import { nasClients, organisations, sims } from '../../db/schema/index.js';
+import { nasClients, sims } from '../../db/schema/index.js';
 import { seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, seedFixtures, signIn } from '../../test/harness.js';
 import { startDisconnectDrainer } from '../radius/disconnect.js';
@@ -53,12 +53,8 @@ const usageOf = async (iccid: string) => {
 
 beforeAll(async () => {
   h = await createHarness();
-  await seedFixtures(h.ctx);
-  const [demo] = await h.ctx.db
-    .select()
-    .from(organisations)
-    .where(eq(organisations.accountNumber, '8100012345'));
-  fleet = await seedFleet(h.ctx, demo?.id ?? '', 1, 5, '10.70.0.0/24');
+  const { demoOrgId } = await seedFixtures(h.ctx);
+  fleet = await seedFleet(h.ctx, demoOrgId, 1, 5, '10.70.0.0/24');
   // one SIM in stock-like state that the simulator must not pick
   await h.ctx.db
     .update(sims)

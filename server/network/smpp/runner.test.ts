@@ -1,7 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectRows } from '../../db/client.js';
-import { organisations } from '../../db/schema/index.js';
 import { seedFleet } from '../../test/fleet.js';
 import { createHarness, type Harness, seedFixtures } from '../../test/harness.js';
 import { type SmscSimulator, startSmscSimulator } from '../simulator/smsc.js';
@@ -14,12 +13,8 @@ let smsc: SmscSimulator;
 beforeAll(async () => {
   smsc = await startSmscSimulator({ receiptDelayMs: 20 });
   h = await createHarness({ SMPP_URL: smsc.url });
-  await seedFixtures(h.ctx);
-  const [demo] = await h.ctx.db
-    .select()
-    .from(organisations)
-    .where(eq(organisations.accountNumber, '8100012345'));
-  await seedFleet(h.ctx, demo?.id ?? '', 5, 3, '10.66.0.0/24');
+  const { demoOrgId } = await seedFixtures(h.ctx);
+  await seedFleet(h.ctx, demoOrgId, 5, 3, '10.66.0.0/24');
 }, 60_000);
 afterAll(async () => {
   await h.close();
