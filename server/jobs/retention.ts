@@ -6,7 +6,7 @@
 import type { AppContext } from '../context.js';
 import { deleteAuditBefore } from '../modules/audit/audit.repository.js';
 import { deleteEventsBefore } from '../modules/events/events.repository.js';
-import { expireMoParts } from '../modules/sms/sms.mo.js';
+import { expireMoParts } from '../modules/sms/sms.mo-parts.js';
 import { deleteHourlyUsageBefore, deleteUsageBefore } from '../modules/usage/usage.repository.js';
 import { runPeriodically } from './periodic.js';
 

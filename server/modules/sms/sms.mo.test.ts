@@ -15,7 +15,8 @@ import { status } from '../../network/smpp/pdu.js';
 import { type SmppRunner, startSmpp } from '../../network/smpp/runner.js';
 import { fixtureIds, seedFleet } from '../../test/fleet.js';
 import { createHarness, type Harness, seedFixtures } from '../../test/harness.js';
-import { expireMoParts, storeMo } from './sms.mo.js';
+import { storeMo } from './sms.mo.js';
+import { expireMoParts } from './sms.mo-parts.js';
 
 let h: Harness;
 let smsc: SmscSimulator;

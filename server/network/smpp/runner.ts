@@ -6,7 +6,8 @@
 import type { AppContext } from '../../context.js';
 import type { DeliverSm } from '../../modules/sms/esme-link.js';
 import { setLocalSmpp } from '../../modules/sms/smpp-registry.js';
-import { type MoPartOutcome, receiveMoPart, storeMo } from '../../modules/sms/sms.mo.js';
+import { storeMo } from '../../modules/sms/sms.mo.js';
+import { type MoPartOutcome, receiveMoPart } from '../../modules/sms/sms.mo-parts.js';
 import { applyReceipts, parseReceipt, type Receipt } from '../../modules/sms/sms.receipts.js';
 import {
   claimOutbox,
