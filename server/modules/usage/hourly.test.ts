@@ -1,13 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simUsageDaily, simUsageHourly } from '../../db/schema/index.js';
-import { AcctStatus } from '../../network/radius/attributes.js';
-import { buildAccountingRequest } from '../../network/radius/builders.js';
-import type { RadiusFields } from '../../network/radius/fields.js';
-import { decodeRequest } from '../../network/radius/request.js';
 import { fixtureIds, seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
 import { storeAccounting } from '../network/accounting.service.js';
+import { AcctStatus, type RadiusFields } from '../network/radius-record.js';
 import { addUsage, type UsageDelta } from './usage.repository.js';
 
 let h: Harness;
@@ -97,16 +94,14 @@ describe('hourly usage rows', () => {
   it('when accounting interims arrive either side of an hour boundary, then the session’s growth lands in each hour', async () => {
     const sim = mine[1] ?? '';
     const imsi = fixtureIds(3, 2).imsi;
-    const send = (statusType: number, fields: RadiusFields = {}) => {
-      const wire = buildAccountingRequest({
-        identifier: 1,
-        secret: 'unused-here',
-        fields: { statusType, sessionId: 'H1', userName: imsi, imsi, ...fields },
-      });
-      const decoded = decodeRequest(wire);
-      if (!decoded.ok) throw new Error('bad test packet');
-      return storeAccounting(h.ctx, [{ nasAddress: '127.0.0.1', request: decoded.value }]);
-    };
+    // the decoded request as the AAA hands it on (the codec has its own tests under server/network)
+    const send = (statusType: number, fields: RadiusFields = {}) =>
+      storeAccounting(h.ctx, [
+        {
+          nasAddress: '127.0.0.1',
+          request: { statusType, sessionId: 'H1', userName: imsi, imsi, ...fields },
+        },
+      ]);
     // 30 seconds before the next full hour
     const now = h.clock.now().getTime();
     h.clock.advance(Math.ceil(now / HOUR) * HOUR - now - 30_000);
