@@ -4,15 +4,12 @@
  * request goes out at once instead of at the drainer's next poll. The network layer subscribes
  * (server/network/radius/disconnect.ts); the services only signal, without importing server/network.
  */
-const drainers = new Set<() => void>();
+import { signal } from '../../lib/signal.js';
+
+const queued = signal();
 
 /** Subscribe a drainer; returns the unsubscribe. */
-export function onDisconnectQueued(wake: () => void): () => void {
-  drainers.add(wake);
-  return () => drainers.delete(wake);
-}
+export const onDisconnectQueued = queued.on;
 
 /** Wake every drainer of this process (a no-op in a process without the aaa role). */
-export function wakeDrainers() {
-  for (const w of drainers) w();
-}
+export const wakeDrainers = queued.emit;

@@ -4,15 +4,12 @@
  * they reload at once instead of at their next poll. The network layer subscribes
  * (server/network/radius/nas.ts); the services only signal, without importing server/network.
  */
-const listeners = new Set<() => void>();
+import { signal } from '../../lib/signal.js';
+
+const changed = signal();
 
 /** Subscribe to changes of the NAS client table; returns the unsubscribe. */
-export function onNasClientsChanged(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
+export const onNasClientsChanged = changed.on;
 
 /** Tell every subscriber of this process that the NAS client table changed. */
-export function nasClientsChanged() {
-  for (const l of listeners) l();
-}
+export const nasClientsChanged = changed.emit;
