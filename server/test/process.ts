@@ -13,6 +13,7 @@ import pg from 'pg';
 import { afterAll } from 'vitest';
 import { type Database, openDatabase } from '../db/client.js';
 import { rootDir } from '../lib/paths.js';
+import { collectOutput } from './spawn.js';
 
 /** A running child server. */
 export interface ChildServer {
@@ -68,15 +69,9 @@ export function spawnMain(env: Record<string, string>, args: string[] = []) {
     env: { ...process.env, LOG_LEVEL: 'warn', RADIUS_AUTH_PORT: '0', RADIUS_ACCT_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  proc.stdout?.on('data', (d) => {
-    out += d;
-  });
-  proc.stderr?.on('data', (d) => {
-    out += d;
-  });
+  const output = collectOutput(proc);
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  return { proc, output: () => out, exited };
+  return { proc, output, exited };
 }
 
 /**

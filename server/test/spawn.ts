@@ -11,6 +11,17 @@ import { rootDir } from '../lib/paths.js';
  */
 export const serverNodeFlags = ['--max-semi-space-size=64'];
 
+/** Collect a child's stdout and stderr, interleaved as they arrive; the returned function reads them so far. */
+export function collectOutput(proc: ChildProcess): () => string {
+  let out = '';
+  const add = (d: Buffer | string) => {
+    out += d;
+  };
+  proc.stdout?.on('data', add);
+  proc.stderr?.on('data', add);
+  return () => out;
+}
+
 export interface SpawnedServer {
   url: string;
   proc: ChildProcess;
@@ -43,23 +54,17 @@ export async function spawnServer(env: Record<string, string>, port: number): Pr
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  let output = '';
-  proc.stdout?.on('data', (d) => {
-    output += d;
-  });
-  proc.stderr?.on('data', (d) => {
-    output += d;
-  });
+  const output = collectOutput(proc);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 150_000;
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+    if (proc.exitCode !== null) throw new Error(`server exited early:\n${output()}`);
     const ready = await fetch(`${url}/readyz`).then(
       (r) => r.ok,
       () => false,
     );
     if (ready) break;
-    if (Date.now() > deadline) throw new Error(`server not ready after 150 s:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`server not ready after 150 s:\n${output()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
   const readyMs = performance.now() - t0;
