@@ -4,6 +4,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   cidr,
   date,
   index,
@@ -102,6 +103,11 @@ export const sims = pgTable(
     index('sims_org_auto_top_up_idx').on(t.orgId, t.autoTopUp, t.iccid),
     index('sims_org_sms_left_idx').on(t.orgId, sql`(sms_total - sms_used)`, t.iccid),
     index('sims_search_idx').using('gin', sql`search_text gin_trgm_ops`),
+    // Identifiers are digits on every input path (contracts/ids.ts); the database holds them to it, so
+    // the list page may write them into JSON without escaping (sims.page.ts, decision 015).
+    check('sims_imsi_digits', sql`${t.imsi} ~ '^[0-9]+$'`),
+    check('sims_msisdn_digits', sql`${t.msisdn} ~ '^[0-9]+$'`),
+    check('sims_imei_digits', sql`${t.imei} ~ '^[0-9]+$'`),
   ],
 );
 

@@ -120,6 +120,35 @@ describe('the list page query', () => {
     expect(ends).toContain('2034-01-01T04:59:59.999Z');
     expect(ends[0]).toBeNull(); // descending puts nulls first
   });
+
+  it.each([
+    ['imsi', 'sims_imsi_digits'],
+    ['msisdn', 'sims_msisdn_digits'],
+    ['imei', 'sims_imei_digits'],
+  ])(
+    'when %s, which the page writes unescaped, would hold anything but digits, then the database refuses it',
+    async (column, constraint) => {
+      const iccid = mine[7] ?? '';
+      const before = await selectRows<Record<string, unknown>>(
+        h.ctx.db,
+        sql`SELECT imsi, msisdn, imei FROM sims WHERE iccid = ${iccid}`,
+      );
+      for (const bad of ['1"2', '12\\', '1\n2', '', ' 12']) {
+        const error = await h.ctx.db
+          .execute(sql`UPDATE sims SET ${sql.identifier(column)} = ${bad} WHERE iccid = ${iccid}`)
+          .then(
+            () => undefined,
+            (e: Error & { cause?: Error }) => `${e.message} ${e.cause?.message ?? ''}`,
+          );
+        expect(error, JSON.stringify(bad)).toContain(constraint);
+      }
+      const after = await selectRows<Record<string, unknown>>(
+        h.ctx.db,
+        sql`SELECT imsi, msisdn, imei FROM sims WHERE iccid = ${iccid}`,
+      );
+      expect(after).toEqual(before);
+    },
+  );
 });
 
 describe('the generic plans of the unfiltered list', () => {
