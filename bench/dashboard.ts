@@ -23,6 +23,8 @@ export async function benchDashboard() {
   );
   try {
     const client = new pg.Client({ connectionString: db.url });
+    // on a failed load, the drop below ends this connection: the load's error is the one to report
+    client.on('error', () => {});
     await client.connect();
     const t0 = performance.now();
     await client.query(fleetSql(simCount));
@@ -34,11 +36,16 @@ export async function benchDashboard() {
       FROM sims s, generate_series(0, ${perSim - 1}) k
       WHERE s.iccid LIKE '8988%'`);
     // the rollup as addUsage keeps it, built again from the daily rows (one stripe a day: readers
-    // sum the stripes, so the demo history's stripes go first)
+    // sum the stripes, so the demo history's stripes go first). The running server adds today's demo
+    // usage meanwhile: locked, its upsert waits for the rebuild and then adds to it (unlocked, it
+    // could insert today's row between the DELETE and the INSERT, and the INSERT failed on the key).
+    await client.query('BEGIN');
+    await client.query('LOCK TABLE org_usage_daily IN EXCLUSIVE MODE');
     await client.query('DELETE FROM org_usage_daily');
     await client.query(`
       INSERT INTO org_usage_daily (org_id, day, data_up, data_down, sms_mo, sms_mt)
       SELECT org_id, day, sum(data_up), sum(data_down), sum(sms_mo), sum(sms_mt) FROM sim_usage_daily GROUP BY 1, 2`);
+    await client.query('COMMIT');
     await client.query('ANALYZE');
     const { rows } = await client.query<{ n: string }>('SELECT count(*)::text AS n FROM sim_usage_daily');
     await client.end();
