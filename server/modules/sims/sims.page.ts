@@ -53,7 +53,7 @@ const sortExpressions: Record<string, string> = {
  * `concat` skips NULLs and writes booleans as `t`/`f`, so every nullable column is coalesced and
  * booleans are cast to text (`true`/`false`). The label, text that can hold anything, goes through
  * to_json's escaping; the identifiers need none: IMSI, MSISDN and IMEI are digits by the table's
- * CHECK constraints (migration 0022; to_json on them cost a sixth of the page), and the ICCID is
+ * CHECK constraints (migration 0022; to_json on them cost ~10 % of the page), and the ICCID is
  * digits on every input path, with addLuhnDigits failing loudly on anything else. Status and session are the
  * application's enum values, volume groups the generated columns' literals, the IP address inet's
  * own output (`abbrev`: no /32), the end of life millisecond ISO 8601 in UTC exactly as
