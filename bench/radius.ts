@@ -159,6 +159,42 @@ function simFields(g: number): RadiusFields {
   };
 }
 
+/** The AAA's own response-time histogram (opencmp_radius_response_seconds) of a kind: cumulative count per bucket bound. */
+async function serverHistogram(url: string, kind: string): Promise<Map<number, number>> {
+  const body = await (await fetch(`${url}/metrics`)).text();
+  const buckets = new Map<number, number>();
+  const line = new RegExp(
+    `^opencmp_radius_response_seconds_bucket\\{le="([^"]+)",kind="${kind}"\\} (\\d+)$`,
+    'gm',
+  );
+  for (const m of body.matchAll(line)) buckets.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
+  return buckets;
+}
+
+/**
+ * The p-th percentile (ms) of the answers between two scrapes of the histogram, interpolated within its
+ * bucket as Prometheus' histogram_quantile does: the server's share of the latency the generator measures.
+ */
+function serverPercentile(before: Map<number, number>, after: Map<number, number>, p: number) {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const count = (le: number) => (after.get(le) ?? 0) - (before.get(le) ?? 0);
+  const total = count(Infinity);
+  if (total === 0) return Number.NaN;
+  const rank = (p / 100) * total;
+  let lower = 0;
+  let below = 0;
+  for (const le of bounds) {
+    const n = count(le);
+    if (n >= rank) {
+      if (le === Infinity) return round(lower * 1000);
+      return round((lower + ((le - lower) * (rank - below)) / Math.max(1, n - below)) * 1000);
+    }
+    lower = le;
+    below = n;
+  }
+  return Number.NaN;
+}
+
 /** Data up and down in the three rollups (SIM hourly, SIM daily, organisation daily), summed over all rows. */
 async function rollupSums(sql: pg.Client): Promise<number[]> {
   const { rows } = await sql.query<Record<string, string>>(
@@ -274,9 +310,11 @@ export async function benchRadius(
     const interimCpu = await meter.start();
     // the generator shares the two cores with what it measures: its own CPU is part of the picture
     const generatorBefore = process.cpuUsage();
+    const acctBefore = await serverHistogram(server.url, 'accounting');
     const interims = await fixedRate(client, ACCT_PORT, rate, seconds, (i) =>
       accounting(i, AcctStatus.InterimUpdate),
     );
+    const acctAfter = await serverHistogram(server.url, 'accounting');
     const interimUsed = await interimCpu();
     const generator = process.cpuUsage(generatorBefore);
     await meter.close();
@@ -285,6 +323,7 @@ export async function benchRadius(
     // authenticator, the Message-Authenticator (signPacket). Building each from fields took the
     // generator ~100 µs and much garbage, and its own pauses showed up as the AAA's latency.
     const accessTemplates = new Map<number, Buffer>();
+    const accessBefore = await serverHistogram(server.url, 'access');
     const access = await fixedRate(client, AUTH_PORT, accessRate, Math.max(5, seconds / 2), (i) => {
       const g = gs[(i * 7) % sessions] ?? 1;
       let base = accessTemplates.get(g);
@@ -300,6 +339,8 @@ export async function benchRadius(
         return signPacket(packet, SECRET);
       };
     });
+
+    const accessAfter = await serverHistogram(server.url, 'access');
 
     // Capacity (issue 5): as many Interims as the AAA takes, 2,048 in flight, for as many records as
     // half the fixed-rate phase sent. A closed loop never outruns the server, so its rate is what the
@@ -332,6 +373,9 @@ export async function benchRadius(
       interimP50Ms: interims.p50,
       interimP95Ms: interims.p95,
       interimP99Ms: interims.p99,
+      // the same answers timed by the AAA itself, from reading the request to sending the reply
+      interimServerP50Ms: serverPercentile(acctBefore, acctAfter, 50),
+      interimServerP99Ms: serverPercentile(acctBefore, acctAfter, 99),
       // CPU per stored Interim (µs): server process and its PostgreSQL backends — stable on a busy machine
       interimServerCpuUs: perInterim(interimUsed.server),
       interimDatabaseCpuUs: perInterim(interimUsed.database),
@@ -345,6 +389,8 @@ export async function benchRadius(
       accessP50Ms: access.p50,
       accessP95Ms: access.p95,
       accessP99Ms: access.p99,
+      accessServerP50Ms: serverPercentile(accessBefore, accessAfter, 50),
+      accessServerP99Ms: serverPercentile(accessBefore, accessAfter, 99),
       retransmits: client.stats.retransmits,
       // issue 5: the rollups keep pace with 10,000 records/s (throughput, every record rolled up)
       rollupsMet:

@@ -257,3 +257,40 @@ describe('drops', () => {
     expect(status.json().accepts).toBeGreaterThan(0);
   });
 });
+
+describe('response times', () => {
+  /** The count and sum of opencmp_radius_response_seconds for a kind, as /metrics shows them. */
+  const responseTimes = async (kind: string) => {
+    const body = (await f.harness().app.inject({ method: 'GET', url: '/metrics' })).body;
+    const value = (series: string) =>
+      Number(
+        body.match(
+          new RegExp(`^opencmp_radius_response_seconds_${series}\\{kind="${kind}"\\} (\\S+)$`, 'm'),
+        )?.[1] ?? 0,
+      );
+    return { count: value('count'), sum: value('sum') };
+  };
+
+  it('when requests are answered, then /metrics counts each one in the response-time histogram of its kind; a dropped one is not counted', async () => {
+    const access0 = await responseTimes('access');
+    const accounting0 = await responseTimes('accounting');
+    // an Access-Reject is an answer too: SIM 1 is accepted, an unknown IMSI rejected
+    expect((await sendAuth(access(1)))?.code).toBe(RadiusCode.AccessAccept);
+    expect((await sendAuth(access(1)))?.code).toBe(RadiusCode.AccessAccept);
+    expect((await sendAuth(access('262990009999999')))?.code).toBe(RadiusCode.AccessReject);
+    expect((await sendAcct(acct(AcctStatus.Start, 9, 'histogram-1')))?.code).toBe(
+      RadiusCode.AccountingResponse,
+    );
+    expect(await f.testNas().send(f.server().authPort, access(1, {}, 'wrong-secret-9'), 300)).toBeNull();
+    const access1 = await responseTimes('access');
+    const accounting1 = await responseTimes('accounting');
+    expect(access1.count - access0.count).toBe(3);
+    expect(accounting1.count - accounting0.count).toBe(1);
+    // each answer took some time, and less than the test's own timeout
+    expect(access1.sum).toBeGreaterThan(access0.sum);
+    expect(access1.sum - access0.sum).toBeLessThan(3 * 5);
+    const body = (await f.harness().app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(body).toContain('# TYPE opencmp_radius_response_seconds histogram');
+    expect(body).toMatch(/^opencmp_radius_response_seconds_bucket\{le="0\.01",kind="access"\} \d+$/m);
+  });
+});

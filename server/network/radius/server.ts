@@ -18,7 +18,7 @@ import { saveCounters } from '../../modules/network/network.repository.js';
 import { AcctStatus } from './attributes.js';
 import { verifyRequest } from './authenticator.js';
 import { buildAccept, buildAccountingResponse, buildReject } from './builders.js';
-import { RadiusCounters } from './counters.js';
+import { RadiusCounters, radiusResponseSeconds } from './counters.js';
 import { GroupCommit } from './group-commit.js';
 import { type NasClient, NasRegistry, trackRegistry } from './nas.js';
 import { decodePacket, RadiusCode } from './packet.js';
@@ -54,6 +54,8 @@ interface Pending {
   client: NasClient;
   from: RemoteInfo;
   cacheKey: string;
+  /** performance.now() when the request was read off its socket (opencmp_radius_response_seconds). */
+  receivedAt: number;
 }
 
 const statusNames: Record<number, string> = {
@@ -111,6 +113,8 @@ export async function isolate<T, R>(
 export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<AaaServer> {
   const config = ctx.config;
   const counters = new RadiusCounters();
+  const accessTime = radiusResponseSeconds.labels({ kind: 'access' });
+  const accountingTime = radiusResponseSeconds.labels({ kind: 'accounting' });
   const nas = new NasRegistry(ctx);
   await nas.refresh(true);
   const untrack = trackRegistry(nas);
@@ -171,6 +175,7 @@ export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<
           }
           cache.done(item.cacheKey, reply);
           send(auth, reply, item.from);
+          accessTime.observe((performance.now() - item.receivedAt) / 1000);
         });
       }
       for (const i of items) {
@@ -215,6 +220,7 @@ export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<
           const reply = buildAccountingResponse(item.request, item.client.secret);
           cache.done(item.cacheKey, reply);
           send(acct, reply, item.from);
+          accountingTime.observe((performance.now() - item.receivedAt) / 1000);
         }
       }
       for (const i of items) {
@@ -227,6 +233,7 @@ export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<
   );
 
   const receive = (socket: Socket, kind: 'access' | 'accounting', msg: Buffer, from: RemoteInfo) => {
+    const receivedAt = performance.now();
     try {
       counters.inc(`requests.${kind}`);
       const client = nas.find(from.address);
@@ -262,7 +269,7 @@ export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<
           return drop('missing_attribute');
       }
       cache.start(cacheKey);
-      (kind === 'access' ? authBatch : acctBatch).push({ request, client, from, cacheKey });
+      (kind === 'access' ? authBatch : acctBatch).push({ request, client, from, cacheKey, receivedAt });
     } catch {
       drop('internal');
     }
