@@ -11,6 +11,7 @@
  */
 import { randomFillSync } from 'node:crypto';
 import pg from 'pg';
+import { quantileFromBuckets } from '../server/lib/histogram.js';
 import { AcctStatus, Attr } from '../server/network/radius/attributes.js';
 import { computeAccountingAuthenticator, signPacket } from '../server/network/radius/authenticator.js';
 import { buildAccessRequest, buildAccountingRequest } from '../server/network/radius/builders.js';
@@ -171,28 +172,13 @@ async function serverHistogram(url: string, kind: string): Promise<Map<number, n
   return buckets;
 }
 
-/**
- * The p-th percentile (ms) of the answers between two scrapes of the histogram, interpolated within its
- * bucket as Prometheus' histogram_quantile does: the server's share of the latency the generator measures.
- */
+/** The p-th percentile (ms) of the answers between two scrapes of the histogram: the server's share of the latency the generator measures. */
 function serverPercentile(before: Map<number, number>, after: Map<number, number>, p: number) {
-  const bounds = [...after.keys()].sort((a, b) => a - b);
-  const count = (le: number) => (after.get(le) ?? 0) - (before.get(le) ?? 0);
-  const total = count(Infinity);
-  if (total === 0) return Number.NaN;
-  const rank = (p / 100) * total;
-  let lower = 0;
-  let below = 0;
-  for (const le of bounds) {
-    const n = count(le);
-    if (n >= rank) {
-      if (le === Infinity) return round(lower * 1000);
-      return round((lower + ((le - lower) * (rank - below)) / Math.max(1, n - below)) * 1000);
-    }
-    lower = le;
-    below = n;
-  }
-  return Number.NaN;
+  const buckets = [...after]
+    .map(([le, n]): [number, number] => [le, n - (before.get(le) ?? 0)])
+    .sort((x, y) => x[0] - y[0]);
+  const q = quantileFromBuckets(buckets, p / 100);
+  return q === null ? Number.NaN : round(q * 1000);
 }
 
 /** Data up and down in the three rollups (SIM hourly, SIM daily, organisation daily), summed over all rows. */

@@ -54,6 +54,9 @@ export const nasClientParams = z.object({ id: z.uuid({ message: 'must be a NAS c
 
 const counts = z.record(z.string(), z.number());
 
+/** The AAA's response times over the last minute (read to reply); null without answers in that minute. */
+const responseTime = z.object({ count: z.number().int(), p50Ms: z.number(), p99Ms: z.number() }).nullable();
+
 /** The AAA's counters summed over every process running the `aaa` role. */
 export const networkStatus = z.object({
   aaaRunning: z.boolean(),
@@ -63,6 +66,7 @@ export const networkStatus = z.object({
   accounting: counts,
   drops: counts,
   disconnects: counts,
+  responseTimes: z.object({ access: responseTime, accounting: responseTime }),
   openSessions: z.number(),
   at: z.iso.datetime(),
 });

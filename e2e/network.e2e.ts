@@ -127,4 +127,30 @@ describe('network simulator in the portal', () => {
     await shoot(page, '43-sim-session-back');
     await context.close();
   });
+
+  it('when the simulator runs, then the operator console shows the AAA counting its requests and timing its answers', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, server.url, 'operator@provider.example');
+    await page.getByTestId('page-operator').waitFor();
+    await page.goto(`${server.url}/operator?area=network`);
+    await page.getByTestId('network-counters').waitFor();
+    // the simulated gateway's Interims every 2 s are answered and timed: figures, not "no answers"
+    const accounting = page.getByTestId('network-response-accounting');
+    await until(
+      async () => /p99 [\d.,]+ ms/.test((await accounting.textContent()) ?? ''),
+      'accounting response times in the console',
+      30_000,
+    );
+    const text = (await accounting.textContent()) ?? '';
+    const [, p50, p99, count] = text.match(/median ([\d.,]+) ms · p99 ([\d.,]+) ms · ([\d,]+) answers/) ?? [];
+    expect(Number(p50?.replace(/,/g, ''))).toBeGreaterThan(0);
+    expect(Number(p99?.replace(/,/g, ''))).toBeGreaterThanOrEqual(Number(p50?.replace(/,/g, '')));
+    expect(Number(count?.replace(/,/g, ''))).toBeGreaterThan(0);
+    expect(
+      Number((await page.getByTestId('network-accounting').textContent())?.replace(/,/g, '')),
+    ).toBeGreaterThan(0);
+    await shoot(page, '44-operator-network');
+    await context.close();
+  });
 });

@@ -7,7 +7,7 @@ import type { Principal } from '../auth/auth.service.js';
 import { event, recordEvents } from '../events/events.service.js';
 import { findSim } from '../sims/sims.repository.js';
 import { actorOf } from '../sims/sims.service.js';
-import { localAaa, sumSnapshots } from './aaa-registry.js';
+import { localAaa, responseStats, sumSnapshots } from './aaa-registry.js';
 import { canonicalCidr } from './cidr.js';
 import { wakeDrainers } from './disconnect-signal.js';
 import { nasClientsChanged } from './nas-signal.js';
@@ -111,6 +111,10 @@ export async function networkStatus(ctx: AppContext) {
     accounting: group(total, 'accounting'),
     drops: group(total, 'drops'),
     disconnects: group(total, 'disconnects'),
+    responseTimes: {
+      access: responseStats(total, 'access'),
+      accounting: responseStats(total, 'accounting'),
+    },
     openSessions: await openSessionCount(ctx.db),
     at: now.toISOString(),
   };

@@ -292,5 +292,16 @@ describe('response times', () => {
     const body = (await f.harness().app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(body).toContain('# TYPE opencmp_radius_response_seconds histogram');
     expect(body).toMatch(/^opencmp_radius_response_seconds_bucket\{le="0\.01",kind="access"\} \d+$/m);
+    // the operator console: the last minute's answers, with their median and p99
+    const status = await f.harness().app.inject({
+      method: 'GET',
+      url: '/api/v1/operator/network/status',
+      headers: as(session('operator')),
+    });
+    const times = status.json().responseTimes;
+    expect(times.access.count).toBeGreaterThanOrEqual(3);
+    expect(times.accounting.count).toBeGreaterThanOrEqual(1);
+    expect(times.access.p50Ms).toBeGreaterThan(0);
+    expect(times.access.p99Ms).toBeGreaterThanOrEqual(times.access.p50Ms);
   });
 });

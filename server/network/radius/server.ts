@@ -18,7 +18,7 @@ import { saveCounters } from '../../modules/network/network.repository.js';
 import { AcctStatus } from './attributes.js';
 import { verifyRequest } from './authenticator.js';
 import { buildAccept, buildAccountingResponse, buildReject } from './builders.js';
-import { RadiusCounters, radiusResponseSeconds } from './counters.js';
+import { RadiusCounters } from './counters.js';
 import { GroupCommit } from './group-commit.js';
 import { type NasClient, NasRegistry, trackRegistry } from './nas.js';
 import { decodePacket, RadiusCode } from './packet.js';
@@ -113,8 +113,6 @@ export async function isolate<T, R>(
 export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<AaaServer> {
   const config = ctx.config;
   const counters = new RadiusCounters();
-  const accessTime = radiusResponseSeconds.labels({ kind: 'access' });
-  const accountingTime = radiusResponseSeconds.labels({ kind: 'accounting' });
   const nas = new NasRegistry(ctx);
   await nas.refresh(true);
   const untrack = trackRegistry(nas);
@@ -175,7 +173,7 @@ export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<
           }
           cache.done(item.cacheKey, reply);
           send(auth, reply, item.from);
-          accessTime.observe((performance.now() - item.receivedAt) / 1000);
+          counters.observeResponse('access', performance.now() - item.receivedAt);
         });
       }
       for (const i of items) {
@@ -220,7 +218,7 @@ export async function startAaa(ctx: AppContext, opts: AaaOptions = {}): Promise<
           const reply = buildAccountingResponse(item.request, item.client.secret);
           cache.done(item.cacheKey, reply);
           send(acct, reply, item.from);
-          accountingTime.observe((performance.now() - item.receivedAt) / 1000);
+          counters.observeResponse('accounting', performance.now() - item.receivedAt);
         }
       }
       for (const i of items) {

@@ -1,4 +1,4 @@
-/** Operator console → Network: live RADIUS counters, the NAS clients (packet gateways), and the SMSC's place. */
+/** Operator console → Network: live RADIUS counters and response times, the NAS clients (packet gateways), and the SMSC's place. */
 import {
   Alert,
   Badge,
@@ -71,6 +71,38 @@ function Breakdown({ counts, locale }: { counts: Record<string, number>; locale:
   );
 }
 
+/** The AAA's response time of one kind over the last minute: median, p99 and how many answers. */
+function ResponseTime({
+  label,
+  stats,
+  locale,
+  testId,
+}: {
+  label: string;
+  stats: NetworkStatus['responseTimes']['access'];
+  locale: string;
+  testId: string;
+}) {
+  const t = useT();
+  const ms = (v: number) => v.toLocaleString(locale, { maximumFractionDigits: v < 10 ? 1 : 0 });
+  return (
+    <Stack gap={0}>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text size="sm" fw={500} data-testid={testId}>
+        {stats
+          ? t('network.responseFigures', {
+              p50: ms(stats.p50Ms),
+              p99: ms(stats.p99Ms),
+              count: stats.count.toLocaleString(locale),
+            })
+          : t('network.responseNone')}
+      </Text>
+    </Stack>
+  );
+}
+
 function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
     <Stack gap={0}>
@@ -129,6 +161,25 @@ function RadiusCounters() {
               testId="network-open-sessions"
             />
           </SimpleGrid>
+          <Stack gap={4}>
+            <Text size="sm" fw={500}>
+              {t('network.responseTitle')}
+            </Text>
+            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
+              <ResponseTime
+                label={t('network.responseAccess')}
+                stats={s.responseTimes.access}
+                locale={locale}
+                testId="network-response-access"
+              />
+              <ResponseTime
+                label={t('network.responseAccounting')}
+                stats={s.responseTimes.accounting}
+                locale={locale}
+                testId="network-response-accounting"
+              />
+            </SimpleGrid>
+          </Stack>
           <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
             <Stack gap={4}>
               <Text size="sm" fw={500}>

@@ -12,6 +12,12 @@ export const network: Record<keyof typeof en, string> = {
   'network.drops': 'Verworfen',
   'network.openSessions': 'Offene Sitzungen',
   'network.disconnects': 'Trennungen',
+  'network.responseTitle':
+    'Antwortzeit in der letzten Minute, vom Lesen einer Anfrage bis zum Senden der Antwort',
+  'network.responseAccess': 'Access-Request',
+  'network.responseAccounting': 'Accounting-Request',
+  'network.responseFigures': 'Median {p50} ms · p99 {p99} ms · {count} Antworten',
+  'network.responseNone': 'keine Antworten in der letzten Minute',
   'network.byReason': 'Nach Grund',
   'network.none': 'keine',
   'network.refreshing': 'Stand {time}, aktualisiert alle 3 Sekunden',
