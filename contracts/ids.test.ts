@@ -17,11 +17,15 @@ describe('identifiers', () => {
     expect(iccidProblem('89490000000000000a1')).toMatch(/digits only/);
   });
 
-  it('when an IMEI is checked, then its Luhn digit matters; an IMEISV gives the IMEI', () => {
+  it('when an IMEI is checked, then its Luhn digit matters; an IMEISV or a plain IMEI gives the IMEI', () => {
     expect(imeiProblem('490154203237518')).toBeNull();
     expect(imeiProblem('490154203237519')).toMatch(/Luhn/);
     expect(imeiProblem('49015420323751')).toMatch(/15 digits/);
     expect(imeiFromImeisv('4901542032375101')).toBe('490154203237518');
-    expect(imeiFromImeisv('49015420323751')).toBeNull();
+    // a plain IMEI, with or without its check digit, gives the same IMEI; the reported check digit is not trusted
+    expect(imeiFromImeisv('49015420323751')).toBe('490154203237518');
+    expect(imeiFromImeisv('490154203237510')).toBe('490154203237518');
+    for (const bad of [undefined, '', '4901542032375', '49015420323751011', '490154203237a101'])
+      expect(imeiFromImeisv(bad)).toBeNull();
   });
 });

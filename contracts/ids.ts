@@ -75,9 +75,13 @@ export const imei = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
-/** The IMEI (14 digits + Luhn) of a device that reported an IMEISV (14 digits + 2-digit SV). */
-export function imeiFromImeisv(imeisv: string): string | null {
-  if (!/^\d{16}$/.test(imeisv)) return null;
+/**
+ * The IMEI (14 digits + Luhn) of a device that reported a 3GPP-IMEISV (14 digits + 2-digit SV), or a
+ * plain IMEI (14 or 15 digits: gateways differ); null for anything else. The check digit is always
+ * computed, never taken from the report.
+ */
+export function imeiFromImeisv(imeisv: string | undefined): string | null {
+  if (!imeisv || !/^\d{14,16}$/.test(imeisv)) return null;
   const body = imeisv.slice(0, 14);
   return `${body}${luhnDigit(body)}`;
 }

@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { eventTypes } from '../../../contracts/events.js';
-import { luhnDigit } from '../../../contracts/ids.js';
+import { imeiFromImeisv } from '../../../contracts/ids.js';
 import type { AppContext } from '../../context.js';
 import { monthlyDataBlocks } from '../config/config.service.js';
 import type { NewEvent } from '../events/events.repository.js';
@@ -74,13 +74,6 @@ async function simsToDecide(ctx: AppContext, keys: string[]): Promise<SimAuthRow
   }));
 }
 
-/** The IMEI of a reported 3GPP-IMEISV (16 digits), or of a plain IMEI (14 or 15 digits). */
-export function imeiOf(imeisv: string | undefined): string | null {
-  if (!imeisv || !/^\d{14,16}$/.test(imeisv)) return null;
-  const body = imeisv.slice(0, 14);
-  return `${body}${luhnDigit(body)}`;
-}
-
 /** Which SIM a request names: 3GPP-IMSI first, then User-Name. */
 export function identityOf(r: RadiusFields): string | undefined {
   return r.imsi ?? r.userName;
@@ -122,7 +115,7 @@ export async function decideAccess(ctx: AppContext, requests: RadiusFields[]): P
     const sim = key ? byKey.get(key) : undefined;
     if (!sim) return { accept: false, cause: 'IMSI_NOT_FOUND', iccid: null };
     const owner = { orgId: sim.org_id, iccid: sim.iccid };
-    const imei = imeiOf(req.imeisv);
+    const imei = imeiFromImeisv(req.imeisv);
     let cause: RejectCause | null = null;
     if (sim.status !== 'activated') cause = sim.status === 'expired' ? 'QUOTA_EXPIRED' : 'SIM_DEACTIVATED';
     else if (sim.eol_ms !== null && Number(sim.eol_ms) <= now.getTime()) cause = 'QUOTA_EXPIRED';

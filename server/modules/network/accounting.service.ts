@@ -4,6 +4,7 @@
  * however many packets. Usage is the growth of the cumulative counters, so retransmits count nothing.
  */
 import { eventTypes } from '../../../contracts/events.js';
+import { imeiFromImeisv } from '../../../contracts/ids.js';
 import type { AppContext } from '../../context.js';
 import { operatorOf } from '../../lib/operators.js';
 import { noteLimitsReached } from '../config/config.service.js';
@@ -11,7 +12,7 @@ import type { NewEvent } from '../events/events.repository.js';
 import { event, recordEvents } from '../events/events.service.js';
 import { addUsage, type UsageDelta } from '../usage/usage.repository.js';
 import { applyVolumeEffects } from '../usage/volume.service.js';
-import { identityOf, imeiOf, network } from './access.service.js';
+import { identityOf, network } from './access.service.js';
 import {
   addSimsByIdentity,
   lockSessions,
@@ -173,7 +174,7 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
               apn: r.calledStationId ?? null,
               bearer: r.bearer ?? null,
               mccMnc: r.sgsnMccMnc ?? null,
-              imei: imeiOf(r.imeisv),
+              imei: imeiFromImeisv(r.imeisv),
             },
           }),
         );
@@ -191,7 +192,7 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
       s.updatedAt = nowIso;
       if (sim) {
         const changes: string[] = [];
-        const imei = imeiOf(r.imeisv);
+        const imei = imeiFromImeisv(r.imeisv);
         if (imei && imei !== sim.imei) {
           sim.imei = imei;
           sim.dirty = true;
