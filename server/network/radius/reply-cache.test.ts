@@ -15,7 +15,18 @@ describe('ReplyCache', () => {
     cache.start('k');
     expect(cache.get('k')).toBeNull();
     cache.done('k', reply);
-    expect(cache.get('k')).toBe(reply);
+    expect(cache.get('k')).toEqual(reply);
+  });
+
+  it('when an answer is cached, then every octet comes back from a copy of its own, not from the Buffer that was sent', () => {
+    const cache = new ReplyCache(30_000, clock().now);
+    const octets = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const slice = Buffer.from(octets); // small: a slice of Node's shared pool
+    cache.done('k', slice);
+    const back = cache.get('k');
+    expect(back).toEqual(octets);
+    slice[0] = 9; // the cache kept its own copy
+    expect(cache.get('k')?.[0]).toBe(0);
   });
 
   it('when an answer is younger than half the TTL at a rotation, then it is kept until the next one', () => {
@@ -24,9 +35,9 @@ describe('ReplyCache', () => {
     c.advance(10_000);
     cache.done('k', reply);
     c.advance(5_000); // rotation at 15 s: k moves to the older generation
-    expect(cache.get('k')).toBe(reply);
+    expect(cache.get('k')).toEqual(reply);
     c.advance(14_999);
-    expect(cache.get('k')).toBe(reply);
+    expect(cache.get('k')).toEqual(reply);
     c.advance(1); // rotation at 30 s: the older generation is dropped
     expect(cache.get('k')).toBeUndefined();
   });
@@ -38,7 +49,7 @@ describe('ReplyCache', () => {
     c.advance(15_000);
     cache.done('k', reply);
     c.advance(15_000);
-    expect(cache.get('k')).toBe(reply);
+    expect(cache.get('k')).toEqual(reply);
     expect(cache.size).toBe(1);
   });
 

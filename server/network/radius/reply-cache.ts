@@ -10,6 +10,11 @@
  * `{reply, at}` entries, moved to the end on every change and swept from the front, cost the AAA
  * ~13 µs of CPU per accounting record and doubled its p95 in the radius bench.)
  *
+ * An answer is kept as a latin1 string, not as the Buffer that was sent: a small Buffer is a slice of
+ * one of Node's shared 8 KB pool slabs, and keeping the slice keeps the whole slab — ~1.9 KB of
+ * off-heap memory per cached answer (measured), ~190 MB at 10,000 answers a second. A string holds
+ * the answer's own octets on the heap; a retransmit, rare, gets a Buffer made from it.
+ *
  * The TTL is 10 s, so an answer is kept 5–10 s: FreeRADIUS keeps one 5 s (`cleanup_delay`), which
  * covers a NAS's retransmissions (typically 3 s apart, 2–3 tries). Kept 30 s, the cache was the
  * bulk of the old generation, and V8's incremental marking of it paused the event loop for up to
@@ -18,8 +23,8 @@
  * decided again.
  */
 export class ReplyCache {
-  private current = new Map<string, Buffer | null>();
-  private previous = new Map<string, Buffer | null>();
+  private current = new Map<string, string | null>();
+  private previous = new Map<string, string | null>();
   private rotatedAt: number;
 
   constructor(
@@ -32,8 +37,9 @@ export class ReplyCache {
   /** undefined: new; null: still being processed; Buffer: the answer. */
   get(key: string): Buffer | null | undefined {
     this.sweep();
-    const value = this.current.get(key);
-    return value !== undefined ? value : this.previous.get(key);
+    const current = this.current.get(key);
+    const value = current !== undefined ? current : this.previous.get(key);
+    return typeof value === 'string' ? Buffer.from(value, 'latin1') : value;
   }
 
   /** The request is being processed: a retransmit meanwhile is recognised as a duplicate. */
@@ -43,7 +49,7 @@ export class ReplyCache {
 
   /** The request was answered with `reply`. */
   done(key: string, reply: Buffer) {
-    this.set(key, reply);
+    this.set(key, reply.toString('latin1'));
   }
 
   /** The request was not answered (dropped): a retransmit is taken as new. */
@@ -66,7 +72,7 @@ export class ReplyCache {
     return this.current.size + this.previous.size;
   }
 
-  private set(key: string, value: Buffer | null) {
+  private set(key: string, value: string | null) {
     this.sweep();
     this.previous.delete(key);
     this.current.set(key, value);
