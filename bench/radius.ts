@@ -11,13 +11,13 @@
  */
 import { randomFillSync } from 'node:crypto';
 import pg from 'pg';
-import { quantileFromBuckets } from '../server/lib/histogram.js';
 import { AcctStatus, Attr } from '../server/network/radius/attributes.js';
 import { computeAccountingAuthenticator, signPacket } from '../server/network/radius/authenticator.js';
 import { buildAccessRequest, buildAccountingRequest } from '../server/network/radius/builders.js';
 import type { RadiusFields } from '../server/network/radius/fields.js';
 import { RadiusCode } from '../server/network/radius/packet.js';
 import { RadiusClient, type RadiusExchange } from '../server/network/simulator/client.js';
+import { serverHistogram, serverPercentile } from './aaa-metrics.js';
 import { benchPassword, cpuMeter, freshPostgres, report, startServer } from './lib.js';
 import { fleetSql } from './sims.js';
 
@@ -158,27 +158,6 @@ function simFields(g: number): RadiusFields {
       cellId: 0,
     },
   };
-}
-
-/** The AAA's own response-time histogram (opencmp_radius_response_seconds) of a kind: cumulative count per bucket bound. */
-async function serverHistogram(url: string, kind: string): Promise<Map<number, number>> {
-  const body = await (await fetch(`${url}/metrics`)).text();
-  const buckets = new Map<number, number>();
-  const line = new RegExp(
-    `^opencmp_radius_response_seconds_bucket\\{le="([^"]+)",kind="${kind}"\\} (\\d+)$`,
-    'gm',
-  );
-  for (const m of body.matchAll(line)) buckets.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
-  return buckets;
-}
-
-/** The p-th percentile (ms) of the answers between two scrapes of the histogram: the server's share of the latency the generator measures. */
-function serverPercentile(before: Map<number, number>, after: Map<number, number>, p: number) {
-  const buckets = [...after]
-    .map(([le, n]): [number, number] => [le, n - (before.get(le) ?? 0)])
-    .sort((x, y) => x[0] - y[0]);
-  const q = quantileFromBuckets(buckets, p / 100);
-  return q === null ? Number.NaN : round(q * 1000);
 }
 
 /** Data up and down in the three rollups (SIM hourly, SIM daily, organisation daily), summed over all rows. */

@@ -1,0 +1,176 @@
+/** Operator console → Network: the AAA's counters and the last minute's response times, refreshed every 3 s. */
+import { Alert, Badge, Group, SimpleGrid, Stack, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { PageLoader } from '../../../components/PageLoader.js';
+import { SectionCard } from '../../../components/SectionCard.js';
+import { errorMessage } from '../../../lib/errors.js';
+import { useLanguage, useT } from '../../../lib/i18n.js';
+import { getNetworkStatus, type NetworkStatus, networkKeys } from '../api.js';
+
+function sum(counts: Record<string, number>) {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+function Breakdown({ counts, locale }: { counts: Record<string, number>; locale: string }) {
+  const t = useT();
+  const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+  if (entries.length === 0)
+    return (
+      <Text size="xs" c="dimmed">
+        {t('network.none')}
+      </Text>
+    );
+  return (
+    <Group gap={6} wrap="wrap">
+      {entries.map(([k, v]) => (
+        <Badge key={k} variant="light" color="gray" tt="none" data-testid={`counter-${k}`}>
+          {k}: {v.toLocaleString(locale)}
+        </Badge>
+      ))}
+    </Group>
+  );
+}
+
+/** The AAA's response time of one kind over the last minute: median, p99 and how many answers. */
+function ResponseTime({
+  label,
+  stats,
+  locale,
+  testId,
+}: {
+  label: string;
+  stats: NetworkStatus['responseTimes']['access'];
+  locale: string;
+  testId: string;
+}) {
+  const t = useT();
+  const ms = (v: number) => v.toLocaleString(locale, { maximumFractionDigits: v < 10 ? 1 : 0 });
+  return (
+    <Stack gap={0}>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text size="sm" fw={500} data-testid={testId}>
+        {stats
+          ? t('network.responseFigures', {
+              p50: ms(stats.p50Ms),
+              p99: ms(stats.p99Ms),
+              count: stats.count.toLocaleString(locale),
+            })
+          : t('network.responseNone')}
+      </Text>
+    </Stack>
+  );
+}
+
+function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
+  return (
+    <Stack gap={0}>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text fw={600} fz="xl" data-testid={testId}>
+        {value}
+      </Text>
+    </Stack>
+  );
+}
+
+export function RadiusCountersCard() {
+  const t = useT();
+  const { locale } = useLanguage();
+  const status = useQuery({
+    queryKey: networkKeys.status,
+    queryFn: ({ signal }) => getNetworkStatus(signal),
+    refetchInterval: 3000,
+  });
+  const n = (v: number) => v.toLocaleString(locale);
+  const s: NetworkStatus | undefined = status.data;
+  return (
+    <SectionCard title={t('network.countersTitle')} testId="network-counters">
+      {status.isPending && <PageLoader />}
+      {status.isError && (
+        <Alert color="red" role="alert">
+          {errorMessage(t, status.error)}
+        </Alert>
+      )}
+      {s && (
+        <Stack gap="md">
+          {!s.aaaRunning && (
+            <Alert color="yellow" variant="light" data-testid="network-aaa-stopped">
+              {t('network.aaaStopped')}
+            </Alert>
+          )}
+          <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="md">
+            <Figure
+              label={t('network.requests')}
+              value={n(sum(s.requests) - (s.requests.retransmit ?? 0))}
+              testId="network-requests"
+            />
+            <Figure label={t('network.accepts')} value={n(s.accepts)} testId="network-accepts" />
+            <Figure label={t('network.rejects')} value={n(sum(s.rejects))} testId="network-rejects" />
+            <Figure
+              label={t('network.accounting')}
+              value={n(sum(s.accounting))}
+              testId="network-accounting"
+            />
+            <Figure label={t('network.drops')} value={n(sum(s.drops))} testId="network-drops" />
+            <Figure
+              label={t('network.openSessions')}
+              value={n(s.openSessions)}
+              testId="network-open-sessions"
+            />
+          </SimpleGrid>
+          <Stack gap={4}>
+            <Text size="sm" fw={500}>
+              {t('network.responseTitle')}
+            </Text>
+            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
+              <ResponseTime
+                label={t('network.responseAccess')}
+                stats={s.responseTimes.access}
+                locale={locale}
+                testId="network-response-access"
+              />
+              <ResponseTime
+                label={t('network.responseAccounting')}
+                stats={s.responseTimes.accounting}
+                locale={locale}
+                testId="network-response-accounting"
+              />
+            </SimpleGrid>
+          </Stack>
+          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+            <Stack gap={4}>
+              <Text size="sm" fw={500}>
+                {t('network.rejects')} · {t('network.byReason')}
+              </Text>
+              <Breakdown counts={s.rejects} locale={locale} />
+            </Stack>
+            <Stack gap={4}>
+              <Text size="sm" fw={500}>
+                {t('network.drops')} · {t('network.byReason')}
+              </Text>
+              <Breakdown counts={s.drops} locale={locale} />
+            </Stack>
+            <Stack gap={4}>
+              <Text size="sm" fw={500}>
+                {t('network.accounting')}
+              </Text>
+              <Breakdown counts={s.accounting} locale={locale} />
+            </Stack>
+            <Stack gap={4}>
+              <Text size="sm" fw={500}>
+                {t('network.disconnects')}
+              </Text>
+              <Breakdown counts={s.disconnects} locale={locale} />
+            </Stack>
+          </SimpleGrid>
+          <Text size="xs" c="dimmed">
+            {t('network.refreshing', { time: new Date(s.at).toLocaleTimeString(locale) })}
+          </Text>
+        </Stack>
+      )}
+    </SectionCard>
+  );
+}
