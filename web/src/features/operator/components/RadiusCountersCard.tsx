@@ -11,23 +11,37 @@ function sum(counts: Record<string, number>) {
   return Object.values(counts).reduce((a, b) => a + b, 0);
 }
 
-function Breakdown({ counts, locale }: { counts: Record<string, number>; locale: string }) {
+/** A titled breakdown of a counter group, largest first ("none" when empty). */
+function Breakdown({
+  title,
+  counts,
+  locale,
+}: {
+  title: string;
+  counts: Record<string, number>;
+  locale: string;
+}) {
   const t = useT();
   const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
-  if (entries.length === 0)
-    return (
-      <Text size="xs" c="dimmed">
-        {t('network.none')}
-      </Text>
-    );
   return (
-    <Group gap={6} wrap="wrap">
-      {entries.map(([k, v]) => (
-        <Badge key={k} variant="light" color="gray" tt="none" data-testid={`counter-${k}`}>
-          {k}: {v.toLocaleString(locale)}
-        </Badge>
-      ))}
-    </Group>
+    <Stack gap={4}>
+      <Text size="sm" fw={500}>
+        {title}
+      </Text>
+      {entries.length === 0 ? (
+        <Text size="xs" c="dimmed">
+          {t('network.none')}
+        </Text>
+      ) : (
+        <Group gap={6} wrap="wrap">
+          {entries.map(([k, v]) => (
+            <Badge key={k} variant="light" color="gray" tt="none" data-testid={`counter-${k}`}>
+              {k}: {v.toLocaleString(locale)}
+            </Badge>
+          ))}
+        </Group>
+      )}
+    </Stack>
   );
 }
 
@@ -141,30 +155,18 @@ export function RadiusCountersCard() {
             </SimpleGrid>
           </Stack>
           <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-            <Stack gap={4}>
-              <Text size="sm" fw={500}>
-                {t('network.rejects')} · {t('network.byReason')}
-              </Text>
-              <Breakdown counts={s.rejects} locale={locale} />
-            </Stack>
-            <Stack gap={4}>
-              <Text size="sm" fw={500}>
-                {t('network.drops')} · {t('network.byReason')}
-              </Text>
-              <Breakdown counts={s.drops} locale={locale} />
-            </Stack>
-            <Stack gap={4}>
-              <Text size="sm" fw={500}>
-                {t('network.accounting')}
-              </Text>
-              <Breakdown counts={s.accounting} locale={locale} />
-            </Stack>
-            <Stack gap={4}>
-              <Text size="sm" fw={500}>
-                {t('network.disconnects')}
-              </Text>
-              <Breakdown counts={s.disconnects} locale={locale} />
-            </Stack>
+            <Breakdown
+              title={`${t('network.rejects')} · ${t('network.byReason')}`}
+              counts={s.rejects}
+              locale={locale}
+            />
+            <Breakdown
+              title={`${t('network.drops')} · ${t('network.byReason')}`}
+              counts={s.drops}
+              locale={locale}
+            />
+            <Breakdown title={t('network.accounting')} counts={s.accounting} locale={locale} />
+            <Breakdown title={t('network.disconnects')} counts={s.disconnects} locale={locale} />
           </SimpleGrid>
           <Text size="xs" c="dimmed">
             {t('network.refreshing', { time: new Date(s.at).toLocaleTimeString(locale) })}
