@@ -58,6 +58,12 @@ const schema = z
     RADIUS_SECRET: z.string().min(8, 'must be at least 8 characters').max(128).optional(),
     RADIUS_DAE_PORT: z.coerce.number().int().min(1).max(65535).default(3799),
     RADIUS_INTERIM_INTERVAL: z.coerce.number().int().min(10).max(86400).default(300),
+    RADIUS_STALE_SESSION_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86400)
+      .default(960),
     RADIUS_BATCH_MS: z.coerce.number().int().min(0).max(1000).default(2),
     RADIUS_AUTH_BATCH_MS: z.coerce.number().int().min(0).max(1000).default(0),
     RADIUS_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
@@ -69,6 +75,10 @@ const schema = z
     SIMULATOR_INTERIM_SECONDS: z.coerce.number().int().min(1).max(86400).default(30),
     SIMULATOR_DAE_PORT: z.coerce.number().int().min(0).max(65535).default(3799),
     SIMULATOR_SEED: z.coerce.number().int().default(1),
+  })
+  .refine((c) => c.RADIUS_STALE_SESSION_SECONDS >= 2 * c.RADIUS_INTERIM_INTERVAL, {
+    message: 'must be at least twice RADIUS_INTERIM_INTERVAL (a session is not lost for one late Interim)',
+    path: ['RADIUS_STALE_SESSION_SECONDS'],
   })
   .refine((c) => Boolean(c.TLS_CERT) === Boolean(c.TLS_KEY), {
     message: 'TLS_CERT and TLS_KEY must be given together',

@@ -11,6 +11,7 @@ import { startLifetime } from './jobs/lifetime.js';
 import { startMailSender } from './jobs/mail-sender.js';
 import { startRetention } from './jobs/retention.js';
 import { startJobRunner } from './jobs/runner.js';
+import { startStaleSessions } from './jobs/stale-sessions.js';
 import { systemClock } from './lib/clock.js';
 import { DirectoryLockedError } from './lib/lockfile.js';
 import { startDisconnectDrainer } from './network/radius/disconnect.js';
@@ -62,7 +63,13 @@ async function main() {
   const stops: (() => Promise<void>)[] = [];
   let smscNote: string | null = null;
   if (roles.includes('worker'))
-    stops.push(startMailSender(ctx), startJobRunner(ctx), startRetention(ctx), startLifetime(ctx));
+    stops.push(
+      startMailSender(ctx),
+      startJobRunner(ctx),
+      startRetention(ctx),
+      startLifetime(ctx),
+      startStaleSessions(ctx),
+    );
   if (roles.includes('smpp')) {
     const runner = await startSmpp(ctx);
     stops.unshift(() => runner.stop());

@@ -24,7 +24,7 @@ import {
   sessionKey,
 } from './accounting.repository.js';
 import { queueDisconnects } from './network.repository.js';
-import { cellOf, TERMINATE_CAUSES } from './network-data.js';
+import { cellOf, STALE_CAUSE, TERMINATE_CAUSES } from './network-data.js';
 import { AcctStatus, type RadiusFields } from './radius-record.js';
 
 /** An Accounting-Request and the NAS it came from. */
@@ -36,6 +36,26 @@ export interface AccountingItem {
 const MB = 1024 * 1024;
 const mb = (bytes: number) => `${(bytes / MB).toFixed(bytes < 10 * MB ? 2 : 0)} MB`;
 const big = (v: bigint | undefined) => (v === undefined ? undefined : Number(v));
+
+/** Event 5 for a session that ended, with what it used. */
+export function sessionEnded(
+  s: Pick<SessionState, 'orgId' | 'iccid' | 'sessionId' | 'inputOctets' | 'outputOctets'>,
+  cause: string,
+  now: Date,
+  extra: Record<string, unknown> = {},
+): NewEvent {
+  return event(network, { orgId: s.orgId, iccid: s.iccid }, now, {
+    type: eventTypes.deletePdpContext,
+    description: `Data session ended (${cause}): ${mb(s.inputOctets + s.outputOctets)} used`,
+    details: {
+      sessionId: s.sessionId,
+      inputOctets: s.inputOctets,
+      outputOctets: s.outputOctets,
+      cause,
+      ...extra,
+    },
+  });
+}
 
 /** What one accounting batch did, for the counters. */
 export interface AccountingOutcome {
@@ -110,19 +130,7 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
         sim.last_seen_ms = now.getTime();
         sim.dirty = true;
       }
-      const owner = { orgId: s.orgId, iccid: s.iccid };
-      events.push(
-        event(network, owner, now, {
-          type: eventTypes.deletePdpContext,
-          description: `Data session ended (${cause}): ${mb(s.inputOctets + s.outputOctets)} used`,
-          details: {
-            sessionId: s.sessionId,
-            inputOctets: s.inputOctets,
-            outputOctets: s.outputOctets,
-            cause,
-          },
-        }),
-      );
+      events.push(sessionEnded(s, cause, now));
     };
 
     for (const { nasAddress, request: r } of items) {
@@ -158,6 +166,7 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
           outputOctets: 0,
           startedAt: nowIso,
           updatedAt: nowIso,
+          updatedMs: null,
           stoppedAt: null,
           stopCause: null,
           stored: false,
@@ -178,10 +187,23 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
             },
           }),
         );
-      } else if (s.stoppedAt) {
+      } else if (s.stoppedAt && (s.stopCause !== STALE_CAUSE || r.statusType === AcctStatus.Start)) {
         // Interim or Stop after the Stop (or a retransmitted Stop): stored already, nothing to count.
         outcome.ignored++;
         continue;
+      } else if (s.stoppedAt) {
+        // closed for want of accounting, yet its NAS reports it: it lives on, and its growth since the
+        // last record it sent is counted now
+        events.push(
+          event(network, s, now, {
+            type: eventTypes.updatePdpContext,
+            description: `Data session reported again after it was closed (${STALE_CAUSE})`,
+            details: { sessionId: s.sessionId, closedAt: s.stoppedAt },
+          }),
+        );
+        s.stoppedAt = null;
+        s.stopCause = null;
+        s.dirty = true;
       }
       const grew = addDelta(s, big(r.inputOctets) ?? s.inputOctets, big(r.outputOctets) ?? s.outputOctets);
       if (grew) s.dirty = true;
@@ -190,6 +212,8 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
         s.dirty = true;
       }
       s.updatedAt = nowIso;
+      // an unchanged session's time of last accounting is still written once a minute (stale-sessions.ts)
+      if (s.updatedMs === null || now.getTime() - s.updatedMs > 60_000) s.dirty = true;
       if (sim) {
         const changes: string[] = [];
         const imei = imeiFromImeisv(r.imeisv);

@@ -16,6 +16,12 @@ export const TERMINATE_CAUSES: Record<number, string> = {
   11: 'NAS-Reboot',
 };
 
+/**
+ * The stop cause of a session the AAA closed because its NAS stopped reporting it (stale-sessions.ts):
+ * not one of RFC 2866's, which only a NAS sends. Such a session is reopened should the NAS report it again.
+ */
+export const STALE_CAUSE = 'Accounting-Timeout';
+
 /** The cell text the SIM detail shows, e.g. `26201-6699-19088743` (PLMN, TAC/LAC, cell id). */
 export function cellOf(l: UserLocation | undefined): string | null {
   if (!l || l.type === 'unknown') return null;
