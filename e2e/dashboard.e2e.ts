@@ -93,6 +93,31 @@ describe('the Dashboard', () => {
     await page.close();
   });
 
+  it('when an admin who reads German opens Configuration, then the limits show in German number format', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 1000 } });
+    await signIn(page, server.url, 'admin@demo.example');
+    await page.getByTestId('dashboard-loaded').waitFor();
+    const csrf = (await page.context().cookies()).find((c) => c.name === 'opencmp_csrf')?.value ?? '';
+    const status = await page.evaluate(async (token) => {
+      const res = await fetch('/api/v1/me', {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': token },
+        body: JSON.stringify({ language: 'de' }),
+      });
+      return `${res.status} ${await res.text()}`;
+    }, csrf);
+    expect(status).toMatch(/^200 /);
+    await page.reload();
+    await page.getByTestId('nav-configuration').click();
+    // the limit the owner saved above, grouped the German way (NumberInput refused a '.' group with a '.' decimal)
+    await expect
+      .poll(() => page.getByTestId('limit-smsMoLimit').inputValue(), { timeout: 15_000 })
+      .toBe('100.000');
+    expect(await page.getByTestId('page-error').count()).toBe(0);
+    await shoot(page, '36b-configuration-limits-de');
+    await page.close();
+  });
+
   it('when a read-only user opens it on a phone, then the tiles stack and still show the figures', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     await signIn(page, server.url, 'readonly@demo.example');

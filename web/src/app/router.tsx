@@ -2,12 +2,18 @@
 import type { TabId } from '@contracts/permissions.js';
 import type { ComponentType } from 'react';
 import { createBrowserRouter, type RouteObject } from 'react-router';
+import { PageError } from '../components/PageError.js';
 import { HomeRedirect } from './HomeRedirect.js';
 import { lazyPage } from './lazy.js';
 import { TabGuard } from './TabGuard.js';
 
 function tabRoute<M>(tabId: TabId, load: () => Promise<M>, pick: (module: M) => ComponentType): RouteObject {
-  return { path: `${tabId}/*`, element: <TabGuard tabId={tabId}>{lazyPage(load, pick)}</TabGuard> };
+  return {
+    path: `${tabId}/*`,
+    element: <TabGuard tabId={tabId}>{lazyPage(load, pick)}</TabGuard>,
+    // a page that throws while rendering shows its error inside the shell, the navigation still there
+    errorElement: <PageError />,
+  };
 }
 
 const routes: RouteObject[] = [

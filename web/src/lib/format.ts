@@ -15,3 +15,13 @@ export function useFormatDateTime(): (iso: string | null | undefined) => string 
     [locale],
   );
 }
+
+/** The locale's group and decimal separators, for NumberInput (they must differ). */
+export function numberSeparators(locale: string): { thousandSeparator: string; decimalSeparator: string } {
+  const parts = new Intl.NumberFormat(locale).formatToParts(11111.5);
+  const group = parts.find((p) => p.type === 'group')?.value ?? ',';
+  const decimal = parts.find((p) => p.type === 'decimal')?.value ?? '.';
+  return group === decimal
+    ? { thousandSeparator: ',', decimalSeparator: '.' }
+    : { thousandSeparator: group, decimalSeparator: decimal };
+}

@@ -15,6 +15,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { SectionCard } from '../../../components/SectionCard.js';
 import { notifySuccess, useFormErrorHandler } from '../../../lib/errors.js';
+import { numberSeparators } from '../../../lib/format.js';
 import { useLanguage, useT } from '../../../lib/i18n.js';
 import { useCan } from '../../../lib/session.js';
 import { formatBytes } from '../../sims/lib/units.js';
@@ -116,7 +117,7 @@ export function LimitsSection() {
       min={1}
       allowDecimal={false}
       allowNegative={false}
-      thousandSeparator={locale.startsWith('de') ? '.' : ','}
+      {...numberSeparators(locale)}
       suffix={unit ? ` ${unit}` : undefined}
       data-testid={`limit-${key}`}
       {...form.getInputProps(key)}

@@ -9,6 +9,7 @@ import { useMemo } from 'react';
 import { SectionCard } from '../../../components/SectionCard.js';
 import { isApiError } from '../../../lib/api.js';
 import { applyFieldErrors, errorMessage, notifySuccess } from '../../../lib/errors.js';
+import { numberSeparators } from '../../../lib/format.js';
 import { type Translate, useLanguage, useT } from '../../../lib/i18n.js';
 import {
   type AssignResult,
@@ -85,16 +86,6 @@ function stockBetween(ranges: StockRange[], from: string, to: string): number {
     if (b >= a) total += b - a + 1n;
   }
   return Number(total);
-}
-
-/** The locale's group and decimal separators, for NumberInput (they must differ). */
-function numberSeparators(locale: string): { thousandSeparator: string; decimalSeparator: string } {
-  const parts = new Intl.NumberFormat(locale).formatToParts(11111.5);
-  const group = parts.find((p) => p.type === 'group')?.value ?? ',';
-  const decimal = parts.find((p) => p.type === 'decimal')?.value ?? '.';
-  return group === decimal
-    ? { thousandSeparator: ',', decimalSeparator: '.' }
-    : { thousandSeparator: group, decimalSeparator: decimal };
 }
 
 /** Customers with sub-organisations right under their parent. */

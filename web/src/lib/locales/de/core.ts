@@ -78,6 +78,10 @@ export const core: Record<keyof typeof en, string> = {
   'notAllowed.title': 'Nicht erlaubt',
   'notAllowed.text': 'Ihre Rolle umfasst diese Seite nicht.',
   'notAllowed.home': 'Zur Startseite',
+  'pageError.title': 'Diese Seite ist fehlgeschlagen',
+  'pageError.text':
+    'Beim Anzeigen dieser Seite ist ein Fehler aufgetreten. Der Rest des Portals funktioniert weiter; Neuladen hilft meist.',
+  'pageError.reload': 'Neu laden',
   'notFound.title': 'Seite nicht gefunden',
   'notFound.text': 'Unter dieser Adresse gibt es keine Seite.',
 };

@@ -73,6 +73,10 @@ export const core = {
   'notAllowed.title': 'Not allowed',
   'notAllowed.text': 'Your role does not include this page.',
   'notAllowed.home': 'Go to the start page',
+  'pageError.title': 'This page failed',
+  'pageError.text':
+    'Something went wrong while showing this page. The rest of the portal still works; reloading usually helps.',
+  'pageError.reload': 'Reload',
   'notFound.title': 'Page not found',
   'notFound.text': 'There is no page at this address.',
 };
