@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { organisationSummary } from './auth.js';
 import { problem } from './common.js';
-import { permissions } from './permissions.js';
+import { customerRoles, permissions } from './permissions.js';
 
 export { minChosenSecretLength, secretWeakness } from './secret-strength.js';
 
@@ -25,6 +25,10 @@ export const apiClientSummary = z.object({
   name: z.string(),
   clientId: z.string(),
   readOnly: z.boolean(),
+  /** Set when the client is held to its creator's lesser role (User, 3rd party); null: an API user's rights. */
+  actsAs: z.enum(customerRoles).nullable(),
+  /** What the client may do (`readOnly` and `actsAs` applied). */
+  permissions: z.array(z.enum(permissions)),
   createdBy: z.string().nullable(),
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
@@ -51,7 +55,13 @@ export const tokenResponse = z.object({
 
 /** /me as an API client sees it: the client, its organisation and what it may do. */
 export const clientMe = z.object({
-  client: z.object({ id: z.uuid(), clientId: z.string(), name: z.string(), readOnly: z.boolean() }),
+  client: z.object({
+    id: z.uuid(),
+    clientId: z.string(),
+    name: z.string(),
+    readOnly: z.boolean(),
+    actsAs: z.enum(customerRoles).nullable(),
+  }),
   role: z.literal('api'),
   organisation: organisationSummary,
   permissions: z.array(z.enum(permissions)),

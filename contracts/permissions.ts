@@ -123,6 +123,22 @@ export function can(role: PrincipalRole, permission: Permission): boolean {
   return matrix[role].includes(permission);
 }
 
+/**
+ * The role an API client created by `creator` is held to: none (null) when the creator may do all an
+ * API user may (Owner, Admin), else the creator's own role — an API client never does more than the
+ * person who made it could (a 3rd party's client cannot top up SIMs, nor a User's).
+ */
+export function apiClientActsAs(creator: CustomerRole): CustomerRole | null {
+  return matrix[apiRole].every((p) => can(creator, p)) ? null : creator;
+}
+
+/** What an API client may do: the API user's rights, within those of the role it acts as. */
+export function apiClientPermissions(actsAs: CustomerRole | null, readOnly: boolean): Permission[] {
+  return permissionsOf(apiRole).filter(
+    (p) => (!actsAs || can(actsAs, p)) && (!readOnly || p.endsWith(':read')),
+  );
+}
+
 /** Roles that a holder of `role` may create, edit or remove (PRODUCT.md §9: nobody administers an Owner). */
 export function administrableRoles(role: PrincipalRole): CustomerRole[] {
   if (can(role, 'users:admin-admins')) return ['admin', 'user', 'readonly', 'thirdparty'];

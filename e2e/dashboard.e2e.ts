@@ -118,6 +118,23 @@ describe('the Dashboard', () => {
     await page.close();
   });
 
+  it('when a User creates an API client, then it is told and listed as holding the rights of a User', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 1000 } });
+    await signIn(page, server.url, 'user@demo.example');
+    await page.getByTestId('dashboard-loaded').waitFor();
+    await page.getByTestId('nav-configuration').click();
+    await page.getByTestId('api-access').getByRole('button', { name: /create api client/i }).click();
+    await page.getByTestId('api-client-acts-as-note').getByText('rights of your role (User)').waitFor();
+    await page.getByTestId('api-client-name').fill('ursula-script');
+    await page.getByTestId('api-client-submit').click();
+    await page.getByTestId('api-client-created').waitFor();
+    await page.getByTestId('api-client-done').click();
+    const row = page.getByRole('row', { name: /8100012345_ursula-script/ });
+    await row.getByTestId('api-client-acts-as').getByText('Rights of: User').waitFor();
+    await shoot(page, '36c-api-client-acts-as-user');
+    await page.close();
+  });
+
   it('when a read-only user opens it on a phone, then the tiles stack and still show the figures', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     await signIn(page, server.url, 'readonly@demo.example');

@@ -5,14 +5,16 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { can, type Permission } from '../../contracts/permissions.js';
+import type { Permission } from '../../contracts/permissions.js';
 import { AppError } from '../lib/errors.js';
 import { authenticateBearer } from '../modules/apiclients/token.service.js';
 import {
+  allowed,
   authenticateSession,
   type Principal,
   sessionCookie,
   type UserPrincipal,
+  whoIs,
 } from '../modules/auth/auth.service.js';
 
 declare module 'fastify' {
@@ -101,10 +103,9 @@ async function authPlugin(app: FastifyInstance) {
       }
       principal = session;
     }
-    if (config.permission && !can(principal.role, config.permission)) {
+    if (config.permission && !allowed(principal, config.permission)) {
       req.principal = principal; // known, though refused: the audit log names who tried
-      const who = principal.kind === 'user' ? `Your role (${principal.role})` : 'An API client';
-      throw new AppError('forbidden', `${who} may not do this.`);
+      throw new AppError('forbidden', `${whoIs(principal)} may not do this.`);
     }
     req.principal = principal;
   });

@@ -18,6 +18,11 @@ export const apiClients = pgTable(
     clientId: text('client_id').notNull(),
     secretHash: text('secret_hash').notNull(),
     readOnly: boolean('read_only').notNull().default(false),
+    /**
+     * The role of a creator who may do less than an API user (User, 3rd party): the client may do only
+     * what both an API user and that role may. Null: an API user's full rights (created by an Owner or Admin).
+     */
+    actsAs: text('acts_as'),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),

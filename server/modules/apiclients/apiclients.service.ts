@@ -3,7 +3,7 @@
  * A client id is the account number, an underscore and a chosen name; the secret is shown once.
  */
 import { type CreateApiClientRequest, secretWeakness } from '../../../contracts/apiclients.js';
-import { permissionsOf } from '../../../contracts/permissions.js';
+import { apiClientActsAs, apiClientPermissions, type CustomerRole } from '../../../contracts/permissions.js';
 import type { AppContext } from '../../context.js';
 import { AppError, invalidField, notFound } from '../../lib/errors.js';
 import { randomToken } from '../../lib/tokens.js';
@@ -20,12 +20,16 @@ import {
 import { forgetClient } from './client-cache.js';
 import { hashSecret } from './token.service.js';
 
+const actsAsOf = (c: ApiClientRow) => (c.actsAs as CustomerRole | null) ?? null;
+
 function present(c: ApiClientRow, createdBy: string | null) {
   return {
     id: c.id,
     name: c.name,
     clientId: c.clientId,
     readOnly: c.readOnly,
+    actsAs: actsAsOf(c),
+    permissions: apiClientPermissions(actsAsOf(c), c.readOnly),
     createdBy,
     createdAt: c.createdAt.toISOString(),
     lastUsedAt: c.lastUsedAt?.toISOString() ?? null,
@@ -64,11 +68,12 @@ export async function createApiClient(ctx: AppContext, actor: UserPrincipal, inp
       clientId,
       secretHash: hashSecret(secret),
       readOnly: input.readOnly,
+      actsAs: apiClientActsAs(actor.role as CustomerRole),
       createdBy: actor.userId,
       createdAt: ctx.clock.now(),
     });
     auditTarget(`api-client:${row.id}`);
-    auditChange(null, { clientId: row.clientId, name: row.name, readOnly: row.readOnly });
+    auditChange(null, { clientId: row.clientId, name: row.name, readOnly: row.readOnly, actsAs: row.actsAs });
     return { ...present(row, `${actor.user.firstName} ${actor.user.lastName}`), clientSecret: secret };
   } catch (err) {
     const code = (e: unknown) => (typeof e === 'object' && e !== null && 'code' in e ? e.code : undefined);
@@ -90,13 +95,13 @@ export async function revokeApiClient(ctx: AppContext, orgId: string, id: string
 /** /me for an API client: the client, its organisation and its permissions (reads only when read-only). */
 export function describeClient(principal: ClientPrincipal) {
   const { org } = principal;
-  const held = permissionsOf(principal.role);
   return {
     client: {
       id: principal.clientRowId,
       clientId: principal.clientId,
       name: principal.name,
       readOnly: principal.readOnly,
+      actsAs: principal.actsAs,
     },
     role: principal.role,
     organisation: {
@@ -107,6 +112,6 @@ export function describeClient(principal: ClientPrincipal) {
       parentId: org.parentId,
       language: org.language,
     },
-    permissions: principal.readOnly ? held.filter((p) => p.endsWith(':read')) : held,
+    permissions: apiClientPermissions(principal.actsAs, principal.readOnly),
   };
 }

@@ -245,6 +245,43 @@ describe('bearer requests', () => {
     expect(events.items[0]).toMatchObject({ source: 'api', actor: c.clientId });
   });
 
+  it('when a User or a 3rd party creates a client, then it may do no more than its creator (no top-up; 3rd party: no changes)', async () => {
+    const thirdparty = await signIn(h.app, 'thirdparty@demo.example');
+    const viaUser = (await call(user, 'POST', '/api-clients', { name: 'user-writer' })).json();
+    const viaThird = (await call(thirdparty, 'POST', '/api-clients', { name: 'tp-writer' })).json();
+    expect(viaUser).toMatchObject({ actsAs: 'user', readOnly: false });
+    expect(viaUser.permissions).not.toContain('sims:billing');
+    expect(viaThird).toMatchObject({ actsAs: 'thirdparty', permissions: ['sims:read', 'sims:operate'] });
+    const list = (await call(owner, 'GET', '/api-clients')).json().items;
+    expect(list.find((c: { name: string }) => c.name === 'tp-writer')).toMatchObject({ actsAs: 'thirdparty' });
+
+    const userToken = await tokenFor(viaUser.clientId, viaUser.clientSecret);
+    const sim = iccids[2];
+    expect((await bearer(userToken, 'PATCH', `/sims/${sim}`, { label: 'by user client' })).statusCode).toBe(200);
+    const topUp = await bearer(userToken, 'POST', `/sims/${sim}/top-up`, {});
+    expect(topUp.statusCode).toBe(403);
+    expect(topUp.json().detail).toContain("acts with the rights of its creator's role, user");
+    expect((await bearer(userToken, 'PATCH', `/sims/${sim}`, { autoTopUp: true })).statusCode).toBe(403);
+
+    const tpToken = await tokenFor(viaThird.clientId, viaThird.clientSecret);
+    expect((await bearer(tpToken, 'GET', `/sims/${sim}`)).statusCode).toBe(200);
+    expect((await bearer(tpToken, 'PATCH', `/sims/${sim}`, { status: 'deactivated' })).statusCode).toBe(403);
+    expect((await bearer(tpToken, 'POST', `/sims/${sim}/top-up`, {})).statusCode).toBe(403);
+    expect((await bearer(tpToken, 'GET', '/me')).json()).toMatchObject({
+      client: { actsAs: 'thirdparty' },
+      permissions: ['sims:read', 'sims:operate'],
+    });
+    // nothing of the refused calls happened
+    const after = (await call(owner, 'GET', `/sims/${sim}`)).json();
+    expect(after).toMatchObject({ status: 'activated', autoTopUp: false, label: 'by user client' });
+
+    // the owner's client keeps an API user's rights
+    const full = await createClient('owner-full');
+    expect(full).toMatchObject({ actsAs: null });
+    const ownerToken = await tokenFor(full.clientId, full.clientSecret);
+    expect((await bearer(ownerToken, 'POST', `/sims/${sim}/top-up`, {})).statusCode).toBe(200);
+  });
+
   it('when a client calls what API users may not (configuration, users, own data), then 403', async () => {
     const c = await createClient('nosy');
     const token = await tokenFor(c.clientId, c.clientSecret);

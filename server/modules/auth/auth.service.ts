@@ -1,6 +1,12 @@
 /** Sign-in, sign-out and the authentication of each request by its session cookie. */
 import { hash, verify } from '@node-rs/argon2';
-import type { apiRole, Role } from '../../../contracts/permissions.js';
+import {
+  type apiRole,
+  type CustomerRole,
+  can,
+  type Permission,
+  type Role,
+} from '../../../contracts/permissions.js';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { digest, randomToken } from '../../lib/tokens.js';
@@ -47,11 +53,27 @@ export interface ClientPrincipal {
   role: typeof apiRole;
   /** Read-only clients may only GET. */
   readOnly: boolean;
+  /** The creator's lesser role the client is held to (`apiClientActsAs`), or null. */
+  actsAs: CustomerRole | null;
   org: OrganisationRow;
 }
 
 /** Who is calling: a signed-in person or an API client. */
 export type Principal = UserPrincipal | ClientPrincipal;
+
+/** Whether the caller holds a permission: its role's, and for an API client within the role it acts as. */
+export function allowed(principal: Principal, permission: Permission): boolean {
+  if (!can(principal.role, permission)) return false;
+  return principal.kind !== 'client' || !principal.actsAs || can(principal.actsAs, permission);
+}
+
+/** "Your role (user)" or "This API client", for refusals. */
+export function whoIs(principal: Principal): string {
+  if (principal.kind === 'user') return `Your role (${principal.role})`;
+  return principal.actsAs
+    ? `The API client ${principal.clientId} (it acts with the rights of its creator's role, ${principal.actsAs})`
+    : `The API client ${principal.clientId}`;
+}
 
 /** Hash a password with argon2id (the library's defaults: 19 MiB, 2 passes). */
 export function hashPassword(password: string): Promise<string> {

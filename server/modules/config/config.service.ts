@@ -4,11 +4,10 @@
  * usage calls `noteLimitsReached`, which mails the organisation once per limit and month.
  */
 import type { OrgSettings, OrgSettingsRequest } from '../../../contracts/config.js';
-import { can } from '../../../contracts/permissions.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
-import type { Principal } from '../auth/auth.service.js';
+import { allowed, type Principal, whoIs } from '../auth/auth.service.js';
 import { queueMail } from '../mail/mail.service.js';
 import { lifetimeRecipients } from '../sims/charges.repository.js';
 import {
@@ -66,8 +65,8 @@ export async function getSettings(ctx: AppContext, orgId: string): Promise<OrgSe
 /** Save limits and defaults; the auto top-up default needs the billing permission, as the per-SIM switch does. */
 export async function saveSettings(ctx: AppContext, principal: Principal, req: OrgSettingsRequest) {
   const current = await findSettings(ctx.db, principal.orgId);
-  if (req.autoTopUpDefault !== (current?.autoTopUpDefault ?? false) && !can(principal.role, 'sims:billing')) {
-    throw new AppError('forbidden', `Your role (${principal.role}) may not change the auto top-up default.`);
+  if (req.autoTopUpDefault !== (current?.autoTopUpDefault ?? false) && !allowed(principal, 'sims:billing')) {
+    throw new AppError('forbidden', `${whoIs(principal)} may not change the auto top-up default.`);
   }
   await upsertSettings(ctx.db, {
     orgId: principal.orgId,

@@ -1,12 +1,11 @@
 /** Bulk SIM actions: a job per request, processed in chunks with one result per SIM. */
 import type { z } from 'zod';
-import { can } from '../../../contracts/permissions.js';
 import { billingBulkActions, type bulkRequest, type UpdateSimRequest } from '../../../contracts/sims.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { auditChange, auditTarget } from '../audit/audit.context.js';
-import type { Principal } from '../auth/auth.service.js';
+import { allowed, type Principal, whoIs } from '../auth/auth.service.js';
 import type { Actor } from '../events/events.service.js';
 import { recordEvents } from '../events/events.service.js';
 import { findJob, insertJob, type JobItemRow, type JobRow, pageItems } from '../jobs/jobs.repository.js';
@@ -51,10 +50,10 @@ export function presentJob(j: JobRow) {
 
 /** Queue a bulk action over the given ICCIDs, or over every SIM that matches a filter. */
 export async function startBulk(ctx: AppContext, principal: Principal, req: z.infer<typeof bulkRequest>) {
-  if (billingBulkActions.includes(req.action) && !can(principal.role, 'sims:billing')) {
+  if (billingBulkActions.includes(req.action) && !allowed(principal, 'sims:billing')) {
     throw new AppError(
       'forbidden',
-      `Your role (${principal.role}) may not ${req.action === 'topUp' ? 'top up SIMs' : 'change auto top-up'}.`,
+      `${whoIs(principal)} may not ${req.action === 'topUp' ? 'top up SIMs' : 'change auto top-up'}.`,
     );
   }
   const iccids = req.iccids

@@ -1,6 +1,5 @@
 /** My SIMs: list, detail and the changes a person or API client makes to one SIM. */
 import { eventTypes } from '../../../contracts/events.js';
-import { can } from '../../../contracts/permissions.js';
 import type { SimListQuery, UpdateSimRequest } from '../../../contracts/sims.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
@@ -8,7 +7,7 @@ import { retryOnConflict } from '../../db/retry.js';
 import type { sims } from '../../db/schema/index.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { auditChange } from '../audit/audit.context.js';
-import type { Principal } from '../auth/auth.service.js';
+import { allowed, type Principal, whoIs } from '../auth/auth.service.js';
 import type { NewEvent } from '../events/events.repository.js';
 import { type Actor, event, recordEvents } from '../events/events.service.js';
 import { wakeDrainers } from '../network/disconnect-signal.js';
@@ -137,8 +136,8 @@ const audited = (s: SimRow) => ({
 
 /** Change one SIM (label, state, IMEI lock, auto top-up); top-up settings need the billing permission. */
 export async function changeSim(ctx: AppContext, principal: Principal, iccid: string, req: UpdateSimRequest) {
-  if (req.autoTopUp !== undefined && !can(principal.role, 'sims:billing')) {
-    throw new AppError('forbidden', `Your role (${principal.role}) may not change auto top-up.`);
+  if (req.autoTopUp !== undefined && !allowed(principal, 'sims:billing')) {
+    throw new AppError('forbidden', `${whoIs(principal)} may not change auto top-up.`);
   }
   const now = ctx.clock.now();
   let disconnect = false;

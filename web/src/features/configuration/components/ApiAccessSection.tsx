@@ -42,11 +42,22 @@ function ClientsTable({
                 </Text>
               </Table.Td>
               <Table.Td>
-                {c.readOnly ? (
+                {c.readOnly && (
                   <Badge variant="light" color="gray">
                     {t('config.apiAccess.readOnly')}
                   </Badge>
-                ) : (
+                )}
+                {c.actsAs && (
+                  <Badge
+                    variant="light"
+                    color="teal"
+                    ml={c.readOnly ? 4 : 0}
+                    data-testid="api-client-acts-as"
+                  >
+                    {t('config.apiAccess.actsAs', { role: t(`roles.${c.actsAs}`) })}
+                  </Badge>
+                )}
+                {!c.readOnly && !c.actsAs && (
                   <Badge variant="light" color="blue">
                     {t('config.apiAccess.fullAccess')}
                   </Badge>

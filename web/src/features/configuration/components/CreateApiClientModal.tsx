@@ -1,4 +1,5 @@
 /** The modal that creates an API client and then shows its secret, once, with a copy button. */
+import { apiClientActsAs } from '@contracts/permissions.js';
 import { minChosenSecretLength, secretWeakness } from '@contracts/secret-strength.js';
 import {
   ActionIcon,
@@ -99,6 +100,8 @@ function CreateForm({
     onError,
   });
   const prefix = me.organisation.accountNumber ?? '';
+  // a client never does more than its creator could (a User's cannot top up, a 3rd party's cannot change SIMs)
+  const actsAs = me.role === 'operator' ? null : apiClientActsAs(me.role);
   return (
     <form onSubmit={form.onSubmit((values) => mutation.mutate(values))} noValidate>
       <Stack gap="sm">
@@ -119,6 +122,11 @@ function CreateForm({
           data-testid="api-client-readonly"
           {...form.getInputProps('readOnly', { type: 'checkbox' })}
         />
+        {actsAs && (
+          <Alert color="blue" data-testid="api-client-acts-as-note">
+            {t('config.apiAccess.actsAsNote', { role: t(`roles.${actsAs}`) })}
+          </Alert>
+        )}
         <Checkbox
           label={t('config.apiAccess.ownSecret')}
           data-testid="api-client-own-secret"

@@ -11,6 +11,9 @@ export const config: Record<keyof typeof en, string> = {
   'config.apiAccess.access': 'Zugriff',
   'config.apiAccess.readOnly': 'Nur lesen',
   'config.apiAccess.fullAccess': 'Voller Zugriff',
+  'config.apiAccess.actsAs': 'Rechte von: {role}',
+  'config.apiAccess.actsAsNote':
+    'Dieser Client handelt mit den Rechten Ihrer Rolle ({role}): über die API kann er, was Sie im Portal können, nicht mehr.',
   'config.apiAccess.createdAt': 'Angelegt',
   'config.apiAccess.createdBy': 'von {name}',
   'config.apiAccess.lastUsed': 'Zuletzt genutzt',

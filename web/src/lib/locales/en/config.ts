@@ -9,6 +9,9 @@ export const config = {
   'config.apiAccess.access': 'Access',
   'config.apiAccess.readOnly': 'Read-only',
   'config.apiAccess.fullAccess': 'Full access',
+  'config.apiAccess.actsAs': 'Rights of: {role}',
+  'config.apiAccess.actsAsNote':
+    'This client will act with the rights of your role ({role}): through the API it can do what you can in the portal, no more.',
   'config.apiAccess.createdAt': 'Created',
   'config.apiAccess.createdBy': 'by {name}',
   'config.apiAccess.lastUsed': 'Last used',
