@@ -123,7 +123,10 @@ describe('the Dashboard', () => {
     await signIn(page, server.url, 'user@demo.example');
     await page.getByTestId('dashboard-loaded').waitFor();
     await page.getByTestId('nav-configuration').click();
-    await page.getByTestId('api-access').getByRole('button', { name: /create api client/i }).click();
+    await page
+      .getByTestId('api-access')
+      .getByRole('button', { name: /create api client/i })
+      .click();
     await page.getByTestId('api-client-acts-as-note').getByText('rights of your role (User)').waitFor();
     await page.getByTestId('api-client-name').fill('ursula-script');
     await page.getByTestId('api-client-submit').click();

@@ -253,11 +253,15 @@ describe('bearer requests', () => {
     expect(viaUser.permissions).not.toContain('sims:billing');
     expect(viaThird).toMatchObject({ actsAs: 'thirdparty', permissions: ['sims:read', 'sims:operate'] });
     const list = (await call(owner, 'GET', '/api-clients')).json().items;
-    expect(list.find((c: { name: string }) => c.name === 'tp-writer')).toMatchObject({ actsAs: 'thirdparty' });
+    expect(list.find((c: { name: string }) => c.name === 'tp-writer')).toMatchObject({
+      actsAs: 'thirdparty',
+    });
 
     const userToken = await tokenFor(viaUser.clientId, viaUser.clientSecret);
     const sim = iccids[2];
-    expect((await bearer(userToken, 'PATCH', `/sims/${sim}`, { label: 'by user client' })).statusCode).toBe(200);
+    expect((await bearer(userToken, 'PATCH', `/sims/${sim}`, { label: 'by user client' })).statusCode).toBe(
+      200,
+    );
     const topUp = await bearer(userToken, 'POST', `/sims/${sim}/top-up`, {});
     expect(topUp.statusCode).toBe(403);
     expect(topUp.json().detail).toContain("acts with the rights of its creator's role, user");

@@ -5,6 +5,7 @@
  */
 import { eventTypes } from '../../../contracts/events.js';
 import { imeiFromImeisv } from '../../../contracts/ids.js';
+import { formatBytes } from '../../../contracts/units.js';
 import type { AppContext } from '../../context.js';
 import { operatorOf } from '../../lib/operators.js';
 import { noteLimitsReached } from '../config/config.service.js';
@@ -33,8 +34,6 @@ export interface AccountingItem {
   request: RadiusFields;
 }
 
-const MB = 1024 * 1024;
-const mb = (bytes: number) => `${(bytes / MB).toFixed(bytes < 10 * MB ? 2 : 0)} MB`;
 const big = (v: bigint | undefined) => (v === undefined ? undefined : Number(v));
 
 /** Event 5 for a session that ended, with what it used. */
@@ -46,7 +45,7 @@ export function sessionEnded(
 ): NewEvent {
   return event(network, { orgId: s.orgId, iccid: s.iccid }, now, {
     type: eventTypes.deletePdpContext,
-    description: `Data session ended (${cause}): ${mb(s.inputOctets + s.outputOctets)} used`,
+    description: `Data session ended (${cause}): ${formatBytes(s.inputOctets + s.outputOctets)} used`,
     details: {
       sessionId: s.sessionId,
       inputOctets: s.inputOctets,
@@ -233,7 +232,7 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
           sim.operator_name = op?.name ?? null;
           sim.country = op?.country ?? null;
           sim.dirty = true;
-          changes.push('operator');
+          changes.push(`operator ${op?.name ?? r.sgsnMccMnc}`);
           events.push(
             event(network, s, now, {
               type: eventTypes.updateLocation,
@@ -252,7 +251,7 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
           const before = sim.cell;
           sim.cell = cell;
           sim.dirty = true;
-          changes.push('cell');
+          changes.push(`cell ${cell}`);
           events.push(
             event(network, s, now, {
               type: eventTypes.updateGprsLocation,

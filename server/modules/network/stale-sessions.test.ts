@@ -78,7 +78,7 @@ describe('sessions the network stopped reporting', () => {
     expect(events.total).toBe(1);
     expect(events.items[0]).toMatchObject({
       source: 'network',
-      description: `Data session ended (${STALE_CAUSE}): 3.00 MB used`,
+      description: `Data session ended (${STALE_CAUSE}): 3 MB used`,
     });
     expect(events.items[0].details).toMatchObject({ sessionId: 'LOST', cause: STALE_CAUSE });
     // nothing more to close

@@ -148,7 +148,8 @@ describe('Accounting', () => {
     expect(sim.dataUsed - before).toBe(G + 100 + 2 * G + 5);
     expect(sim.operatorName).toBe('A1 Telekom Austria');
     expect(await eventsOf(7, eventTypes.updateLocation)).toHaveLength(2);
-    expect(await eventsOf(7, eventTypes.updatePdpContext)).toHaveLength(1);
+    const [updated] = await eventsOf(7, eventTypes.updatePdpContext);
+    expect(updated?.description).toBe('Data session updated: operator A1 Telekom Austria');
     const stop = await sendAcct(
       acct(AcctStatus.Stop, 7, 'S7', {
         inputOctets: BigInt(G) + 300n,
@@ -167,6 +168,8 @@ describe('Accounting', () => {
     expect(sim.sessionState).toBe('offline');
     const [deleted] = await eventsOf(7, eventTypes.deletePdpContext);
     expect(deleted?.details).toMatchObject({ cause: 'User-Request', inputOctets: G + 300 });
+    // 3 × 2^32 + 305 octets in a sensible unit
+    expect(deleted?.description).toBe('Data session ended (User-Request): 12 GB used');
     const [row] = await f
       .harness()
       .ctx.db.select()

@@ -1,23 +1,8 @@
 /** Units and checks of the My SIMs tab: bytes as KB/MB/GB (1 MB = 1024 × 1024 bytes), Luhn, flags. */
 
-const KB = 1024;
-const MB = KB * 1024;
-const GB = MB * 1024;
+import { formatBytes, MB } from '@contracts/units.js';
 
-/** Bytes in a sensible binary unit, e.g. "512 KB", "37.5 MB", "1.25 GB". */
-export function formatBytes(bytes: number, locale: string): string {
-  const abs = Math.abs(bytes);
-  const [value, unit] =
-    abs >= GB
-      ? [bytes / GB, 'GB']
-      : abs >= MB
-        ? [bytes / MB, 'MB']
-        : abs >= KB
-          ? [bytes / KB, 'KB']
-          : [bytes, 'B'];
-  const digits = unit === 'B' ? 0 : Math.abs(value) >= 10 ? 1 : 2;
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value)} ${unit}`;
-}
+export { formatBytes };
 
 /** Bytes as MB (for charts). */
 export function toMegabytes(bytes: number): number {

@@ -1,0 +1,20 @@
+/** Byte counts as people read them: binary units (1 MB = 1024 × 1024 bytes, PRODUCT.md §3). */
+
+export const KB = 1024;
+export const MB = KB * 1024;
+export const GB = MB * 1024;
+
+/** Bytes in a sensible binary unit, e.g. "512 KB", "37.5 MB", "1.25 GB". */
+export function formatBytes(bytes: number, locale = 'en'): string {
+  const abs = Math.abs(bytes);
+  const [value, unit] =
+    abs >= GB
+      ? [bytes / GB, 'GB']
+      : abs >= MB
+        ? [bytes / MB, 'MB']
+        : abs >= KB
+          ? [bytes / KB, 'KB']
+          : [bytes, 'B'];
+  const digits = unit === 'B' ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value)} ${unit}`;
+}
