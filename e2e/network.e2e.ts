@@ -125,6 +125,22 @@ describe('network simulator in the portal', () => {
       .first()
       .waitFor();
     await shoot(page, '43-sim-session-back');
+
+    // an activated SIM without a data session: Reset connection is there but says there is nothing to end
+    const offline = await page.request.get(
+      `${server.url}/api/v1/sims?status=activated&session=offline&pageSize=1`,
+    );
+    const [quiet] = ((await offline.json()) as { items: { iccid: string }[] }).items;
+    expect(quiet).toBeDefined();
+    await page.goto(`${server.url}/sims/${quiet?.iccid}`);
+    await page.getByTestId('page-sim-detail').waitFor();
+    const reset = page.getByTestId('sim-reset');
+    expect(await reset.getAttribute('aria-disabled')).toBe('true');
+    await reset.hover();
+    await page.getByText('No open data session: there is nothing to reset.').waitFor();
+    await reset.click({ force: true });
+    await page.waitForTimeout(500); // time for a confirmation to open, were one to
+    expect(await page.getByRole('dialog').count()).toBe(0);
     await context.close();
   });
 

@@ -138,10 +138,7 @@ export async function resetConnection(ctx: AppContext, principal: Principal, icc
     return n;
   });
   if (sessions === 0) {
-    throw new AppError(
-      'conflict',
-      `SIM ${sim.iccid} has no open data session to reset: it connects again by itself once the device attaches.`,
-    );
+    throw new AppError('conflict', `SIM ${sim.iccid} has no open data session to reset.`);
   }
   wakeDrainers();
   return { iccid: sim.iccid, sessions, resetPending: true as const };

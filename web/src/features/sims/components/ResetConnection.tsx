@@ -1,5 +1,5 @@
 /** Reset connection: asks, then sends a Disconnect-Request; the SIM shows "reset pending" until its session ends. */
-import { Badge, Button } from '@mantine/core';
+import { Badge, Button, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlugConnectedX } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -51,19 +51,26 @@ export function ResetConnectionButton({ sim }: { sim: SimDetail }) {
     },
   });
   if (!canOperate || sim.status !== 'activated') return null;
+  // only an open data session can be reset: offline, attached or blocked, there is nothing to end
+  const noSession = sim.session !== 'online';
   return (
     <>
-      <Button
-        size="xs"
-        variant="light"
-        color="orange"
-        leftSection={<IconPlugConnectedX size={14} aria-hidden />}
-        disabled={sim.resetPending}
-        onClick={() => setConfirming(true)}
-        data-testid="sim-reset"
-      >
-        {t('sims.reset')}
-      </Button>
+      <Tooltip label={t('sims.reset.noSessionHint')} disabled={!noSession} withArrow>
+        <Button
+          size="xs"
+          variant="light"
+          color="orange"
+          leftSection={<IconPlugConnectedX size={14} aria-hidden />}
+          disabled={sim.resetPending}
+          // data-disabled, not disabled: a disabled button gets no hover, and the tooltip says why
+          data-disabled={noSession || undefined}
+          aria-disabled={noSession || undefined}
+          onClick={(e) => (noSession ? e.preventDefault() : setConfirming(true))}
+          data-testid="sim-reset"
+        >
+          {t('sims.reset')}
+        </Button>
+      </Tooltip>
       <ConfirmModal
         opened={confirming}
         title={t('sims.reset.title')}

@@ -218,5 +218,6 @@ export const sims: Record<keyof typeof en, string> = {
     'Das Netz beendet die Datensitzung der SIM {iccid}; das Gerät verbindet sich danach von selbst neu. Fortfahren?',
   'sims.reset.done': 'Zurücksetzen angefordert: die Sitzung endet gleich',
   'sims.reset.pending': 'Zurücksetzen läuft',
+  'sims.reset.noSessionHint': 'Keine offene Datenverbindung: es gibt nichts zurückzusetzen.',
   'sims.reset.noSession': 'Diese SIM hat keine offene Datensitzung, die zurückgesetzt werden könnte.',
 };

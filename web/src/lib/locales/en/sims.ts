@@ -216,5 +216,6 @@ export const sims = {
     'The network ends the data session of SIM {iccid}; the device connects again by itself. Continue?',
   'sims.reset.done': 'Reset requested: the session ends in a moment',
   'sims.reset.pending': 'Reset pending',
+  'sims.reset.noSessionHint': 'No open data session: there is nothing to reset.',
   'sims.reset.noSession': 'This SIM has no open data session to reset.',
 };
