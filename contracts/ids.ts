@@ -92,5 +92,7 @@ export const puk = z.string().regex(/^\d{8}$/, 'must be 8 digits');
 /** A SIM label: up to 64 visible characters. */
 export const label = z
   .string()
+  // surrounding blanks are dropped: a label of spaces alone is no label
+  .trim()
   .max(64, 'must be at most 64 characters')
   .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');

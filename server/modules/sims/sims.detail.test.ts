@@ -74,6 +74,11 @@ describe('SIM detail and changes', () => {
     expect(res.statusCode).toBe(status);
   });
 
+  it('when a label has blanks around it or is blanks alone, then they are dropped; blanks alone clear it', async () => {
+    expect((await patch(n(2), { label: '  Tank 7  ' })).json().label).toBe('Tank 7');
+    expect((await patch(n(2), { label: '   ' })).json().label).toBeNull();
+  });
+
   it('when a User changes auto top-up, then 403 (billing); an Admin may', async () => {
     expect((await patch(n(1), { autoTopUp: true }, 'user')).statusCode).toBe(403);
     const res = await patch(n(1), { autoTopUp: true }, 'admin');

@@ -22,6 +22,8 @@ export interface LineError {
 
 const columns = ['iccid', 'imsi', 'msisdn', 'pin1', 'puk1', 'pin2', 'puk2', 'form_factor'] as const;
 const formFactors = new Set(['2FF', '3FF', '4FF', 'MFF2', 'eSIM']);
+/** The form factors by their upper-case spelling: `esim` or `mff2` in a supplier's file are accepted. */
+const formFactorByUpper = new Map([...formFactors].map((f) => [f.toUpperCase(), f]));
 
 /**
  * Parse the CSV text (`,` or `;` separated, header line first): the good lines, and every error found
@@ -79,7 +81,7 @@ export function parseStockCsv(text: string): { lines: StockLine[]; errors: LineE
       puk1: at(cells, 'puk1') || null,
       pin2: at(cells, 'pin2') || null,
       puk2: at(cells, 'puk2') || null,
-      formFactor: at(cells, 'form_factor'),
+      formFactor: formFactorByUpper.get(at(cells, 'form_factor').toUpperCase()) ?? at(cells, 'form_factor'),
     };
     const problems: [string, string | null][] = [
       ['iccid', iccidProblem(iccidRaw)],

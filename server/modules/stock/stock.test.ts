@@ -1,4 +1,4 @@
-import { count, isNull } from 'drizzle-orm';
+import { count, inArray, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iccidWithLuhn } from '../../../contracts/ids.js';
 import { sims } from '../../db/schema/index.js';
@@ -46,6 +46,20 @@ describe('stock import', () => {
       total: 20,
       ranges: [{ first: fixtureIds(3, 1).iccid, last: fixtureIds(3, 20).iccid, count: 20 }],
     });
+  });
+
+  it('when a form factor is written in another case, then it is stored in its canonical spelling', async () => {
+    const csv = stockCsv(6, 2).replace(/,4FF$/m, ',esim').replace(/,4FF$/m, ',mff2');
+    expect(csv).toContain(',esim');
+    const res = await upload(csv);
+    expect(res.statusCode, res.body).toBe(201);
+    const rows = await h.ctx.db
+      .select({ formFactor: sims.formFactor })
+      .from(sims)
+      .where(inArray(sims.iccid, [fixtureIds(6, 1).iccid, fixtureIds(6, 2).iccid]));
+    expect(rows.map((r) => r.formFactor).sort()).toEqual(['MFF2', 'eSIM']);
+    // out of the stock again: the tests below count it
+    await h.ctx.db.delete(sims).where(inArray(sims.iccid, [fixtureIds(6, 1).iccid, fixtureIds(6, 2).iccid]));
   });
 
   it('when one line is bad, then nothing is imported and that line is reported', async () => {
