@@ -58,6 +58,9 @@ export const dashboard = z.object({
   sessions: z.object({ online: z.number(), attached: z.number(), offline: z.number(), blocked: z.number() }),
   dataVolume: groups,
   smsVolume: groups,
+  limitsReached: z
+    .object({ data: z.boolean(), smsMo: z.boolean(), smsMt: z.boolean() })
+    .describe("the organisation's monthly limits reached this month: that service is refused for every SIM until the 1st"),
   usage: z.object({
     months: z.array(usagePeriod).describe('the last six calendar months, the current one last'),
     weeks: z.array(usagePeriod).describe('the last eight ISO weeks, the current one last'),

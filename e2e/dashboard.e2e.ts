@@ -90,6 +90,19 @@ describe('the Dashboard', () => {
       reached: { data: true, smsMo: false },
     });
     await shoot(page, '36-configuration-limits');
+    // the Dashboard says that data is blocked for every SIM, until when, and where to change it
+    await page.getByTestId('nav-dashboard').click();
+    const alert = page.getByTestId('limits-reached');
+    await alert.getByText('Data: new data sessions are refused for every SIM').waitFor();
+    expect(await alert.getByText(/SMS from devices/).count()).toBe(0);
+    const now = new Date();
+    const lifts = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: 'UTC' }).format(
+      new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)),
+    );
+    await alert.getByText(`This holds until ${lifts} (UTC)`).waitFor();
+    await shoot(page, '36a-dashboard-limit-reached');
+    await alert.getByTestId('limits-configure').click();
+    await page.getByTestId('limits-section').waitFor();
     await page.close();
   });
 

@@ -62,6 +62,16 @@ export async function getSettings(ctx: AppContext, orgId: string): Promise<OrgSe
   return present(s, now, used);
 }
 
+/** Which of the organisation's monthly limits are reached this month (the Dashboard's warning). */
+export async function limitsReached(ctx: AppContext, orgId: string) {
+  const { first, today } = monthOf(ctx.clock.now());
+  const [s, used] = await Promise.all([
+    findSettings(ctx.db, orgId),
+    orgMonthToDate(ctx.db, orgId, first, today),
+  ]);
+  return reachedOf(s, used);
+}
+
 /** Save limits and defaults; the auto top-up default needs the billing permission, as the per-SIM switch does. */
 export async function saveSettings(ctx: AppContext, principal: Principal, req: OrgSettingsRequest) {
   const current = await findSettings(ctx.db, principal.orgId);

@@ -179,6 +179,37 @@ describe('GET /dashboard', () => {
     expect(d.usage.months[5]).toMatchObject({ dataUp: 5000, smsMo: 50 });
   });
 
+  it('when a monthly limit is reached, then the dashboard says which, for that organisation alone', async () => {
+    expect((await get('/api/v1/dashboard', 'other')).json<Dashboard>().limitsReached).toEqual({
+      data: false,
+      smsMo: false,
+      smsMt: false,
+    });
+    const session = s.get('other');
+    if (!session) throw new Error('no session');
+    // the other organisation sent 50 MO SMS this month (above): a limit of 50 is reached
+    const put = await h.app.inject({
+      method: 'PUT',
+      url: '/api/v1/configuration/settings',
+      headers: as(session),
+      payload: {
+        dataLimitMb: null,
+        smsMoLimit: 50,
+        smsMtLimit: null,
+        simDataLimitMb: null,
+        imeiLockDefault: false,
+        autoTopUpDefault: false,
+      },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    expect((await get('/api/v1/dashboard', 'other')).json<Dashboard>().limitsReached).toEqual({
+      data: false,
+      smsMo: true,
+      smsMt: false,
+    });
+    expect((await get('/api/v1/dashboard', 'readonly')).json<Dashboard>().limitsReached.smsMo).toBe(false);
+  });
+
   it('when a read-only user opens it, then it is allowed; without a session it is 401', async () => {
     expect((await get('/api/v1/dashboard', 'readonly')).statusCode).toBe(200);
     expect((await h.app.inject({ method: 'GET', url: '/api/v1/dashboard' })).statusCode).toBe(401);

@@ -26,6 +26,7 @@ import { Link } from 'react-router';
 import { PageHeader } from '../../../components/PageHeader.js';
 import { errorMessage } from '../../../lib/errors.js';
 import { useLanguage, useT } from '../../../lib/i18n.js';
+import { useCan } from '../../../lib/session.js';
 import { formatBytes } from '../../sims/lib/units.js';
 import { type Dashboard, dashboardQueryKey, getDashboard, type UsagePeriod } from '../api.js';
 
@@ -273,6 +274,41 @@ function UsageTile({ d, asOf }: { d: Dashboard; asOf: string }) {
   );
 }
 
+/**
+ * A monthly limit that is reached blocks a service for every SIM until the 1st (UTC): said at the top
+ * of the Dashboard, with the date it lifts and where to raise it.
+ */
+function LimitsAlert({ d }: { d: Dashboard }) {
+  const t = useT();
+  const { locale } = useLanguage();
+  const mayConfigure = useCan('config:read');
+  const reached = (['data', 'smsMo', 'smsMt'] as const).filter((k) => d.limitsReached[k]);
+  if (reached.length === 0) return null;
+  const asOf = new Date(d.asOf);
+  const lifts = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth() + 1, 1)),
+  );
+  return (
+    <Alert color="orange" role="alert" title={t('dashboard.limits.title')} data-testid="limits-reached">
+      <Stack gap={4}>
+        {reached.map((k) => (
+          <Text size="sm" key={k}>
+            {t(`dashboard.limits.${k}`)}
+          </Text>
+        ))}
+        <Text size="sm">
+          {t('dashboard.limits.until', { date: lifts })}{' '}
+          {mayConfigure && (
+            <Link to="/configuration" data-testid="limits-configure">
+              {t('dashboard.limits.configure')}
+            </Link>
+          )}
+        </Text>
+      </Stack>
+    </Alert>
+  );
+}
+
 /** The Dashboard tab. */
 export function DashboardPage() {
   const t = useT();
@@ -319,6 +355,7 @@ export function DashboardPage() {
         )
       ) : (
         <Stack gap="md" data-testid="dashboard-loaded">
+          <LimitsAlert d={d} />
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md">
             <StatusTile d={d} asOf={asOf} />
             <VolumeTile kind="data" d={d} asOf={asOf} />

@@ -23,5 +23,11 @@ export const dashboard: Record<keyof typeof en, string> = {
   'dashboard.usage.week': 'KW {week}',
   'dashboard.orders.title': 'Letzte Bestellungen',
   'dashboard.orders.empty': 'Noch keine Bestellungen. Ihre Bestellungen erscheinen hier mit ihrem Status.',
+  'dashboard.limits.title': 'Monatslimit erreicht',
+  'dashboard.limits.data': 'Daten: neue Datenverbindungen werden für alle SIMs abgelehnt, offene beendet.',
+  'dashboard.limits.smsMo': 'SMS von Geräten (MO): für alle SIMs abgelehnt.',
+  'dashboard.limits.smsMt': 'SMS an Geräte (MT): Senden ist für alle SIMs abgelehnt.',
+  'dashboard.limits.until': 'Das gilt bis zum {date} (UTC) oder bis das Limit erhöht wird.',
+  'dashboard.limits.configure': 'Limits ändern',
   'dashboard.error': 'Das Dashboard konnte nicht geladen werden.',
 };

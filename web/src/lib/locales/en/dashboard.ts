@@ -20,5 +20,11 @@ export const dashboard = {
   'dashboard.usage.week': 'W{week}',
   'dashboard.orders.title': 'Latest orders',
   'dashboard.orders.empty': 'No orders yet. Your orders will be listed here with their status.',
+  'dashboard.limits.title': 'Monthly limit reached',
+  'dashboard.limits.data': 'Data: new data sessions are refused for every SIM, and open ones are ended.',
+  'dashboard.limits.smsMo': 'SMS from devices (MO): refused for every SIM.',
+  'dashboard.limits.smsMt': 'SMS to devices (MT): sending is refused for every SIM.',
+  'dashboard.limits.until': 'This holds until {date} (UTC) or until the limit is raised.',
+  'dashboard.limits.configure': 'Change the limits',
   'dashboard.error': 'The dashboard could not be loaded.',
 };
