@@ -61,6 +61,26 @@ describe('SMS tab', () => {
       .waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('sms-volume-left').textContent()).not.toBe(leftBefore);
     await shoot(page, '42-sms-delivered');
+
+    // removing one from the history is asked first; Cancel keeps it, confirming removes it
+    // (a second message: the first stays for the read-only test below)
+    const second = 'A second one, to be removed';
+    await page.getByTestId('sms-text').fill(second);
+    await page.getByTestId('sms-send').click();
+    const delivered = page.locator('[data-testid="sms-row"][data-direction="MT"][data-status="delivered"]', {
+      hasText: second,
+    });
+    await delivered.waitFor({ timeout: 30_000 });
+    await delivered.getByTestId('sms-delete').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('Remove this SMS from the list for good?').waitFor();
+    await shoot(page, '42a-sms-remove-confirm');
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await delivered.count()).toBe(1);
+    await delivered.getByTestId('sms-delete').click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove from the list' }).click();
+    await delivered.waitFor({ state: 'detached' });
     await context.close();
   });
 

@@ -17,6 +17,7 @@ import {
 import { IconTrash, IconX } from '@tabler/icons-react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { ConfirmModal } from '../../../components/ConfirmModal.js';
 import { isApiError } from '../../../lib/api.js';
 import { errorMessage, notifySuccess, useNotifyError } from '../../../lib/errors.js';
 import { useFormatDateTime } from '../../../lib/format.js';
@@ -152,13 +153,19 @@ export function SmsTab({ iccid }: { iccid: string }) {
     refetchInterval: (q) =>
       q.state.data?.items.some((m) => m.status === 'pending' || m.status === 'submitted') ? 1500 : 15_000,
   });
+  // cancelling a pending SMS and removing one from the history cannot be undone: both are asked first
+  const [confirming, setConfirming] = useState<SmsMessage | null>(null);
   const remove = useMutation({
     mutationFn: (m: SmsMessage) => deleteSms(iccid, m.id),
     onSuccess: (r) => {
+      setConfirming(null);
       notifySuccess(t(r.outcome === 'cancelled' ? 'sms.cancelled' : 'sms.removed'));
       void queryClient.invalidateQueries({ queryKey: smsQueryKey(iccid) });
     },
-    onError: notifyError,
+    onError: (err) => {
+      setConfirming(null);
+      notifyError(err);
+    },
   });
   const total = sms.data?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / pageSize));
@@ -244,7 +251,7 @@ export function SmsTab({ iccid }: { iccid: string }) {
                           color="gray"
                           aria-label={t(m.status === 'pending' ? 'sms.cancel' : 'sms.remove')}
                           loading={remove.isPending && remove.variables?.id === m.id}
-                          onClick={() => remove.mutate(m)}
+                          onClick={() => setConfirming(m)}
                           data-testid="sms-delete"
                         >
                           {m.status === 'pending' ? <IconX size={16} /> : <IconTrash size={16} />}
@@ -259,6 +266,15 @@ export function SmsTab({ iccid }: { iccid: string }) {
         </Table.ScrollContainer>
       )}
       {pages > 1 && <Pagination total={pages} value={page} onChange={setPage} size="sm" />}
+      <ConfirmModal
+        opened={confirming !== null}
+        title={t(confirming?.status === 'pending' ? 'sms.cancel' : 'sms.remove')}
+        message={t(confirming?.status === 'pending' ? 'sms.cancelConfirm' : 'sms.removeConfirm')}
+        confirmLabel={t(confirming?.status === 'pending' ? 'sms.cancel' : 'sms.remove')}
+        loading={remove.isPending}
+        onConfirm={() => confirming && remove.mutate(confirming)}
+        onClose={() => setConfirming(null)}
+      />
     </Stack>
   );
 }

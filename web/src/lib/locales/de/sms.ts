@@ -26,6 +26,9 @@ export const sms: Record<keyof typeof en, string> = {
   'sms.empty': 'Noch keine SMS.',
   'sms.sent': 'SMS zum Versand eingereiht',
   'sms.cancelled': 'SMS storniert; das SMS-Volumen wurde gutgeschrieben',
+  'sms.cancelConfirm': 'Diese SMS ist noch nicht versendet. Abbrechen? Ihr SMS-Volumen wird gutgeschrieben.',
+  'sms.removeConfirm':
+    'Diese SMS endgültig aus der Liste entfernen? Das verbrauchte SMS-Volumen bleibt verbraucht.',
   'sms.removed': 'SMS aus der Liste entfernt',
   'sms.cancel': 'Stornieren (noch nicht gesendet)',
   'sms.remove': 'Aus der Liste entfernen',

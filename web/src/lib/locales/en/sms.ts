@@ -24,6 +24,8 @@ export const sms = {
   'sms.empty': 'No SMS yet.',
   'sms.sent': 'SMS queued for sending',
   'sms.cancelled': 'SMS cancelled; its SMS volume was given back',
+  'sms.cancelConfirm': 'This SMS has not been sent yet. Cancel it? Its SMS volume is given back.',
+  'sms.removeConfirm': 'Remove this SMS from the list for good? The SMS volume it used stays used.',
   'sms.removed': 'SMS removed from the list',
   'sms.cancel': 'Cancel (not sent yet)',
   'sms.remove': 'Remove from the list',
