@@ -156,10 +156,21 @@ export async function decideAccess(ctx: AppContext, requests: RadiusFields[]): P
           WHERE s.iccid = u.iccid AND s.imei_lock AND s.locked_imei IS NULL`);
       }
       if (blocked.size) {
+        // blocked unless a session is still open; and the refused request is the network's word of the
+        // SIM too, so its last seen follows (at most once a minute, as accounting refreshes it)
+        const at = now.toISOString();
         await tx.execute(sql`
-          UPDATE sims SET session_state = 'blocked', updated_at = now()
-          WHERE iccid = ANY(${sql.param([...blocked])}::text[]) AND session_state <> 'blocked'
-            AND NOT EXISTS (SELECT 1 FROM radius_sessions r WHERE r.iccid = sims.iccid AND r.stopped_at IS NULL)`);
+          WITH s AS (
+            SELECT iccid, NOT EXISTS (SELECT 1 FROM radius_sessions r WHERE r.iccid = sims.iccid AND r.stopped_at IS NULL)
+              AS idle
+            FROM sims WHERE iccid = ANY(${sql.param([...blocked])}::text[])
+          )
+          UPDATE sims SET session_state = CASE WHEN s.idle THEN 'blocked' ELSE sims.session_state END,
+            last_seen_at = ${at}::timestamptz, updated_at = now()
+          FROM s
+          WHERE sims.iccid = s.iccid
+            AND ((s.idle AND sims.session_state <> 'blocked') OR sims.last_seen_at IS NULL
+              OR sims.last_seen_at < ${at}::timestamptz - interval '1 minute')`);
       }
       await recordEvents(tx, events);
     });

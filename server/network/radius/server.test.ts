@@ -92,6 +92,22 @@ describe('Access-Request', () => {
     expect(other?.replyMessage).toBe('IMEI_LOCK_BREACHED');
     expect((await simRow(6)).sessionState).toBe('blocked');
   });
+
+  it('when a refused SIM keeps asking, then its last seen follows, at most once a minute', async () => {
+    const { clock } = f.harness();
+    const refused = () => sendAuth(access(6, { imeisv: '3520990017614801' })); // the IMEI lock above
+    clock.advance(120_000);
+    const t0 = clock.now();
+    expect((await refused())?.code).toBe(RadiusCode.AccessReject);
+    expect((await simRow(6)).lastSeenAt).toEqual(t0);
+    clock.advance(30_000);
+    await refused();
+    expect((await simRow(6)).lastSeenAt).toEqual(t0);
+    clock.advance(31_000);
+    await refused();
+    expect((await simRow(6)).lastSeenAt).toEqual(clock.now());
+    expect((await simRow(6)).sessionState).toBe('blocked');
+  });
 });
 
 describe('Accounting', () => {
