@@ -60,7 +60,9 @@ export const dashboard = z.object({
   smsVolume: groups,
   limitsReached: z
     .object({ data: z.boolean(), smsMo: z.boolean(), smsMt: z.boolean() })
-    .describe("the organisation's monthly limits reached this month: that service is refused for every SIM until the 1st"),
+    .describe(
+      "the organisation's monthly limits reached this month: that service is refused for every SIM until the 1st",
+    ),
   usage: z.object({
     months: z.array(usagePeriod).describe('the last six calendar months, the current one last'),
     weeks: z.array(usagePeriod).describe('the last eight ISO weeks, the current one last'),
