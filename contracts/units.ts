@@ -16,5 +16,17 @@ export function formatBytes(bytes: number, locale = 'en'): string {
           ? [bytes / KB, 'KB']
           : [bytes, 'B'];
   const digits = unit === 'B' ? 0 : Math.abs(value) >= 10 ? 1 : 2;
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value)} ${unit}`;
+  return `${numberFormat(locale, digits).format(value)} ${unit}`;
+}
+
+/** Formatters by locale and digits: building one costs far more than formatting (the AAA's Stop events use them). */
+const formats = new Map<string, Intl.NumberFormat>();
+function numberFormat(locale: string, digits: number): Intl.NumberFormat {
+  const key = `${locale} ${digits}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, { maximumFractionDigits: digits });
+    formats.set(key, f);
+  }
+  return f;
 }
