@@ -1,5 +1,6 @@
 /** Machine access to the API: API clients (client credentials) and the platform's token-signing key. */
 import { boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { CustomerRole } from '../../../contracts/permissions.js';
 import { organisations } from './orgs.js';
 import { users } from './users.js';
 
@@ -22,7 +23,7 @@ export const apiClients = pgTable(
      * The role of a creator who may do less than an API user (User, 3rd party): the client may do only
      * what both an API user and that role may. Null: an API user's full rights (created by an Owner or Admin).
      */
-    actsAs: text('acts_as'),
+    actsAs: text('acts_as').$type<CustomerRole>(),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),

@@ -20,16 +20,14 @@ import {
 import { forgetClient } from './client-cache.js';
 import { hashSecret } from './token.service.js';
 
-const actsAsOf = (c: ApiClientRow) => (c.actsAs as CustomerRole | null) ?? null;
-
 function present(c: ApiClientRow, createdBy: string | null) {
   return {
     id: c.id,
     name: c.name,
     clientId: c.clientId,
     readOnly: c.readOnly,
-    actsAs: actsAsOf(c),
-    permissions: apiClientPermissions(actsAsOf(c), c.readOnly),
+    actsAs: c.actsAs,
+    permissions: apiClientPermissions(c.actsAs, c.readOnly),
     createdBy,
     createdAt: c.createdAt.toISOString(),
     lastUsedAt: c.lastUsedAt?.toISOString() ?? null,

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { apiRole, type CustomerRole } from '../../../contracts/permissions.js';
+import { apiRole } from '../../../contracts/permissions.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { randomToken, safeEqual } from '../../lib/tokens.js';
@@ -187,7 +187,7 @@ export async function authenticateBearer(ctx: AppContext, token: string): Promis
     orgId: client.orgId,
     role: apiRole,
     readOnly: client.readOnly,
-    actsAs: (client.actsAs as CustomerRole | null) ?? null,
+    actsAs: client.actsAs,
     org: row.org,
   };
 }

@@ -67,7 +67,7 @@ export function allowed(principal: Principal, permission: Permission): boolean {
   return principal.kind !== 'client' || !principal.actsAs || can(principal.actsAs, permission);
 }
 
-/** "Your role (user)" or "This API client", for refusals. */
+/** "Your role (user)" or "The API client …" (and the role it acts as), for refusals. */
 export function whoIs(principal: Principal): string {
   if (principal.kind === 'user') return `Your role (${principal.role})`;
   return principal.actsAs

@@ -52,23 +52,25 @@ function present(s: OrgSettingsRow | undefined, now: Date, used: OrgSettings['mo
   };
 }
 
-export async function getSettings(ctx: AppContext, orgId: string): Promise<OrgSettings> {
+/** The organisation's settings and its usage so far this month, read side by side. */
+async function settingsAndMonth(ctx: AppContext, orgId: string) {
   const now = ctx.clock.now();
   const { first, today } = monthOf(now);
   const [s, used] = await Promise.all([
     findSettings(ctx.db, orgId),
     orgMonthToDate(ctx.db, orgId, first, today),
   ]);
+  return { now, s, used };
+}
+
+export async function getSettings(ctx: AppContext, orgId: string): Promise<OrgSettings> {
+  const { now, s, used } = await settingsAndMonth(ctx, orgId);
   return present(s, now, used);
 }
 
 /** Which of the organisation's monthly limits are reached this month (the Dashboard's warning). */
 export async function limitsReached(ctx: AppContext, orgId: string) {
-  const { first, today } = monthOf(ctx.clock.now());
-  const [s, used] = await Promise.all([
-    findSettings(ctx.db, orgId),
-    orgMonthToDate(ctx.db, orgId, first, today),
-  ]);
+  const { s, used } = await settingsAndMonth(ctx, orgId);
   return reachedOf(s, used);
 }
 
