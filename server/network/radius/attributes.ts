@@ -163,7 +163,7 @@ export function decodeVendorSpecific(
     }
     subAttributes.push({
       type: value.readUInt8(offset),
-      value: Buffer.from(value.subarray(offset + 2, offset + length)),
+      value: value.subarray(offset + 2, offset + length),
     });
     offset += length;
   }

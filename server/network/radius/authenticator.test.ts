@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   computeAccountingAuthenticator,
@@ -140,5 +141,34 @@ describe('authenticators on packets we build', () => {
   it('when a request carries no User-Password, then reading it is refused as missing_attribute', () => {
     const result = readPassword({ authenticator: Buffer.alloc(16) }, secret);
     expect(!result.ok && result.error.reason).toBe('missing_attribute');
+  });
+});
+
+describe('Message-Authenticator HMAC', () => {
+  it('when the secret is short, a block long, or longer than a block, then it equals createHmac-md5 over the zeroed packet', () => {
+    const secrets: (string | Buffer)[] = [
+      'k',
+      'bench-radius-secret',
+      'x'.repeat(64),
+      'y'.repeat(65),
+      'z'.repeat(200),
+      Buffer.from('00ff10', 'hex'),
+      'ünïcödé-secret',
+    ];
+    for (const secret of secrets) {
+      const wire = buildAccessRequest({
+        identifier: 9,
+        secret,
+        fields: { userName: 'user', imsi: '262011234567890' },
+      });
+      const zeroed = Buffer.from(wire);
+      // the Message-Authenticator is the first attribute: type 80, length 18, value at octet 22
+      expect(zeroed[20]).toBe(80);
+      zeroed.fill(0, 22, 38);
+      const expected = createHmac('md5', secret).update(zeroed).digest();
+      expect(computeMessageAuthenticator(wire, secret)).toEqual(expected);
+      expect(wire.subarray(22, 38)).toEqual(expected);
+      expect(verifyMessageAuthenticator(wire, secret)).toBe(true);
+    }
   });
 });

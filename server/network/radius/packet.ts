@@ -50,7 +50,10 @@ export interface RawAttribute {
   value: Buffer;
 }
 
-/** A decoded packet; `raw` holds exactly `length` octets as received, for authenticator checks. */
+/**
+ * A decoded packet; `raw` holds exactly `length` octets as received, for authenticator checks. The
+ * authenticator and attribute values are views into `raw`: read them, never write to them.
+ */
 export interface RadiusPacket {
   code: RadiusCodeValue;
   identifier: number;
@@ -111,16 +114,18 @@ export function decodePacket(datagram: Buffer): RadiusResult<RadiusPacket> {
   if (length > datagram.length) {
     return fail('bad_length', `length field ${length} exceeds the ${datagram.length} octets received`);
   }
+  // One copy of the packet, the caller's datagram left alone; the authenticator and the attribute
+  // values are views into that copy, which nothing writes to (every signing works on a copy of its own).
   const raw = Buffer.from(datagram.subarray(0, length));
   const walked = walkAttributes(raw, length);
   if (!walked.ok) return walked;
   return ok({
     code: code as RadiusCodeValue,
     identifier: raw.readUInt8(1),
-    authenticator: Buffer.from(raw.subarray(4, HEADER_LENGTH)),
+    authenticator: raw.subarray(4, HEADER_LENGTH),
     attributes: walked.value.map(({ offset, length: l }) => ({
       type: raw.readUInt8(offset),
-      value: Buffer.from(raw.subarray(offset + 2, offset + l)),
+      value: raw.subarray(offset + 2, offset + l),
     })),
     raw,
   });
@@ -133,23 +138,30 @@ export function encodePacket(fields: PacketFields): Buffer {
   if (!Number.isInteger(fields.identifier) || fields.identifier < 0 || fields.identifier > 255) {
     throw new RangeError(`identifier ${fields.identifier} is outside 0..255`);
   }
-  const parts: Buffer[] = [];
+  let length = HEADER_LENGTH;
   for (const attribute of fields.attributes) {
     if (attribute.value.length > MAX_ATTRIBUTE_VALUE_LENGTH) {
       throw new RangeError(
         `attribute ${attribute.type} value is ${attribute.value.length} octets, at most 253`,
       );
     }
-    parts.push(Buffer.from([attribute.type, attribute.value.length + 2]), attribute.value);
+    length += 2 + attribute.value.length;
   }
-  const body = Buffer.concat(parts);
-  const length = HEADER_LENGTH + body.length;
   if (length > MAX_PACKET_LENGTH) throw new RangeError(`packet would be ${length} octets, at most 4096`);
-  const header = Buffer.alloc(4);
-  header.writeUInt8(fields.code, 0);
-  header.writeUInt8(fields.identifier, 1);
-  header.writeUInt16BE(length, 2);
-  return Buffer.concat([header, fields.authenticator, body]);
+  // one buffer, written in place: every answer of the AAA is encoded here
+  const packet = Buffer.allocUnsafe(length);
+  packet.writeUInt8(fields.code, 0);
+  packet.writeUInt8(fields.identifier, 1);
+  packet.writeUInt16BE(length, 2);
+  fields.authenticator.copy(packet, 4);
+  let offset = HEADER_LENGTH;
+  for (const attribute of fields.attributes) {
+    packet[offset] = attribute.type;
+    packet[offset + 1] = attribute.value.length + 2;
+    attribute.value.copy(packet, offset + 2);
+    offset += 2 + attribute.value.length;
+  }
+  return packet;
 }
 
 /** The first attribute of a type, if any. */
