@@ -74,3 +74,55 @@ describe('ReplyCache', () => {
     expect(cache.get('b')).toBeUndefined();
   });
 });
+
+describe('ReplyCache off the heap', () => {
+  it('when 100,000 requests are answered within one generation, then the arrays grow and every answer comes back to its own key', () => {
+    const cache = new ReplyCache(10_000, clock().now);
+    const key = (i: number) =>
+      `10.0.${i >> 8}.${i & 255}:1812:${i % 256}:${Buffer.from(String(i)).toString('base64')}`;
+    const answer = (i: number) => Buffer.from(`answer ${i} `.repeat(1 + (i % 7)));
+    for (let i = 0; i < 100_000; i++) {
+      cache.start(key(i));
+      if (i % 10 !== 0) cache.done(key(i), answer(i));
+    }
+    expect(cache.size).toBe(100_000);
+    for (let i = 0; i < 100_000; i += 37) {
+      if (i % 10 === 0) expect(cache.get(key(i))).toBeNull();
+      else expect(cache.get(key(i))).toEqual(answer(i));
+    }
+    expect(cache.get('10.0.0.1:1812:1:unknown')).toBeUndefined();
+  });
+
+  it('when keys differ only in their last octet, or one is a prefix of another, then they are different entries', () => {
+    const cache = new ReplyCache(10_000, clock().now);
+    cache.done('127.0.0.1:5000:1:AAAA', Buffer.from([1]));
+    cache.done('127.0.0.1:5000:1:AAAB', Buffer.from([2]));
+    cache.done('127.0.0.1:5000:1:AAA', Buffer.from([3]));
+    expect(cache.get('127.0.0.1:5000:1:AAAA')).toEqual(Buffer.from([1]));
+    expect(cache.get('127.0.0.1:5000:1:AAAB')).toEqual(Buffer.from([2]));
+    expect(cache.get('127.0.0.1:5000:1:AAA')).toEqual(Buffer.from([3]));
+    expect(cache.get('127.0.0.1:5000:1:AAAC')).toBeUndefined();
+  });
+
+  it('when a key was answered, forgotten and started again, then it counts once and is in progress', () => {
+    const cache = new ReplyCache(10_000, clock().now);
+    cache.done('k', reply);
+    cache.forget('k');
+    expect(cache.size).toBe(0);
+    cache.start('k');
+    expect(cache.size).toBe(1);
+    expect(cache.get('k')).toBeNull();
+  });
+
+  it('when generations rotate many times, then a reused generation holds nothing of its past', () => {
+    const c = clock();
+    const cache = new ReplyCache(10_000, c.now);
+    for (let round = 0; round < 6; round++) {
+      cache.done(`k${round}`, Buffer.from([round]));
+      c.advance(5_000);
+      expect(cache.get(`k${round}`)).toEqual(Buffer.from([round]));
+      if (round > 0) expect(cache.get(`k${round - 1}`)).toBeUndefined();
+    }
+    expect(cache.size).toBe(1);
+  });
+});
