@@ -38,6 +38,14 @@ describe('SMS tab', () => {
     await page.getByTestId('sim-sms').waitFor();
     await page.getByTestId('sms-volume-left').waitFor();
     const leftBefore = await page.getByTestId('sms-volume-left').textContent();
+    // the SMS the demo's history counts are messages here: commands the demo user sent, delivered
+    await page
+      .locator('[data-testid="sms-row"][data-direction="MT"][data-status="delivered"]', {
+        hasText: 'Ursula User',
+      })
+      .first()
+      .waitFor();
+    await shoot(page, '39-sms-history');
 
     const counter = page.getByTestId('sms-counter');
     await page.getByTestId('sms-text').fill('x'.repeat(161));

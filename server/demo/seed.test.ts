@@ -49,6 +49,31 @@ describe('the seeded demo fleet', () => {
     expect(org?.mismatched).toBe(0);
   });
 
+  it('when the demo is seeded, then every SMS its usage counts is a message in the SIM’s SMS tab, on the day counted', async () => {
+    const [counted] = await rows<{ mo: number; mt: number; messages: number }>(sql`
+      SELECT sum(sms_mo)::int AS mo, sum(sms_mt)::int AS mt,
+        (SELECT count(*)::int FROM sms_messages) AS messages
+      FROM sim_usage_daily`);
+    expect(counted?.mo).toBeGreaterThan(1000);
+    expect(counted?.mt).toBeGreaterThan(500);
+    const mismatches = await rows(sql`
+      SELECT iccid, day, u.mo, u.mt, m.mo AS rows_mo, m.mt AS rows_mt
+      FROM (SELECT iccid, day, sum(sms_mo)::int AS mo, sum(sms_mt)::int AS mt
+            FROM sim_usage_daily GROUP BY 1, 2) u
+      FULL JOIN (SELECT iccid, (created_at AT TIME ZONE 'UTC')::date AS day,
+                   (sum(segments) FILTER (WHERE direction = 'MO'))::int AS mo,
+                   (sum(segments) FILTER (WHERE direction = 'MT'))::int AS mt
+                 FROM sms_messages GROUP BY 1, 2) m USING (iccid, day)
+      WHERE coalesce(u.mo, 0) <> coalesce(m.mo, 0) OR coalesce(u.mt, 0) <> coalesce(m.mt, 0)
+      ORDER BY iccid, day LIMIT 10`);
+    expect(mismatches).toEqual([]);
+    const [mt] = await rows<{ undelivered: number; unsigned: number }>(sql`
+      SELECT count(*) FILTER (WHERE status <> 'delivered' OR done_at IS NULL)::int AS undelivered,
+        count(*) FILTER (WHERE direction = 'MT' AND actor_name IS NULL)::int AS unsigned
+      FROM sms_messages`);
+    expect(mt).toEqual({ undelivered: 0, unsigned: 0 });
+  });
+
   it('when a SIM’s volume ran low or out, then it got there by usage and its events say when', async () => {
     const groups = await rows<{ data_group: string; sms_group: string; n: number }>(
       sql`SELECT data_group, sms_group, count(*)::int AS n FROM sims WHERE org_id IS NOT NULL GROUP BY 1, 2`,

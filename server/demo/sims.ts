@@ -191,10 +191,13 @@ export async function seedDemoFleet(
     topUpPackage(ctx),
     rnd,
   );
-  for (const [t, deltas] of bulk) actions.push({ at: t, order: 3, run: (c) => recordUsage(c, deltas) });
+  // the SMS the history counts are messages in the SIMs' SMS tabs; the MT ones sent by the demo user
+  const texter = actorOf(people.user);
+  for (const [t, usage] of bulk) actions.push({ at: t, order: 3, run: (c) => recordUsage(c, usage, texter) });
   for (let day = Math.floor(windowFrom / DAY) * DAY; day < now; day += DAY) {
     const t = day + 12 * HOUR + Math.floor(rnd() * 60) * MINUTE;
-    if (t > windowFrom && t < now) actions.push({ at: t, order: 3, run: (c) => smsDay(c, plan.sims, rnd) });
+    if (t > windowFrom && t < now)
+      actions.push({ at: t, order: 3, run: (c) => smsDay(c, plan.sims, rnd, texter) });
   }
   for (let step = windowFrom + 10 * MINUTE; step < now; step += STEP) {
     const t = step + Math.floor(rnd() * 50) * MINUTE;

@@ -3,15 +3,105 @@
  * (hour null, as the retention job leaves them), later days in a few active hours. It goes through
  * `addUsage` with its volume crossings through `applyVolumeEffects` — threshold and used-up events,
  * auto top-ups — at the moment each crossing happens: a SIM's usage is cut into batches that end at its
- * crossings, and the rest of it is written in one batch, as the network window begins.
+ * crossings, and the rest of it is written in one batch, as the network window begins. Every SMS the
+ * usage counts is stored as a message, in the same transaction: the devices' reports (MO) and the demo
+ * user's commands (MT, delivered), so a SIM's SMS tab shows what its usage says it sent.
  */
+import { countSegments } from '../../contracts/sms-encoding.js';
 import type { AppContext } from '../context.js';
+import type { Actor } from '../modules/events/events.service.js';
+import { insertSmsHistory, type NewSms } from '../modules/sms/sms.repository.js';
 import { addUsage, type UsageDelta, volumeGroup } from '../modules/usage/usage.repository.js';
 import { applyVolumeEffects } from '../modules/usage/volume.service.js';
-import type { Rng } from '../network/simulator/devices.js';
+import { mulberry32, type Rng } from '../network/simulator/devices.js';
+import { DEVICE_MO_TEXTS, SERVICE_NUMBER } from '../network/simulator/smsc.js';
 import { DAY, type DemoSim, HOUR, MB, type PlannedChange } from './plan.js';
 
 const MINUTE = 60_000;
+
+/** One SMS behind a usage piece's SMS count: its SIM, its direction and its moment (ms). */
+export interface DemoSms {
+  orgId: string;
+  iccid: string;
+  msisdn: string;
+  direction: 'MO' | 'MT';
+  at: number;
+}
+
+/** Usage to write in one go, and the messages its SMS counts stand for. */
+export interface DemoUsage {
+  deltas: UsageDelta[];
+  sms: DemoSms[];
+}
+
+/** What the fleet's operators send their devices (the devices' answers are the simulator's MO texts). */
+const OPERATOR_COMMANDS = [
+  'STATUS?',
+  'SET INTERVAL 300',
+  'REBOOT',
+  'GPS ON',
+  'FW CHECK',
+  'SET APN iot.opencmp',
+];
+
+/**
+ * The messages behind `counts` of one SIM, at moments between `from` and `to` (ms), one SMS each: every
+ * SMS the usage counts is a message in the SIM's SMS tab. `jitter` is a stream of its own, so the
+ * messages leave the plan's other draws as they were.
+ */
+function messagesFor(
+  sim: DemoSim,
+  counts: { smsMo: number; smsMt: number },
+  from: number,
+  to: number,
+  jitter: Rng,
+): DemoSms[] {
+  const out: DemoSms[] = [];
+  const one = (direction: 'MO' | 'MT') => ({
+    orgId: sim.orgId,
+    iccid: sim.iccid,
+    msisdn: sim.msisdn,
+    direction,
+    at: Math.round(from + jitter() * Math.max(0, to - from)),
+  });
+  for (let i = 0; i < counts.smsMo; i++) out.push(one('MO'));
+  for (let i = 0; i < counts.smsMt; i++) out.push(one('MT'));
+  return out;
+}
+
+/** The rows of the demo's messages: MO as the SMSC delivers them, MT sent by `sender` and delivered. */
+function smsRows(messages: DemoSms[], sender: Actor): NewSms[] {
+  return messages.map((m, i) => {
+    const text =
+      m.direction === 'MO'
+        ? (DEVICE_MO_TEXTS[(Math.floor(m.at / MINUTE) + i) % DEVICE_MO_TEXTS.length] as string)
+        : (OPERATOR_COMMANDS[(Math.floor(m.at / MINUTE) + i) % OPERATOR_COMMANDS.length] as string);
+    const { encoding, segments } = countSegments(text);
+    const at = new Date(m.at);
+    const common = { orgId: m.orgId, iccid: m.iccid, text, encoding, segments, status: 'delivered' as const };
+    if (m.direction === 'MO')
+      return {
+        ...common,
+        direction: 'MO',
+        peer: SERVICE_NUMBER,
+        source: 'network',
+        createdAt: at,
+        doneAt: at,
+      };
+    return {
+      ...common,
+      direction: 'MT',
+      peer: m.msisdn,
+      source: sender.source === 'api' ? 'api' : 'user',
+      actorId: sender.id ?? null,
+      actorName: sender.name ?? null,
+      attempts: 1,
+      createdAt: at,
+      submittedAt: new Date(m.at + 1000),
+      doneAt: new Date(m.at + 2500),
+    };
+  });
+}
 
 /** A count with mean `rate`, for a day's SMS. */
 function draw(rnd: Rng, rate: number): number {
@@ -110,16 +200,22 @@ export function planBulkUsage(
   window: { hourlyFrom: number; until: number },
   topUp: TopUp,
   rnd: Rng,
-): Map<number, UsageDelta[]> {
-  const batches = new Map<number, UsageDelta[]>();
-  const add = (at: number, pieces: UsageDelta[]) => batches.set(at, [...(batches.get(at) ?? []), ...pieces]);
+): Map<number, DemoUsage> {
+  const batches = new Map<number, DemoUsage>();
+  const add = (at: number, usage: DemoUsage) => {
+    const batch = batches.get(at) ?? { deltas: [], sms: [] };
+    batch.deltas.push(...usage.deltas);
+    batch.sms.push(...usage.sms);
+    batches.set(at, batch);
+  };
+  const jitter = mulberry32(0x5a5a);
   const off = deactivations(changes);
   const auto = autoTopUpFrom(changes);
   const { hourlyFrom, until } = window;
   for (const sim of sims) {
     // the first session when the device was installed (network.ts) counts too
     sim.sentBytes += sim.commissionBytes;
-    let open: UsageDelta[] = [];
+    let open: DemoUsage = { deltas: [], sms: [] };
     for (let day = Math.floor(sim.assignedAt / DAY) * DAY; day < until; day += DAY) {
       const from = Math.max(day, sim.assignedAt + 3 * HOUR);
       const to = Math.min(day + DAY, until);
@@ -158,33 +254,42 @@ export function planBulkUsage(
         bytes -= pieceBytes;
         sms = { smsMo: 0, smsMt: 0 };
         if (piece.dataUp + piece.dataDown + piece.smsMo + piece.smsMt === 0) return;
-        open.push(piece);
+        open.deltas.push(piece);
+        // an hour's messages in its first 50 minutes; a day row's over the day, once the SIM was in use
+        const span = slot.hour === null ? 14 * HOUR : 49 * MINUTE;
+        open.sms.push(...messagesFor(sim, piece, Math.max(from, slot.at - span), slot.at - MINUTE, jitter));
         if (count(sim, piece, slot.at, auto.get(sim.n), topUp)) {
           add(slot.at, open);
-          open = [];
+          open = { deltas: [], sms: [] };
         }
       });
     }
-    if (open.length > 0) add(until - MINUTE, open);
+    if (open.deltas.length > 0) add(until - MINUTE, open);
   }
   return batches;
 }
 
-/** Write a batch of usage and apply its volume crossings at the context's moment, in one transaction. */
-export async function recordUsage(ctx: AppContext, deltas: UsageDelta[]) {
-  if (deltas.length === 0) return;
+/**
+ * Write a batch of usage, apply its volume crossings at the context's moment, and store the messages
+ * its SMS counts stand for (MT sent by `sender`), in one transaction.
+ */
+export async function recordUsage(ctx: AppContext, usage: DemoUsage, sender: Actor) {
+  if (usage.deltas.length === 0) return;
   await ctx.db.transaction(async (tx) => {
-    const crossings = await addUsage(tx, deltas);
+    const crossings = await addUsage(tx, usage.deltas);
     await applyVolumeEffects(ctx, tx, crossings, ctx.clock.now());
+    await insertSmsHistory(tx, smsRows(usage.sms, sender));
   });
 }
 
 /** A day's SMS in the network window, counted in the hour of the context's moment as the SMS service counts them. */
-export async function smsDay(ctx: AppContext, sims: DemoSim[], rnd: Rng) {
+export async function smsDay(ctx: AppContext, sims: DemoSim[], rnd: Rng, sender: Actor) {
   const now = ctx.clock.now();
   const t = now.getTime();
   const slot = { day: now.toISOString().slice(0, 10), hour: now.getUTCHours() };
   const deltas: UsageDelta[] = [];
+  const messages: DemoSms[] = [];
+  const jitter = mulberry32(t);
   for (const sim of sims) {
     const retired = sim.retiredAt !== null && sim.retiredAt <= t;
     if (sim.assignedAt >= t || sim.deactivated || retired) continue;
@@ -192,6 +297,8 @@ export async function smsDay(ctx: AppContext, sims: DemoSim[], rnd: Rng) {
     if (sms.smsMo + sms.smsMt === 0) continue;
     sim.sentSms += sms.smsMo + sms.smsMt;
     deltas.push({ orgId: sim.orgId, iccid: sim.iccid, ...slot, dataUp: 0, dataDown: 0, ...sms });
+    // within the hour counted, done (an MT's receipt after 2.5 s) by now
+    messages.push(...messagesFor(sim, sms, t - (t % HOUR), Math.max(t - (t % HOUR), t - 5000), jitter));
   }
-  await recordUsage(ctx, deltas);
+  await recordUsage(ctx, { deltas, sms: messages }, sender);
 }

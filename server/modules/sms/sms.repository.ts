@@ -12,6 +12,11 @@ export async function insertSms(db: Db, row: NewSms): Promise<SmsRow> {
   return r;
 }
 
+/** Store finished messages in bulk (the demo's history); nothing when there are none. */
+export async function insertSmsHistory(db: Db, rows: NewSms[]): Promise<void> {
+  if (rows.length > 0) await db.insert(smsMessages).values(rows);
+}
+
 /** One page of a SIM's messages, newest first, without the hidden ones. */
 export async function pageSms(
   db: Db,

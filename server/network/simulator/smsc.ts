@@ -13,6 +13,18 @@ import { sendBatched, smpp, status, temporaryDeliverStatuses } from '../smpp/pdu
 
 export type Outcome = 'delivered' | 'failed' | 'expired';
 
+/** The number devices text (the MO destination), unless the options give another. */
+export const SERVICE_NUMBER = '4900';
+
+/** What the simulated devices text home (and the demo's history shows they did). */
+export const DEVICE_MO_TEXTS: readonly string[] = [
+  'STATUS OK',
+  'Battery 87%',
+  'Temp 21.5°C',
+  'ALARM door open',
+  'Reboot done',
+];
+
 /** A complete MT message the simulator received (after reassembly). */
 export interface ReceivedMt {
   source: string;
@@ -96,7 +108,7 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
   const systemId = opts.systemId ?? 'opencmp';
   const password = opts.password ?? 'secret';
   const host = opts.host ?? '127.0.0.1';
-  const serviceNumber = opts.serviceNumber ?? '4900';
+  const serviceNumber = opts.serviceNumber ?? SERVICE_NUMBER;
   const receiptDelayMs = opts.receiptDelayMs ?? 300;
   const idPrefix = randomBytes(3).toString('hex');
   let nextId = 1;
@@ -346,7 +358,7 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
   let moTimer: NodeJS.Timeout | null = null;
   if (opts.moGenerator) {
     const g = opts.moGenerator;
-    const texts = g.texts ?? ['STATUS OK', 'Battery 87%', 'Temp 21.5°C', 'ALARM door open', 'Reboot done'];
+    const texts = g.texts ?? DEVICE_MO_TEXTS;
     moTimer = setInterval(() => {
       void (async () => {
         const list = await g.msisdns();
