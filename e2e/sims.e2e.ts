@@ -29,6 +29,14 @@ describe('My SIMs', () => {
     await page.getByTestId('nav-sims').click();
     await page.getByTestId('page-sims').waitFor();
     await page.getByTestId('sim-row').first().waitFor();
+    // the default columns fit a 1366 px laptop screen: nothing scrolls off to the right
+    const overflow = await page.getByTestId('sims-table').evaluate((table) => {
+      let scroller = table.parentElement;
+      while (scroller && !['auto', 'scroll'].includes(getComputedStyle(scroller).overflowX))
+        scroller = scroller.parentElement;
+      return scroller ? scroller.scrollWidth - scroller.clientWidth : Number.NaN;
+    });
+    expect(overflow).toBeLessThanOrEqual(0);
     await shoot(page, '10-sims-list');
 
     await page.getByTestId('sims-search').fill('000000011');

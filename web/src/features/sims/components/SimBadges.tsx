@@ -1,5 +1,5 @@
 /** Coloured badges of a SIM's state, session state and volume group, and the "used of total" volume cell. */
-import { Badge, Group, Progress, Stack, Text } from '@mantine/core';
+import { Badge, Group, type MantineSize, Progress, Stack, Text } from '@mantine/core';
 import { useLanguage, useT } from '../../../lib/i18n.js';
 import type { EventSeverity, SessionState, SimStatus, VolumeGroup } from '../api.js';
 import { formatBytes, percentUsed } from '../lib/units.js';
@@ -16,20 +16,20 @@ export const volumeColor: Record<VolumeGroup, string> = { sufficient: 'teal', lo
 const severityColor: Record<EventSeverity, string> = { info: 'blue', warning: 'orange', critical: 'red' };
 
 /** The SIM's state. */
-export function StatusBadge({ status }: { status: SimStatus }) {
+export function StatusBadge({ status, size }: { status: SimStatus; size?: MantineSize }) {
   const t = useT();
   return (
-    <Badge color={statusColor[status]} variant="light" miw="max-content" data-status={status}>
+    <Badge color={statusColor[status]} variant="light" size={size} miw="max-content" data-status={status}>
       {t(`sims.status.${status}`)}
     </Badge>
   );
 }
 
 /** The SIM's session state. */
-export function SessionBadge({ session }: { session: SessionState }) {
+export function SessionBadge({ session, size }: { session: SessionState; size?: MantineSize }) {
   const t = useT();
   return (
-    <Badge color={sessionColor[session]} variant="dot" miw="max-content" data-session={session}>
+    <Badge color={sessionColor[session]} variant="dot" size={size} miw="max-content" data-session={session}>
       {t(`sims.session.${session}`)}
     </Badge>
   );
@@ -65,7 +65,7 @@ export function VolumeCell({
       ? t('sims.usedOf', { used: formatBytes(used, locale), total: formatBytes(total, locale) })
       : t('sims.smsUsedOf', { used: number.format(used), total: number.format(total) });
   return (
-    <Stack gap={4} miw={120}>
+    <Stack gap={4} miw={110}>
       <Group gap={6} wrap="nowrap" justify="space-between">
         <Text size="xs" style={{ whiteSpace: 'nowrap' }}>
           {text}

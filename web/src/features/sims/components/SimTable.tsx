@@ -27,12 +27,12 @@ function SortHeader({
   const t = useT();
   const key = sortKeyOfColumn[column];
   const label = t(`sims.col.${column}`);
-  if (!key) return <Table.Th style={{ whiteSpace: 'nowrap' }}>{label}</Table.Th>;
+  if (!key) return <Table.Th>{label}</Table.Th>;
   const direction = sort === key ? 'ascending' : sort === `-${key}` ? 'descending' : 'none';
   const Icon =
     direction === 'ascending' ? IconArrowUp : direction === 'descending' ? IconArrowDown : IconArrowsSort;
   return (
-    <Table.Th aria-sort={direction} style={{ whiteSpace: 'nowrap' }}>
+    <Table.Th aria-sort={direction}>
       <UnstyledButton
         onClick={() => onSort(direction === 'ascending' ? `-${key}` : key)}
         data-testid={`sort-${column}`}
@@ -40,8 +40,9 @@ function SortHeader({
         fw={600}
         fz="sm"
       >
+        {/* a long heading may wrap onto a second line rather than widen its column */}
         <Group gap={4} wrap="nowrap">
-          <span>{label}</span>
+          <span style={{ lineHeight: 1.2 }}>{label}</span>
           <Icon size={14} stroke={1.8} style={{ opacity: direction === 'none' ? 0.4 : 1 }} aria-hidden />
         </Group>
       </UnstyledButton>
@@ -55,9 +56,9 @@ function Cell({ sim, column }: { sim: SimSummary; column: SimColumn }) {
   const mono = { fontFamily: 'var(--mantine-font-family-monospace)', whiteSpace: 'nowrap' } as const;
   switch (column) {
     case 'status':
-      return <StatusBadge status={sim.status} />;
+      return <StatusBadge status={sim.status} size="sm" />;
     case 'session':
-      return <SessionBadge session={sim.session} />;
+      return <SessionBadge session={sim.session} size="sm" />;
     case 'iccid':
       return (
         <Anchor
@@ -103,7 +104,7 @@ function Cell({ sim, column }: { sim: SimSummary; column: SimColumn }) {
       );
     case 'label':
       return (
-        <Text size="sm" maw={240} truncate="end" title={sim.label ?? undefined}>
+        <Text size="sm" maw={180} truncate="end" title={sim.label ?? undefined}>
           {sim.label ?? t('common.none')}
         </Text>
       );
@@ -149,6 +150,8 @@ export function SimTable({
     <Table.ScrollContainer minWidth={Math.max(480, columns.length * 120)}>
       <Table
         verticalSpacing="xs"
+        // eight default columns fit beside the navigation from 1366 px wide (a laptop) without scrolling
+        horizontalSpacing={6}
         highlightOnHover
         style={{ opacity: dimmed ? 0.6 : 1 }}
         data-testid="sims-table"
