@@ -128,6 +128,15 @@ describe('the Dashboard', () => {
       .toBe('100.000');
     expect(await page.getByTestId('page-error').count()).toBe(0);
     await shoot(page, '36b-configuration-limits-de');
+    // events read German too, from their type and details (demo SIM 11 is low on data)
+    await page.goto(`${server.url}/sims/8949020123000000011?tab=events`);
+    await page
+      .locator('[data-testid="event-row"][data-type="18"]')
+      .first()
+      .getByText('Weniger als 20 % des Datenvolumens übrig')
+      .waitFor();
+    expect(await page.getByText('Less than 20 % of the data volume left').count()).toBe(0);
+    await shoot(page, '36d-sim-events-de');
     await page.close();
   });
 

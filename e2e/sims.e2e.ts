@@ -32,7 +32,12 @@ describe('My SIMs', () => {
     // the default columns fit a 1366 px laptop screen: nothing scrolls off to the right
     const overflow = await page.getByTestId('sims-table').evaluate((table) => {
       let scroller = table.parentElement;
-      while (scroller && !['auto', 'scroll'].includes(getComputedStyle(scroller).overflowX))
+      while (
+        scroller &&
+        !['auto', 'scroll'].includes(
+          scroller.ownerDocument.defaultView?.getComputedStyle(scroller).overflowX ?? '',
+        )
+      )
         scroller = scroller.parentElement;
       return scroller ? scroller.scrollWidth - scroller.clientWidth : Number.NaN;
     });

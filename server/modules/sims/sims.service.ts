@@ -112,7 +112,9 @@ export function planChange(sim: SimRow, req: UpdateSimRequest, actor: Actor, at:
   }
   if (req.autoTopUp !== undefined && req.autoTopUp !== sim.autoTopUp) {
     values.autoTopUp = req.autoTopUp;
-    on(eventTypes.autoTopUpChanged, req.autoTopUp ? 'Auto top-up enabled' : 'Auto top-up disabled');
+    on(eventTypes.autoTopUpChanged, req.autoTopUp ? 'Auto top-up enabled' : 'Auto top-up disabled', {
+      autoTopUp: req.autoTopUp,
+    });
   }
   return { values, events, changed: Object.keys(values).length > 0, ...(disconnect ? { disconnect } : {}) };
 }

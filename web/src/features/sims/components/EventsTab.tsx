@@ -1,5 +1,6 @@
 /** The Events tab of a SIM: newest first, paged, filtered by type and severity. */
 
+import { eventText } from '@contracts/event-text.js';
 import { eventTypeNames } from '@contracts/events.js';
 import { Alert, Button, Group, MultiSelect, Pagination, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -15,6 +16,16 @@ const pageSize = 25;
 export function eventTypeName(t: Translate, type: number, fallback?: string): string {
   const key = `sims.eventType.${type}`;
   return isMessageKey(key) ? t(key) : (fallback ?? eventTypeNames[type] ?? String(type));
+}
+
+/** What the event says in the current language: from its type and details, else the stored English text. */
+export function eventDescription(
+  t: Translate,
+  locale: string,
+  event: { type: number; details: Record<string, unknown>; description: string },
+): string {
+  const said = eventText(event.type, event.details, locale);
+  return said && isMessageKey(said.key) ? t(said.key, said.vars) : event.description;
 }
 
 /** Events of one SIM. */
@@ -115,7 +126,9 @@ export function EventsTab({ iccid }: { iccid: string }) {
                       </Text>
                     )}
                   </Table.Td>
-                  <Table.Td style={{ overflowWrap: 'anywhere' }}>{event.description}</Table.Td>
+                  <Table.Td style={{ overflowWrap: 'anywhere' }}>
+                    {eventDescription(t, locale, event)}
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

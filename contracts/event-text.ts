@@ -1,0 +1,108 @@
+/**
+ * What a SIM event says, in the reader's language. The server stores each event's description in
+ * English (the API's language, and the text of the Data Streamer records); the portal shows the same
+ * event from its type and details through its message catalogues (`events.text.*`), and falls back
+ * to the stored English text where an event's details do not say enough (older events, rare kinds).
+ */
+import { eventTypes } from './events.js';
+import { formatBytes } from './units.js';
+
+/** A message key of the portal's catalogues and the values it takes. */
+export interface EventText {
+  key: string;
+  vars: Record<string, string | number>;
+}
+
+/** Why the AAA refused a data session (access.service.ts), each with a message of its own. */
+const refusalCauses = new Set([
+  'IMSI_NOT_FOUND',
+  'SIM_DEACTIVATED',
+  'QUOTA_EXHAUSTED',
+  'QUOTA_EXPIRED',
+  'MONTHLY_USAGE_LIMIT_EXCEEDED',
+  'IMEI_LOCK_BREACHED',
+]);
+
+const text = (key: string, vars: Record<string, string | number> = {}): EventText => ({
+  key: `events.text.${key}`,
+  vars,
+});
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** The message for an event of `type` with `details`, numbers formatted for `locale`; null: use the stored text. */
+export function eventText(type: number, details: Record<string, unknown>, locale: string): EventText | null {
+  switch (type) {
+    case eventTypes.createPdpContext: {
+      const ip = str(details.framedIp);
+      return ip ? text('sessionStartedIp', { ip }) : text('sessionStarted');
+    }
+    case eventTypes.deletePdpContext: {
+      const cause = str(details.cause);
+      const input = num(details.inputOctets);
+      const output = num(details.outputOctets);
+      if (!cause || input === null || output === null) return null;
+      return text('sessionEnded', { cause, used: formatBytes(input + output, locale) });
+    }
+    case eventTypes.authenticationFailed: {
+      const cause = str(details.cause);
+      return cause && refusalCauses.has(cause) ? text(`refused.${cause}`) : null;
+    }
+    case eventTypes.updateLocation: {
+      const operator = str(details.operator);
+      const country = str(details.country);
+      const mccMnc = str(details.mccMnc);
+      if (operator && country) return text('locationOperator', { operator, country });
+      return mccMnc ? text('locationNetwork', { mccMnc }) : null;
+    }
+    case eventTypes.updateGprsLocation: {
+      const cell = str(details.cell);
+      return cell ? text('cellChanged', { cell }) : null;
+    }
+    case eventTypes.simAssigned: {
+      const dataMb = num(details.dataMb);
+      const sms = num(details.sms);
+      const months = num(details.contractMonths);
+      if (dataMb === null || sms === null || months === null) return null;
+      const n = new Intl.NumberFormat(locale);
+      return text('assigned', { dataMb: n.format(dataMb), sms: n.format(sms), months: n.format(months) });
+    }
+    case eventTypes.simActivation:
+      return text('activated');
+    case eventTypes.simSuspension:
+      return text('deactivated');
+    case eventTypes.dataThreshold:
+      return text('dataLow');
+    case eventTypes.smsThreshold:
+      return text('smsLow');
+    case eventTypes.dataUsedUp:
+      return text('dataUsedUp');
+    case eventTypes.smsUsedUp:
+      return text('smsUsedUp');
+    case eventTypes.dataQuotaAssigned: {
+      const bytes = num(details.bytes);
+      return bytes === null ? null : text('topUpData', { amount: formatBytes(bytes, locale) });
+    }
+    case eventTypes.smsQuotaAssigned: {
+      const count = num(details.count);
+      return count === null ? null : text('topUpSms', { count: new Intl.NumberFormat(locale).format(count) });
+    }
+    case eventTypes.labelChanged: {
+      if (!('after' in details)) return null;
+      const label = str(details.after);
+      return label ? text('labelChanged', { label }) : text('labelRemoved');
+    }
+    case eventTypes.imeiLockChanged: {
+      if (details.imeiLock === false) return text('imeiLockOff');
+      const imei = str(details.imei);
+      return details.imeiLock === true && imei ? text('imeiLockBound', { imei }) : null;
+    }
+    case eventTypes.autoTopUpChanged:
+      if (typeof details.autoTopUp !== 'boolean') return null;
+      return text(details.autoTopUp ? 'autoTopUpOn' : 'autoTopUpOff');
+    case eventTypes.connectionReset:
+      return text('resetRequested');
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { eventText } from '../../../contracts/event-text.js';
+import { eventTypes } from '../../../contracts/events.js';
+import { de } from '../../../web/src/lib/locales/de.js';
+import { en } from '../../../web/src/lib/locales/en.js';
+import { sessionEnded } from '../network/accounting.service.js';
+import type { SimRow } from '../sims/sims.repository.js';
+import { planChange } from '../sims/sims.service.js';
+import type { Actor } from './events.service.js';
+
+/** The portal's rendering (web/src/lib/i18n.tsx): the catalogue's text with {name} filled in. */
+function render(
+  catalogue: Record<string, string>,
+  type: number,
+  details: Record<string, unknown>,
+  locale: string,
+) {
+  const said = eventText(type, details, locale);
+  if (!said) return null;
+  const template = catalogue[said.key];
+  if (template === undefined) throw new Error(`${said.key} is missing from a catalogue`);
+  return template.replace(/\{(\w+)\}/g, (m, name: string) =>
+    name in said.vars ? String(said.vars[name]) : m,
+  );
+}
+
+const actor: Actor = { source: 'user', id: '00000000-0000-4000-8000-000000000001', name: 'Ada Admin' };
+const sim = {
+  iccid: '8949020123000000011',
+  orgId: '00000000-0000-4000-8000-000000000002',
+  status: 'activated',
+  label: 'Pump 7',
+  imeiLock: true,
+  lockedImei: '353462111729310',
+  autoTopUp: false,
+} as SimRow;
+const at = new Date('2026-11-28T10:00:00Z');
+const eventsOf = (req: Parameters<typeof planChange>[1]) => planChange(sim, req, actor, at).events;
+
+describe('event texts in the reader’s language', () => {
+  it('when the SIM service records a change, then the English catalogue says what the stored text says', () => {
+    const events = [
+      ...eventsOf({ status: 'deactivated' }),
+      ...eventsOf({ label: 'Pump 8' }),
+      ...eventsOf({ autoTopUp: true }),
+      ...eventsOf({ imeiLock: false }),
+      sessionEnded(
+        {
+          orgId: sim.orgId ?? '',
+          iccid: sim.iccid,
+          sessionId: 's1',
+          inputOctets: 1_000_000,
+          outputOctets: 572_864,
+        },
+        'User-Request',
+        at,
+      ),
+    ];
+    expect(events.map((e) => e.type)).toEqual([
+      eventTypes.simSuspension,
+      eventTypes.labelChanged,
+      eventTypes.autoTopUpChanged,
+      eventTypes.imeiLockChanged,
+      eventTypes.deletePdpContext,
+    ]);
+    for (const e of events) expect(render(en, e.type, e.details ?? {}, 'en')).toBe(e.description);
+  });
+
+  it('when the reader reads German, then the same events are German, numbers in German notation', () => {
+    const [ended] = [
+      sessionEnded(
+        {
+          orgId: sim.orgId ?? '',
+          iccid: sim.iccid,
+          sessionId: 's1',
+          inputOctets: 1_000_000,
+          outputOctets: 572_864,
+        },
+        'Lost-Carrier',
+        at,
+      ),
+    ];
+    expect(render(de, ended?.type ?? 0, ended?.details ?? {}, 'de')).toBe(
+      'Datensitzung beendet (Lost-Carrier): 1,5 MB verbraucht',
+    );
+    const [label] = eventsOf({ label: 'Pumpe 8' });
+    expect(render(de, label?.type ?? 0, label?.details ?? {}, 'de')).toBe(
+      'Bezeichnung geändert in „Pumpe 8“',
+    );
+    const [removed] = eventsOf({ label: '' });
+    expect(render(de, removed?.type ?? 0, removed?.details ?? {}, 'de')).toBe('Bezeichnung entfernt');
+    expect(render(de, eventTypes.dataQuotaAssigned, { bytes: 500 * 1024 * 1024 }, 'de')).toBe(
+      'Aufladung: 500 MB Daten hinzugefügt',
+    );
+    expect(render(de, eventTypes.smsQuotaAssigned, { count: 1250 }, 'de')).toBe(
+      'Aufladung: 1.250 SMS hinzugefügt',
+    );
+    expect(
+      render(de, eventTypes.updateLocation, { mccMnc: '20416', operator: 'Odido', country: 'NL' }, 'de'),
+    ).toBe('Standortaktualisierung: jetzt bei Odido (NL)');
+    expect(render(de, eventTypes.updateGprsLocation, { cell: '20416-39073-90454533' }, 'de')).toBe(
+      'GPRS-Standortaktualisierung: Zelle 20416-39073-90454533',
+    );
+    expect(render(de, eventTypes.simAssigned, { dataMb: 1000, sms: 250, contractMonths: 120 }, 'de')).toBe(
+      'SIM zugewiesen und aktiviert (1.000 MB, 250 SMS, 120 Monate)',
+    );
+  });
+
+  it('when the AAA refuses a session for any cause, then both catalogues have its message', () => {
+    for (const cause of [
+      'IMSI_NOT_FOUND',
+      'SIM_DEACTIVATED',
+      'QUOTA_EXHAUSTED',
+      'QUOTA_EXPIRED',
+      'MONTHLY_USAGE_LIMIT_EXCEEDED',
+      'IMEI_LOCK_BREACHED',
+    ]) {
+      expect(render(en, eventTypes.authenticationFailed, { cause }, 'en')).toMatch(/^Data session refused: /);
+      expect(render(de, eventTypes.authenticationFailed, { cause }, 'de')).toMatch(
+        /^Datensitzung abgelehnt: /,
+      );
+    }
+  });
+
+  it('when an event’s details do not say enough, then the stored text is shown', () => {
+    expect(eventText(eventTypes.deletePdpContext, { cause: 'User-Request' }, 'en')).toBeNull();
+    expect(eventText(eventTypes.authenticationFailed, { cause: 'SOMETHING_NEW' }, 'en')).toBeNull();
+    expect(eventText(eventTypes.imeiLockChanged, { imeiLock: true, imei: null }, 'en')).toBeNull();
+    expect(eventText(eventTypes.autoTopUpChanged, {}, 'en')).toBeNull();
+    expect(eventText(eventTypes.labelChanged, {}, 'en')).toBeNull();
+    expect(eventText(eventTypes.generic, {}, 'en')).toBeNull();
+  });
+});
