@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { launchChromium, spawnServer } from '../server/test/spawn.js';
 
 export const root = join(import.meta.dirname, '..');
@@ -42,6 +42,21 @@ export async function shoot(page: Page, name: string) {
     path: join(screenshotsDir, `${name}.png`),
     fullPage: true,
     animations: 'disabled',
+  });
+}
+
+/** How far (px) the element's nearest horizontally scrolling ancestor overflows; 0 or less: it all shows. */
+export function horizontalOverflow(element: Locator): Promise<number> {
+  return element.evaluate((el) => {
+    let scroller = el.parentElement;
+    while (
+      scroller &&
+      !['auto', 'scroll'].includes(
+        scroller.ownerDocument.defaultView?.getComputedStyle(scroller).overflowX ?? '',
+      )
+    )
+      scroller = scroller.parentElement;
+    return scroller ? scroller.scrollWidth - scroller.clientWidth : Number.NaN;
   });
 }
 

@@ -1,7 +1,14 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard } from '../contracts/usage.js';
-import { launchBrowser, type RunningServer, shoot, signIn, startServer } from './browser.js';
+import {
+  horizontalOverflow,
+  launchBrowser,
+  type RunningServer,
+  shoot,
+  signIn,
+  startServer,
+} from './browser.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -137,6 +144,10 @@ describe('the Dashboard', () => {
       .waitFor();
     expect(await page.getByText('Less than 20 % of the data volume left').count()).toBe(0);
     await shoot(page, '36d-sim-events-de');
+    // and My SIMs' German headings still fit a 1366 px screen
+    await page.getByTestId('nav-sims').click();
+    await page.getByTestId('sim-row').first().waitFor();
+    expect(await horizontalOverflow(page.getByTestId('sims-table'))).toBeLessThanOrEqual(0);
     await page.close();
   });
 

@@ -1,6 +1,13 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type RunningServer, shoot, signIn, startServer } from './browser.js';
+import {
+  horizontalOverflow,
+  launchBrowser,
+  type RunningServer,
+  shoot,
+  signIn,
+  startServer,
+} from './browser.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -30,17 +37,7 @@ describe('My SIMs', () => {
     await page.getByTestId('page-sims').waitFor();
     await page.getByTestId('sim-row').first().waitFor();
     // the default columns fit a 1366 px laptop screen: nothing scrolls off to the right
-    const overflow = await page.getByTestId('sims-table').evaluate((table) => {
-      let scroller = table.parentElement;
-      while (
-        scroller &&
-        !['auto', 'scroll'].includes(
-          scroller.ownerDocument.defaultView?.getComputedStyle(scroller).overflowX ?? '',
-        )
-      )
-        scroller = scroller.parentElement;
-      return scroller ? scroller.scrollWidth - scroller.clientWidth : Number.NaN;
-    });
+    const overflow = await horizontalOverflow(page.getByTestId('sims-table'));
     expect(overflow).toBeLessThanOrEqual(0);
     await shoot(page, '10-sims-list');
 

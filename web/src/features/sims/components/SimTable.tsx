@@ -104,7 +104,7 @@ function Cell({ sim, column }: { sim: SimSummary; column: SimColumn }) {
       );
     case 'label':
       return (
-        <Text size="sm" maw={180} truncate="end" title={sim.label ?? undefined}>
+        <Text size="sm" maw={170} truncate="end" title={sim.label ?? undefined}>
           {sim.label ?? t('common.none')}
         </Text>
       );

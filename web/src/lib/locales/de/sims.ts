@@ -30,9 +30,10 @@ export const sims: Record<keyof typeof en, string> = {
   'sims.col.imeiLock': 'IMEI-Sperre',
   'sims.col.ipAddress': 'IP-Adresse',
   'sims.col.label': 'Label',
-  'sims.col.dataVolume': 'Datenvolumen',
+  // soft hyphens (\u00AD): a narrow column heading breaks there instead of widening the list
+  'sims.col.dataVolume': 'Daten\u00ADvolumen',
   'sims.col.smsVolume': 'SMS-Volumen',
-  'sims.col.endOfLife': 'Laufzeitende',
+  'sims.col.endOfLife': 'Laufzeit\u00ADende',
   'sims.col.autoTopUp': 'Automatisches Aufladen',
   'sims.columns': 'Spalten',
   'sims.columnsLabel': 'Angezeigte Spalten (für Sie gespeichert)',
