@@ -30,6 +30,13 @@ const text = (key: string, vars: Record<string, string | number> = {}): EventTex
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+/** A moment given as ISO text, as the calendar day (UTC) in `locale`; null when it is not one. */
+function day(v: unknown, locale: string): string | null {
+  const at = typeof v === 'string' ? new Date(v) : null;
+  if (!at || Number.isNaN(at.getTime())) return null;
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(at);
+}
+
 /** The message for an event of `type` with `details`, numbers formatted for `locale`; null: use the stored text. */
 export function eventText(type: number, details: Record<string, unknown>, locale: string): EventText | null {
   switch (type) {
@@ -100,6 +107,20 @@ export function eventText(type: number, details: Record<string, unknown>, locale
     case eventTypes.autoTopUpChanged:
       if (typeof details.autoTopUp !== 'boolean') return null;
       return text(details.autoTopUp ? 'autoTopUpOn' : 'autoTopUpOff');
+    case eventTypes.lifetimeExtended: {
+      const months = num(details.months);
+      const end = day(details.endOfLife, locale);
+      return months === null || !end ? null : text('lifetimeExtended', { months, date: end });
+    }
+    case eventTypes.lifetimeExpired: {
+      const end = day(details.endOfLife, locale);
+      return end ? text('lifetimeExpired', { date: end }) : null;
+    }
+    case eventTypes.smsDelivered: {
+      const parts = num(details.segments);
+      if (parts === null) return null;
+      return parts === 1 ? text('smsDeliveredOne') : text('smsDelivered', { parts });
+    }
     case eventTypes.connectionReset:
       return text('resetRequested');
     default:

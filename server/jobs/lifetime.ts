@@ -81,6 +81,7 @@ export async function applyLifetime(ctx: AppContext) {
             type: eventTypes.lifetimeExpired,
             severity: 'warning',
             description: `Lifetime ended on ${s.endOfLife?.toISOString().slice(0, 10) ?? '?'}: SIM expired`,
+            details: { endOfLife: s.endOfLife?.toISOString() ?? null },
           }),
         ),
       );

@@ -106,6 +106,21 @@ describe('event texts in the reader’s language', () => {
     );
   });
 
+  it('when a lifetime ends or is extended, or an SMS is delivered, then the German text says so with a German date', () => {
+    expect(
+      render(de, eventTypes.lifetimeExtended, { months: 12, endOfLife: '2037-06-11T08:00:00.000Z' }, 'de'),
+    ).toBe('Laufzeit um 12 Monate verlängert bis 11.06.2037');
+    expect(render(de, eventTypes.lifetimeExpired, { endOfLife: '2036-06-11T08:00:00.000Z' }, 'de')).toBe(
+      'Laufzeit am 11.06.2036 abgelaufen: SIM abgelaufen',
+    );
+    expect(render(en, eventTypes.lifetimeExpired, { endOfLife: '2036-06-11T08:00:00.000Z' }, 'en')).toBe(
+      'Lifetime ended on Jun 11, 2036: SIM expired',
+    );
+    expect(render(de, eventTypes.smsDelivered, { segments: 1 }, 'de')).toBe('SMS zugestellt (1 Teil)');
+    expect(render(en, eventTypes.smsDelivered, { segments: 3 }, 'en')).toBe('SMS delivered (3 parts)');
+    expect(eventText(eventTypes.lifetimeExpired, { endOfLife: 'not a date' }, 'en')).toBeNull();
+  });
+
   it('when the AAA refuses a session for any cause, then both catalogues have its message', () => {
     for (const cause of [
       'IMSI_NOT_FOUND',

@@ -252,4 +252,8 @@ export const sims: Record<keyof typeof en, string> = {
   'events.text.locationNetwork': 'Standortaktualisierung: jetzt im Netz {mccMnc}',
   'events.text.cellChanged': 'GPRS-Standortaktualisierung: Zelle {cell}',
   'events.text.assigned': 'SIM zugewiesen und aktiviert ({dataMb} MB, {sms} SMS, {months} Monate)',
+  'events.text.lifetimeExtended': 'Laufzeit um {months} Monate verlängert bis {date}',
+  'events.text.lifetimeExpired': 'Laufzeit am {date} abgelaufen: SIM abgelaufen',
+  'events.text.smsDeliveredOne': 'SMS zugestellt (1 Teil)',
+  'events.text.smsDelivered': 'SMS zugestellt ({parts} Teile)',
 };

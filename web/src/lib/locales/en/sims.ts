@@ -249,4 +249,8 @@ export const sims = {
   'events.text.locationNetwork': 'Location update: now on network {mccMnc}',
   'events.text.cellChanged': 'GPRS location update: cell {cell}',
   'events.text.assigned': 'SIM assigned and activated ({dataMb} MB, {sms} SMS, {months} months)',
+  'events.text.lifetimeExtended': 'Lifetime extended by {months} months to {date}',
+  'events.text.lifetimeExpired': 'Lifetime ended on {date}: SIM expired',
+  'events.text.smsDeliveredOne': 'SMS delivered (1 part)',
+  'events.text.smsDelivered': 'SMS delivered ({parts} parts)',
 };
