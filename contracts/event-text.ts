@@ -23,6 +23,13 @@ const refusalCauses = new Set([
   'IMEI_LOCK_BREACHED',
 ]);
 
+/** Why an MO SMS was refused (sms.mo.ts). */
+const moRefusalCauses = new Set([
+  'SIM_NOT_ACTIVATED',
+  'SMS_VOLUME_EXHAUSTED',
+  'MONTHLY_MO_SMS_LIMIT_REACHED',
+]);
+
 const text = (key: string, vars: Record<string, string | number> = {}): EventText => ({
   key: `events.text.${key}`,
   vars,
@@ -120,6 +127,10 @@ export function eventText(type: number, details: Record<string, unknown>, locale
       const parts = num(details.segments);
       if (parts === null) return null;
       return parts === 1 ? text('smsDeliveredOne') : text('smsDelivered', { parts });
+    }
+    case eventTypes.smsRefused: {
+      const cause = str(details.cause);
+      return cause && moRefusalCauses.has(cause) ? text(`moRefused.${cause}`) : null;
     }
     case eventTypes.connectionReset:
       return text('resetRequested');

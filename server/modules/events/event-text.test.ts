@@ -119,6 +119,8 @@ describe('event texts in the reader’s language', () => {
     expect(render(de, eventTypes.smsDelivered, { segments: 1 }, 'de')).toBe('SMS zugestellt (1 Teil)');
     expect(render(en, eventTypes.smsDelivered, { segments: 3 }, 'en')).toBe('SMS delivered (3 parts)');
     expect(eventText(eventTypes.lifetimeExpired, { endOfLife: 'not a date' }, 'en')).toBeNull();
+    for (const cause of ['SIM_NOT_ACTIVATED', 'SMS_VOLUME_EXHAUSTED', 'MONTHLY_MO_SMS_LIMIT_REACHED'])
+      expect(render(de, eventTypes.smsRefused, { cause }, 'de')).toMatch(/^MO-SMS abgelehnt: /);
   });
 
   it('when the AAA refuses a session for any cause, then both catalogues have its message', () => {

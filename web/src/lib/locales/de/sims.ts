@@ -256,4 +256,8 @@ export const sims: Record<keyof typeof en, string> = {
   'events.text.lifetimeExpired': 'Laufzeit am {date} abgelaufen: SIM abgelaufen',
   'events.text.smsDeliveredOne': 'SMS zugestellt (1 Teil)',
   'events.text.smsDelivered': 'SMS zugestellt ({parts} Teile)',
+  'events.text.moRefused.SIM_NOT_ACTIVATED': 'MO-SMS abgelehnt: die SIM ist nicht aktiviert',
+  'events.text.moRefused.SMS_VOLUME_EXHAUSTED': 'MO-SMS abgelehnt: das SMS-Volumen reicht nicht',
+  'events.text.moRefused.MONTHLY_MO_SMS_LIMIT_REACHED':
+    'MO-SMS abgelehnt: das monatliche MO-SMS-Limit ist erreicht',
 };

@@ -253,4 +253,7 @@ export const sims = {
   'events.text.lifetimeExpired': 'Lifetime ended on {date}: SIM expired',
   'events.text.smsDeliveredOne': 'SMS delivered (1 part)',
   'events.text.smsDelivered': 'SMS delivered ({parts} parts)',
+  'events.text.moRefused.SIM_NOT_ACTIVATED': 'MO SMS refused: the SIM is not activated',
+  'events.text.moRefused.SMS_VOLUME_EXHAUSTED': 'MO SMS refused: the SMS volume cannot carry it',
+  'events.text.moRefused.MONTHLY_MO_SMS_LIMIT_REACHED': 'MO SMS refused: the monthly MO SMS limit is reached',
 };
