@@ -128,6 +128,13 @@ export function eventText(type: number, details: Record<string, unknown>, locale
       if (parts === null) return null;
       return parts === 1 ? text('smsDeliveredOne') : text('smsDelivered', { parts });
     }
+    case eventTypes.smsNotDelivered: {
+      // the SMSC's receipt (with its stat); a message the ESME gave up on has only the English reason
+      if (!('stat' in details)) return null;
+      const stat = str(details.stat);
+      const key = details.status === 'expired' ? 'smsExpired' : 'smsNotDelivered';
+      return stat ? text(`${key}Stat`, { stat }) : text(key);
+    }
     case eventTypes.smsRefused: {
       const cause = str(details.cause);
       return cause && moRefusalCauses.has(cause) ? text(`moRefused.${cause}`) : null;

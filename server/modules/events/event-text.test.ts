@@ -119,6 +119,14 @@ describe('event texts in the reader’s language', () => {
     expect(render(de, eventTypes.smsDelivered, { segments: 1 }, 'de')).toBe('SMS zugestellt (1 Teil)');
     expect(render(en, eventTypes.smsDelivered, { segments: 3 }, 'en')).toBe('SMS delivered (3 parts)');
     expect(eventText(eventTypes.lifetimeExpired, { endOfLife: 'not a date' }, 'en')).toBeNull();
+    expect(render(de, eventTypes.smsNotDelivered, { status: 'failed', stat: 'UNDELIV' }, 'de')).toBe(
+      'SMS nicht zugestellt: UNDELIV',
+    );
+    expect(render(en, eventTypes.smsNotDelivered, { status: 'expired', stat: null }, 'en')).toBe(
+      'SMS expired',
+    );
+    // given up by the ESME: only the stored English reason says why
+    expect(eventText(eventTypes.smsNotDelivered, { status: 'failed', segments: 1 }, 'en')).toBeNull();
     for (const cause of ['SIM_NOT_ACTIVATED', 'SMS_VOLUME_EXHAUSTED', 'MONTHLY_MO_SMS_LIMIT_REACHED'])
       expect(render(de, eventTypes.smsRefused, { cause }, 'de')).toMatch(/^MO-SMS abgelehnt: /);
   });

@@ -128,7 +128,13 @@ export async function applyReceipts(
           description: delivered
             ? `SMS delivered (${row.segments} ${row.segments === 1 ? 'part' : 'parts'})`
             : `SMS ${status === 'expired' ? 'expired' : 'not delivered'}${stat ? `: ${stat}` : ''}`,
-          details: { smsId: row.id, status, segments: row.segments, smscIds: row.smscIds },
+          details: {
+            smsId: row.id,
+            status,
+            segments: row.segments,
+            smscIds: row.smscIds,
+            stat: stat ?? null,
+          },
         }),
       );
     }

@@ -260,4 +260,8 @@ export const sims: Record<keyof typeof en, string> = {
   'events.text.moRefused.SMS_VOLUME_EXHAUSTED': 'MO-SMS abgelehnt: das SMS-Volumen reicht nicht',
   'events.text.moRefused.MONTHLY_MO_SMS_LIMIT_REACHED':
     'MO-SMS abgelehnt: das monatliche MO-SMS-Limit ist erreicht',
+  'events.text.smsNotDelivered': 'SMS nicht zugestellt',
+  'events.text.smsNotDeliveredStat': 'SMS nicht zugestellt: {stat}',
+  'events.text.smsExpired': 'SMS abgelaufen',
+  'events.text.smsExpiredStat': 'SMS abgelaufen: {stat}',
 };

@@ -256,4 +256,8 @@ export const sims = {
   'events.text.moRefused.SIM_NOT_ACTIVATED': 'MO SMS refused: the SIM is not activated',
   'events.text.moRefused.SMS_VOLUME_EXHAUSTED': 'MO SMS refused: the SMS volume cannot carry it',
   'events.text.moRefused.MONTHLY_MO_SMS_LIMIT_REACHED': 'MO SMS refused: the monthly MO SMS limit is reached',
+  'events.text.smsNotDelivered': 'SMS not delivered',
+  'events.text.smsNotDeliveredStat': 'SMS not delivered: {stat}',
+  'events.text.smsExpired': 'SMS expired',
+  'events.text.smsExpiredStat': 'SMS expired: {stat}',
 };
