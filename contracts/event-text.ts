@@ -4,7 +4,7 @@
  * event from its type and details through its message catalogues (`events.text.*`), and falls back
  * to the stored English text where an event's details do not say enough (older events, rare kinds).
  */
-import { eventTypes } from './events.js';
+import { accessRefusalCauses, eventTypes, moRefusalCauses } from './events.js';
 import { formatBytes } from './units.js';
 
 /** A message key of the portal's catalogues and the values it takes. */
@@ -13,22 +13,8 @@ export interface EventText {
   vars: Record<string, string | number>;
 }
 
-/** Why the AAA refused a data session (access.service.ts), each with a message of its own. */
-const refusalCauses = new Set([
-  'IMSI_NOT_FOUND',
-  'SIM_DEACTIVATED',
-  'QUOTA_EXHAUSTED',
-  'QUOTA_EXPIRED',
-  'MONTHLY_USAGE_LIMIT_EXCEEDED',
-  'IMEI_LOCK_BREACHED',
-]);
-
-/** Why an MO SMS was refused (sms.mo.ts). */
-const moRefusalCauses = new Set([
-  'SIM_NOT_ACTIVATED',
-  'SMS_VOLUME_EXHAUSTED',
-  'MONTHLY_MO_SMS_LIMIT_REACHED',
-]);
+const accessCauses: ReadonlySet<string> = new Set(accessRefusalCauses);
+const moCauses: ReadonlySet<string> = new Set(moRefusalCauses);
 
 const text = (key: string, vars: Record<string, string | number> = {}): EventText => ({
   key: `events.text.${key}`,
@@ -60,7 +46,7 @@ export function eventText(type: number, details: Record<string, unknown>, locale
     }
     case eventTypes.authenticationFailed: {
       const cause = str(details.cause);
-      return cause && refusalCauses.has(cause) ? text(`refused.${cause}`) : null;
+      return cause && accessCauses.has(cause) ? text(`refused.${cause}`) : null;
     }
     case eventTypes.updateLocation: {
       const operator = str(details.operator);
@@ -137,7 +123,7 @@ export function eventText(type: number, details: Record<string, unknown>, locale
     }
     case eventTypes.smsRefused: {
       const cause = str(details.cause);
-      return cause && moRefusalCauses.has(cause) ? text(`moRefused.${cause}`) : null;
+      return cause && moCauses.has(cause) ? text(`moRefused.${cause}`) : null;
     }
     case eventTypes.connectionReset:
       return text('resetRequested');

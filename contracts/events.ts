@@ -72,3 +72,22 @@ export const eventTypeNames: Record<number, string> = {
   106: 'Disconnect failed',
   107: 'Connection reset requested',
 };
+
+/** Why the AAA refused a data session (event 6's `details.cause`, PRODUCT.md §6). */
+export const accessRefusalCauses = [
+  'IMSI_NOT_FOUND',
+  'SIM_DEACTIVATED',
+  'QUOTA_EXHAUSTED',
+  'QUOTA_EXPIRED',
+  'MONTHLY_USAGE_LIMIT_EXCEEDED',
+  'IMEI_LOCK_BREACHED',
+] as const;
+export type AccessRefusalCause = (typeof accessRefusalCauses)[number];
+
+/** Why an MO SMS was refused (event 112's `details.cause`). */
+export const moRefusalCauses = [
+  'SIM_NOT_ACTIVATED',
+  'SMS_VOLUME_EXHAUSTED',
+  'MONTHLY_MO_SMS_LIMIT_REACHED',
+] as const;
+export type MoRefusalCause = (typeof moRefusalCauses)[number];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventText } from '../../../contracts/event-text.js';
-import { eventTypes } from '../../../contracts/events.js';
+import { accessRefusalCauses, eventTypes, moRefusalCauses } from '../../../contracts/events.js';
 import { de } from '../../../web/src/lib/locales/de.js';
 import { en } from '../../../web/src/lib/locales/en.js';
 import { sessionEnded } from '../network/accounting.service.js';
@@ -35,6 +35,19 @@ const sim = {
   autoTopUp: false,
 } as SimRow;
 const at = new Date('2026-11-28T10:00:00Z');
+/** Event 5 of a session that moved 1,572,864 octets (1.5 MB). */
+const ended = (cause: string) =>
+  sessionEnded(
+    {
+      orgId: sim.orgId ?? '',
+      iccid: sim.iccid,
+      sessionId: 's1',
+      inputOctets: 1_000_000,
+      outputOctets: 572_864,
+    },
+    cause,
+    at,
+  );
 const eventsOf = (req: Parameters<typeof planChange>[1]) => planChange(sim, req, actor, at).events;
 
 describe('event texts in the reader’s language', () => {
@@ -44,17 +57,7 @@ describe('event texts in the reader’s language', () => {
       ...eventsOf({ label: 'Pump 8' }),
       ...eventsOf({ autoTopUp: true }),
       ...eventsOf({ imeiLock: false }),
-      sessionEnded(
-        {
-          orgId: sim.orgId ?? '',
-          iccid: sim.iccid,
-          sessionId: 's1',
-          inputOctets: 1_000_000,
-          outputOctets: 572_864,
-        },
-        'User-Request',
-        at,
-      ),
+      ended('User-Request'),
     ];
     expect(events.map((e) => e.type)).toEqual([
       eventTypes.simSuspension,
@@ -67,20 +70,8 @@ describe('event texts in the reader’s language', () => {
   });
 
   it('when the reader reads German, then the same events are German, numbers in German notation', () => {
-    const [ended] = [
-      sessionEnded(
-        {
-          orgId: sim.orgId ?? '',
-          iccid: sim.iccid,
-          sessionId: 's1',
-          inputOctets: 1_000_000,
-          outputOctets: 572_864,
-        },
-        'Lost-Carrier',
-        at,
-      ),
-    ];
-    expect(render(de, ended?.type ?? 0, ended?.details ?? {}, 'de')).toBe(
+    const lost = ended('Lost-Carrier');
+    expect(render(de, lost.type, lost.details ?? {}, 'de')).toBe(
       'Datensitzung beendet (Lost-Carrier): 1,5 MB verbraucht',
     );
     const [label] = eventsOf({ label: 'Pumpe 8' });
@@ -127,19 +118,12 @@ describe('event texts in the reader’s language', () => {
     );
     // given up by the ESME: only the stored English reason says why
     expect(eventText(eventTypes.smsNotDelivered, { status: 'failed', segments: 1 }, 'en')).toBeNull();
-    for (const cause of ['SIM_NOT_ACTIVATED', 'SMS_VOLUME_EXHAUSTED', 'MONTHLY_MO_SMS_LIMIT_REACHED'])
+    for (const cause of moRefusalCauses)
       expect(render(de, eventTypes.smsRefused, { cause }, 'de')).toMatch(/^MO-SMS abgelehnt: /);
   });
 
   it('when the AAA refuses a session for any cause, then both catalogues have its message', () => {
-    for (const cause of [
-      'IMSI_NOT_FOUND',
-      'SIM_DEACTIVATED',
-      'QUOTA_EXHAUSTED',
-      'QUOTA_EXPIRED',
-      'MONTHLY_USAGE_LIMIT_EXCEEDED',
-      'IMEI_LOCK_BREACHED',
-    ]) {
+    for (const cause of accessRefusalCauses) {
       expect(render(en, eventTypes.authenticationFailed, { cause }, 'en')).toMatch(/^Data session refused: /);
       expect(render(de, eventTypes.authenticationFailed, { cause }, 'de')).toMatch(
         /^Datensitzung abgelehnt: /,

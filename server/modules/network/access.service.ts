@@ -4,7 +4,7 @@
  * events and first-attach IMEI bindings are written in one transaction.
  */
 import { sql } from 'drizzle-orm';
-import { eventTypes } from '../../../contracts/events.js';
+import { type AccessRefusalCause, eventTypes } from '../../../contracts/events.js';
 import { imeiFromImeisv } from '../../../contracts/ids.js';
 import type { AppContext } from '../../context.js';
 import { monthlyDataBlocks } from '../config/config.service.js';
@@ -15,13 +15,7 @@ import type { RadiusFields } from './radius-record.js';
 export const network = { source: 'network' } as const;
 
 /** Why an Access-Request was rejected (PRODUCT.md §6). */
-export type RejectCause =
-  | 'IMSI_NOT_FOUND'
-  | 'SIM_DEACTIVATED'
-  | 'QUOTA_EXHAUSTED'
-  | 'QUOTA_EXPIRED'
-  | 'MONTHLY_USAGE_LIMIT_EXCEEDED'
-  | 'IMEI_LOCK_BREACHED';
+export type RejectCause = AccessRefusalCause;
 
 export type AccessDecision =
   | { accept: true; iccid: string; framedIp: string | null }

@@ -6,7 +6,7 @@
  * Messages that come in parts are reassembled in sms.mo-parts.ts.
  */
 import { eq, sql } from 'drizzle-orm';
-import { eventTypes } from '../../../contracts/events.js';
+import { eventTypes, type MoRefusalCause } from '../../../contracts/events.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { sims } from '../../db/schema/index.js';
@@ -16,9 +16,6 @@ import type { SimRow } from '../sims/sims.repository.js';
 import type { EsmeLink } from './esme-link.js';
 import { insertSms } from './sms.repository.js';
 import { countSmsUsage } from './sms.service.js';
-
-/** Why an MO is refused; the cause is also the event's `details.cause`. */
-export type MoRefusalCause = 'SIM_NOT_ACTIVATED' | 'SMS_VOLUME_EXHAUSTED' | 'MONTHLY_MO_SMS_LIMIT_REACHED';
 
 export interface MoRefusal {
   cause: MoRefusalCause;
