@@ -9,7 +9,15 @@ import { selectRows } from '../../db/client.js';
 import { sims } from '../../db/schema/index.js';
 import { seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
-import { addLuhnDigits, pageStatement } from './sims.page.js';
+import {
+  addLuhnDigits,
+  FENCE_MATCHES,
+  pageStatements,
+  searchWalk,
+  simPageJson,
+  trigramTerm,
+  WALK_ROWS,
+} from './sims.page.js';
 import { matchingIccids } from './sims.repository.js';
 
 let h: Harness;
@@ -73,6 +81,12 @@ describe('the list page query', () => {
     ['q=pump', { q: 'pump' }],
     ['q=100%25_', { q: '100%_' }],
     ['q=PUMP&status=expired&session=online', { q: 'PUMP', status: ['expired'], session: ['online'] }],
+    // terms with no trigram, matched by strpos rather than LIKE: the same rows
+    ['q=p', { q: 'p' }],
+    ['q=Mp', { q: 'Mp' }],
+    ['q=%25_', { q: '%_' }],
+    ['q=\\', { q: '\\' }],
+    ['q=e-&status=activated', { q: 'e-', status: ['activated'] }],
     [
       'status=activated&session=attached,blocked&dataVolume=low,none',
       { status: ['activated'], session: ['attached', 'blocked'], dataVolume: ['low', 'none'] },
@@ -157,7 +171,7 @@ describe('the generic plans of the unfiltered list', () => {
    * dropped index last only for the transaction, which is rolled back.
    */
   const plan = async (sort: string, dropOrganisationIndexes: boolean) => {
-    const { text, generic } = pageStatement({ sort, page: 1, pageSize: 100 });
+    const { text, generic } = pageStatements({ sort, page: 1, pageSize: 100 }).list ?? { text: '' };
     const nodes: string[] = [];
     const indexes: string[] = [];
     await h.ctx.db
@@ -221,9 +235,57 @@ describe('the generic plans of the unfiltered list', () => {
       { q: 'pump' },
       { sort: 'dataLeft' },
       { sort: '-dataLeft' },
-    ])
-      expect(pageStatement({ sort: 'iccid', page: 1, pageSize: 10, ...q }).generic).toBe(false);
+    ]) {
+      const { list, search } = pageStatements({ sort: 'iccid', page: 1, pageSize: 10, ...q });
+      for (const statement of list ? [list] : Object.values(search ?? {}))
+        expect(statement.generic, JSON.stringify(q)).toBe(false);
+    }
   });
+});
+
+describe('the statements of a search', () => {
+  it('when a term has a run of three letters or digits, then it is one the trigram index serves', () => {
+    for (const term of ['pum', 'pump 3', '899', 'zäh', '#123', 'e-bike'])
+      expect(trigramTerm(term), term).toBe(true);
+    for (const term of ['', 'p', 'zz', '12', 'e-', '%_', 'a b c', '1.2.3'])
+      expect(trigramTerm(term), term).toBe(false);
+  });
+
+  it('when a search has few matches, then its page is fenced; with many, walked as far as the density asks', () => {
+    expect(searchWalk(FENCE_MATCHES, 1_000_000, 0, 100)).toBeNull();
+    // 100,000 matches of 1,000,000: four times the rows that hold a page's 100 on average, and 1,000
+    expect(searchWalk(100_000, 1_000_000, 0, 100)).toBe(5_000);
+    expect(searchWalk(100_000, 1_000_000, 200, 100)).toBe(13_000);
+    expect(searchWalk(1_000_000, 1_000_000, 0, 500)).toBe(3_000);
+    // deep pages of sparse matches are not walked
+    expect(searchWalk(100_000, 1_000_000, 2_000, 100)).toBeNull();
+    expect(WALK_ROWS).toBeLessThan(100_000);
+  });
+
+  // the walked page and the fenced one must list the same rows
+  it.each([
+    ['pump', 'iccid'],
+    ['pump', '-label'],
+    ['p', 'label'],
+    ['1', '-dataLeft'],
+    ['1', 'endOfLife'],
+    ['um', 'imei'],
+    ['0', '-status'],
+  ])(
+    'when searching "%s" sorted by %s, then a walk, long or short, lists what the fence lists',
+    async (q, sort) => {
+      const page = (p: number, walkFor?: typeof searchWalk) =>
+        simPageJson(h.ctx.database, orgId, { q, sort, page: p, pageSize: 3 }, walkFor);
+      for (const p of [1, 2, 3, 9]) {
+        const fenced = await page(p, () => null);
+        // a walk that holds every row, and one of a single row that falls short and is fetched fenced
+        expect(await page(p, () => 1_000), `page ${p}`).toBe(fenced);
+        expect(await page(p, () => 1), `page ${p}`).toBe(fenced);
+        expect(await page(p), `page ${p}`).toBe(fenced);
+        if (p === 1) expect((JSON.parse(fenced) as { items: unknown[] }).items.length).toBeGreaterThan(1);
+      }
+    },
+  );
 });
 
 describe('addLuhnDigits', () => {
