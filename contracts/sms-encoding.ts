@@ -131,3 +131,6 @@ export function countSegments(text: string): SmsCount {
     remaining: perSegment - lastUnits,
   };
 }
+
+/** Whether an MT's sender is alphanumeric (a name, sent with TON 5) rather than a number. */
+export const isAlphanumericSender = (address: string) => /[A-Za-z]/.test(address);

@@ -24,7 +24,25 @@ export const smsText = z
     `must fit ${maxSmsParts} parts (1,530 GSM-7 or 670 UCS-2 characters)`,
   );
 
-export const sendSmsRequest = z.strictObject({ text: smsText });
+/**
+ * The sender an MT shows on the device: a number of 1 to 15 digits (a leading + is dropped), or an
+ * alphanumeric sender of up to 11 letters, digits, spaces, dots and hyphens with at least one letter
+ * (GSM 03.40 allows 11 characters; SMPP sends it with TON 5).
+ */
+export const smsSourceAddress = z
+  .string()
+  .trim()
+  .regex(
+    /^(\+?\d{1,15}|(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9 .-]{0,10})$/,
+    'must be a number of 1 to 15 digits, or up to 11 letters, digits, spaces, dots and hyphens with a letter',
+  )
+  .transform((a) => a.replace(/^\+/, ''));
+
+export const sendSmsRequest = z.strictObject({
+  text: smsText,
+  /** Absent: the provider's default sender (SMPP_SOURCE_ADDR). */
+  sourceAddress: smsSourceAddress.optional(),
+});
 export type SendSmsRequest = z.infer<typeof sendSmsRequest>;
 
 export const smsPartState = z.enum(['pending', 'submitted', 'delivered', 'failed', 'expired']);
@@ -33,8 +51,12 @@ export const smsMessage = z.object({
   id: z.uuid(),
   iccid: z.string(),
   direction: smsDirection,
-  /** The number on the other side (the service number). */
+  /** Where it was sent to: the SIM's MSISDN for an MT, the number an MO was sent to. */
   peer: z.string(),
+  /** The sender: an MT's sender as the device shows it, an MO's MSISDN; null for MTs from before senders were kept. */
+  from: z.string().nullable(),
+  /** The same as `peer`. */
+  to: z.string(),
   text: z.string(),
   encoding: smsEncoding,
   segments: z.number().int(),
@@ -51,6 +73,8 @@ export type SmsMessage = z.infer<typeof smsMessage>;
 export const smsPage = paged(smsMessage).extend({
   /** The SIM's SMS volume, for the send form. */
   volume: z.object({ smsTotal: z.number().int(), smsUsed: z.number().int() }),
+  /** The sender an MT gets when the form names none (SMPP_SOURCE_ADDR). */
+  defaultSource: z.string(),
 });
 export type SmsPage = z.infer<typeof smsPage>;
 

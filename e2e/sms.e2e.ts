@@ -45,6 +45,14 @@ describe('SMS tab', () => {
       })
       .first()
       .waitFor();
+    // each message names its sender and recipient: the demo's commands came from the default sender
+    expect(
+      await page
+        .locator('[data-testid="sms-row"][data-direction="MT"]', { hasText: 'Ursula User' })
+        .first()
+        .getByTestId('sms-route')
+        .textContent(),
+    ).toMatch(/^4900→ \d+$/);
     await shoot(page, '39-sms-history');
 
     const counter = page.getByTestId('sms-counter');
@@ -56,6 +64,15 @@ describe('SMS tab', () => {
     expect(await counter.textContent()).toContain('UCS-2');
     await shoot(page, '40-sms-form-ucs2');
 
+    // a sender the network cannot carry is refused in the form, before anything is sent
+    const sender = page.getByTestId('sms-sender');
+    expect(await sender.getAttribute('placeholder')).toBe('4900');
+    await sender.fill('Zähler GmbH');
+    await sender.blur();
+    await page.getByText('A number of 1 to 15 digits, or up to 11 letters').waitFor();
+    await shoot(page, '40a-sms-sender-invalid');
+    await sender.fill('Acme Pumps');
+
     const text = 'Hello from the browser test: reboot {now} €';
     await page.getByTestId('sms-text').fill(text);
     expect(await counter.getAttribute('data-encoding')).toBe('gsm7');
@@ -63,6 +80,7 @@ describe('SMS tab', () => {
     await page.getByTestId('sms-send').click();
     const row = page.locator('[data-testid="sms-row"][data-direction="MT"]', { hasText: text });
     await row.waitFor();
+    expect(await row.getByTestId('sms-route').textContent()).toMatch(/^Acme Pumps→ \d+$/);
     await shoot(page, '41-sms-pending');
     await page
       .locator('[data-testid="sms-row"][data-direction="MT"][data-status="delivered"]', { hasText: text })

@@ -70,7 +70,7 @@ function messagesFor(
 }
 
 /** The rows of the demo's messages: MO as the SMSC delivers them, MT sent by `sender` and delivered. */
-function smsRows(messages: DemoSms[], sender: Actor): NewSms[] {
+function smsRows(messages: DemoSms[], sender: Actor, mtSource: string): NewSms[] {
   return messages.map((m, i) => {
     const text =
       m.direction === 'MO'
@@ -84,6 +84,7 @@ function smsRows(messages: DemoSms[], sender: Actor): NewSms[] {
         ...common,
         direction: 'MO',
         peer: SERVICE_NUMBER,
+        sourceAddress: m.msisdn,
         source: 'network',
         createdAt: at,
         doneAt: at,
@@ -92,6 +93,7 @@ function smsRows(messages: DemoSms[], sender: Actor): NewSms[] {
       ...common,
       direction: 'MT',
       peer: m.msisdn,
+      sourceAddress: mtSource,
       source: sender.source === 'api' ? 'api' : 'user',
       actorId: sender.id ?? null,
       actorName: sender.name ?? null,
@@ -271,14 +273,14 @@ export function planBulkUsage(
 
 /**
  * Write a batch of usage, apply its volume crossings at the context's moment, and store the messages
- * its SMS counts stand for (MT sent by `sender`), in one transaction.
+ * its SMS counts stand for (MT sent by `sender` from the default sender), in one transaction.
  */
 export async function recordUsage(ctx: AppContext, usage: DemoUsage, sender: Actor) {
   if (usage.deltas.length === 0) return;
   await ctx.db.transaction(async (tx) => {
     const crossings = await addUsage(tx, usage.deltas);
     await applyVolumeEffects(ctx, tx, crossings, ctx.clock.now());
-    await insertSmsHistory(tx, smsRows(usage.sms, sender));
+    await insertSmsHistory(tx, smsRows(usage.sms, sender, ctx.config.SMPP_SOURCE_ADDR));
   });
 }
 

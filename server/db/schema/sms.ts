@@ -31,8 +31,13 @@ export const smsMessages = pgTable(
       .references(() => organisations.id),
     iccid: text('iccid').notNull(),
     direction: text('direction', { enum: smsDirections }).notNull(),
-    /** The other end: the service number for MT, where an MO was sent to. */
+    /** Where it was sent to: the SIM's MSISDN for an MT; for an MO, the number the device sent it to. */
     peer: text('peer').notNull(),
+    /**
+     * Who sent it: an MT's sender as the device shows it (digits, or an alphanumeric sender); an MO's
+     * MSISDN. Null for MTs stored before senders were kept (migration 0024): sent as SMPP_SOURCE_ADDR then.
+     */
+    sourceAddress: text('source_address'),
     text: text('text').notNull(),
     encoding: text('encoding', { enum: ['gsm7', 'ucs2'] }).notNull(),
     segments: smallint('segments').notNull(),

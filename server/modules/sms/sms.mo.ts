@@ -117,6 +117,7 @@ export async function insertMo(
     iccid: sim.iccid,
     direction: 'MO',
     peer: mo.to,
+    sourceAddress: sim.msisdn,
     text: mo.text,
     encoding: mo.encoding,
     segments: mo.segments,

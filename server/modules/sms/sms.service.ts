@@ -34,6 +34,8 @@ export function presentSms(r: SmsRow): SmsMessage {
     iccid: r.iccid,
     direction: r.direction,
     peer: r.peer,
+    from: r.sourceAddress,
+    to: r.peer,
     text: r.text,
     encoding: r.encoding,
     segments: r.segments,
@@ -63,6 +65,7 @@ export async function listSms(
     page: q.page,
     pageSize: q.pageSize,
     volume: { smsTotal: sim.smsTotal, smsUsed: sim.smsUsed },
+    defaultSource: ctx.config.SMPP_SOURCE_ADDR,
   };
 }
 
@@ -149,6 +152,7 @@ export async function sendSms(ctx: AppContext, principal: Principal, iccid: stri
       iccid: sim.iccid,
       direction: 'MT',
       peer: sim.msisdn,
+      sourceAddress: req.sourceAddress ?? ctx.config.SMPP_SOURCE_ADDR,
       text: req.text,
       encoding: count.encoding,
       segments: count.segments,

@@ -159,6 +159,8 @@ describe('sending SMS over SMPP', () => {
         [long, 2],
       ].sort(),
     );
+    // from the SIM's MSISDN to the number the device wrote to
+    for (const m of list.items) expect(m).toMatchObject({ from: before?.msisdn, to: m.peer });
     expect((await simRow(n(5)))?.smsUsed).toBe((before?.smsUsed ?? 0) + 3);
     const [usage] = await h.ctx.db
       .select()
@@ -211,6 +213,46 @@ describe('sending SMS over SMPP', () => {
   });
 });
 
+describe('the sender of an MT', () => {
+  it.each([
+    ['no sender', undefined, (h0) => h0.ctx.config.SMPP_SOURCE_ADDR, 1],
+    ['a number with a +', '+49 1511', () => '', 0],
+    ['a number', '+4915112345678', () => '4915112345678', 1],
+    ['a short code', '4711', () => '4711', 1],
+    ['a name', 'Acme Pumps', () => 'Acme Pumps', 5],
+    ['a name of 11 characters', ' ACME-2.IoT ', () => 'ACME-2.IoT', 5],
+  ] as [string, string | undefined, (h0: Harness) => string, number][])(
+    'when sent with %s, then the SMSC gets it as the sender with its type of number, and the list shows it',
+    async (_label, sourceAddress, expected, ton) => {
+      const text = `sender test ${_label}`;
+      const res = await post(n(11), sourceAddress === undefined ? { text } : { text, sourceAddress });
+      if (ton === 0) {
+        // digits with a space are neither a number nor a name (no letter)
+        expect(res.statusCode).toBe(400);
+        expect(res.json().errors.map((e: { field: string }) => e.field)).toEqual(['sourceAddress']);
+        expect(
+          (await get(`/api/v1/sims/${n(11)}/sms`))
+            .json()
+            .items.some((m: { text: string }) => m.text === text),
+        ).toBe(false);
+        return;
+      }
+      expect(res.statusCode).toBe(202);
+      const sim = await simRow(n(11));
+      expect(res.json()).toMatchObject({ from: expected(h), to: sim?.msisdn, peer: sim?.msisdn });
+      await until(
+        () => message(n(11), res.json().id),
+        (m) => m.status === 'delivered',
+      );
+      expect(smsc.received.find((m) => m.text === text)).toMatchObject({
+        source: expected(h),
+        sourceTon: ton,
+        destination: sim?.msisdn,
+      });
+    },
+  );
+});
+
 describe('SMS volume', () => {
   it('when the volume cannot carry every part, then 409 naming the volume, and nothing changes; the last SMS raises "used up"', async () => {
     const iccid = n(8);
@@ -238,9 +280,10 @@ describe('SMS volume', () => {
     expect(refused.json().detail).toContain('used up');
   });
 
-  it('when the send list is read, then it carries the volume for the form', async () => {
+  it('when the send list is read, then it carries the volume and the default sender for the form', async () => {
     const list = (await get(`/api/v1/sims/${n(8)}/sms`)).json();
     expect(list.volume).toEqual({ smsTotal: 10, smsUsed: 10 });
+    expect(list.defaultSource).toBe(h.ctx.config.SMPP_SOURCE_ADDR);
   });
 });
 
@@ -288,6 +331,13 @@ describe('SMS API per role and input', () => {
     ['a tab character', { text: 'tab\there' }, 'text'],
     ['no text', {}, 'text'],
     ['an unknown field', { text: 'hi', to: '123' }, 'body'],
+    ['an empty sender', { text: 'hi', sourceAddress: '' }, 'sourceAddress'],
+    ['a sender of 16 digits', { text: 'hi', sourceAddress: '1234567890123456' }, 'sourceAddress'],
+    ['a sender name of 12 characters', { text: 'hi', sourceAddress: 'Twelve chars' }, 'sourceAddress'],
+    ['a sender with a tab', { text: 'hi', sourceAddress: 'Acme\tIoT' }, 'sourceAddress'],
+    ['a sender outside ASCII', { text: 'hi', sourceAddress: 'Zähler' }, 'sourceAddress'],
+    ['a sender starting with a hyphen', { text: 'hi', sourceAddress: '-Acme' }, 'sourceAddress'],
+    ['a sender that is no text', { text: 'hi', sourceAddress: 4711 }, 'sourceAddress'],
   ])('when the body has %s, then 400 naming the field', async (_label, payload, field) => {
     const res = await post(n(10), payload);
     expect(res.statusCode).toBe(400);

@@ -28,6 +28,8 @@ export const DEVICE_MO_TEXTS: readonly string[] = [
 /** A complete MT message the simulator received (after reassembly). */
 export interface ReceivedMt {
   source: string;
+  /** 5 for an alphanumeric sender, 1 for an international number. */
+  sourceTon: number;
   destination: string;
   text: string;
   dataCoding: number;
@@ -195,8 +197,15 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
     }
     const destination = String(pdu.destination_addr ?? '');
     const source = String(pdu.source_addr ?? '');
+    const sourceTon = Number(pdu.source_addr_ton ?? 0);
     if (!/^\+?\d{3,20}$/.test(destination)) {
       session.send(pdu.response({ command_status: status.invalidDestination }));
+      return;
+    }
+    // as a network's SMSC: a sender name of up to 11 characters with TON 5, else digits
+    const validSource = sourceTon === 5 ? /^[ -~]{1,11}$/.test(source) : /^\d{1,20}$/.test(source);
+    if (!validSource) {
+      session.send(pdu.response({ command_status: status.invalidSourceAddress }));
       return;
     }
     const esmClass = Number(pdu.esm_class ?? 0);
@@ -211,7 +220,16 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
     const wantsReceipt = (Number(pdu.registered_delivery ?? 0) & 0x03) !== 0;
     const complete = (fullText: string, ids: string[], parts: number) => {
       const outcome = decide({ destination, text: fullText });
-      received.push({ source, destination, text: fullText, dataCoding, parts, messageIds: ids, outcome });
+      received.push({
+        source,
+        sourceTon,
+        destination,
+        text: fullText,
+        dataCoding,
+        parts,
+        messageIds: ids,
+        outcome,
+      });
       // keep the last 10,000 (trimmed in steps, not one element per message)
       if (received.length > 12_000) received.splice(0, received.length - 10_000);
       if (wantsReceipt) sendReceipts(session, source, destination, ids, fullText, outcome, submitted);

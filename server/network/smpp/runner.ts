@@ -83,6 +83,7 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
   const statusMs = opts.statusMs ?? 2000;
   const leaseMs = opts.leaseMs ?? 60_000;
   const receiptWaitMs = opts.receiptWaitMs ?? 5000;
+  // the sender of MTs stored before each kept its own (migration 0024)
   const source = ctx.config.SMPP_SOURCE_ADDR;
   let stopped = false;
 
@@ -180,7 +181,9 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
     const { parts } = encodeSms(row.text, row.ref);
     try {
       const ids = await Promise.all(
-        parts.map((part) => esme.submit({ destination: row.peer, source, part })),
+        parts.map((part) =>
+          esme.submit({ destination: row.peer, source: row.sourceAddress ?? source, part }),
+        ),
       );
       marks.push({ id: row.id, smscIds: ids });
       scheduleFlush();

@@ -5,6 +5,7 @@
  * what they hand over with `capacity`/`whenRoom`.
  */
 import type { PDU, Session } from 'smpp';
+import { isAlphanumericSender } from '../../../contracts/sms-encoding.js';
 import type { EsmeCounters } from '../../modules/sms/esme-link.js';
 import { sendBatched, smpp, status, statusName } from './pdu.js';
 import { type PendingSubmit, Rate, SubmitError, type SubmitRequest } from './types.js';
@@ -167,10 +168,12 @@ export class SubmitWindow {
     while (this.outstanding.size < this.o.window && this.queue.length > 0) {
       const p = this.queue.shift() as PendingSubmit;
       const { part, destination, source } = p.req;
+      const alphanumeric = isAlphanumericSender(source);
       const pdu = new smpp.PDU('submit_sm', {
         service_type: '',
-        source_addr_ton: 1,
-        source_addr_npi: 1,
+        // a sender name goes as alphanumeric (TON 5, NPI 0), a number as international ISDN
+        source_addr_ton: alphanumeric ? 5 : 1,
+        source_addr_npi: alphanumeric ? 0 : 1,
         source_addr: source,
         dest_addr_ton: 1,
         dest_addr_npi: 1,

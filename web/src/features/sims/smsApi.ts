@@ -20,8 +20,12 @@ export function listSms(
 }
 
 /** Queue an MT SMS to the SIM. */
-export function sendSms(iccid: string, text: string): Promise<SmsMessage> {
-  return apiPost(`/api/v1/sims/${encodeURIComponent(iccid)}/sms`, { text });
+/** Send an MT; without a sender, the provider's default one. */
+export function sendSms(iccid: string, text: string, sourceAddress?: string): Promise<SmsMessage> {
+  return apiPost(
+    `/api/v1/sims/${encodeURIComponent(iccid)}/sms`,
+    sourceAddress ? { text, sourceAddress } : { text },
+  );
 }
 
 /** Cancel a pending MT, or remove any other message from the list. */

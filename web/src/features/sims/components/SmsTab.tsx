@@ -1,4 +1,5 @@
 /** The SMS tab of a SIM: MT and MO messages with their state, and a send form that counts parts live. */
+import { smsSourceAddress } from '@contracts/sms.js';
 import { countSegments, maxSmsParts } from '@contracts/sms-encoding.js';
 import {
   ActionIcon,
@@ -12,6 +13,7 @@ import {
   Table,
   Text,
   Textarea,
+  TextInput,
   Tooltip,
 } from '@mantine/core';
 import { IconTrash, IconX } from '@tabler/icons-react';
@@ -46,24 +48,44 @@ export function SmsStatusBadge({ status }: { status: SmsStatus }) {
   );
 }
 
-function SendForm({ iccid, left }: { iccid: string; left: number | undefined }) {
+function SendForm({
+  iccid,
+  left,
+  defaultSource,
+}: {
+  iccid: string;
+  left: number | undefined;
+  defaultSource: string | undefined;
+}) {
   const t = useT();
   const queryClient = useQueryClient();
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
+  // the sender stays for the next message: a console sends a series from the same one
+  const [sender, setSender] = useState('');
+  const [senderError, setSenderError] = useState<string | null>(null);
   const count = countSegments(text);
   const tooLong = count.segments > maxSmsParts;
   const overVolume = left !== undefined && text.length > 0 && count.segments > left;
+  const senderValid = sender.trim() === '' || smsSourceAddress.safeParse(sender).success;
   const send = useMutation({
-    mutationFn: () => sendSms(iccid, text),
+    mutationFn: () => sendSms(iccid, text, sender.trim() || undefined),
     onSuccess: () => {
       setText('');
       setError(null);
+      setSenderError(null);
       notifySuccess(t('sms.sent'));
       void queryClient.invalidateQueries({ queryKey: smsQueryKey(iccid) });
       void queryClient.invalidateQueries({ queryKey: [...simsQueryKey, 'detail', iccid] });
     },
     onError: (err: unknown) => {
+      const senderField = isApiError(err)
+        ? err.fieldErrors.find((f) => f.field === 'sourceAddress')
+        : undefined;
+      if (senderField) {
+        setSenderError(t('sms.form.senderInvalid'));
+        return;
+      }
       const field = isApiError(err) ? err.fieldErrors.find((f) => f.field === 'text') : undefined;
       // the volume refusal in the user's language; other field errors as the server words them
       setError(field && !isApiError(err, 'sms_volume_exhausted') ? field.message : errorMessage(t, err));
@@ -74,7 +96,8 @@ function SendForm({ iccid, left }: { iccid: string; left: number | undefined }) 
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          if (text.length > 0 && !tooLong) send.mutate();
+          if (!senderValid) setSenderError(t('sms.form.senderInvalid'));
+          else if (text.length > 0 && !tooLong) send.mutate();
         }}
       >
         <Stack gap="xs">
@@ -92,29 +115,44 @@ function SendForm({ iccid, left }: { iccid: string; left: number | undefined }) 
             error={error ?? (tooLong ? t('sms.form.tooLong', { max: maxSmsParts }) : undefined)}
             data-testid="sms-text"
           />
-          <Group justify="space-between" wrap="wrap" gap="xs">
-            <Group
-              gap="xs"
-              data-testid="sms-counter"
-              data-segments={count.segments}
-              data-encoding={count.encoding}
-            >
-              <Badge variant="outline" color={count.encoding === 'gsm7' ? 'blue' : 'violet'} tt="none">
-                {count.encoding === 'gsm7' ? 'GSM-7' : 'UCS-2'}
-              </Badge>
-              <Text size="sm" c={tooLong ? 'red' : 'dimmed'}>
-                {t('sms.form.count', {
-                  characters: count.characters,
-                  segments: count.segments,
-                  remaining: count.remaining,
-                })}
+          <Group
+            gap="xs"
+            data-testid="sms-counter"
+            data-segments={count.segments}
+            data-encoding={count.encoding}
+          >
+            <Badge variant="outline" color={count.encoding === 'gsm7' ? 'blue' : 'violet'} tt="none">
+              {count.encoding === 'gsm7' ? 'GSM-7' : 'UCS-2'}
+            </Badge>
+            <Text size="sm" c={tooLong ? 'red' : 'dimmed'}>
+              {t('sms.form.count', {
+                characters: count.characters,
+                segments: count.segments,
+                remaining: count.remaining,
+              })}
+            </Text>
+            {count.encoding === 'ucs2' && text.length > 0 && (
+              <Text size="xs" c="dimmed">
+                {t('sms.form.ucs2Hint')}
               </Text>
-              {count.encoding === 'ucs2' && text.length > 0 && (
-                <Text size="xs" c="dimmed">
-                  {t('sms.form.ucs2Hint')}
-                </Text>
-              )}
-            </Group>
+            )}
+          </Group>
+          <Group justify="space-between" align="flex-end" wrap="wrap" gap="xs">
+            <TextInput
+              label={t('sms.form.sender')}
+              description={t('sms.form.senderHint', { default: defaultSource ?? '' })}
+              placeholder={defaultSource}
+              value={sender}
+              onChange={(e) => {
+                setSender(e.currentTarget.value);
+                setSenderError(null);
+              }}
+              onBlur={() => setSenderError(senderValid ? null : t('sms.form.senderInvalid'))}
+              error={senderError}
+              maxLength={16}
+              style={{ flex: '1 1 240px', maxWidth: 400 }}
+              data-testid="sms-sender"
+            />
             <Group gap="xs">
               {left !== undefined && (
                 <Text size="sm" c={left <= 0 || overVolume ? 'red' : 'dimmed'} data-testid="sms-volume-left">
@@ -174,7 +212,7 @@ export function SmsTab({ iccid }: { iccid: string }) {
 
   return (
     <Stack gap="md" data-testid="sim-sms">
-      {canOperate && <SendForm iccid={iccid} left={left} />}
+      {canOperate && <SendForm iccid={iccid} left={left} defaultSource={sms.data?.defaultSource} />}
       {sms.isError && !sms.data ? (
         <Alert color="red" role="alert">
           <Group justify="space-between">
@@ -195,6 +233,7 @@ export function SmsTab({ iccid }: { iccid: string }) {
               <Table.Tr>
                 <Table.Th>{t('sms.col.time')}</Table.Th>
                 <Table.Th>{t('sms.col.direction')}</Table.Th>
+                <Table.Th>{t('sms.col.route')}</Table.Th>
                 <Table.Th>{t('sms.col.text')}</Table.Th>
                 <Table.Th>{t('sms.col.parts')}</Table.Th>
                 <Table.Th>{t('sms.col.status')}</Table.Th>
@@ -226,6 +265,14 @@ export function SmsTab({ iccid }: { iccid: string }) {
                         {m.actor}
                       </Text>
                     )}
+                  </Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }} data-testid="sms-route">
+                    <Text size="sm" ff="monospace">
+                      {m.from ?? '—'}
+                    </Text>
+                    <Text size="xs" c="dimmed" ff="monospace">
+                      → {m.to}
+                    </Text>
                   </Table.Td>
                   <Table.Td style={{ overflowWrap: 'anywhere', whiteSpace: 'pre-wrap', maxWidth: 420 }}>
                     <Text size="sm">{m.text}</Text>

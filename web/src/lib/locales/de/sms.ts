@@ -18,6 +18,7 @@ export const sms: Record<keyof typeof en, string> = {
   'sms.direction.MO': 'Von SIM',
   'sms.col.time': 'Zeit',
   'sms.col.direction': 'Richtung',
+  'sms.col.route': 'Von → an',
   'sms.col.text': 'Text',
   'sms.col.parts': 'Teile',
   'sms.col.status': 'Status',
@@ -34,6 +35,11 @@ export const sms: Record<keyof typeof en, string> = {
   'sms.remove': 'Aus der Liste entfernen',
   'sms.form.text': 'SMS an diese SIM senden',
   'sms.form.placeholder': 'Text der SMS',
+  'sms.form.sender': 'Absender',
+  'sms.form.senderHint':
+    'Was das Gerät als Absender zeigt: eine Nummer oder ein Name mit bis zu 11 Zeichen. Leer: {default}.',
+  'sms.form.senderInvalid':
+    'Eine Nummer mit 1 bis 15 Ziffern oder bis zu 11 Buchstaben, Ziffern, Leerzeichen, Punkte und Bindestriche mit mindestens einem Buchstaben',
   'sms.form.count': '{characters} Zeichen · {segments} SMS · {remaining} frei in diesem Teil',
   'sms.form.ucs2Hint': 'Zeichen außerhalb von GSM-7 machen sie zu UCS-2: 70 statt 160 je SMS.',
   'sms.form.tooLong': 'Zu lang: höchstens {max} SMS-Teile',

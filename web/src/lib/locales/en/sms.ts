@@ -16,6 +16,7 @@ export const sms = {
   'sms.direction.MO': 'From SIM',
   'sms.col.time': 'Time',
   'sms.col.direction': 'Direction',
+  'sms.col.route': 'From → to',
   'sms.col.text': 'Text',
   'sms.col.parts': 'Parts',
   'sms.col.status': 'Status',
@@ -31,6 +32,11 @@ export const sms = {
   'sms.remove': 'Remove from the list',
   'sms.form.text': 'Send an SMS to this SIM',
   'sms.form.placeholder': 'Text of the SMS',
+  'sms.form.sender': 'Sender',
+  'sms.form.senderHint':
+    'What the device shows as the sender: a number, or a name of up to 11 characters. Empty: {default}.',
+  'sms.form.senderInvalid':
+    'A number of 1 to 15 digits, or up to 11 letters, digits, spaces, dots and hyphens with at least one letter',
   'sms.form.count': '{characters} characters · {segments} SMS · {remaining} left in this part',
   'sms.form.ucs2Hint': 'Characters outside GSM-7 make it UCS-2: 70 per SMS instead of 160.',
   'sms.form.tooLong': 'Too long: at most {max} SMS parts',
