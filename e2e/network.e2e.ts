@@ -85,6 +85,19 @@ describe('network simulator in the portal', () => {
     await page.goto(`${server.url}/sims/${iccid}`);
     await page.getByTestId('page-sim-detail').waitFor();
     await page.locator('[data-testid="page-sim-detail"] [data-session="online"]').first().waitFor();
+    // the visited country's flag is an image that loaded (emoji flags show as boxes or letters)
+    const flag = page.getByTestId('sim-network').getByTestId('country-flag');
+    await flag.waitFor();
+    await until(
+      () =>
+        flag.evaluate((img) => {
+          const image = img as unknown as { complete: boolean; naturalWidth: number };
+          return image.complete && image.naturalWidth > 0;
+        }),
+      'the country flag to load',
+      10_000,
+    );
+    expect(await flag.getAttribute('src')).toMatch(/\.svg$/);
     await shoot(page, '41-sim-online');
 
     // reset the connection from the SIM detail: asked, then "reset pending" until the Stop arrives

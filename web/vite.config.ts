@@ -16,6 +16,8 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
     emptyOutDir: true,
     chunkSizeWarningLimit: 700,
+    // country flags stay files (CountryFlag.tsx): inlined, all 271 would weigh on every page load
+    assetsInlineLimit: (file) => (file.includes('/flag-icons/') ? false : undefined),
   },
   server: {
     proxy: { '/api': { target: 'http://127.0.0.1:3000', changeOrigin: false } },

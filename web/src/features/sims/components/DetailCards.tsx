@@ -1,9 +1,10 @@
 /** The three columns of the SIM detail: identifiers, lifetime, network. */
 import { Group, Paper, RingProgress, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { CountryFlag } from '../../../components/CountryFlag.js';
 import { useLanguage, useT } from '../../../lib/i18n.js';
 import type { SimDetail } from '../api.js';
-import { countryName, flagEmoji } from '../lib/units.js';
+import { countryName } from '../lib/units.js';
 import { LabelEditor } from './LabelEditor.js';
 import { SessionBadge } from './SimBadges.js';
 
@@ -159,9 +160,16 @@ export function NetworkColumn({ sim }: { sim: SimDetail }) {
   const { locale } = useLanguage();
   const none = t('common.none');
   const { network } = sim;
-  const country = network.country
-    ? `${flagEmoji(network.country)} ${countryName(network.country, locale)}`.trim()
-    : none;
+  const country = network.country ? (
+    <Group gap={6} wrap="nowrap">
+      <CountryFlag code={network.country} />
+      <Text size="sm" fw={500}>
+        {countryName(network.country, locale)}
+      </Text>
+    </Group>
+  ) : (
+    none
+  );
   return (
     <Column title={t('sims.network')} testId="sim-network">
       <Group gap="lg" align="flex-start" wrap="wrap">

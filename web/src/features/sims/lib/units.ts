@@ -1,4 +1,4 @@
-/** Units and checks of the My SIMs tab: bytes as KB/MB/GB (1 MB = 1024 × 1024 bytes), Luhn, flags. */
+/** Units and checks of the My SIMs tab: bytes as KB/MB/GB (1 MB = 1024 × 1024 bytes), Luhn, country names. */
 
 import { formatBytes, MB } from '@contracts/units.js';
 
@@ -27,12 +27,6 @@ export function luhnValid(digits: string): boolean {
 export function imeiProblem(value: string): 'digits' | 'luhn' | null {
   if (!/^\d{15}$/.test(value)) return 'digits';
   return luhnValid(value) ? null : 'luhn';
-}
-
-/** The flag emoji of an ISO 3166 alpha-2 country code ("" for anything else). */
-export function flagEmoji(code: string): string {
-  if (!/^[A-Za-z]{2}$/.test(code)) return '';
-  return String.fromCodePoint(...[...code.toUpperCase()].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
 }
 
 /** The country's name in the locale, falling back to the code. */
