@@ -11,6 +11,8 @@ import { formatBytes } from './units.js';
 export interface EventText {
   key: string;
   vars: Record<string, string | number>;
+  /** Messages rendered in turn, joined with ", ", as the value `{list}` (e.g. what a session update changed). */
+  list?: EventText[];
 }
 
 const accessCauses: ReadonlySet<string> = new Set(accessRefusalCauses);
@@ -36,6 +38,17 @@ export function eventText(type: number, details: Record<string, unknown>, locale
     case eventTypes.createPdpContext: {
       const ip = str(details.framedIp);
       return ip ? text('sessionStartedIp', { ip }) : text('sessionStarted');
+    }
+    case eventTypes.updatePdpContext: {
+      if (str(details.closedAt)) return text('sessionReportedAgain');
+      const changed = details.changed;
+      if (!changed || typeof changed !== 'object') return null;
+      const aspects = changed as Record<string, unknown>;
+      const list = (['bearer', 'operator', 'cell'] as const).flatMap((aspect) => {
+        const value = str(aspects[aspect]);
+        return value ? [text(`sessionChanged.${aspect}`, { value })] : [];
+      });
+      return list.length ? { ...text('sessionUpdated'), list } : null;
     }
     case eventTypes.deletePdpContext: {
       const cause = str(details.cause);
@@ -130,4 +143,21 @@ export function eventText(type: number, details: Record<string, unknown>, locale
     default:
       return null;
   }
+}
+
+/**
+ * The event's text through a catalogue: `say` gives a message with its values filled in (null: the
+ * catalogue has no such message). Null when the stored English text is to be shown instead.
+ */
+export function sayEvent(
+  type: number,
+  details: Record<string, unknown>,
+  locale: string,
+  say: (key: string, vars: Record<string, string | number>) => string | null,
+): string | null {
+  const said = eventText(type, details, locale);
+  if (!said) return null;
+  const parts = said.list?.map((part) => say(part.key, part.vars));
+  if (parts?.includes(null)) return null;
+  return say(said.key, parts ? { ...said.vars, list: parts.join(', ') } : said.vars);
 }

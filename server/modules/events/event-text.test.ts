@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { eventText } from '../../../contracts/event-text.js';
+import { eventText, sayEvent } from '../../../contracts/event-text.js';
 import { accessRefusalCauses, eventTypes, moRefusalCauses } from '../../../contracts/events.js';
 import { de } from '../../../web/src/lib/locales/de.js';
 import { en } from '../../../web/src/lib/locales/en.js';
 import { sessionEnded } from '../network/accounting.service.js';
+import { STALE_CAUSE } from '../network/network-data.js';
 import type { SimRow } from '../sims/sims.repository.js';
 import { planChange } from '../sims/sims.service.js';
 import type { Actor } from './events.service.js';
@@ -15,13 +16,11 @@ function render(
   details: Record<string, unknown>,
   locale: string,
 ) {
-  const said = eventText(type, details, locale);
-  if (!said) return null;
-  const template = catalogue[said.key];
-  if (template === undefined) throw new Error(`${said.key} is missing from a catalogue`);
-  return template.replace(/\{(\w+)\}/g, (m, name: string) =>
-    name in said.vars ? String(said.vars[name]) : m,
-  );
+  return sayEvent(type, details, locale, (key, vars) => {
+    const template = catalogue[key];
+    if (template === undefined) throw new Error(`${key} is missing from a catalogue`);
+    return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+  });
 }
 
 const actor: Actor = { source: 'user', id: '00000000-0000-4000-8000-000000000001', name: 'Ada Admin' };
@@ -120,6 +119,30 @@ describe('event texts in the reader’s language', () => {
     expect(eventText(eventTypes.smsNotDelivered, { status: 'failed', segments: 1 }, 'en')).toBeNull();
     for (const cause of moRefusalCauses)
       expect(render(de, eventTypes.smsRefused, { cause }, 'de')).toMatch(/^MO-SMS abgelehnt: /);
+  });
+
+  it('when an Interim changed the bearer, operator or cell, then the update says which, in either language', () => {
+    // the details the accounting service records (its English text is asserted in radius/server.test.ts)
+    expect(
+      render(en, eventTypes.updatePdpContext, { changed: { operator: 'A1 Telekom Austria' } }, 'en'),
+    ).toBe('Data session updated: operator A1 Telekom Austria');
+    const all = { changed: { bearer: '5G', operator: 'Odido', cell: '20416-39073-90454533' } };
+    expect(render(en, eventTypes.updatePdpContext, all, 'en')).toBe(
+      'Data session updated: bearer 5G, operator Odido, cell 20416-39073-90454533',
+    );
+    expect(render(de, eventTypes.updatePdpContext, all, 'de')).toBe(
+      'Datensitzung aktualisiert: Funktechnik 5G, Netzbetreiber Odido, Zelle 20416-39073-90454533',
+    );
+    const reopened = { closedAt: '2026-11-28T10:00:00.000Z' };
+    expect(render(en, eventTypes.updatePdpContext, reopened, 'en')).toBe(
+      `Data session reported again after it was closed (${STALE_CAUSE})`,
+    );
+    expect(render(de, eventTypes.updatePdpContext, reopened, 'de')).toBe(
+      'Datensitzung nach dem Schließen wieder gemeldet (Accounting-Timeout)',
+    );
+    // recorded before the change: the details name no aspect
+    expect(eventText(eventTypes.updatePdpContext, { bearer: '4G', cell: null }, 'en')).toBeNull();
+    expect(eventText(eventTypes.updatePdpContext, { changed: {} }, 'en')).toBeNull();
   });
 
   it('when the AAA refuses a session for any cause, then both catalogues have its message', () => {

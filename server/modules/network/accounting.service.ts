@@ -214,14 +214,15 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
       // an unchanged session's time of last accounting is still written once a minute (stale-sessions.ts)
       if (s.updatedMs === null || now.getTime() - s.updatedMs > 60_000) s.dirty = true;
       if (sim) {
-        const changes: string[] = [];
+        // what an Interim changed, by aspect, with the new value (event 4)
+        const changed: { bearer?: string; operator?: string; cell?: string } = {};
         const imei = imeiFromImeisv(r.imeisv);
         if (imei && imei !== sim.imei) {
           sim.imei = imei;
           sim.dirty = true;
         }
         if (r.bearer && r.bearer !== sim.bearer) {
-          if (sim.bearer) changes.push(`bearer ${r.bearer}`);
+          if (sim.bearer) changed.bearer = r.bearer;
           sim.bearer = r.bearer;
           sim.dirty = true;
         }
@@ -232,7 +233,7 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
           sim.operator_name = op?.name ?? null;
           sim.country = op?.country ?? null;
           sim.dirty = true;
-          changes.push(`operator ${op?.name ?? r.sgsnMccMnc}`);
+          changed.operator = op?.name ?? r.sgsnMccMnc;
           events.push(
             event(network, s, now, {
               type: eventTypes.updateLocation,
@@ -251,7 +252,7 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
           const before = sim.cell;
           sim.cell = cell;
           sim.dirty = true;
-          changes.push(`cell ${cell}`);
+          changed.cell = cell;
           events.push(
             event(network, s, now, {
               type: eventTypes.updateGprsLocation,
@@ -260,12 +261,19 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
             }),
           );
         }
-        if (r.statusType === AcctStatus.InterimUpdate && changes.length > 0) {
+        const aspects = Object.entries(changed);
+        if (r.statusType === AcctStatus.InterimUpdate && aspects.length > 0) {
           events.push(
             event(network, s, now, {
               type: eventTypes.updatePdpContext,
-              description: `Data session updated: ${changes.join(', ')}`,
-              details: { sessionId: s.sessionId, bearer: sim.bearer, mccMnc: sim.mcc_mnc, cell: sim.cell },
+              description: `Data session updated: ${aspects.map(([k, v]) => `${k} ${v}`).join(', ')}`,
+              details: {
+                sessionId: s.sessionId,
+                bearer: sim.bearer,
+                mccMnc: sim.mcc_mnc,
+                cell: sim.cell,
+                changed,
+              },
             }),
           );
         }

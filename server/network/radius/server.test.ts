@@ -166,6 +166,8 @@ describe('Accounting', () => {
     expect(await eventsOf(7, eventTypes.updateLocation)).toHaveLength(2);
     const [updated] = await eventsOf(7, eventTypes.updatePdpContext);
     expect(updated?.description).toBe('Data session updated: operator A1 Telekom Austria');
+    // what changed, for the portal's text in the reader's language (contracts/event-text.ts)
+    expect(updated?.details).toMatchObject({ changed: { operator: 'A1 Telekom Austria' } });
     const stop = await sendAcct(
       acct(AcctStatus.Stop, 7, 'S7', {
         inputOctets: BigInt(G) + 300n,

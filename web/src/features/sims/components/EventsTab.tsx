@@ -1,6 +1,6 @@
 /** The Events tab of a SIM: newest first, paged, filtered by type and severity. */
 
-import { eventText } from '@contracts/event-text.js';
+import { sayEvent } from '@contracts/event-text.js';
 import { eventTypeNames } from '@contracts/events.js';
 import { Alert, Button, Group, MultiSelect, Pagination, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -24,8 +24,10 @@ export function eventDescription(
   locale: string,
   event: { type: number; details: Record<string, unknown>; description: string },
 ): string {
-  const said = eventText(event.type, event.details, locale);
-  return said && isMessageKey(said.key) ? t(said.key, said.vars) : event.description;
+  return (
+    sayEvent(event.type, event.details, locale, (key, vars) => (isMessageKey(key) ? t(key, vars) : null)) ??
+    event.description
+  );
 }
 
 /** Events of one SIM. */
