@@ -59,6 +59,8 @@ async function work(
   }
   // the lease as this worker last set it (claim, then each chunk's commit)
   let lease = job.leaseUntil;
+  // where this worker is in the job's items: the processed ones are a prefix (pendingItems)
+  let from = 1;
   while (budget.chunks > 0) {
     // PGlite answers in microtasks: without this yield, requests (and a SIGTERM) wait for the whole job
     await new Promise((resolve) => setImmediate(resolve));
@@ -69,17 +71,17 @@ async function work(
     }
     budget.chunks--;
     // the renewed lease once a chunk committed, or null when no item was left
-    let renewed: Date | null;
+    let renewed: { until: Date; next: number } | null;
     try {
       // a chunk that PostgreSQL aborted to break a deadlock (e.g. with an accounting batch) runs again
       renewed = await retryOnConflict(() =>
         ctx.db.transaction(async (tx) => {
-          const items = await pendingItems(tx, job.id, handler.chunkSize);
+          const items = await pendingItems(tx, job.id, handler.chunkSize, from);
           if (items.length === 0) return null;
           const results = await handler.process(ctx, tx, job, items);
           const until = new Date(ctx.clock.now().getTime() + leaseMs);
           await recordResults(tx, job.id, results, until);
-          return until;
+          return { until, next: (items.at(-1)?.seq ?? from) + 1 };
         }),
       );
     } catch (err) {
@@ -95,7 +97,8 @@ async function work(
       await finishJob(ctx.db, job.id, ctx.clock.now());
       return;
     }
-    lease = renewed;
+    lease = renewed.until;
+    from = renewed.next;
   }
 }
 
