@@ -1,6 +1,6 @@
 /** Billable SIM charges (top-ups, lifetime extensions) and the lifetime queries of the expiry job. */
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { anyText, type Db } from '../../db/client.js';
 import { simCharges, sims, users } from '../../db/schema/index.js';
 
 export type NewCharge = typeof simCharges.$inferInsert;
@@ -23,7 +23,7 @@ export async function addVolumes(db: Db, iccids: string[], dataBytes: number, sm
       smsTotal: sql`${sims.smsTotal} + ${smsCount}`,
       updatedAt: new Date(),
     })
-    .where(inArray(sims.iccid, iccids))
+    .where(anyText(sims.iccid, iccids))
     .returning();
 }
 

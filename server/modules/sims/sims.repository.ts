@@ -1,7 +1,7 @@
 /** Queries of SIM cards. Every customer-facing query takes the organisation id. */
 import { and, asc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import type { SimFilter } from '../../../contracts/sims.js';
-import type { Db } from '../../db/client.js';
+import { anyText, type Db } from '../../db/client.js';
 import { sims } from '../../db/schema/index.js';
 
 export type SimRow = typeof sims.$inferSelect;
@@ -112,7 +112,7 @@ export async function lockSims(db: Db, orgId: string, iccids: string[]): Promise
   return db
     .select()
     .from(sims)
-    .where(and(eq(sims.orgId, orgId), inArray(sims.iccid, iccids), sql`${sims.status} <> 'stock'`))
+    .where(and(eq(sims.orgId, orgId), anyText(sims.iccid, iccids), sql`${sims.status} <> 'stock'`))
     .orderBy(asc(sims.iccid))
     .for('update');
 }
@@ -128,5 +128,5 @@ export async function updateSims(
   await db
     .update(sims)
     .set({ ...values, updatedAt: new Date() })
-    .where(and(eq(sims.orgId, orgId), inArray(sims.iccid, iccids)));
+    .where(and(eq(sims.orgId, orgId), anyText(sims.iccid, iccids)));
 }

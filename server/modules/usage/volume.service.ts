@@ -7,7 +7,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { eventTypes } from '../../../contracts/events.js';
 import type { AppContext } from '../../context.js';
-import type { Db } from '../../db/client.js';
+import { anyText, type Db } from '../../db/client.js';
 import { organisationEmails, organisations, sims } from '../../db/schema/index.js';
 import type { NewEvent } from '../events/events.repository.js';
 import { type Actor, event, recordEvents } from '../events/events.service.js';
@@ -69,7 +69,7 @@ export async function applyVolumeEffects(
     .from(sims)
     .where(
       and(
-        inArray(sims.iccid, iccids),
+        anyText(sims.iccid, iccids),
         eq(sims.autoTopUp, true),
         inArray(sims.status, ['activated', 'deactivated']),
       ),
