@@ -37,6 +37,7 @@ export const jobs = pgTable(
   ],
 );
 
+/** Stored with fillfactor 50 (migration 0025): each item's one update, its result, stays on its page. */
 export const jobItems = pgTable(
   'job_items',
   {

@@ -1,5 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectRows } from '../../db/client.js';
 import { jobItems } from '../../db/schema/index.js';
 import { createHarness, type Harness, seedFixtures } from '../../test/harness.js';
 import { findJob, insertJob, pendingItems, recordResults } from './jobs.repository.js';
@@ -69,6 +70,14 @@ describe('a job’s pending items', () => {
     expect(seqs(await next(job.id, 10, 3))).toEqual([50, 51]);
     expect(seqs(await next(job.id, 10, 52))).toEqual([400]);
     expect(await next(job.id, 10, 401)).toEqual([]);
+  });
+
+  it('when the schema is migrated, then job items leave room on their pages for their one update', async () => {
+    const [row] = await selectRows<{ options: string[] }>(
+      h.ctx.db,
+      sql`SELECT reloptions AS options FROM pg_class WHERE relname = 'job_items'`,
+    );
+    expect(row?.options).toContain('fillfactor=50');
   });
 
   it('when results are recorded, then only the chunk’s items change and the counters add up', async () => {
