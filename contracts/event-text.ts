@@ -128,7 +128,13 @@ export function eventText(type: number, details: Record<string, unknown>, locale
       return parts === 1 ? text('smsDeliveredOne') : text('smsDelivered', { parts });
     }
     case eventTypes.smsNotDelivered: {
-      // the SMSC's receipt (with its stat); a message the ESME gave up on has only the English reason
+      // refused at submission (the SMSC's command status), given up after many tries (the English
+      // reason of the last one), or the SMSC's receipt (with its stat)
+      const smscStatus = str(details.smscStatus);
+      if (smscStatus) return text('smsRefusedBySmsc', { status: smscStatus });
+      const attempts = num(details.attempts);
+      const reason = str(details.reason);
+      if (attempts !== null && reason) return text('smsGaveUp', { attempts, reason });
       if (!('stat' in details)) return null;
       const stat = str(details.stat);
       const key = details.status === 'expired' ? 'smsExpired' : 'smsNotDelivered';

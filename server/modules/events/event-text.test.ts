@@ -115,7 +115,22 @@ describe('event texts in the reader’s language', () => {
     expect(render(en, eventTypes.smsNotDelivered, { status: 'expired', stat: null }, 'en')).toBe(
       'SMS expired',
     );
-    // given up by the ESME: only the stored English reason says why
+    // refused at submission (as failMt records it, asserted in sms.test.ts) or given up after many tries
+    const refused = { status: 'failed', smscStatus: 'ESME_RINVDSTADR (0x0B)', reason: 'the SMSC refused…' };
+    expect(render(en, eventTypes.smsNotDelivered, refused, 'en')).toBe(
+      'SMS not sent, refused by the SMSC: ESME_RINVDSTADR (0x0B)',
+    );
+    expect(render(de, eventTypes.smsNotDelivered, refused, 'de')).toBe(
+      'SMS nicht gesendet, von der SMSC abgelehnt: ESME_RINVDSTADR (0x0B)',
+    );
+    const gaveUp = { status: 'failed', attempts: 20, reason: 'not bound to the SMSC' };
+    expect(render(de, eventTypes.smsNotDelivered, gaveUp, 'de')).toBe(
+      'SMS nicht gesendet: nach 20 Versuchen aufgegeben (not bound to the SMSC)',
+    );
+    expect(render(en, eventTypes.smsNotDelivered, gaveUp, 'en')).toBe(
+      'SMS not sent: given up after 20 attempts (not bound to the SMSC)',
+    );
+    // recorded before the status was: only the stored English reason says why
     expect(eventText(eventTypes.smsNotDelivered, { status: 'failed', segments: 1 }, 'en')).toBeNull();
     for (const cause of moRefusalCauses)
       expect(render(de, eventTypes.smsRefused, { cause }, 'de')).toMatch(/^MO-SMS abgelehnt: /);

@@ -196,8 +196,16 @@ export async function deleteSms(ctx: AppContext, principal: Principal, iccid: st
   });
 }
 
-/** An MT the SMSC refused (or that could not be submitted after many tries): failed, volume given back, an event. */
-export async function failMt(ctx: AppContext, row: SmsRow, reason: string) {
+/**
+ * An MT the SMSC refused (`smscStatus`, its command status by name) or that could not be submitted
+ * after many tries (`attempts`): failed, volume given back, an event that says which.
+ */
+export async function failMt(
+  ctx: AppContext,
+  row: SmsRow,
+  reason: string,
+  cause: { smscStatus: string } | { attempts: number },
+) {
   const now = ctx.clock.now();
   await ctx.db.transaction(async (tx) => {
     const current = await findSms(tx, row.orgId, row.iccid, row.id, true);
@@ -214,8 +222,17 @@ export async function failMt(ctx: AppContext, row: SmsRow, reason: string) {
       event({ source: 'network' }, { orgId: row.orgId, iccid: row.iccid }, now, {
         type: eventTypes.smsNotDelivered,
         severity: 'warning',
-        description: `SMS not sent: ${reason}`,
-        details: { smsId: row.id, status: 'failed', segments: row.segments },
+        description:
+          'attempts' in cause
+            ? `SMS not sent: given up after ${cause.attempts} attempts (${reason})`
+            : `SMS not sent, refused by the SMSC: ${cause.smscStatus}`,
+        details: {
+          smsId: row.id,
+          status: 'failed',
+          segments: row.segments,
+          reason: reason.slice(0, 300),
+          ...cause,
+        },
       }),
     ]);
   });

@@ -146,6 +146,29 @@ describe('sending SMS over SMPP', () => {
     expect(events.map((x) => x.severity)).toEqual(['warning', 'warning']);
   });
 
+  it('when the SMSC refuses a submit, then the message fails at once, its volume is given back and the event names the status', async () => {
+    // a number the SMSC cannot address (the simulator wants 3 to 20 digits)
+    await h.ctx.db
+      .update(sims)
+      .set({ msisdn: '12' })
+      .where(eq(sims.iccid, n(12)));
+    const before = await simRow(n(12));
+    const res = await post(n(12), { text: 'unreachable' });
+    expect(res.statusCode, res.body).toBe(202);
+    const m = await until(
+      () => message(n(12), res.json().id),
+      (x) => x.status === 'failed',
+    );
+    expect(m.error).toContain('ESME_RINVDSTADR');
+    expect((await simRow(n(12)))?.smsUsed).toBe(before?.smsUsed);
+    const [failed] = await h.ctx.db
+      .select()
+      .from(simEvents)
+      .where(and(eq(simEvents.iccid, n(12)), eq(simEvents.type, eventTypes.smsNotDelivered)));
+    expect(failed?.description).toBe('SMS not sent, refused by the SMSC: ESME_RINVDSTADR (0x0B)');
+    expect(failed?.details).toMatchObject({ status: 'failed', smscStatus: 'ESME_RINVDSTADR (0x0B)' });
+  });
+
   it('when a SIM sends an MO SMS (also in two parts), then it is stored, shown and counted as MO', async () => {
     const msisdn = fixtureIds(1, 5).msisdn;
     const before = await simRow(n(5));

@@ -21,7 +21,7 @@ import { failMt } from '../../modules/sms/sms.service.js';
 import { effectiveSmscUrl } from '../../modules/sms/sms.smsc.js';
 import { parseSmppUrl } from '../../modules/sms/smsc-url.js';
 import { encodeSms } from './codec.js';
-import { status } from './pdu.js';
+import { status, statusName } from './pdu.js';
 import { Esme } from './session.js';
 import { type EsmeOptions, SubmitError } from './types.js';
 
@@ -189,8 +189,13 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
       scheduleFlush();
     } catch (err) {
       const e = err as Error;
-      if ((e instanceof SubmitError && !e.retriable) || row.attempts >= maxAttempts) {
-        await failMt(ctx, row, e.message).catch(() => {});
+      const final = e instanceof SubmitError && !e.retriable;
+      if (final || row.attempts >= maxAttempts) {
+        const cause =
+          final && e.commandStatus !== undefined
+            ? { smscStatus: statusName(e.commandStatus) }
+            : { attempts: row.attempts };
+        await failMt(ctx, row, e.message, cause).catch(() => {});
       } else {
         // a refusal while bound backs off; a lost bind or a stop retries as soon as a bind is back
         const backoff =

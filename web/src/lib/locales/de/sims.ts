@@ -267,6 +267,8 @@ export const sims: Record<keyof typeof en, string> = {
     'MO-SMS abgelehnt: das monatliche MO-SMS-Limit ist erreicht',
   'events.text.smsNotDelivered': 'SMS nicht zugestellt',
   'events.text.smsNotDeliveredStat': 'SMS nicht zugestellt: {stat}',
+  'events.text.smsRefusedBySmsc': 'SMS nicht gesendet, von der SMSC abgelehnt: {status}',
+  'events.text.smsGaveUp': 'SMS nicht gesendet: nach {attempts} Versuchen aufgegeben ({reason})',
   'events.text.smsExpired': 'SMS abgelaufen',
   'events.text.smsExpiredStat': 'SMS abgelaufen: {stat}',
 };

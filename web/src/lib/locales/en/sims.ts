@@ -263,6 +263,8 @@ export const sims = {
   'events.text.moRefused.MONTHLY_MO_SMS_LIMIT_REACHED': 'MO SMS refused: the monthly MO SMS limit is reached',
   'events.text.smsNotDelivered': 'SMS not delivered',
   'events.text.smsNotDeliveredStat': 'SMS not delivered: {stat}',
+  'events.text.smsRefusedBySmsc': 'SMS not sent, refused by the SMSC: {status}',
+  'events.text.smsGaveUp': 'SMS not sent: given up after {attempts} attempts ({reason})',
   'events.text.smsExpired': 'SMS expired',
   'events.text.smsExpiredStat': 'SMS expired: {stat}',
 };
