@@ -1,6 +1,15 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, orgUsageDaily, simEvents, simUsageDaily, simUsageHourly } from '../db/schema/index.js';
+import {
+  auditLog,
+  jobItems,
+  jobs,
+  orgUsageDaily,
+  simEvents,
+  simUsageDaily,
+  simUsageHourly,
+} from '../db/schema/index.js';
+import { insertJob } from '../modules/jobs/jobs.repository.js';
 import { addUsage, usageSlot } from '../modules/usage/usage.repository.js';
 import { seedFleet } from '../test/fleet.js';
 import { createHarness, type Harness, seedFixtures } from '../test/harness.js';
@@ -113,5 +122,36 @@ describe('retention', () => {
     expect(result.auditEntries).toBe(1);
     const left = await h.ctx.db.select().from(auditLog).where(eq(auditLog.orgId, orgId));
     expect(left.map((r) => r.action)).toEqual(['test.390']);
+  });
+
+  it('when a bulk job finished more than 13 months ago, then it and its per-SIM results are deleted; newer and unfinished ones stay', async () => {
+    const now = h.clock.now().getTime();
+    const day = (ago: number) => new Date(now - ago * 86_400_000);
+    const job = async (ago: number, status: 'done' | 'failed' | 'running') => {
+      const row = await h.ctx.db.transaction((tx) =>
+        insertJob(
+          tx,
+          { orgId, kind: 'sims.bulk', params: { ago }, source: 'user', createdAt: day(ago + 1) },
+          [iccid],
+        ),
+      );
+      await h.ctx.db
+        .update(jobs)
+        .set({ status, finishedAt: status === 'running' ? null : day(ago) })
+        .where(eq(jobs.id, row.id));
+      return row.id;
+    };
+    const old = await job(400, 'done');
+    const oldFailed = await job(401, 'failed');
+    const recent = await job(390, 'done');
+    const running = await job(500, 'running');
+    const result = await applyRetention(h.ctx);
+    expect(result.jobs).toBe(2);
+    const left = await h.ctx.db.select({ id: jobs.id }).from(jobs).where(eq(jobs.orgId, orgId));
+    expect(left.map((r) => r.id).sort()).toEqual([recent, running].sort());
+    const items = await h.ctx.db.select({ jobId: jobItems.jobId }).from(jobItems);
+    expect(items.map((i) => i.jobId)).not.toContain(old);
+    expect(items.map((i) => i.jobId)).not.toContain(oldFailed);
+    expect(items.map((i) => i.jobId)).toContain(recent);
   });
 });

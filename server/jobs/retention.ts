@@ -1,11 +1,13 @@
 /**
- * Deletes events, usage and audit log entries older than the retention period (OPENCMP_RETENTION_MONTHS,
+ * Deletes events, usage, audit log entries and finished bulk jobs (with their per-SIM results) older
+ * than the retention period (OPENCMP_RETENTION_MONTHS,
  * 13 by default), per-SIM hourly usage older than OPENCMP_HOURLY_RETENTION_DAYS (31 by default), and
  * settles the parts of concatenated MO SMS that waited too long (sms.mo.ts).
  */
 import type { AppContext } from '../context.js';
 import { deleteAuditBefore } from '../modules/audit/audit.repository.js';
 import { deleteEventsBefore } from '../modules/events/events.repository.js';
+import { deleteJobsFinishedBefore } from '../modules/jobs/jobs.repository.js';
 import { expireMoParts } from '../modules/sms/sms.mo-parts.js';
 import { deleteHourlyUsageBefore, deleteUsageBefore } from '../modules/usage/usage.repository.js';
 import { runPeriodically } from './periodic.js';
@@ -29,10 +31,11 @@ export async function applyRetention(ctx: AppContext) {
   const events = await deleteEventsBefore(ctx.db, cutoff);
   const usageDays = await deleteUsageBefore(ctx.db, cutoff.toISOString().slice(0, 10));
   const auditEntries = await deleteAuditBefore(ctx.db, cutoff);
+  const jobs = await deleteJobsFinishedBefore(ctx.db, cutoff);
   const hourlyCutoff = hourlyRetentionCutoff(ctx.clock.now(), ctx.config.OPENCMP_HOURLY_RETENTION_DAYS);
   const usageHours = await deleteHourlyUsageBefore(ctx.db, hourlyCutoff);
   const moParts = await expireMoParts(ctx);
-  return { cutoff, events, usageDays, auditEntries, hourlyCutoff, usageHours, moParts };
+  return { cutoff, events, usageDays, auditEntries, jobs, hourlyCutoff, usageHours, moParts };
 }
 
 /** Run retention at start and then every hour; returns a stop function. */

@@ -136,6 +136,15 @@ export async function finishJob(db: Db, jobId: string, now: Date, error?: string
     .where(eq(jobs.id, jobId));
 }
 
+/** Delete jobs that finished before `cutoff` (their items go with them); returns how many. */
+export async function deleteJobsFinishedBefore(db: Db, cutoff: Date): Promise<number> {
+  const rows = await db
+    .delete(jobs)
+    .where(and(or(eq(jobs.status, 'done'), eq(jobs.status, 'failed')), lt(jobs.finishedAt, cutoff)))
+    .returning({ id: jobs.id });
+  return rows.length;
+}
+
 /** One page of a job's items, optionally of one result. */
 export async function pageItems(
   db: Db,
