@@ -21,6 +21,7 @@ import { reportFailure } from './periodic.js';
 
 export interface JobHandler {
   chunkSize: number;
+  /** Must return one result per item: the worker moves past the whole chunk once it commits. */
   process(
     ctx: AppContext,
     tx: Db,

@@ -1,6 +1,6 @@
 /** Queries of the provider's SIM stock and the organisations' IP address spaces. */
 import { and, asc, between, count, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
-import { anyText, type Db, selectRows } from '../../db/client.js';
+import { type Db, selectRows } from '../../db/client.js';
 import { ipPools, organisations, sims } from '../../db/schema/index.js';
 import type { StockLine } from './stock.csv.js';
 
@@ -231,9 +231,4 @@ export async function poolOverlaps(db: Db, cidr: string): Promise<boolean> {
 
 export async function insertPool(db: Db, orgId: string, cidr: string) {
   await db.insert(ipPools).values({ orgId, cidr });
-}
-
-/** ICCIDs of the given SIMs that are assigned to an organisation. */
-export async function assignedAmong(db: Db, iccids: string[]) {
-  return db.select({ iccid: sims.iccid }).from(sims).where(anyText(sims.iccid, iccids));
 }
