@@ -88,7 +88,11 @@ export async function pendingItems(db: Db, jobId: string, limit: number, from = 
   }
 }
 
-/** Store the results of processed items and add them to the job's counters, renewing its lease. */
+/**
+ * Store the results of processed items and add them to the job's counters, renewing its lease. The
+ * lease only moves forward: chunks of one job commit concurrently (runner lanes), not in the order
+ * they computed their lease.
+ */
 export async function recordResults(
   db: Db,
   jobId: string,
@@ -112,7 +116,7 @@ export async function recordResults(
       succeeded: sql`${jobs.succeeded} + ${n('ok')}`,
       unchanged: sql`${jobs.unchanged} + ${n('unchanged')}`,
       failed: sql`${jobs.failed} + ${n('error')}`,
-      leaseUntil,
+      leaseUntil: sql`greatest(${jobs.leaseUntil}, ${leaseUntil.toISOString()}::timestamptz)`,
     })
     .where(eq(jobs.id, jobId));
 }
