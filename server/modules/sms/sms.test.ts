@@ -1,86 +1,25 @@
+/** SMS over SMPP: MT sending with receipts and failures, MO receiving, ESME restarts, deletion. */
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
 import { simEvents, sims, simUsageDaily, smsMessages } from '../../db/schema/index.js';
-import { demoLogins } from '../../demo/seed.js';
-import { type SmscSimulator, startSmscSimulator } from '../../network/simulator/smsc.js';
-import { type SmppRunner, startSmpp } from '../../network/smpp/runner.js';
-import { fixtureIds, seedFleet } from '../../test/fleet.js';
-import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
+import { fixtureIds } from '../../test/fleet.js';
+import {
+  del,
+  get,
+  h,
+  message,
+  n,
+  post,
+  simRow,
+  smsc,
+  smsFixture,
+  start,
+  stop,
+  until,
+} from './sms.fixture.js';
 
-let h: Harness;
-let smsc: SmscSimulator;
-let runner: SmppRunner | null = null;
-const s = new Map<string, Session>();
-let mine: string[];
-let foreign: string[];
-
-const start = async () => {
-  runner = await startSmpp(h.ctx, {
-    pollMs: 30,
-    statusMs: 100,
-    receiptWaitMs: 3000,
-    esme: { reconnectMinMs: 20 },
-  });
-  expect(await runner.esme.waitBound()).toBe(true);
-};
-const stop = async () => {
-  await runner?.stop();
-  runner = null;
-};
-
-beforeAll(async () => {
-  smsc = await startSmscSimulator({
-    receiptDelayMs: 30,
-    outcome: ({ text }) =>
-      text.includes('FAIL') ? 'failed' : text.includes('EXPIRE') ? 'expired' : 'delivered',
-  });
-  h = await createHarness({ SMPP_URL: smsc.url });
-  const { otherOrgId, demoOrgId } = await seedFixtures(h.ctx);
-  mine = await seedFleet(h.ctx, demoOrgId, 1, 12, '10.64.0.0/24');
-  foreign = await seedFleet(h.ctx, otherOrgId, 2, 2, '10.99.0.0/24');
-  await h.ctx.db
-    .update(sims)
-    .set({ status: 'deactivated' })
-    .where(eq(sims.iccid, mine[1] ?? ''));
-  for (const l of demoLogins) s.set(l.role, await signIn(h.app, l.email));
-  s.set('other', await signIn(h.app, 'other-owner@other.example'));
-  await start();
-}, 60_000);
-afterAll(async () => {
-  await stop();
-  await h.close();
-  await smsc.stop();
-});
-
-const session = (role: string) => {
-  const found = s.get(role);
-  if (!found) throw new Error(`no session for ${role}`);
-  return found;
-};
-const n = (k: number) => mine[k - 1] ?? '';
-const post = (iccid: string, payload: unknown, role = 'owner') =>
-  h.app.inject({
-    method: 'POST',
-    url: `/api/v1/sims/${iccid}/sms`,
-    headers: as(session(role)),
-    payload: payload as object,
-  });
-const get = (url: string, role = 'owner') => h.app.inject({ method: 'GET', url, headers: as(session(role)) });
-const del = (url: string, role = 'owner') =>
-  h.app.inject({ method: 'DELETE', url, headers: as(session(role)) });
-const simRow = async (iccid: string) => (await h.ctx.db.select().from(sims).where(eq(sims.iccid, iccid)))[0];
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`not reached in time: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-const message = (iccid: string, id: string) => get(`/api/v1/sims/${iccid}/sms/${id}`).then((r) => r.json());
+smsFixture();
 
 describe('sending SMS over SMPP', () => {
   it('when an Owner sends a three-part text, then it is pending at once, then delivered with a receipt per part, counted and evented', async () => {
@@ -233,211 +172,5 @@ describe('sending SMS over SMPP', () => {
     expect((await get(`/api/v1/sims/${n(7)}/sms`)).json().items).toHaveLength(0);
     expect((await get(`/api/v1/sims/${n(7)}/sms/${res.json().id}`)).statusCode).toBe(404);
     expect((await simRow(n(7)))?.smsUsed).toBe(used);
-  });
-});
-
-describe('the sender of an MT', () => {
-  it.each([
-    ['no sender', undefined, (h0) => h0.ctx.config.SMPP_SOURCE_ADDR, 1],
-    ['a number with a +', '+49 1511', () => '', 0],
-    ['a number', '+4915112345678', () => '4915112345678', 1],
-    ['a short code', '4711', () => '4711', 1],
-    ['a name', 'Acme Pumps', () => 'Acme Pumps', 5],
-    ['a name of 11 characters', ' ACME-2.IoT ', () => 'ACME-2.IoT', 5],
-  ] as [string, string | undefined, (h0: Harness) => string, number][])(
-    'when sent with %s, then the SMSC gets it as the sender with its type of number, and the list shows it',
-    async (_label, sourceAddress, expected, ton) => {
-      const text = `sender test ${_label}`;
-      const res = await post(n(11), sourceAddress === undefined ? { text } : { text, sourceAddress });
-      if (ton === 0) {
-        // digits with a space are neither a number nor a name (no letter)
-        expect(res.statusCode).toBe(400);
-        expect(res.json().errors.map((e: { field: string }) => e.field)).toEqual(['sourceAddress']);
-        expect(
-          (await get(`/api/v1/sims/${n(11)}/sms`))
-            .json()
-            .items.some((m: { text: string }) => m.text === text),
-        ).toBe(false);
-        return;
-      }
-      expect(res.statusCode).toBe(202);
-      const sim = await simRow(n(11));
-      expect(res.json()).toMatchObject({ from: expected(h), to: sim?.msisdn, peer: sim?.msisdn });
-      await until(
-        () => message(n(11), res.json().id),
-        (m) => m.status === 'delivered',
-      );
-      expect(smsc.received.find((m) => m.text === text)).toMatchObject({
-        source: expected(h),
-        sourceTon: ton,
-        destination: sim?.msisdn,
-      });
-    },
-  );
-});
-
-describe('SMS volume', () => {
-  it('when the volume cannot carry every part, then 409 naming the volume, and nothing changes; the last SMS raises "used up"', async () => {
-    const iccid = n(8);
-    await h.ctx.db.update(sims).set({ smsTotal: 10, smsUsed: 9 }).where(eq(sims.iccid, iccid));
-    const rowsBefore = await h.ctx.db.select().from(smsMessages).where(eq(smsMessages.iccid, iccid));
-    const res = await post(iccid, { text: 'x'.repeat(200) });
-    expect(res.statusCode).toBe(409);
-    expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(res.json()).toMatchObject({ code: 'sms_volume_exhausted', errors: [{ field: 'text' }] });
-    expect(res.json().detail).toContain('needs 2 SMS');
-    expect(await h.ctx.db.select().from(smsMessages).where(eq(smsMessages.iccid, iccid))).toHaveLength(
-      rowsBefore.length,
-    );
-    expect((await simRow(iccid))?.smsUsed).toBe(9);
-    expect(await h.ctx.db.select().from(simUsageDaily).where(eq(simUsageDaily.iccid, iccid))).toHaveLength(0);
-
-    expect((await post(iccid, { text: 'last one' })).statusCode).toBe(202);
-    const usedUp = await h.ctx.db
-      .select()
-      .from(simEvents)
-      .where(and(eq(simEvents.iccid, iccid), eq(simEvents.type, eventTypes.smsUsedUp)));
-    expect(usedUp).toHaveLength(1);
-    const refused = await post(iccid, { text: 'one more' });
-    expect(refused.statusCode).toBe(409);
-    expect(refused.json().detail).toContain('used up');
-  });
-
-  it('when the send list is read, then it carries the volume and the default sender for the form', async () => {
-    const list = (await get(`/api/v1/sims/${n(8)}/sms`)).json();
-    expect(list.volume).toEqual({ smsTotal: 10, smsUsed: 10 });
-    expect(list.defaultSource).toBe(h.ctx.config.SMPP_SOURCE_ADDR);
-  });
-});
-
-describe('SMS API per role and input', () => {
-  it.each([
-    ['owner', 202],
-    ['admin', 202],
-    ['user', 202],
-    ['thirdparty', 202],
-    ['readonly', 403],
-    ['operator', 403],
-  ])('when a %s sends, then %i', async (role, code) => {
-    expect((await post(n(9), { text: `hello from ${role}` }, role)).statusCode).toBe(code);
-  });
-
-  it.each([
-    ['readonly', 200],
-    ['operator', 403],
-  ])('when a %s lists, then %i', async (role, code) => {
-    expect((await get(`/api/v1/sims/${n(9)}/sms`, role)).statusCode).toBe(code);
-  });
-
-  it("when another organisation's SIM or message is named, then 404 and nothing is sent", async () => {
-    const count = smsc.received.length;
-    expect((await post(foreign[0] ?? '', { text: 'hi' })).statusCode).toBe(404);
-    expect((await get(`/api/v1/sims/${foreign[0]}/sms`)).statusCode).toBe(404);
-    const theirs = await post(foreign[0] ?? '', { text: 'theirs' }, 'other');
-    expect(theirs.statusCode).toBe(202);
-    expect((await get(`/api/v1/sims/${foreign[0]}/sms/${theirs.json().id}`)).statusCode).toBe(404);
-    expect((await get(`/api/v1/sims/${n(9)}/sms/${theirs.json().id}`)).statusCode).toBe(404);
-    expect((await del(`/api/v1/sims/${foreign[0]}/sms/${theirs.json().id}`)).statusCode).toBe(404);
-    expect(smsc.received.length).toBeGreaterThanOrEqual(count);
-  });
-
-  it('when the SIM is deactivated, then 409 and nothing is stored', async () => {
-    const res = await post(n(2), { text: 'hi' });
-    expect(res.statusCode).toBe(409);
-    expect(res.json().detail).toContain('deactivated');
-  });
-
-  it.each([
-    ['an empty text', { text: '' }, 'text'],
-    ['1,531 GSM-7 characters (11 parts)', { text: 'x'.repeat(1531) }, 'text'],
-    ['671 UCS-2 characters (11 parts)', { text: 'ж'.repeat(671) }, 'text'],
-    ['a tab character', { text: 'tab\there' }, 'text'],
-    ['no text', {}, 'text'],
-    ['an unknown field', { text: 'hi', to: '123' }, 'body'],
-    ['an empty sender', { text: 'hi', sourceAddress: '' }, 'sourceAddress'],
-    ['a sender of 16 digits', { text: 'hi', sourceAddress: '1234567890123456' }, 'sourceAddress'],
-    ['a sender name of 12 characters', { text: 'hi', sourceAddress: 'Twelve chars' }, 'sourceAddress'],
-    ['a sender with a tab', { text: 'hi', sourceAddress: 'Acme\tIoT' }, 'sourceAddress'],
-    ['a sender outside ASCII', { text: 'hi', sourceAddress: 'Zähler' }, 'sourceAddress'],
-    ['a sender starting with a hyphen', { text: 'hi', sourceAddress: '-Acme' }, 'sourceAddress'],
-    ['a sender that is no text', { text: 'hi', sourceAddress: 4711 }, 'sourceAddress'],
-  ])('when the body has %s, then 400 naming the field', async (_label, payload, field) => {
-    const res = await post(n(10), payload);
-    expect(res.statusCode).toBe(400);
-    expect(
-      res
-        .json()
-        .errors.map((e: { field: string }) => e.field)
-        .join(' '),
-    ).toContain(field);
-  });
-
-  it('when exactly 10 parts are sent, then accepted', async () => {
-    const res = await post(n(10), { text: 'x'.repeat(1530) });
-    expect(res.json()).toMatchObject({ segments: 10 });
-  });
-
-  it('when the ICCID or message id is malformed, then 400 naming it', async () => {
-    const a = await get('/api/v1/sims/123/sms');
-    expect(a.statusCode).toBe(400);
-    expect(JSON.stringify(a.json().errors)).toContain('iccid');
-    const b = await get(`/api/v1/sims/${n(9)}/sms/not-a-uuid`);
-    expect(b.statusCode).toBe(400);
-    expect(JSON.stringify(b.json().errors)).toContain('id');
-  });
-});
-
-describe('operator console: SMSC', () => {
-  it('when the operator reads the SMSC, then bound, the URL masked, counters and throughput', async () => {
-    await smsc.sendMo(fixtureIds(1, 5).msisdn, 'counted');
-    const res = await get('/api/v1/operator/network/smsc', 'operator');
-    expect(res.statusCode).toBe(200);
-    const body = res.json();
-    expect(body).toMatchObject({
-      state: 'bound',
-      urlSource: 'environment',
-      url: `smpp://opencmp:***@127.0.0.1:${smsc.port}`,
-    });
-    expect(JSON.stringify(body)).not.toContain('secret');
-    expect(body.counters.submitted).toBeGreaterThan(0);
-    expect(body.counters.mo).toBeGreaterThan(0);
-    expect(body.counters.delivered).toBeGreaterThan(0);
-  });
-
-  it('when a customer asks for the SMSC, then 403', async () => {
-    expect((await get('/api/v1/operator/network/smsc', 'owner')).statusCode).toBe(403);
-  });
-
-  it('when the operator sets a bad URL, then 400 naming url; a good one rebinds; null falls back to SMPP_URL', async () => {
-    const put = (url: string | null) =>
-      h.app.inject({
-        method: 'PUT',
-        url: '/api/v1/operator/network/smsc',
-        headers: as(session('operator')),
-        payload: { url },
-      });
-    const bad = await put('http://nope');
-    expect(bad.statusCode).toBe(400);
-    expect(bad.json().errors[0]).toMatchObject({ field: 'url' });
-    const other = await startSmscSimulator({ systemId: 'second', password: 'pw' });
-    try {
-      const ok = await put(other.url);
-      expect(ok.json()).toMatchObject({
-        urlSource: 'console',
-        url: `smpp://second:***@127.0.0.1:${other.port}`,
-      });
-      await until(
-        async () => other.boundSessions(),
-        (b) => b === 1,
-      );
-      const back = await put(null);
-      expect(back.json()).toMatchObject({ urlSource: 'environment' });
-      await until(
-        async () => runner?.esme.state,
-        (st) => st === 'bound' && smsc.boundSessions() === 1,
-      );
-    } finally {
-      await other.stop();
-    }
   });
 });

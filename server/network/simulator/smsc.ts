@@ -10,8 +10,9 @@ import type { AddressInfo } from 'node:net';
 import type { PDU, Session } from 'smpp';
 import { decodeText, encodeSms, parseUdh, type SubmitPart } from '../smpp/codec.js';
 import { sendBatched, smpp, status, temporaryDeliverStatuses } from '../smpp/pdu.js';
+import { createReassembly, type Outcome, receiptPdu } from './smsc-mt.js';
 
-export type Outcome = 'delivered' | 'failed' | 'expired';
+export type { Outcome };
 
 /** The number devices text (the MO destination), unless the options give another. */
 export const SERVICE_NUMBER = '4900';
@@ -94,17 +95,6 @@ export interface SmscSimulator {
   stop(): Promise<void>;
 }
 
-const receiptStates: Record<Outcome, { state: number; stat: string; err: string }> = {
-  delivered: { state: 2, stat: 'DELIVRD', err: '000' },
-  expired: { state: 3, stat: 'EXPIRED', err: '000' },
-  failed: { state: 5, stat: 'UNDELIV', err: '001' },
-};
-
-function smppTime(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}`;
-}
-
 /** Start the simulator on 127.0.0.1 (port 0 = any free port). */
 export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promise<SmscSimulator> {
   const systemId = opts.systemId ?? 'opencmp';
@@ -131,8 +121,7 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
   };
   const moRetries = opts.moRetries ?? 3;
   const moRetryMs = opts.moRetryMs ?? 1000;
-  /** Parts of concatenated MT messages waiting for the rest, by destination and reference. */
-  const partial = new Map<string, { parts: (string | undefined)[]; ids: string[]; at: number }>();
+  const reassembly = createReassembly();
 
   const decide = (m: { destination: string; text: string }): Outcome => {
     if (opts.outcome) return opts.outcome(m);
@@ -161,26 +150,8 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
   ) => {
     later(receiptDelayMs, () => {
       if (!bound.has(session)) return;
-      const r = receiptStates[outcome];
-      for (const id of ids) {
-        const body = `id:${id} sub:001 dlvrd:${outcome === 'delivered' ? '001' : '000'} submit date:${smppTime(submitted)} done date:${smppTime(new Date())} stat:${r.stat} err:${r.err} text:${text.slice(0, 20).replace(/[^\x20-\x7e]/g, '.')}`;
-        sendBatched(
-          session,
-          new smpp.PDU('deliver_sm', {
-            source_addr_ton: 1,
-            source_addr_npi: 1,
-            source_addr: destination,
-            dest_addr_ton: 1,
-            dest_addr_npi: 1,
-            destination_addr: source,
-            esm_class: 0x04,
-            data_coding: 0,
-            short_message: Buffer.from(body, 'latin1'),
-            receipted_message_id: id,
-            message_state: r.state,
-          }),
-        );
-      }
+      for (const id of ids)
+        sendBatched(session, receiptPdu({ id, source, destination, text, outcome, submitted }));
     });
   };
 
@@ -238,21 +209,8 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
       complete(text, [id], 1);
       return;
     }
-    const key = `${destination}/${concat.ref}/${concat.total}`;
-    const entry = partial.get(key) ?? {
-      parts: new Array(concat.total).fill(undefined),
-      ids: [],
-      at: Date.now(),
-    };
-    entry.parts[concat.seq - 1] = text;
-    entry.ids[concat.seq - 1] = id;
-    partial.set(key, entry);
-    if (entry.parts.every((p) => p !== undefined)) {
-      partial.delete(key);
-      complete(entry.parts.join(''), entry.ids, concat.total);
-    }
-    // forget parts whose siblings never came
-    if (partial.size > 1000) for (const [k, v] of partial) if (Date.now() - v.at > 60_000) partial.delete(k);
+    const whole = reassembly.add(destination, concat, text, id);
+    if (whole) complete(whole.text, whole.ids, concat.total);
   };
 
   const onPdu = (session: Session, pdu: PDU) => {
