@@ -25,9 +25,10 @@ export interface Database {
   query<T>(statement: SQL): Promise<T[]>;
   /**
    * Run one parameterised statement outside Drizzle and return its rows as arrays of driver values
-   * (hot read paths only: no query building, no row mapping). On PostgreSQL a `name` prepares the
-   * statement once per connection (parsed once, still planned for each run's values unless
-   * `generic`); the same name must always carry the same text.
+   * (hot read paths only: no query building, no row mapping). On PostgreSQL the `name` of a
+   * `generic` statement prepares it once per connection (parsed and planned once); any other
+   * statement is sent unnamed and planned for each run's values. The same name must always carry
+   * the same text.
    */
   arrays(statement: RawStatement): Promise<unknown[][]>;
   /** Hear NOTIFYs on a channel from every process (see listen.ts); resolves with an unsubscribe. */
@@ -60,27 +61,22 @@ export interface DatabaseOptions {
 /** Open the database and apply the committed migrations. */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
-    // Each pool's sessions fix their plan cache mode with a SET, not the startup `options` parameter:
-    // a URL's own ?options= would replace that, and poolers such as PgBouncer refuse it. pg-pool
-    // awaits `onConnect` before it hands the client out (a 'connect' listener's query would overlap
-    // the caller's, which pg deprecates); if the SET fails, the pool ends the client and the caller
-    // gets the error.
-    const planned = (mode: string) =>
-      new pg.Pool({
-        connectionString: opts.url,
-        max: opts.poolSize ?? 10,
-        onConnect: async (client) => {
-          await client.query(`SET plan_cache_mode = ${mode}`);
-        },
-      });
-    // Custom plans on the main pool: under PostgreSQL's default (`auto`) a *named* statement is
-    // switched to a generic plan after five runs when that plan looks no dearer than the custom ones
-    // so far — for the SIM list's text search that meant a plan made for no particular search term,
-    // and a search matching most of a million SIMs went from 0.2 s to 1.4–3 s on its sixth run.
-    // Drizzle's own statements are unnamed and planned per run anyway.
-    const pool = planned('force_custom_plan');
+    // The generic pool's sessions fix their plan cache mode with a SET, not the startup `options`
+    // parameter: a URL's own ?options= would replace that, and poolers such as PgBouncer refuse it.
+    // pg-pool awaits `onConnect` before it hands the client out (a 'connect' listener's query would
+    // overlap the caller's, which pg deprecates); if the SET fails, the pool ends the client and the
+    // caller gets the error. The main pool keeps PostgreSQL's default (`auto`): forcing custom plans
+    // there (session 13) also re-planned the query of every foreign-key check and trigger statement,
+    // for every row: inserting 200,000 job items took 4.4 s instead of 1.2 s.
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
     // connections are opened on first use, so this pool costs nothing until a generic statement runs
-    const genericPool = planned('force_generic_plan');
+    const genericPool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolSize ?? 10,
+      onConnect: async (client) => {
+        await client.query('SET plan_cache_mode = force_generic_plan');
+      },
+    });
     for (const p of [pool, genericPool])
       p.on('error', () => {
         // an idle client lost its connection; the pool replaces it on next use
@@ -92,9 +88,15 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       db,
       driver: 'postgres',
       query: async <T>(statement: SQL) => (await db.execute(statement)).rows as T[],
+      // Only generic statements are prepared under their name. Under `auto`, PostgreSQL switches a
+      // named statement to a generic plan from its sixth run when that plan looks no dearer than the
+      // custom ones so far; for the SIM list's text search that was a plan made for no particular
+      // term, and a search matching most of a million SIMs went from 0.2 s to 1.4-3 s. Sent
+      // unnamed, a statement is planned for its values on every run (parsing it again costs far less).
       arrays: async ({ name, text, values, generic }) =>
-        (await (generic ? genericPool : pool).query<unknown[]>({ name, text, values, rowMode: 'array' }))
-          .rows,
+        generic
+          ? (await genericPool.query<unknown[]>({ name, text, values, rowMode: 'array' })).rows
+          : (await pool.query<unknown[]>({ text, values, rowMode: 'array' })).rows,
       listen: (channel, subscriber) => listener.listen(channel, subscriber),
       close: async () => {
         await listener.close();
