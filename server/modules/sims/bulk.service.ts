@@ -8,11 +8,18 @@ import { auditChange, auditTarget } from '../audit/audit.context.js';
 import { allowed, type Principal, whoIs } from '../auth/auth.service.js';
 import type { Actor } from '../events/events.service.js';
 import { recordEvents } from '../events/events.service.js';
-import { findJob, insertJob, type JobItemRow, type JobRow, pageItems } from '../jobs/jobs.repository.js';
+import {
+  findJob,
+  insertJob,
+  insertJobFromQuery,
+  type JobItemRow,
+  type JobRow,
+  pageItems,
+} from '../jobs/jobs.repository.js';
 import { wakeDrainers } from '../network/disconnect-signal.js';
 import { queueDisconnects } from '../network/network.repository.js';
 import { applyTopUps } from './charges.service.js';
-import { lockSims, matchingIccids, updateSims } from './sims.repository.js';
+import { lockSims, matchingIccidsQuery, updateSims } from './sims.repository.js';
 import { actorOf, planChange } from './sims.service.js';
 
 /** The job kind of bulk SIM actions. */
@@ -56,37 +63,43 @@ export async function startBulk(ctx: AppContext, principal: Principal, req: z.in
       `${whoIs(principal)} may not ${req.action === 'topUp' ? 'top up SIMs' : 'change auto top-up'}.`,
     );
   }
-  const iccids = req.iccids
-    ? [...new Set(req.iccids)]
-    : await matchingIccids(ctx.db, principal.orgId, req.filter ?? {}, maxSims + 1);
-  if (iccids.length === 0)
-    throw new AppError('validation_failed', 'filter: matches no SIMs', {
-      errors: [{ field: 'filter', message: 'matches no SIMs' }],
-    });
-  if (iccids.length > maxSims)
-    throw new AppError('validation_failed', `filter: matches more than ${maxSims} SIMs`);
   const actor = actorOf(principal);
-  const job = await ctx.db.transaction((tx) =>
-    insertJob(
-      tx,
-      {
-        orgId: principal.orgId,
-        kind: bulkKind,
-        params: { action: req.action, actor },
-        actorId: actor.id,
-        actorName: actor.name,
-        source: actor.source === 'api' ? 'api' : 'user',
-      },
-      iccids,
-    ),
-  );
+  const values = {
+    orgId: principal.orgId,
+    kind: bulkKind,
+    params: { action: req.action, actor },
+    actorId: actor.id,
+    actorName: actor.name,
+    source: actor.source === 'api' ? ('api' as const) : ('user' as const),
+  };
+  const iccids = req.iccids ? [...new Set(req.iccids)] : null;
+  const job = await ctx.db.transaction(async (tx) => {
+    // a filter's SIMs go from the list query straight into the job's items, as they match now
+    const created = iccids
+      ? await insertJob(tx, values, iccids)
+      : await insertJobFromQuery(
+          tx,
+          values,
+          matchingIccidsQuery(principal.orgId, req.filter ?? {}, maxSims + 1),
+        );
+    // throwing rolls the job back
+    if (created.total === 0)
+      throw new AppError('validation_failed', 'filter: matches no SIMs', {
+        errors: [{ field: 'filter', message: 'matches no SIMs' }],
+      });
+    if (created.total > maxSims)
+      throw new AppError('validation_failed', `filter: matches more than ${maxSims} SIMs`, {
+        errors: [{ field: 'filter', message: `matches more than ${maxSims} SIMs` }],
+      });
+    return created;
+  });
   auditTarget(`job:${job.id}`);
   auditChange(null, {
     action: req.action,
-    count: iccids.length,
-    ...(req.filter
-      ? { filter: req.filter }
-      : { iccids: iccids.length <= 20 ? iccids : `${iccids.length} ICCIDs` }),
+    count: job.total,
+    ...(iccids
+      ? { iccids: iccids.length <= 20 ? iccids : `${iccids.length} ICCIDs` }
+      : { filter: req.filter }),
   });
   return presentJob(job);
 }

@@ -60,6 +60,11 @@ export async function matchingIccids(db: Db, orgId: string, f: SimFilter, limit:
   return rows.map((r) => r.iccid);
 }
 
+/** A query of the ICCIDs matching a filter (one column, `iccid`), at most `limit` in ICCID order. */
+export function matchingIccidsQuery(orgId: string, f: SimFilter, limit: number): SQL {
+  return sql`SELECT ${sims.iccid} FROM ${sims} WHERE ${filterWhere(orgId, f)} ORDER BY ${sims.iccid} LIMIT ${limit}`;
+}
+
 /** A batch of SIMs matching a filter after a given ICCID: keyset paging for exports. */
 export async function simsAfter(db: Db, orgId: string, f: SimFilter, after: string | null, limit: number) {
   return db

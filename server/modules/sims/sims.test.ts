@@ -82,6 +82,49 @@ describe('bulk actions', () => {
     }
   });
 
+  it('when a bulk action is given a filter, then its items are the matching SIMs of the organisation, in ICCID order', async () => {
+    const filter = { q: 'a', status: ['activated', 'deactivated'] };
+    const list = await get(`/api/v1/sims?q=a&status=activated,deactivated&pageSize=500`);
+    const expected = f.iccidsOf(list).sort();
+    expect(expected.length).toBeGreaterThan(2);
+    const res = await f.harness().app.inject({
+      method: 'POST',
+      url: '/api/v1/sims/bulk',
+      headers: as(session('owner')),
+      payload: { action: 'imeiLockOff', filter },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json()).toMatchObject({ status: 'queued', total: expected.length, processed: 0 });
+    const items = (await get(`/api/v1/jobs/${res.json().id}/items?pageSize=500`)).json();
+    expect(items.total).toBe(expected.length);
+    expect(items.items.map((i: { iccid: string }) => i.iccid)).toEqual(expected);
+    await runJobs(f.harness().ctx);
+  });
+
+  it('when a filter matches no SIM, then 400 naming the filter, and no job is created', async () => {
+    const jobsBefore = await f
+      .harness()
+      .ctx.database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM jobs`);
+    const res = await f.harness().app.inject({
+      method: 'POST',
+      url: '/api/v1/sims/bulk',
+      headers: as(session('owner')),
+      payload: { action: 'deactivate', filter: { q: 'no such sim anywhere' } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([{ field: 'filter', message: 'matches no SIMs' }]);
+    expect(
+      await f.harness().ctx.database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM jobs`),
+    ).toEqual(jobsBefore);
+    // nor its items (the insert ran inside the rolled-back transaction)
+    const orphans = await f
+      .harness()
+      .ctx.database.query<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM job_items i WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = i.job_id)`,
+      );
+    expect(orphans).toEqual([{ n: 0 }]);
+  });
+
   it('when a User starts a bulk auto top-up, then 403', async () => {
     const res = await f.harness().app.inject({
       method: 'POST',
