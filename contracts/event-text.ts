@@ -4,7 +4,7 @@
  * event from its type and details through its message catalogues (`events.text.*`), and falls back
  * to the stored English text where an event's details do not say enough (older events, rare kinds).
  */
-import { accessRefusalCauses, eventTypes, moRefusalCauses } from './events.js';
+import { accessRefusalCauses, disconnectReasons, eventTypes, moRefusalCauses } from './events.js';
 import { formatBytes } from './units.js';
 
 /** A message key of the portal's catalogues and the values it takes. */
@@ -17,6 +17,7 @@ export interface EventText {
 
 const accessCauses: ReadonlySet<string> = new Set(accessRefusalCauses);
 const moCauses: ReadonlySet<string> = new Set(moRefusalCauses);
+const disconnectReasonSet: ReadonlySet<string> = new Set(disconnectReasons);
 
 const text = (key: string, vars: Record<string, string | number> = {}): EventText => ({
   key: `events.text.${key}`,
@@ -108,7 +109,8 @@ export function eventText(type: number, details: Record<string, unknown>, locale
     case eventTypes.imeiLockChanged: {
       if (details.imeiLock === false) return text('imeiLockOff');
       const imei = str(details.imei);
-      return details.imeiLock === true && imei ? text('imeiLockBound', { imei }) : null;
+      if (details.imeiLock !== true || !imei) return null;
+      return text(details.atFirstAttach === true ? 'imeiLockBoundAtAttach' : 'imeiLockBound', { imei });
     }
     case eventTypes.autoTopUpChanged:
       if (typeof details.autoTopUp !== 'boolean') return null;
@@ -146,9 +148,43 @@ export function eventText(type: number, details: Record<string, unknown>, locale
     }
     case eventTypes.connectionReset:
       return text('resetRequested');
+    case eventTypes.transferred: {
+      const direction = details.direction;
+      if (direction === 'out') {
+        const org = str(details.toOrg);
+        return org ? text('transferredOut', { org }) : null;
+      }
+      const org = str(details.fromOrg);
+      const ip = str(details.ip);
+      return direction === 'in' && org && ip ? text('transferredIn', { org, ip }) : null;
+    }
+    case eventTypes.disconnectFailed:
+      return disconnectFailed(details);
     default:
       return null;
   }
+}
+
+/**
+ * Event 106: a Disconnect-Request that did not end the session. Its reason is rendered as the value
+ * `{list}` (a message of its own); the Error-Cause is the RFC 5176 name, as the network says it.
+ */
+function disconnectFailed(details: Record<string, unknown>): EventText | null {
+  const reason = str(details.reason);
+  if (!reason || !disconnectReasonSet.has(reason)) return null;
+  const why = [text(`disconnectReason.${reason}`)];
+  const nas = str(details.nas);
+  if (!('result' in details)) return nas ? { ...text('disconnectUnknownNas', { nas }), list: why } : null;
+  if (details.result === 'timeout') return { ...text('disconnectUnanswered'), list: why };
+  if (details.result !== 'nak') return null;
+  const code = num(details.errorCause);
+  if (code === null) return { ...text('disconnectRefusedNoCause'), list: why };
+  // recorded before the cause's name was: the stored text has it
+  if (!('errorCauseName' in details)) return null;
+  return {
+    ...text('disconnectRefused', { cause: str(details.errorCauseName) ?? `Error-Cause ${code}` }),
+    list: why,
+  };
 }
 
 /**

@@ -84,6 +84,17 @@ export const accessRefusalCauses = [
 ] as const;
 export type AccessRefusalCause = (typeof accessRefusalCauses)[number];
 
+/** Why a Disconnect-Request was sent (event 106's `details.reason`; the disconnect outbox's reason). */
+export const disconnectReasons = [
+  'reset',
+  'deactivated',
+  'imei_lock',
+  'exhausted',
+  'limit',
+  'expired',
+] as const;
+export type DisconnectReason = (typeof disconnectReasons)[number];
+
 /** Why an MO SMS was refused (event 112's `details.cause`). */
 export const moRefusalCauses = [
   'SIM_NOT_ACTIVATED',

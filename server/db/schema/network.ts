@@ -13,6 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { disconnectReasons } from '../../../contracts/events.js';
 
 /** A packet gateway (NAS) allowed to talk RADIUS to the AAA: matched by source address, with its shared secret. */
 export const nasClients = pgTable(
@@ -71,9 +72,7 @@ export const disconnectRequests = pgTable(
     sessionId: text('session_id').notNull(),
     iccid: text('iccid').notNull(),
     orgId: uuid('org_id').notNull(),
-    reason: text('reason', {
-      enum: ['reset', 'deactivated', 'imei_lock', 'exhausted', 'limit', 'expired'],
-    }).notNull(),
+    reason: text('reason', { enum: disconnectReasons }).notNull(),
     state: text('state', { enum: ['pending', 'sending', 'acked', 'nak', 'timeout', 'failed'] })
       .notNull()
       .default('pending'),

@@ -135,7 +135,7 @@ export async function decideAccess(ctx: AppContext, requests: RadiusFields[]): P
         event(network, owner, now, {
           type: eventTypes.imeiLockChanged,
           description: `IMEI lock bound to IMEI ${imei} at the first attach`,
-          details: { imeiLock: true, imei },
+          details: { imeiLock: true, imei, atFirstAttach: true },
         }),
       );
     }

@@ -4,6 +4,7 @@ import { eventTypes } from '../../../contracts/events.js';
 import { iccidWithLuhn } from '../../../contracts/ids.js';
 import { organisations, simCounts, simEvents, sims } from '../../db/schema/index.js';
 import { demoSubOwner } from '../../demo/seed.js';
+import { renderEvent } from '../../test/event-text.js';
 import { fixtureIds, seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
 import { addPool } from '../stock/stock.service.js';
@@ -102,6 +103,12 @@ describe('transferring by single ICCID', () => {
       description: 'SIM transferred from Demo Industries GmbH, new IP address 10.91.0.6',
       details: { direction: 'in', fromOrgId: masterId, ip: '10.91.0.6' },
     });
+    // the portal says the same from the details, also in German
+    for (const e of events) expect(renderEvent('en', e)).toBe(e.description);
+    expect(events.map((e) => renderEvent('de', e)).sort()).toEqual([
+      'SIM an Demo Industries Logistics GmbH übertragen',
+      'SIM von Demo Industries GmbH übernommen, neue IP-Adresse 10.91.0.6',
+    ]);
     expect(await countedSims(masterId)).toBe(29);
     expect(await countedSims(subId)).toBe(6);
   });

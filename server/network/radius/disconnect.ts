@@ -217,6 +217,7 @@ export function startDisconnectDrainer(
             reason: row.reason,
             result: outcome.result,
             errorCause: cause,
+            errorCauseName: cause ? (errorCauseNames[cause] ?? null) : null,
           },
         }),
       ]);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
 import { runJobs } from '../../jobs/runner.js';
 import { insertNasClient } from '../../modules/network/network.repository.js';
+import { renderEvent } from '../../test/event-text.js';
 import { as } from '../../test/harness.js';
 import { aaaFixture } from './aaa.fixture.js';
 import { AcctStatus, ErrorCause } from './attributes.js';
@@ -121,6 +122,11 @@ describe('disconnects and reset connection', () => {
     await until(async () => (await eventsOf(12, eventTypes.disconnectFailed)).length > 0);
     const [e] = await eventsOf(12, eventTypes.disconnectFailed);
     expect(e?.description).toContain('Session-Context-Not-Found');
+    if (!e) throw new Error('no event');
+    expect(renderEvent('en', e)).toBe(e.description);
+    expect(renderEvent('de', e)).toBe(
+      'Trennung (Verbindung zurückgesetzt) vom Netz abgelehnt: Session-Context-Not-Found',
+    );
     expect((await detail(12)).resetPending).toBe(false);
     expect((await detail(12)).session).toBe('offline');
   });
@@ -132,7 +138,13 @@ describe('disconnects and reset connection', () => {
     expect((await reset(13)).statusCode).toBe(202);
     await until(async () => (await eventsOf(13, eventTypes.disconnectFailed)).length > 0);
     expect(dae.received.length - before).toBe(2);
-    expect((await eventsOf(13, eventTypes.disconnectFailed))[0]?.description).toContain('not answered');
+    const [unanswered] = await eventsOf(13, eventTypes.disconnectFailed);
+    expect(unanswered?.description).toContain('not answered');
+    if (!unanswered) throw new Error('no event');
+    expect(renderEvent('en', unanswered)).toBe(unanswered.description);
+    expect(renderEvent('de', unanswered)).toBe(
+      'Trennung (Verbindung zurückgesetzt) vom Netz nicht beantwortet',
+    );
     expect((await detail(13)).resetPending).toBe(false);
   });
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
 import { orgSettings, radiusSessions } from '../../db/schema/index.js';
 import { addUsage } from '../../modules/usage/usage.repository.js';
+import { renderEvent } from '../../test/event-text.js';
 import { as } from '../../test/harness.js';
 import { aaaFixture, G, MB, SECRET } from './aaa.fixture.js';
 import { AcctStatus } from './attributes.js';
@@ -84,7 +85,13 @@ describe('Access-Request', () => {
     const first = await sendAuth(access(6, { imeisv: '4901542032375101' }));
     expect(first?.code).toBe(RadiusCode.AccessAccept);
     expect((await simRow(6)).lockedImei).toBe('490154203237518');
-    expect((await eventsOf(6, eventTypes.imeiLockChanged))[0]?.description).toContain('490154203237518');
+    const [bound] = await eventsOf(6, eventTypes.imeiLockChanged);
+    expect(bound?.description).toBe('IMEI lock bound to IMEI 490154203237518 at the first attach');
+    if (!bound) throw new Error('no event');
+    expect(renderEvent('en', bound)).toBe(bound.description);
+    expect(renderEvent('de', bound)).toBe(
+      'IMEI-Sperre beim ersten Verbindungsaufbau an IMEI 490154203237518 gebunden',
+    );
     const same = await sendAuth(access(6, { imeisv: '4901542032375102' }));
     expect(same?.code).toBe(RadiusCode.AccessAccept);
     const other = await sendAuth(access(6, { imeisv: '3520990017614801' }));
