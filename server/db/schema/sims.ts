@@ -6,6 +6,7 @@ import {
   boolean,
   check,
   cidr,
+  customType,
   date,
   index,
   inet,
@@ -19,6 +20,10 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+
+/** Text compared byte by byte (COLLATE "C"): the same order on PostgreSQL and PGlite, whatever their locale. */
+const byteText = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' });
+
 import { organisations } from './orgs.js';
 
 export const simStatuses = ['stock', 'activated', 'deactivated', 'expired'] as const;
@@ -70,6 +75,11 @@ export const sims = pgTable(
     lockedImei: text('locked_imei'),
     ipAddress: inet('ip_address'),
     label: text('label'),
+    /**
+     * The label's sort key, kept by a trigger whenever the label is written (migration 0027): lower
+     * case, digit runs padded to 20 digits, so that "Pump 2" sorts before "Pump 10".
+     */
+    labelKey: byteText('label_key'),
     autoTopUp: boolean('auto_top_up').notNull().default(false),
     country: text('country'),
     operatorName: text('operator_name'),
@@ -96,7 +106,7 @@ export const sims = pgTable(
     index('sims_org_sms_group_idx').on(t.orgId, t.smsGroup, t.iccid),
     index('sims_org_imsi_idx').on(t.orgId, t.imsi),
     index('sims_org_msisdn_idx').on(t.orgId, t.msisdn),
-    index('sims_org_label_idx').on(t.orgId, t.label, t.iccid),
+    index('sims_org_label_idx').on(t.orgId, t.labelKey, t.iccid),
     index('sims_org_imei_idx').on(t.orgId, t.imei, t.iccid),
     index('sims_org_eol_idx').on(t.orgId, t.endOfLife, t.iccid),
     index('sims_org_imei_lock_idx').on(t.orgId, t.imeiLock, t.iccid),

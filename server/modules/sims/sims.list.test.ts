@@ -4,6 +4,10 @@ import { simSortKeys } from '../../../contracts/sims.js';
 import { fixtureIds } from '../../test/fleet.js';
 import { mySimsFixture } from './sims.fixture.js';
 
+/** The natural order's key, as natural_sort_key in migration 0027: lower case, digit runs padded to 20. */
+const naturalKey = (label: string) =>
+  label.toLowerCase().replace(/[0-9]+/g, (d) => (d.length <= 20 ? d.padStart(20, '0') : d));
+
 const f = mySimsFixture();
 const { get, iccidsOf, n } = f;
 
@@ -51,7 +55,7 @@ describe('My SIMs list', () => {
     msisdn: (i) => i.msisdn as string,
     status: (i) => i.status as string,
     session: (i) => i.session as string,
-    label: (i) => i.label as string | null,
+    label: (i) => (i.label === null ? null : naturalKey(i.label as string)),
     imei: (i) => i.imei as string | null,
     ip: (i) =>
       (i.ipAddress as string)
@@ -90,6 +94,31 @@ describe('My SIMs list', () => {
       expect(new Set(items.map(keyOf)).size).toBeGreaterThan(1);
     },
   );
+
+  it('when sorting by label, then numbers in labels sort by value and case does not count', async () => {
+    const labels: [number, string][] = [
+      [4, 'Unit 10'],
+      [5, 'unit 9'],
+      [6, 'Unit 9a'],
+      [7, 'UNIT 100'],
+      [8, 'Unit 009b'],
+    ];
+    try {
+      for (const [k, label] of labels) expect((await f.patch(n(k), { label })).statusCode).toBe(200);
+      const res = await get('/api/v1/sims?sort=label&q=unit');
+      expect(res.json().items.map((i: { label: string }) => i.label)).toEqual([
+        'unit 9',
+        'Unit 9a',
+        'Unit 009b',
+        'Unit 10',
+        'UNIT 100',
+      ]);
+      const down = await get('/api/v1/sims?sort=-label&q=unit');
+      expect(down.json().items.map((i: { label: string }) => i.label)[0]).toBe('UNIT 100');
+    } finally {
+      for (const [k] of labels) await f.patch(n(k), { label: null });
+    }
+  });
 
   it('when paging, then the page holds the rest and the total stays', async () => {
     const res = await get('/api/v1/sims?pageSize=5&page=3');

@@ -35,7 +35,7 @@ const sortExpressions: Record<string, string> = {
   msisdn: 's.msisdn',
   status: 's.status',
   session: 's.session_state',
-  label: 's.label',
+  label: 's.label_key',
   imei: 's.imei',
   ip: 's.ip_address',
   dataLeft: 'd.data_left',
