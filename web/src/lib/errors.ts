@@ -1,18 +1,17 @@
 /** Turns API failures into user-facing messages: field errors next to fields, the rest in a notification. */
+
+import { errorText } from '@contracts/error-text.js';
 import type { UseFormReturnType } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useCallback } from 'react';
 import { isApiError } from './api.js';
-import { isMessageKey, type Translate, useT } from './i18n.js';
+import { isMessageKey, type MessageKey, type Translate, useT } from './i18n.js';
 
-/** The message for an error: our translation of its code if we have one, else the server's detail. */
+/** The message for an error: our text for its code, or the server's detail (contracts/error-text.ts). */
 export function errorMessage(t: Translate, err: unknown): string {
-  if (isApiError(err)) {
-    const key = `errors.${err.code}`;
-    if (isMessageKey(key)) return t(key);
-    return err.detail || err.title || t('errors.generic');
-  }
-  return t('errors.generic');
+  if (!isApiError(err)) return t('errors.generic');
+  const said = errorText(err, isMessageKey);
+  return 'text' in said ? said.text : t(said.key as MessageKey);
 }
 
 /** Returns a function that shows an error in a red notification. */

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { en } from '../web/src/lib/locales/en.js';
+import { errorText } from './error-text.js';
+
+const known = (key: string) => key in en;
+const problem = (code: string, detail: string) => ({ code, title: 'Title', detail });
+
+describe('what the portal says for a failed request', () => {
+  it('when a conflict says what is in the way, then that is shown, not the general text', () => {
+    const detail = 'SIM 8949020123000000011 is expired: only a lifetime extension can bring it back.';
+    expect(errorText(problem('conflict', detail), known)).toEqual({ text: detail });
+    expect(errorText(problem('conflict', ''), known)).toEqual({ key: 'errors.conflict' });
+  });
+
+  it('when the code says it all, then the catalogue speaks; an unknown code shows the detail', () => {
+    expect(errorText(problem('invalid_credentials', 'Wrong e-mail or password'), known)).toEqual({
+      key: 'errors.invalid_credentials',
+    });
+    expect(errorText(problem('validation_failed', 'label: must be at most 64 characters'), known)).toEqual({
+      text: 'label: must be at most 64 characters',
+    });
+    expect(errorText({ code: 'teapot', title: '', detail: '' }, known)).toEqual({ key: 'errors.generic' });
+  });
+});
