@@ -20,7 +20,7 @@ import {
   smsc,
   smsFixture,
   until,
-} from './sms.fixture.js';
+} from '../../test/sms-fixture.js';
 
 smsFixture();
 

@@ -17,7 +17,7 @@ import {
   start,
   stop,
   until,
-} from './sms.fixture.js';
+} from '../../test/sms-fixture.js';
 
 smsFixture();
 

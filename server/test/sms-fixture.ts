@@ -2,17 +2,17 @@
  * The SMS fixture shared by the SMS tests: a simulator SMSC (texts with FAIL or EXPIRE get that
  * receipt), the ESME bound to it, twelve SIMs of the demo organisation (the second deactivated), two
  * of another organisation, and a signed-in session per demo role plus the other organisation's owner.
- * Each test file that calls `smsFixture()` gets its own database and SMSC; the bindings below are
+ * Each test file (server/modules/sms) that calls `smsFixture()` gets its own database and SMSC; the bindings below are
  * live, set once the fixture is up.
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { sims } from '../../db/schema/index.js';
-import { demoLogins } from '../../demo/seed.js';
-import { type SmscSimulator, startSmscSimulator } from '../../network/simulator/smsc.js';
-import { type SmppRunner, startSmpp } from '../../network/smpp/runner.js';
-import { seedFleet } from '../../test/fleet.js';
-import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
+import { sims } from '../db/schema/index.js';
+import { demoLogins } from '../demo/seed.js';
+import { type SmscSimulator, startSmscSimulator } from '../network/simulator/smsc.js';
+import { type SmppRunner, startSmpp } from '../network/smpp/runner.js';
+import { seedFleet } from './fleet.js';
+import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from './harness.js';
 
 export let h: Harness;
 export let smsc: SmscSimulator;
