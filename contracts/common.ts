@@ -47,6 +47,9 @@ export const problem = z.object({
   errors: z
     .array(z.object({ field: z.string(), message: z.string(), line: z.number().int().optional() }))
     .optional(),
+  /** What exactly is in the way of a 409, as a stable key (e.g. `sim_expired`), with the values it names. */
+  reason: z.string().optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
 export type Problem = z.infer<typeof problem>;
 

@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { de } from '../web/src/lib/locales/de.js';
 import { en } from '../web/src/lib/locales/en.js';
 import { errorText } from './error-text.js';
 
@@ -20,5 +23,35 @@ describe('what the portal says for a failed request', () => {
       text: 'label: must be at most 64 characters',
     });
     expect(errorText({ code: 'teapot', title: '', detail: '' }, known)).toEqual({ key: 'errors.generic' });
+  });
+
+  it('when a conflict has a reason with texts, then it is said with the values the server sent', () => {
+    const p = {
+      code: 'conflict',
+      title: 'Conflict',
+      detail: 'SIM 1 has no open data session to reset.',
+      reason: 'no_open_session',
+      params: { iccid: '1' },
+    };
+    expect(errorText(p, known)).toEqual({ key: 'errors.conflict.no_open_session', vars: { iccid: '1' } });
+    // a reason this portal has no text for: the detail
+    expect(errorText({ ...p, reason: 'something_new' }, known)).toEqual({ text: p.detail });
+  });
+
+  it('when the server names a conflict reason, then both catalogues have its text', () => {
+    const root = join(import.meta.dirname, '..', 'server');
+    const reasons = new Set<string>();
+    for (const file of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
+      for (const [, reason = ''] of readFileSync(join(root, file), 'utf8').matchAll(
+        /\bconflict\(\s*'(\w+)'/g,
+      ))
+        reasons.add(reason);
+    }
+    expect(reasons.size).toBeGreaterThanOrEqual(9);
+    for (const reason of reasons) {
+      expect(Object.keys(en)).toContain(`errors.conflict.${reason}`);
+      expect(Object.keys(de)).toContain(`errors.conflict.${reason}`);
+    }
   });
 });

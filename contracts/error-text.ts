@@ -3,18 +3,27 @@
  * code where that says all there is to say (wrong password, not allowed, too many requests), and the
  * server's detail where the detail is the point. A conflict's detail names what is in the way ("SIM
  * … is expired: only a lifetime extension can bring it back"); "This conflicts with existing data"
- * in its place left the reader guessing, so it is only said when there is no detail.
+ * in its place left the reader guessing. A conflict with a `reason` is said in the reader's language
+ * (`errors.conflict.<reason>` with the values the server sent); one without, by its English detail.
  */
 
 /** Codes whose detail is the message; the catalogue's text for them is the fallback. */
 const detailFirst: ReadonlySet<string> = new Set(['conflict']);
 
-/** The message key to show (`errors.<code>`), or the server's text; `known` tells which keys the catalogue has. */
+/** The message key to show (with its values), or the server's text; `known` tells which keys the catalogue has. */
 export function errorText(
-  problem: { code: string; title: string; detail: string },
+  problem: {
+    code: string;
+    title: string;
+    detail: string;
+    reason?: string | undefined;
+    params?: Record<string, string | number> | undefined;
+  },
   known: (key: string) => boolean,
-): { key: string } | { text: string } {
+): { key: string; vars?: Record<string, string | number> } | { text: string } {
   const key = `errors.${problem.code}`;
+  if (problem.reason && known(`${key}.${problem.reason}`))
+    return { key: `${key}.${problem.reason}`, vars: problem.params ?? {} };
   if (problem.detail && detailFirst.has(problem.code)) return { text: problem.detail };
   if (known(key)) return { key };
   if (problem.detail || problem.title) return { text: problem.detail || problem.title };

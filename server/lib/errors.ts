@@ -34,7 +34,15 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     readonly detail: string,
-    readonly extra: { errors?: FieldError[]; retryAfterSeconds?: number } = {},
+    readonly extra: {
+      errors?: FieldError[];
+      retryAfterSeconds?: number;
+      /**
+       * What exactly is in the way, as a stable key with the values its message needs: the portal
+       * says it in the reader's language (`errors.<code>.<reason>`), the detail stays English.
+       */
+      reason?: { key: string; params?: Record<string, string | number> };
+    } = {},
   ) {
     super(detail);
     this.name = 'AppError';
@@ -43,6 +51,11 @@ export class AppError extends Error {
   get status(): number {
     return errorCodes[this.code].status;
   }
+}
+
+/** A 409 with its reason (a key of the portal's `errors.conflict.*` messages) and the values it names. */
+export function conflict(reason: string, params: Record<string, string | number>, detail: string): AppError {
+  return new AppError('conflict', detail, { reason: { key: reason, params } });
 }
 
 /** A 400 naming one field. */

@@ -10,6 +10,7 @@ function send(
   code: ErrorCode,
   detail: string,
   errors?: FieldError[],
+  reason?: AppError['extra']['reason'],
 ) {
   const { status, title } = errorCodes[code];
   return reply
@@ -23,6 +24,7 @@ function send(
       code,
       instance: req.url.split('?')[0],
       ...(errors ? { errors } : {}),
+      ...(reason ? { reason: reason.key, params: reason.params ?? {} } : {}),
     });
 }
 
@@ -50,7 +52,7 @@ async function errorsPlugin(app: FastifyInstance) {
     if (err instanceof AppError) {
       if (err.extra.retryAfterSeconds !== undefined)
         reply.header('retry-after', String(err.extra.retryAfterSeconds));
-      return send(reply, req, err.code, err.detail, err.extra.errors);
+      return send(reply, req, err.code, err.detail, err.extra.errors, err.extra.reason);
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const errors = fieldErrors(err);

@@ -2,7 +2,7 @@
 import { eventTypes } from '../../../contracts/events.js';
 import type { NasClientRequest } from '../../../contracts/network.js';
 import type { AppContext } from '../../context.js';
-import { AppError, notFound } from '../../lib/errors.js';
+import { AppError, conflict, notFound } from '../../lib/errors.js';
 import type { Principal } from '../auth/auth.service.js';
 import { event, recordEvents } from '../events/events.service.js';
 import { findSim } from '../sims/sims.repository.js';
@@ -138,7 +138,11 @@ export async function resetConnection(ctx: AppContext, principal: Principal, icc
     return n;
   });
   if (sessions === 0) {
-    throw new AppError('conflict', `SIM ${sim.iccid} has no open data session to reset.`);
+    throw conflict(
+      'no_open_session',
+      { iccid: sim.iccid },
+      `SIM ${sim.iccid} has no open data session to reset.`,
+    );
   }
   wakeDrainers();
   return { iccid: sim.iccid, sessions, resetPending: true as const };

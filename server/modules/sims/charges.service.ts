@@ -6,7 +6,7 @@
 import { eventTypes } from '../../../contracts/events.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
-import { AppError, notFound } from '../../lib/errors.js';
+import { conflict, notFound } from '../../lib/errors.js';
 import type { Principal } from '../auth/auth.service.js';
 import { type Actor, event, recordEvents } from '../events/events.service.js';
 import { addVolumes, insertCharges } from './charges.repository.js';
@@ -119,7 +119,7 @@ export async function applyTopUp(
   now: Date,
 ): Promise<SimRow> {
   const { toppedUp, refused } = await applyTopUps(ctx, db, [sim], actor, now);
-  if (refused[0]) throw new AppError('conflict', refused[0].reason);
+  if (refused[0]) throw conflict('top_up_expired', { iccid: refused[0].iccid }, refused[0].reason);
   return toppedUp[0] ?? sim;
 }
 
@@ -149,14 +149,16 @@ export async function extendSim(ctx: AppContext, principal: Principal, iccid: st
     const end = sim.endOfLife ?? now;
     const expired = sim.status === 'expired' || end <= now;
     if (expired && addMonths(end, graceMonths) < now) {
-      throw new AppError(
-        'conflict',
+      throw conflict(
+        'extension_too_late',
+        { iccid: sim.iccid, months: graceMonths },
         `SIM ${sim.iccid} expired more than ${graceMonths} months ago and can no longer be extended.`,
       );
     }
     if (!expired && end > addMonths(now, extendableMonthsBefore)) {
-      throw new AppError(
-        'conflict',
+      throw conflict(
+        'extension_too_early',
+        { iccid: sim.iccid, months: extendableMonthsBefore, end: end.toISOString().slice(0, 10) },
         `SIM ${sim.iccid} can be extended in the last ${extendableMonthsBefore} months of its lifetime (it ends ${end.toISOString().slice(0, 10)}).`,
       );
     }

@@ -4,6 +4,7 @@ import { eventTypes } from '../../../contracts/events.js';
 import { mailOutbox as mails, simCharges, simEvents, sims } from '../../db/schema/index.js';
 import { demoLogins } from '../../demo/seed.js';
 import { applyLifetime } from '../../jobs/lifetime.js';
+import { renderProblem } from '../../test/error-text.js';
 import { seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
 
@@ -91,6 +92,8 @@ describe('top-up', () => {
     const expired = await post(`/api/v1/sims/${iccid}/top-up`);
     expect(expired.statusCode).toBe(409);
     expect(expired.json().detail).toMatch(/expired/);
+    expect(expired.json()).toMatchObject({ reason: 'top_up_expired', params: { iccid } });
+    expect(renderProblem('en', expired.json())).toBe(expired.json().detail);
     expect((await post(`/api/v1/sims/${foreign[0]}/top-up`)).statusCode).toBe(404);
     const bad = await post('/api/v1/sims/12345/top-up');
     expect(bad.statusCode).toBe(400);
@@ -140,6 +143,10 @@ describe('lifetime extension', () => {
     const far = await post(`/api/v1/sims/${mine[5]}/extend`);
     expect(far.statusCode).toBe(409);
     expect(far.json().detail).toMatch(/last 3 months/);
+    expect(renderProblem('en', far.json())).toBe(far.json().detail);
+    expect(renderProblem('de', far.json())).toMatch(
+      /^SIM \d+ kann in den letzten 3 Monaten ihrer Laufzeit verlängert werden \(sie endet am \d{4}-\d\d-\d\d\)\.$/,
+    );
     await setSim(mine[6] ?? '', {
       status: 'expired',
       endOfLife: new Date(h.clock.now().getTime() - 600 * day),
@@ -147,6 +154,10 @@ describe('lifetime extension', () => {
     const gone = await post(`/api/v1/sims/${mine[6]}/extend`);
     expect(gone.statusCode).toBe(409);
     expect(gone.json().detail).toMatch(/18 months/);
+    expect(renderProblem('en', gone.json())).toBe(gone.json().detail);
+    expect(renderProblem('de', gone.json())).toBe(
+      `SIM ${mine[6]} ist vor mehr als 18 Monaten abgelaufen und kann nicht mehr verlängert werden.`,
+    );
     expect(await charges(mine[6] ?? '')).toHaveLength(0);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderProblem } from '../../test/error-text.js';
 import { fixtureIds } from '../../test/fleet.js';
 import { addUsage } from '../usage/usage.repository.js';
 import { MB, mySimsFixture } from './sims.fixture.js';
@@ -104,6 +105,12 @@ describe('SIM detail and changes', () => {
   it('when an expired SIM is activated, then 409 and it stays expired', async () => {
     const res = await patch(n(3), { status: 'activated' });
     expect(res.statusCode).toBe(409);
+    // the reason lets the portal say it in the reader's language; in English it is the detail
+    expect(res.json()).toMatchObject({ reason: 'sim_expired', params: { iccid: n(3) } });
+    expect(renderProblem('en', res.json())).toBe(res.json().detail);
+    expect(renderProblem('de', res.json())).toBe(
+      `SIM ${n(3)} ist abgelaufen: nur eine Verlängerung der Laufzeit macht sie wieder nutzbar.`,
+    );
     expect((await get(`/api/v1/sims/${n(3)}`)).json().status).toBe('expired');
   });
 

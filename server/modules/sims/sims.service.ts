@@ -5,7 +5,7 @@ import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { retryOnConflict } from '../../db/retry.js';
 import type { sims } from '../../db/schema/index.js';
-import { AppError, notFound } from '../../lib/errors.js';
+import { AppError, conflict, notFound } from '../../lib/errors.js';
 import { auditChange } from '../audit/audit.context.js';
 import { allowed, type Principal, whoIs } from '../auth/auth.service.js';
 import type { NewEvent } from '../events/events.repository.js';
@@ -56,8 +56,9 @@ export function planChange(sim: SimRow, req: UpdateSimRequest, actor: Actor, at:
 
   if (req.status !== undefined && req.status !== sim.status) {
     if (sim.status === 'expired') {
-      throw new AppError(
-        'conflict',
+      throw conflict(
+        'sim_expired',
+        { iccid: sim.iccid },
         `SIM ${sim.iccid} is expired: only a lifetime extension can bring it back.`,
       );
     }

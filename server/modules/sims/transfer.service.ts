@@ -6,7 +6,7 @@
  */
 import type { TransferRequest, TransferResult } from '../../../contracts/orgs.js';
 import type { AppContext } from '../../context.js';
-import { AppError, type FieldError, invalidField, notFound } from '../../lib/errors.js';
+import { AppError, conflict, type FieldError, invalidField, notFound } from '../../lib/errors.js';
 import type { Actor } from '../events/events.service.js';
 import {
   findOrganisation,
@@ -101,8 +101,9 @@ export async function transferSims(
     const total = counts.reduce((n, c) => n + c.owned, 0);
     const free = await countFreeAddresses(tx, target.id);
     if (free < total) {
-      throw new AppError(
-        'conflict',
+      throw conflict(
+        'no_free_addresses',
+        { org: target.name, free, total },
         `${target.name}'s IP address space has ${free} free address(es) for ${total} SIMs: the provider must add an address block first.`,
       );
     }
@@ -119,8 +120,9 @@ export async function transferSims(
     const moved = await moveSims(tx, { source, target, lines, actor, at: ctx.clock.now() });
     if (moved.moved !== total) {
       // Another change moved some of these SIMs between our check and the update: undo everything.
-      throw new AppError(
-        'conflict',
+      throw conflict(
+        'changed_meanwhile',
+        {},
         'Some of these SIMs changed while transferring; nothing was transferred, try again.',
       );
     }

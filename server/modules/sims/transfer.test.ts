@@ -4,6 +4,7 @@ import { eventTypes } from '../../../contracts/events.js';
 import { iccidWithLuhn } from '../../../contracts/ids.js';
 import { organisations, simCounts, simEvents, sims } from '../../db/schema/index.js';
 import { demoSubOwner } from '../../demo/seed.js';
+import { renderProblem } from '../../test/error-text.js';
 import { renderEvent } from '../../test/event-text.js';
 import { fixtureIds, seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
@@ -377,6 +378,10 @@ describe('IP addresses of sub-organisations without a block of their own', () =>
     expect(res.statusCode).toBe(409);
     expect(res.json().detail).toBe(
       "Other Sub GmbH's IP address space has 0 free address(es) for 1 SIMs: the provider must add an address block first.",
+    );
+    expect(renderProblem('en', res.json())).toBe(res.json().detail);
+    expect(renderProblem('de', res.json())).toBe(
+      'Der IP-Adressraum von Other Sub GmbH hat 0 freie Adresse(n) für 1 SIMs: der Anbieter muss zuerst einen Adressblock hinzufügen.',
     );
     expect(await snapshot()).toEqual(before);
   });

@@ -1,9 +1,11 @@
 /** SMS API: the MT sender, SMS volume, roles and input validation, and the operator console's SMSC. */
+
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
 import { simEvents, sims, simUsageDaily, smsMessages } from '../../db/schema/index.js';
 import { startSmscSimulator } from '../../network/simulator/smsc.js';
+import { renderProblem } from '../../test/error-text.js';
 import { fixtureIds } from '../../test/fleet.js';
 import { as, type Harness } from '../../test/harness.js';
 import {
@@ -133,6 +135,8 @@ describe('SMS API per role and input', () => {
     const res = await post(n(2), { text: 'hi' });
     expect(res.statusCode).toBe(409);
     expect(res.json().detail).toContain('deactivated');
+    expect(res.json()).toMatchObject({ reason: 'sms_sim_not_activated', params: { status: 'deactivated' } });
+    expect(renderProblem('en', res.json())).toBe(res.json().detail);
   });
 
   it.each([

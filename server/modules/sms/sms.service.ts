@@ -8,7 +8,7 @@ import type { SendSmsRequest, SmsMessage } from '../../../contracts/sms.js';
 import { countSegments } from '../../../contracts/sms-encoding.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
-import { AppError, notFound } from '../../lib/errors.js';
+import { AppError, conflict, notFound } from '../../lib/errors.js';
 import type { Principal } from '../auth/auth.service.js';
 import { monthlyBlock, noteLimitsReached } from '../config/config.service.js';
 import { event, recordEvents } from '../events/events.service.js';
@@ -140,8 +140,9 @@ export async function sendSms(ctx: AppContext, principal: Principal, iccid: stri
     const sim = await lockSim(tx, principal.orgId, iccid);
     if (!sim) throw notFound('SIM');
     if (sim.status !== 'activated') {
-      throw new AppError(
-        'conflict',
+      throw conflict(
+        'sms_sim_not_activated',
+        { iccid: sim.iccid, status: sim.status },
         `SIM ${sim.iccid} is ${sim.status}: SMS can only be sent to an activated SIM.`,
       );
     }
@@ -181,8 +182,9 @@ export async function deleteSms(ctx: AppContext, principal: Principal, iccid: st
     if (!row) throw notFound('SMS');
     if (row.direction === 'MT' && row.status === 'pending') {
       if (row.leaseUntil && row.leaseUntil > now) {
-        throw new AppError(
-          'conflict',
+        throw conflict(
+          'sms_being_submitted',
+          {},
           'This SMS is being submitted to the SMS centre right now; it can no longer be cancelled.',
         );
       }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
 import { runJobs } from '../../jobs/runner.js';
 import { insertNasClient } from '../../modules/network/network.repository.js';
+import { renderProblem } from '../../test/error-text.js';
 import { renderEvent } from '../../test/event-text.js';
 import { as } from '../../test/harness.js';
 import { aaaFixture } from './aaa.fixture.js';
@@ -189,6 +190,8 @@ describe('disconnects and reset connection', () => {
     const res = await reset(16);
     expect(res.statusCode).toBe(409);
     expect(res.json().detail).toContain('no open data session');
+    expect(res.json()).toMatchObject({ reason: 'no_open_session', params: { iccid: iccid(16) } });
+    expect(renderProblem('en', res.json())).toBe(res.json().detail);
   });
 
   it("when a role without sims:operate resets, then 403; another organisation's SIM is 404", async () => {

@@ -14,6 +14,9 @@ export class ApiError extends Error {
   readonly fieldErrors: { field: string; message: string; line?: number }[];
   /** Seconds from the `Retry-After` header of a 429, if any. */
   readonly retryAfter: number | undefined;
+  /** What exactly is in the way of a 409, as a stable key, and the values its message names. */
+  readonly reason: string | undefined;
+  readonly params: Record<string, string | number>;
 
   constructor(problem: Problem, retryAfter?: number) {
     super(problem.detail || problem.title);
@@ -24,6 +27,8 @@ export class ApiError extends Error {
     this.detail = problem.detail;
     this.fieldErrors = problem.errors ?? [];
     this.retryAfter = retryAfter;
+    this.reason = problem.reason;
+    this.params = problem.params ?? {};
   }
 }
 

@@ -11,7 +11,7 @@ import { isMessageKey, type MessageKey, type Translate, useT } from './i18n.js';
 export function errorMessage(t: Translate, err: unknown): string {
   if (!isApiError(err)) return t('errors.generic');
   const said = errorText(err, isMessageKey);
-  return 'text' in said ? said.text : t(said.key as MessageKey);
+  return 'text' in said ? said.text : t(said.key as MessageKey, said.vars);
 }
 
 /** Returns a function that shows an error in a red notification. */

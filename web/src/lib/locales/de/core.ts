@@ -38,6 +38,24 @@ export const core: Record<keyof typeof en, string> = {
   'errors.forbidden': 'Das dürfen Sie nicht.',
   'errors.not_found': 'Nicht gefunden.',
   'errors.conflict': 'Das widerspricht vorhandenen Daten.',
+  'errors.conflict.sim_expired':
+    'SIM {iccid} ist abgelaufen: nur eine Verlängerung der Laufzeit macht sie wieder nutzbar.',
+  'errors.conflict.top_up_expired':
+    'SIM {iccid} ist abgelaufen: verlängern Sie ihre Laufzeit, bevor Sie sie aufladen.',
+  'errors.conflict.extension_too_late':
+    'SIM {iccid} ist vor mehr als {months} Monaten abgelaufen und kann nicht mehr verlängert werden.',
+  'errors.conflict.extension_too_early':
+    'SIM {iccid} kann in den letzten {months} Monaten ihrer Laufzeit verlängert werden (sie endet am {end}).',
+  'errors.conflict.sms_sim_not_activated':
+    'SIM {iccid} ist nicht aktiviert: SMS können nur an aktivierte SIMs gesendet werden.',
+  'errors.conflict.sms_being_submitted':
+    'Diese SMS wird gerade an die SMS-Zentrale übergeben und kann nicht mehr abgebrochen werden.',
+  'errors.conflict.no_open_session':
+    'SIM {iccid} hat keine offene Datensitzung, die zurückgesetzt werden könnte.',
+  'errors.conflict.no_free_addresses':
+    'Der IP-Adressraum von {org} hat {free} freie Adresse(n) für {total} SIMs: der Anbieter muss zuerst einen Adressblock hinzufügen.',
+  'errors.conflict.changed_meanwhile':
+    'Einige dieser SIMs wurden während der Übertragung geändert; es wurde nichts übertragen, bitte erneut versuchen.',
   'errors.too_many_requests': 'Zu viele Anfragen. Versuchen Sie es später erneut.',
   'errors.internal': 'Ein unerwarteter Fehler ist aufgetreten. Er wurde protokolliert.',
   'errors.unavailable': 'Der Dienst ist gerade nicht verfügbar. Versuchen Sie es später erneut.',

@@ -34,6 +34,22 @@ export const core = {
   'errors.forbidden': 'You are not allowed to do this.',
   'errors.not_found': 'Not found.',
   'errors.conflict': 'This conflicts with existing data.',
+  // what is in the way of a 409, by its reason (server: conflict(), contracts/error-text.ts)
+  'errors.conflict.sim_expired': 'SIM {iccid} is expired: only a lifetime extension can bring it back.',
+  'errors.conflict.top_up_expired': 'SIM {iccid} is expired: extend its lifetime before topping it up.',
+  'errors.conflict.extension_too_late':
+    'SIM {iccid} expired more than {months} months ago and can no longer be extended.',
+  'errors.conflict.extension_too_early':
+    'SIM {iccid} can be extended in the last {months} months of its lifetime (it ends {end}).',
+  'errors.conflict.sms_sim_not_activated':
+    'SIM {iccid} is {status}: SMS can only be sent to an activated SIM.',
+  'errors.conflict.sms_being_submitted':
+    'This SMS is being submitted to the SMS centre right now; it can no longer be cancelled.',
+  'errors.conflict.no_open_session': 'SIM {iccid} has no open data session to reset.',
+  'errors.conflict.no_free_addresses':
+    "{org}'s IP address space has {free} free address(es) for {total} SIMs: the provider must add an address block first.",
+  'errors.conflict.changed_meanwhile':
+    'Some of these SIMs changed while transferring; nothing was transferred, try again.',
   'errors.too_many_requests': 'Too many requests. Try again later.',
   'errors.internal': 'An unexpected error occurred. It has been logged.',
   'errors.unavailable': 'The service is unavailable right now. Try again later.',
