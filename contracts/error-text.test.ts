@@ -1,7 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { de } from '../web/src/lib/locales/de.js';
 import { en } from '../web/src/lib/locales/en.js';
 import { errorText } from './error-text.js';
 
@@ -36,22 +33,5 @@ describe('what the portal says for a failed request', () => {
     expect(errorText(p, known)).toEqual({ key: 'errors.conflict.no_open_session', vars: { iccid: '1' } });
     // a reason this portal has no text for: the detail
     expect(errorText({ ...p, reason: 'something_new' }, known)).toEqual({ text: p.detail });
-  });
-
-  it('when the server names a conflict reason, then both catalogues have its text', () => {
-    const root = join(import.meta.dirname, '..', 'server');
-    const reasons = new Set<string>();
-    for (const file of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
-      if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
-      for (const [, reason = ''] of readFileSync(join(root, file), 'utf8').matchAll(
-        /\bconflict\(\s*'(\w+)'/g,
-      ))
-        reasons.add(reason);
-    }
-    expect(reasons.size).toBeGreaterThanOrEqual(9);
-    for (const reason of reasons) {
-      expect(Object.keys(en)).toContain(`errors.conflict.${reason}`);
-      expect(Object.keys(de)).toContain(`errors.conflict.${reason}`);
-    }
   });
 });

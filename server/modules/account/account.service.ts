@@ -7,7 +7,7 @@ import type {
   updateCustomerData,
 } from '../../../contracts/account.js';
 import type { AppContext } from '../../context.js';
-import { AppError, notFound } from '../../lib/errors.js';
+import { AppError, conflict, notFound } from '../../lib/errors.js';
 import { auditChange, auditTarget } from '../audit/audit.context.js';
 import { findOrganisation, updateOrganisation } from '../orgs/orgs.repository.js';
 import {
@@ -57,7 +57,11 @@ export async function changeCustomerData(
 export async function addEmail(ctx: AppContext, orgId: string, input: z.infer<typeof addEmailRequest>) {
   const existing = await listEmails(ctx.db, orgId);
   if (existing.some((e) => e.email === input.email && e.category === input.category)) {
-    throw new AppError('conflict', `${input.email} is already listed for ${input.category}.`);
+    throw conflict(
+      'email_already_listed',
+      { email: input.email, category: input.category },
+      `${input.email} is already listed for ${input.category}.`,
+    );
   }
   const row = await insertEmail(ctx.db, { orgId, ...input });
   auditTarget(`email:${row.id}`);
@@ -105,8 +109,9 @@ export async function createAddress(
 ) {
   const existing = await listAddresses(ctx.db, orgId);
   if (input.kind === 'invoice' && existing.some((a) => a.kind === 'invoice')) {
-    throw new AppError(
-      'conflict',
+    throw conflict(
+      'invoice_address_exists',
+      {},
       'The organisation already has an invoice address; change that one instead.',
     );
   }
@@ -155,7 +160,7 @@ export async function removeAddress(ctx: AppContext, orgId: string, id: string) 
   const current = await findAddress(ctx.db, orgId, id);
   if (!current) throw notFound('Address');
   if (current.kind === 'invoice')
-    throw new AppError('conflict', 'The invoice address can be changed, not removed.');
+    throw conflict('invoice_address_required', {}, 'The invoice address can be changed, not removed.');
   await ctx.db.transaction(async (tx) => {
     await deleteAddress(tx, orgId, id);
     if (!current.isDefault) return;

@@ -5,7 +5,7 @@
 import { type CreateApiClientRequest, secretWeakness } from '../../../contracts/apiclients.js';
 import { apiClientActsAs, apiClientPermissions, type CustomerRole } from '../../../contracts/permissions.js';
 import type { AppContext } from '../../context.js';
-import { AppError, invalidField, notFound } from '../../lib/errors.js';
+import { AppError, conflict, invalidField, notFound } from '../../lib/errors.js';
 import { randomToken } from '../../lib/tokens.js';
 import { auditChange, auditTarget } from '../audit/audit.context.js';
 import type { ClientPrincipal, UserPrincipal } from '../auth/auth.service.js';
@@ -55,7 +55,7 @@ export async function createApiClient(ctx: AppContext, actor: UserPrincipal, inp
   const org = await findOrganisation(ctx.db, actor.orgId);
   if (!org) throw notFound('Organisation');
   if (!org.accountNumber)
-    throw new AppError('conflict', 'This organisation has no account number for API clients.');
+    throw conflict('no_account_number', {}, 'This organisation has no account number for API clients.');
   const clientId = `${org.accountNumber}_${input.name}`;
   if (await clientIdTaken(ctx.db, clientId)) throw clientIdInUse(clientId);
   const secret = input.secret ?? randomToken();

@@ -5,7 +5,7 @@
  */
 import type { CreateSubOrganisationRequest, SubOrganisation } from '../../../contracts/orgs.js';
 import type { AppContext } from '../../context.js';
-import { AppError, notFound } from '../../lib/errors.js';
+import { conflict, notFound } from '../../lib/errors.js';
 import { insertAddress } from '../account/account.repository.js';
 import { countSims } from '../stock/stock.repository.js';
 import { assertEmailFree, inviteOwner, isUniqueViolation } from '../users/users.service.js';
@@ -109,15 +109,17 @@ export async function deleteSubOrg(ctx: AppContext, masterId: string, id: string
     if (!org) throw notFound('Organisation');
     const sims = await countSims(tx, id);
     if (sims > 0) {
-      throw new AppError(
-        'conflict',
+      throw conflict(
+        'org_holds_sims',
+        { org: org.name, sims },
         `${org.name} still holds ${sims} SIM(s): transfer them back before deleting the organisation.`,
       );
     }
     const row = await findSubOrganisation(tx, masterId, id);
     if (row && row.subOrganisationCount > 0) {
-      throw new AppError(
-        'conflict',
+      throw conflict(
+        'org_has_suborgs',
+        { org: org.name, count: row.subOrganisationCount },
         `${org.name} has ${row.subOrganisationCount} sub-organisation(s) of its own: they must be deleted first.`,
       );
     }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { can, customerRoles } from '../../../contracts/permissions.js';
 import { addresses, mailOutbox, organisations, sims, users } from '../../db/schema/index.js';
 import { demoSubOwner } from '../../demo/seed.js';
+import { renderProblem } from '../../test/error-text.js';
 import { seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
 
@@ -238,6 +239,8 @@ describe('creating a sub-organisation', () => {
     const refused = await call(owner, 'DELETE', `/organisations/${subId}`);
     expect(refused.statusCode).toBe(409);
     expect(refused.json().detail).toContain('still holds 4 SIM(s)');
+    expect(renderProblem('en', refused.json())).toBe(refused.json().detail);
+    expect(renderProblem('de', refused.json())).toMatch(/ hat noch 4 SIM\(s\): /);
     const removed = await call(owner, 'DELETE', `/organisations/${createdId}`);
     expect(removed.statusCode).toBe(200);
     expect((await call(owner, 'GET', `/organisations/${createdId}`)).statusCode).toBe(404);

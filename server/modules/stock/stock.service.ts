@@ -4,7 +4,7 @@ import { eventTypes } from '../../../contracts/events.js';
 import type { assignRequest, CreateCustomerRequest, CustomerDetail } from '../../../contracts/stock.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
-import { AppError, invalidField, notFound } from '../../lib/errors.js';
+import { AppError, conflict, invalidField, notFound } from '../../lib/errors.js';
 import { auditChange, auditOrg, auditTarget } from '../audit/audit.context.js';
 import { type Actor, event, recordEvents } from '../events/events.service.js';
 import { insertOrganisation, lockIpSpace, nextAccountNumber } from '../orgs/orgs.repository.js';
@@ -81,8 +81,9 @@ export async function assignStock(ctx: AppContext, actor: Actor, req: z.infer<ty
     if (range.length === 0) throw invalidField('iccidFrom', 'no SIMs in this range');
     const taken = range.filter((s) => s.status !== 'stock' || s.orgId !== null);
     if (taken.length) {
-      throw new AppError(
-        'conflict',
+      throw conflict(
+        'range_not_in_stock',
+        { count: taken.length, iccid: taken[0]?.iccid ?? '' },
         `${taken.length} SIM(s) in the range are not in stock, e.g. ${taken[0]?.iccid}.`,
       );
     }
@@ -90,8 +91,9 @@ export async function assignStock(ctx: AppContext, actor: Actor, req: z.infer<ty
     await lockIpSpace(tx, org.id);
     const ips = await freeAddresses(tx, org.id, iccids.length);
     if (ips.length < iccids.length) {
-      throw new AppError(
-        'conflict',
+      throw conflict(
+        'assign_no_free_addresses',
+        { free: ips.length, total: iccids.length },
         `The organisation's IP address space has ${ips.length} free address(es) for ${iccids.length} SIMs: add an address block first.`,
       );
     }
@@ -139,7 +141,7 @@ async function checkNewPool(db: Db, cidr: string) {
   if (value % 2 ** (32 - bits) !== 0)
     throw invalidField('cidr', `has host bits set; the block starts at a multiple of ${2 ** (32 - bits)}`);
   if (await poolOverlaps(db, cidr))
-    throw new AppError('conflict', `${cidr} overlaps an existing address block.`);
+    throw conflict('block_overlaps', { cidr }, `${cidr} overlaps an existing address block.`);
 }
 
 /** Give a customer another IPv4 block; blocks never overlap across organisations. */

@@ -4,7 +4,7 @@ import { type Preferences, preferences } from '../../../contracts/auth.js';
 import type { Language } from '../../../contracts/common.js';
 import { permissionsOf } from '../../../contracts/permissions.js';
 import type { AppContext } from '../../context.js';
-import { AppError, invalidField, notFound } from '../../lib/errors.js';
+import { conflict, invalidField, notFound } from '../../lib/errors.js';
 import { auditChange } from '../audit/audit.context.js';
 import { listSessions, revokeSession } from '../auth/auth.repository.js';
 import { type UserPrincipal, verifyPassword } from '../auth/auth.service.js';
@@ -99,7 +99,11 @@ export async function revokeMySession(ctx: AppContext, principal: UserPrincipal,
 export async function startTotpSetup(ctx: AppContext, principal: UserPrincipal) {
   const { user } = principal;
   if (user.totpEnabled)
-    throw new AppError('conflict', 'Two-factor authentication is already on. Turn it off first.');
+    throw conflict(
+      'totp_on_turn_off_first',
+      {},
+      'Two-factor authentication is already on. Turn it off first.',
+    );
   const secret = newTotpSecret();
   await updateUser(ctx.db, user.orgId, user.id, { totpSecret: secret });
   const otpauthUrl = totpUrl(user.email, secret);
@@ -109,8 +113,8 @@ export async function startTotpSetup(ctx: AppContext, principal: UserPrincipal) 
 /** Turn two-factor on once the user proves their app produces valid codes. */
 export async function enableTotp(ctx: AppContext, principal: UserPrincipal, code: string) {
   const { user } = principal;
-  if (user.totpEnabled) throw new AppError('conflict', 'Two-factor authentication is already on.');
-  if (!user.totpSecret) throw new AppError('conflict', 'Start the two-factor set-up first.');
+  if (user.totpEnabled) throw conflict('totp_already_on', {}, 'Two-factor authentication is already on.');
+  if (!user.totpSecret) throw conflict('totp_not_started', {}, 'Start the two-factor set-up first.');
   if (!verifyTotp(user.totpSecret, code)) throw invalidField('code', 'is wrong or expired');
   await updateUser(ctx.db, user.orgId, user.id, { totpEnabled: true });
 }

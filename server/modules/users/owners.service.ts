@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { users } from '../../db/schema/index.js';
-import { AppError, notFound } from '../../lib/errors.js';
+import { AppError, conflict, notFound } from '../../lib/errors.js';
 import { revokeAllSessions } from '../auth/auth.repository.js';
 import { findCustomer } from '../stock/stock.repository.js';
 import { expireInvitations, findOrgUser, updateUser } from './users.repository.js';
@@ -52,8 +52,9 @@ export async function inviteCustomerOwner(
 export async function resendOwnerInvitation(ctx: AppContext, orgId: string, userId: string) {
   const owner = await ownerOf(ctx, orgId, userId);
   if (owner.status !== 'invited') {
-    throw new AppError(
-      'conflict',
+    throw conflict(
+      'owner_password_already_set',
+      {},
       'This Owner has already set a password; only invited users get a new link.',
     );
   }
@@ -64,7 +65,8 @@ export async function resendOwnerInvitation(ctx: AppContext, orgId: string, user
 /** Stop an Owner from signing in (sessions end, links stop working); never the last one who can. */
 export async function deactivateOwner(ctx: AppContext, orgId: string, userId: string) {
   const owner = await ownerOf(ctx, orgId, userId);
-  if (owner.status === 'deactivated') throw new AppError('conflict', 'This Owner is already deactivated.');
+  if (owner.status === 'deactivated')
+    throw conflict('owner_already_deactivated', {}, 'This Owner is already deactivated.');
   const now = ctx.clock.now();
   const updated = await ctx.db.transaction(async (tx) => {
     // Lock the organisation's Owners so that two operators cannot each deactivate one of the last two.
@@ -75,8 +77,9 @@ export async function deactivateOwner(ctx: AppContext, orgId: string, userId: st
       .for('update');
     const others = owners.filter((u) => u.id !== owner.id && u.status !== 'deactivated');
     if (others.length === 0) {
-      throw new AppError(
-        'conflict',
+      throw conflict(
+        'last_owner',
+        { name: `${owner.firstName} ${owner.lastName}` },
         `${owner.firstName} ${owner.lastName} is the last Owner of the organisation who can sign in: invite or activate another Owner first.`,
       );
     }
@@ -92,7 +95,8 @@ export async function deactivateOwner(ctx: AppContext, orgId: string, userId: st
 /** Let a deactivated Owner sign in again; one who never set a password is back to "invited". */
 export async function activateOwner(ctx: AppContext, orgId: string, userId: string) {
   const owner = await ownerOf(ctx, orgId, userId);
-  if (owner.status !== 'deactivated') throw new AppError('conflict', 'This Owner is not deactivated.');
+  if (owner.status !== 'deactivated')
+    throw conflict('owner_not_deactivated', {}, 'This Owner is not deactivated.');
   const updated = await updateUser(ctx.db, orgId, owner.id, {
     status: owner.passwordHash ? 'active' : 'invited',
   });

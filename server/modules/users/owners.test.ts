@@ -1,6 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailOutbox, organisations } from '../../db/schema/index.js';
+import { renderProblem } from '../../test/error-text.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
 import { findUserByEmail } from './users.repository.js';
 
@@ -94,6 +95,9 @@ describe("operators administer a customer's Owners", () => {
     const last = await call(operator, `/operator/customers/${customerId}/owners/${oliviaId}/deactivate`);
     expect(last.statusCode).toBe(409);
     expect(last.json().detail).toMatch(/last Owner/);
+    expect(last.json().reason).toBe('last_owner');
+    expect(renderProblem('en', last.json())).toBe(last.json().detail);
+    expect(renderProblem('de', last.json())).toMatch(/ist der letzte Owner der Organisation/);
     expect(
       (await call(operator, `/operator/customers/${customerId}/owners/${newOwnerId}/activate`)).json().status,
     ).toBe('invited');

@@ -8,7 +8,7 @@ import { administrableRoles, type CustomerRole, type Role } from '../../../contr
 import type { CreateUserRequest, UpdateUserRequest } from '../../../contracts/users.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
-import { AppError, notFound } from '../../lib/errors.js';
+import { AppError, conflict, notFound } from '../../lib/errors.js';
 import { digest, randomToken } from '../../lib/tokens.js';
 import { auditChange, auditTarget } from '../audit/audit.context.js';
 import { insertAuthToken, revokeAllSessions } from '../auth/auth.repository.js';
@@ -228,8 +228,9 @@ export async function orgUsers(ctx: AppContext, orgId: string) {
 export async function resendInvitation(ctx: AppContext, actor: Actor, userId: string) {
   const target = await administeredUser(ctx, actor, userId, 'invite');
   if (target.status !== 'invited') {
-    throw new AppError(
-      'conflict',
+    throw conflict(
+      'password_already_set',
+      {},
       'This user has already set a password; only invited users get a new link.',
     );
   }
@@ -250,7 +251,8 @@ export async function changeUser(ctx: AppContext, actor: Actor, userId: string, 
 /** Stop a user from signing in; their sessions end at once and open invitation links stop working. */
 export async function deactivateUser(ctx: AppContext, actor: Actor, userId: string) {
   const target = await administeredUser(ctx, actor, userId, 'deactivate');
-  if (target.status === 'deactivated') throw new AppError('conflict', 'This user is already deactivated.');
+  if (target.status === 'deactivated')
+    throw conflict('user_already_deactivated', {}, 'This user is already deactivated.');
   const now = ctx.clock.now();
   const updated = await ctx.db.transaction(async (tx) => {
     const row = await updateUser(tx, actor.orgId, target.id, { status: 'deactivated' });
@@ -266,7 +268,8 @@ export async function deactivateUser(ctx: AppContext, actor: Actor, userId: stri
 /** Let a deactivated user sign in again; one who never set a password is back to "invited". */
 export async function activateUser(ctx: AppContext, actor: Actor, userId: string) {
   const target = await administeredUser(ctx, actor, userId, 'activate');
-  if (target.status !== 'deactivated') throw new AppError('conflict', 'This user is not deactivated.');
+  if (target.status !== 'deactivated')
+    throw conflict('user_not_deactivated', {}, 'This user is not deactivated.');
   const updated = await updateUser(ctx.db, actor.orgId, target.id, {
     status: target.passwordHash ? 'active' : 'invited',
   });

@@ -54,6 +54,34 @@ export const core: Record<keyof typeof en, string> = {
     'SIM {iccid} hat keine offene Datensitzung, die zurückgesetzt werden könnte.',
   'errors.conflict.no_free_addresses':
     'Der IP-Adressraum von {org} hat {free} freie Adresse(n) für {total} SIMs: der Anbieter muss zuerst einen Adressblock hinzufügen.',
+  'errors.conflict.totp_on_turn_off_first':
+    'Die Zwei-Faktor-Anmeldung ist bereits eingeschaltet. Schalten Sie sie zuerst aus.',
+  'errors.conflict.totp_already_on': 'Die Zwei-Faktor-Anmeldung ist bereits eingeschaltet.',
+  'errors.conflict.totp_not_started': 'Beginnen Sie zuerst die Einrichtung der Zwei-Faktor-Anmeldung.',
+  'errors.conflict.password_already_set':
+    'Dieser Benutzer hat bereits ein Passwort gesetzt; nur eingeladene Benutzer erhalten einen neuen Link.',
+  'errors.conflict.user_already_deactivated': 'Dieser Benutzer ist bereits deaktiviert.',
+  'errors.conflict.user_not_deactivated': 'Dieser Benutzer ist nicht deaktiviert.',
+  'errors.conflict.owner_password_already_set':
+    'Dieser Owner hat bereits ein Passwort gesetzt; nur eingeladene Benutzer erhalten einen neuen Link.',
+  'errors.conflict.owner_already_deactivated': 'Dieser Owner ist bereits deaktiviert.',
+  'errors.conflict.owner_not_deactivated': 'Dieser Owner ist nicht deaktiviert.',
+  'errors.conflict.last_owner':
+    '{name} ist der letzte Owner der Organisation, der sich anmelden kann: laden Sie zuerst einen anderen Owner ein oder aktivieren Sie ihn.',
+  'errors.conflict.email_already_listed': '{email} ist für {category} bereits eingetragen.',
+  'errors.conflict.invoice_address_exists':
+    'Die Organisation hat bereits eine Rechnungsadresse; ändern Sie stattdessen diese.',
+  'errors.conflict.invoice_address_required':
+    'Die Rechnungsadresse kann geändert, aber nicht entfernt werden.',
+  'errors.conflict.org_holds_sims':
+    '{org} hat noch {sims} SIM(s): übertragen Sie sie zurück, bevor Sie die Organisation löschen.',
+  'errors.conflict.org_has_suborgs':
+    '{org} hat {count} eigene Unterorganisation(en): diese müssen zuerst gelöscht werden.',
+  'errors.conflict.range_not_in_stock': '{count} SIM(s) im Bereich sind nicht im Lager, z. B. {iccid}.',
+  'errors.conflict.assign_no_free_addresses':
+    'Der IP-Adressraum der Organisation hat {free} freie Adresse(n) für {total} SIMs: fügen Sie zuerst einen Adressblock hinzu.',
+  'errors.conflict.block_overlaps': '{cidr} überschneidet sich mit einem vorhandenen Adressblock.',
+  'errors.conflict.no_account_number': 'Diese Organisation hat keine Kundennummer für API-Clients.',
   'errors.conflict.changed_meanwhile':
     'Einige dieser SIMs wurden während der Übertragung geändert; es wurde nichts übertragen, bitte erneut versuchen.',
   'errors.too_many_requests': 'Zu viele Anfragen. Versuchen Sie es später erneut.',

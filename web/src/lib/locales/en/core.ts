@@ -48,6 +48,32 @@ export const core = {
   'errors.conflict.no_open_session': 'SIM {iccid} has no open data session to reset.',
   'errors.conflict.no_free_addresses':
     "{org}'s IP address space has {free} free address(es) for {total} SIMs: the provider must add an address block first.",
+  'errors.conflict.totp_on_turn_off_first': 'Two-factor authentication is already on. Turn it off first.',
+  'errors.conflict.totp_already_on': 'Two-factor authentication is already on.',
+  'errors.conflict.totp_not_started': 'Start the two-factor set-up first.',
+  'errors.conflict.password_already_set':
+    'This user has already set a password; only invited users get a new link.',
+  'errors.conflict.user_already_deactivated': 'This user is already deactivated.',
+  'errors.conflict.user_not_deactivated': 'This user is not deactivated.',
+  'errors.conflict.owner_password_already_set':
+    'This Owner has already set a password; only invited users get a new link.',
+  'errors.conflict.owner_already_deactivated': 'This Owner is already deactivated.',
+  'errors.conflict.owner_not_deactivated': 'This Owner is not deactivated.',
+  'errors.conflict.last_owner':
+    '{name} is the last Owner of the organisation who can sign in: invite or activate another Owner first.',
+  'errors.conflict.email_already_listed': '{email} is already listed for {category}.',
+  'errors.conflict.invoice_address_exists':
+    'The organisation already has an invoice address; change that one instead.',
+  'errors.conflict.invoice_address_required': 'The invoice address can be changed, not removed.',
+  'errors.conflict.org_holds_sims':
+    '{org} still holds {sims} SIM(s): transfer them back before deleting the organisation.',
+  'errors.conflict.org_has_suborgs':
+    '{org} has {count} sub-organisation(s) of its own: they must be deleted first.',
+  'errors.conflict.range_not_in_stock': '{count} SIM(s) in the range are not in stock, e.g. {iccid}.',
+  'errors.conflict.assign_no_free_addresses':
+    "The organisation's IP address space has {free} free address(es) for {total} SIMs: add an address block first.",
+  'errors.conflict.block_overlaps': '{cidr} overlaps an existing address block.',
+  'errors.conflict.no_account_number': 'This organisation has no account number for API clients.',
   'errors.conflict.changed_meanwhile':
     'Some of these SIMs changed while transferring; nothing was transferred, try again.',
   'errors.too_many_requests': 'Too many requests. Try again later.',
