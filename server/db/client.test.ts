@@ -1,6 +1,8 @@
-/** The two ways `arrays` runs a statement on PostgreSQL: custom plans, or the generic-plan pool. */
+/** How statements are planned on PostgreSQL: `arrays` (custom plans, or the generic-plan pool) and `preparedRows`. */
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../test/harness.js';
+import { preparedRows } from './client.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -48,5 +50,43 @@ describe('statements marked generic', () => {
     };
     const seen = await h.ctx.database.arrays(generic);
     expect(Number(seen[0]?.[0])).toBe(h.ctx.database.driver === 'postgres' ? 1 : 0);
+  });
+});
+
+describe('preparedRows', () => {
+  it('when run in a transaction, then the statement is prepared under its name on that connection and returns its rows', async () => {
+    const name = 'client_test_prepared';
+    const seen = await h.ctx.db.transaction(async (tx) => {
+      const runs: { n: number; v: string }[] = [];
+      // the statement looks for itself among its session's prepared statements while it runs
+      for (let i = 0; i < 7; i++) {
+        runs.push(
+          ...(await preparedRows<{ n: number; v: string }>(
+            tx,
+            name,
+            sql`SELECT count(*)::int AS n, ${`run ${i}`}::text AS v FROM pg_prepared_statements WHERE name = ${name}`,
+          )),
+        );
+      }
+      return runs;
+    });
+    const prepared = h.ctx.database.driver === 'postgres' ? 1 : 0;
+    expect(seen).toEqual(Array.from({ length: 7 }, (_, i) => ({ n: prepared, v: `run ${i}` })));
+  });
+
+  it('when its statement fails, then the transaction fails and what it wrote is rolled back', async () => {
+    await h.ctx.db.execute(sql`CREATE TABLE IF NOT EXISTS client_test_rows (id int PRIMARY KEY)`);
+    const insert = (id: number) =>
+      sql`INSERT INTO client_test_rows (id) SELECT * FROM unnest(${sql.param([id, 1])}::int[]) RETURNING id`;
+    await expect(
+      h.ctx.db.transaction(async (tx) => {
+        await preparedRows(tx, 'client_test_insert', sql`INSERT INTO client_test_rows VALUES (2)`);
+        await preparedRows(tx, 'client_test_insert_dup', insert(1));
+      }),
+    ).rejects.toThrow();
+    const rows = await h.ctx.database.query<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM client_test_rows`,
+    );
+    expect(rows[0]?.n).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { type Column, type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
@@ -127,6 +127,22 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     release();
     throw err;
   }
+}
+
+const dialect = new PgDialect();
+
+/**
+ * `selectRows`, but prepared under `name` on the connection that runs it (a transaction's, or one of
+ * the pool's), so that PostgreSQL parses it once per connection and, from its sixth run, reuses a
+ * generic plan instead of planning it again. For the statements of the AAA's accounting batch: set-based
+ * statements over arrays of keys, whose plan (index lookups per key) does not depend on the values,
+ * and whose planning cost more than their execution in small batches (decision 021). The same name
+ * must always carry the same text. PGlite ignores the name.
+ */
+export async function preparedRows<T>(db: Db, name: string, statement: SQL): Promise<T[]> {
+  const query = db._.session.prepareQuery(dialect.sqlToQuery(statement), undefined, name, false);
+  const result = (await query.execute()) as unknown as { rows: T[] };
+  return result.rows;
 }
 
 /** Run raw SQL through Drizzle (inside a transaction when `db` is one) and return its rows; both drivers answer `{ rows }`. */

@@ -4,7 +4,7 @@
  * however many packets the batch holds.
  */
 import { sql } from 'drizzle-orm';
-import { type Db, selectRows } from '../../db/client.js';
+import { type Db, preparedRows, selectRows } from '../../db/client.js';
 
 /** A RADIUS session as the batch reads and changes it; `dirty` ones are written back. */
 export interface SessionState {
@@ -107,8 +107,9 @@ export async function lockSessions(
   // index, and the planner scanned the whole table for every batch (~30 ms at 100,000 sessions).
   const sessionRows =
     keyNas.length > 0
-      ? await selectRows<Record<string, unknown>>(
+      ? await preparedRows<Record<string, unknown>>(
           tx,
+          'accounting-lock-sessions',
           sql`SELECT ${columns}
               FROM unnest(${sql.param(keyNas)}::text[], ${sql.param(keySid)}::text[]) AS k(nas, sid)
               JOIN radius_sessions r ON r.nas_address = k.nas AND r.session_id = k.sid
@@ -173,7 +174,10 @@ export async function saveSessions(tx: Db, dirtySessions: SessionState[]) {
   if (fresh.length > 0) {
     const col = <K extends keyof SessionState>(k: K) => sql.param(fresh.map((s) => s[k]));
     // a session another AAA process inserted meanwhile is updated instead
-    await tx.execute(sql`
+    await preparedRows(
+      tx,
+      'accounting-insert-sessions',
+      sql`
       INSERT INTO radius_sessions (nas_address, session_id, iccid, org_id, user_name, calling_station_id, framed_ip,
         input_octets, output_octets, started_at, updated_at, stopped_at, stop_cause)
       SELECT * FROM unnest(${col('nasAddress')}::text[], ${col('sessionId')}::text[], ${col('iccid')}::text[],
@@ -184,12 +188,16 @@ export async function saveSessions(tx: Db, dirtySessions: SessionState[]) {
         input_octets = excluded.input_octets, output_octets = excluded.output_octets,
         framed_ip = excluded.framed_ip, updated_at = excluded.updated_at,
         stopped_at = excluded.stopped_at, stop_cause = excluded.stop_cause,
-        reset_requested_at = CASE WHEN excluded.stopped_at IS NULL THEN radius_sessions.reset_requested_at END`);
+        reset_requested_at = CASE WHEN excluded.stopped_at IS NULL THEN radius_sessions.reset_requested_at END`,
+    );
   }
   if (known.length > 0) {
     const col = <K extends keyof SessionState>(k: K) => sql.param(known.map((s) => s[k]));
     // locked by lockSessions: only what an Accounting-Request changes is sent back
-    await tx.execute(sql`
+    await preparedRows(
+      tx,
+      'accounting-update-sessions',
+      sql`
       UPDATE radius_sessions AS r SET
         input_octets = u.input_octets, output_octets = u.output_octets, framed_ip = u.framed_ip,
         updated_at = u.updated_at, stopped_at = u.stopped_at, stop_cause = u.stop_cause,
@@ -198,7 +206,8 @@ export async function saveSessions(tx: Db, dirtySessions: SessionState[]) {
         ${col('outputOctets')}::bigint[], ${col('framedIp')}::text[], ${col('updatedAt')}::timestamptz[],
         ${col('stoppedAt')}::timestamptz[], ${col('stopCause')}::text[])
         AS u(nas_address, session_id, input_octets, output_octets, framed_ip, updated_at, stopped_at, stop_cause)
-      WHERE r.nas_address = u.nas_address AND r.session_id = u.session_id`);
+      WHERE r.nas_address = u.nas_address AND r.session_id = u.session_id`,
+    );
   }
 }
 
@@ -208,7 +217,10 @@ export async function saveSessions(tx: Db, dirtySessions: SessionState[]) {
  */
 export async function saveSimNetwork(tx: Db, dirtySims: SimNet[]) {
   const col = <K extends keyof SimNet>(k: K) => sql.param(dirtySims.map((s) => s[k]));
-  await tx.execute(sql`
+  await preparedRows(
+    tx,
+    'accounting-save-sim-network',
+    sql`
     UPDATE sims AS s SET
       session_state = CASE
         WHEN u.state = 'online' THEN 'online'
@@ -222,7 +234,8 @@ export async function saveSimNetwork(tx: Db, dirtySims: SimNet[]) {
       ${col('imei')}::text[], ${col('bearer')}::text[], ${col('mcc_mnc')}::text[], ${col('operator_name')}::text[],
       ${col('country')}::text[], ${col('cell')}::text[])
       AS u(iccid, state, seen, imei, bearer, mcc_mnc, operator_name, country, cell)
-    WHERE s.iccid = u.iccid`);
+    WHERE s.iccid = u.iccid`,
+  );
 }
 
 /** The SIMs with an open session in these organisations. */

@@ -1,6 +1,6 @@
 /** Queries of per-SIM daily usage. */
 import { and, asc, between, eq, gte, lt, sql } from 'drizzle-orm';
-import { type Db, selectRows } from '../../db/client.js';
+import { type Db, preparedRows, selectRows } from '../../db/client.js';
 import {
   orgUsageDaily,
   orgUsageStripes,
@@ -77,7 +77,7 @@ export async function addUsage(db: Db, deltas: UsageDelta[]): Promise<VolumeCros
   }
   const rows = [...slots.values()];
   const col = <K extends keyof UsageDelta>(k: K) => sql.param(rows.map((r) => r[k]));
-  const updated = await selectRows<{
+  const updated = await preparedRows<{
     iccid: string;
     org_id: string | null;
     data_total: string;
@@ -88,6 +88,7 @@ export async function addUsage(db: Db, deltas: UsageDelta[]): Promise<VolumeCros
     sms: number;
   }>(
     db,
+    'add-usage',
     sql`
     WITH u AS (
       SELECT * FROM unnest(${col('orgId')}::uuid[], ${col('iccid')}::text[], ${col('day')}::date[],
