@@ -1,8 +1,10 @@
 /**
- * The AAA's own response times as the radius bench reads them: the Prometheus histogram
- * `opencmp_radius_response_seconds` scraped from /metrics before and after a phase, and the
- * percentiles of the answers in between — the server's share of the latency the generator measures.
+ * What the radius bench reads off the AAA besides its answers: its own response times (the Prometheus
+ * histogram `opencmp_radius_response_seconds` scraped from /metrics before and after a phase, and the
+ * percentiles of the answers in between — the server's share of the latency the generator
+ * measures), and the usage rollups' sums.
  */
+import type pg from 'pg';
 import { quantileFromBuckets } from '../server/lib/histogram.js';
 
 /** The histogram of a kind (`access`, `accounting`): cumulative count per bucket bound (seconds). */
@@ -24,4 +26,28 @@ export function serverPercentile(before: Map<number, number>, after: Map<number,
     .sort((x, y) => x[0] - y[0]);
   const q = quantileFromBuckets(buckets, p / 100);
   return q === null ? Number.NaN : Math.round(q * 10_000) / 10;
+}
+
+/**
+ * Whether the rollups grew by exactly what the Interims reported: each session's last counters
+ * (Start reported 0), output = 3 × input, in each of the three rollups.
+ */
+export function rollupsMatch(before: number[], after: number[], counters: Float64Array): boolean {
+  let reportedUp = 0;
+  for (const c of counters) reportedUp += c;
+  return after.every((v, i) => v - (before[i] ?? 0) === (i % 2 === 0 ? reportedUp : 3 * reportedUp));
+}
+
+/** Data up and down in the three rollups (SIM hourly, SIM daily, organisation daily), summed over all rows. */
+export async function rollupSums(sql: pg.Client): Promise<number[]> {
+  const { rows } = await sql.query<Record<string, string>>(
+    `SELECT (SELECT coalesce(sum(data_up), 0) FROM sim_usage_hourly) AS hu,
+            (SELECT coalesce(sum(data_down), 0) FROM sim_usage_hourly) AS hd,
+            (SELECT coalesce(sum(data_up), 0) FROM sim_usage_daily) AS du,
+            (SELECT coalesce(sum(data_down), 0) FROM sim_usage_daily) AS dd,
+            (SELECT coalesce(sum(data_up), 0) FROM org_usage_daily) AS ou,
+            (SELECT coalesce(sum(data_down), 0) FROM org_usage_daily) AS od`,
+  );
+  const r = rows[0] ?? {};
+  return ['hu', 'hd', 'du', 'dd', 'ou', 'od'].map((k) => Number(r[k]));
 }

@@ -3,8 +3,9 @@
  * (a) Accounting Interim-Updates for 100,000 concurrent sessions ≥ 10,000/s sustained, each
  *     acknowledged after commit, p99 response < 50 ms;
  * (b) Access-Request p99 < 10 ms at 2,000/s.
- * And issue "Usage, volumes…": rollups keep pace with 10,000 accounting records per second — the
- * Interims' octets must all be in the hourly and daily rollups when the phase ends (`rollupsMet`).
+ * And issue "Usage, volumes…": rollups keep pace with 10,000 accounting records per second — at
+ * 10,000/s every Interim is acknowledged, the AAA is less than a second behind when the phase ends,
+ * and the Interims' octets are all in the hourly and daily rollups then (`rollupsMet`).
  * The generator sends at a fixed rate from a pool of UDP sockets (256 requests in flight per
  * socket) and times every request from its first transmission to the verified response.
  * Scale with BENCH_RADIUS_SESSIONS, BENCH_RADIUS_SECONDS, BENCH_RADIUS_RATE, BENCH_RADIUS_ACCESS_RATE.
@@ -17,7 +18,7 @@ import { buildAccessRequest, buildAccountingRequest } from '../server/network/ra
 import type { RadiusFields } from '../server/network/radius/fields.js';
 import { RadiusCode } from '../server/network/radius/packet.js';
 import { RadiusClient, type RadiusExchange } from '../server/network/simulator/client.js';
-import { serverHistogram, serverPercentile } from './aaa-metrics.js';
+import { rollupSums, rollupsMatch, serverHistogram, serverPercentile } from './aaa-metrics.js';
 import { benchPassword, cpuMeter, freshPostgres, report, startServer } from './lib.js';
 import { fleetSql } from './sims.js';
 
@@ -160,20 +161,6 @@ function simFields(g: number): RadiusFields {
   };
 }
 
-/** Data up and down in the three rollups (SIM hourly, SIM daily, organisation daily), summed over all rows. */
-async function rollupSums(sql: pg.Client): Promise<number[]> {
-  const { rows } = await sql.query<Record<string, string>>(
-    `SELECT (SELECT coalesce(sum(data_up), 0) FROM sim_usage_hourly) AS hu,
-            (SELECT coalesce(sum(data_down), 0) FROM sim_usage_hourly) AS hd,
-            (SELECT coalesce(sum(data_up), 0) FROM sim_usage_daily) AS du,
-            (SELECT coalesce(sum(data_down), 0) FROM sim_usage_daily) AS dd,
-            (SELECT coalesce(sum(data_up), 0) FROM org_usage_daily) AS ou,
-            (SELECT coalesce(sum(data_down), 0) FROM org_usage_daily) AS od`,
-  );
-  const r = rows[0] ?? {};
-  return ['hu', 'hd', 'du', 'dd', 'ou', 'od'].map((k) => Number(r[k]));
-}
-
 export async function benchRadius(
   sessions = Number(process.env.BENCH_RADIUS_SESSIONS ?? 100_000),
   seconds = Number(process.env.BENCH_RADIUS_SECONDS ?? 30),
@@ -281,6 +268,9 @@ export async function benchRadius(
     );
     const acctAfter = await serverHistogram(server.url, 'accounting');
     const interimUsed = await interimCpu();
+    // every acknowledged Interim's octets are in the rollups the moment the phase ends: they were
+    // written in the transaction whose commit the acknowledgement waited for
+    const phaseExact = rollupsMatch(rollupsBefore, await rollupSums(sql2), counters);
     const generator = process.cpuUsage(generatorBefore);
     await meter.close();
     const perInterim = (s: number) => Math.round((s / Math.max(1, interims.answered)) * 1e6);
@@ -326,13 +316,21 @@ export async function benchRadius(
     const capacity = await closedLoop(client, ACCT_PORT, capacityCount, 2048, (i) =>
       accounting(interims.sent + i, AcctStatus.InterimUpdate),
     );
-    const rollupsAfter = await rollupSums(sql2);
+    const rollupsExact = phaseExact && rollupsMatch(rollupsBefore, await rollupSums(sql2), counters);
     await sql2.end();
-    // what the Interims reported: each session's last counters (Start reported 0), output = 3 × input
     let reportedUp = 0;
     for (const c of counters) reportedUp += c;
-    const grew = rollupsAfter.map((v, i) => v - (rollupsBefore[i] ?? 0));
-    const rollupsExact = grew.every((v, i) => v === (i % 2 === 0 ? reportedUp : 3 * reportedUp));
+    // Issue 5: the rollups keep pace with 10,000 records/s when the fixed-rate phase offered that
+    // many, every one was acknowledged (so its usage was rolled up in the same commit) and exactly
+    // rolled up, and the last answer came within a second of the last send: whatever backlog the AAA
+    // had at the end was under a second of traffic. The response time is issue 4's target (`met`).
+    const keptPace =
+      rate >= 10_000 &&
+      interims.answered === interims.sent &&
+      interims.timeouts === 0 &&
+      interims.seconds <= seconds + 1 &&
+      rollupsExact &&
+      sessions >= 100_000;
     report('radius', {
       sessions,
       startsPerSecond: starts.rate,
@@ -369,13 +367,9 @@ export async function benchRadius(
       accessServerP50Ms: serverPercentile(accessBefore, accessAfter, 50),
       accessServerP99Ms: serverPercentile(accessBefore, accessAfter, 99),
       retransmits: client.stats.retransmits,
-      // issue 5: the rollups keep pace with 10,000 records/s (throughput, every record rolled up)
-      rollupsMet:
-        capacity.rate >= 10_000 &&
-        capacity.failed === 0 &&
-        interims.timeouts === 0 &&
-        rollupsExact &&
-        sessions >= 100_000,
+      interimLastAnswerSeconds: interims.seconds,
+      // issue 5: the rollups keep pace with 10,000 records/s (every record acknowledged and rolled up)
+      rollupsMet: keptPace && capacity.failed === 0,
       // issue 4: the same rate, and each acknowledged within 50 ms at p99; Access-Requests within 10 ms
       met:
         interims.sustained >= 10_000 &&
