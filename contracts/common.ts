@@ -45,7 +45,16 @@ export const problem = z.object({
   code: z.string(),
   instance: z.string().optional(),
   errors: z
-    .array(z.object({ field: z.string(), message: z.string(), line: z.number().int().optional() }))
+    .array(
+      z.object({
+        field: z.string(),
+        message: z.string(),
+        line: z.number().int().optional(),
+        /** What is wrong with the field, as a stable key (e.g. `in_use`), with the values it names. */
+        reason: z.string().optional(),
+        params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+      }),
+    )
     .optional(),
   /** What exactly is in the way of a 409, as a stable key (e.g. `sim_expired`), with the values it names. */
   reason: z.string().optional(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../web/src/lib/locales/en.js';
-import { errorText } from './error-text.js';
+import { errorText, fieldErrorText } from './error-text.js';
 
 const known = (key: string) => key in en;
 const problem = (code: string, detail: string) => ({ code, title: 'Title', detail });
@@ -33,5 +33,25 @@ describe('what the portal says for a failed request', () => {
     expect(errorText(p, known)).toEqual({ key: 'errors.conflict.no_open_session', vars: { iccid: '1' } });
     // a reason this portal has no text for: the detail
     expect(errorText({ ...p, reason: 'something_new' }, known)).toEqual({ text: p.detail });
+  });
+});
+
+describe('what the portal says next to a refused field', () => {
+  it('when the server names a reason with texts, then it is said with its values; otherwise its message', () => {
+    const e = {
+      message: 'has host bits set; the block starts at a multiple of 256',
+      reason: 'cidr_host_bits',
+      params: { multiple: 256 },
+    };
+    expect(fieldErrorText(e, known)).toEqual({ key: 'errors.field.cidr_host_bits', vars: { multiple: 256 } });
+    expect(fieldErrorText({ message: 'is already in use', reason: 'in_use' }, known)).toEqual({
+      key: 'errors.field.in_use',
+      vars: {},
+    });
+    // a reason this portal has no text for, or none at all: the server's message
+    expect(fieldErrorText({ ...e, reason: 'something_new' }, known)).toEqual({ text: e.message });
+    expect(fieldErrorText({ message: 'must be at most 64 characters' }, known)).toEqual({
+      text: 'must be at most 64 characters',
+    });
   });
 });

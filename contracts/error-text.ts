@@ -29,3 +29,20 @@ export function errorText(
   if (problem.detail || problem.title) return { text: problem.detail || problem.title };
   return { key: 'errors.generic' };
 }
+
+/**
+ * What the portal says next to a field the server refused: `errors.field.<reason>` in the reader's
+ * language when the server named a reason the catalogue has, else the server's English message.
+ */
+export function fieldErrorText(
+  error: {
+    message: string;
+    reason?: string | undefined;
+    params?: Record<string, string | number> | undefined;
+  },
+  known: (key: string) => boolean,
+): { key: string; vars?: Record<string, string | number> } | { text: string } {
+  const key = `errors.field.${error.reason}`;
+  if (error.reason && known(key)) return { key, vars: error.params ?? {} };
+  return { text: error.message };
+}

@@ -95,4 +95,42 @@ describe('inviting a user', () => {
     await shoot(page, '26-users-deactivated');
     await page.close();
   });
+
+  it('when an admin who reads German invites an e-mail already in use, then the field says so in German', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await signIn(page, server.url, 'admin@demo.example');
+    await page.getByTestId('page-dashboard').waitFor();
+    const csrf = (await page.context().cookies()).find((c) => c.name === 'opencmp_csrf')?.value ?? '';
+    const status = await page.evaluate(async (token) => {
+      const res = await fetch('/api/v1/me', {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': token },
+        body: JSON.stringify({ language: 'de' }),
+      });
+      return res.status;
+    }, csrf);
+    expect(status).toBe(200);
+    await page.reload();
+    await page.getByTestId('nav-users').click();
+    await page.getByTestId('user-row').first().waitFor();
+    const before = await page.getByTestId('user-row').count();
+    await page.getByTestId('invite-user').click();
+    await page.getByTestId('user-first-name').fill('Doppelt');
+    await page.getByTestId('user-last-name').fill('Vergeben');
+    // the demo's User already signs in with this address: only the server can know
+    await page.getByTestId('user-email').fill('user@demo.example');
+    await page.getByTestId('user-submit').click();
+    const field = page.getByTestId('user-email');
+    await expect.poll(() => field.getAttribute('aria-invalid'), { timeout: 10_000 }).toBe('true');
+    const describedBy = (await field.getAttribute('aria-describedby')) ?? '';
+    const errorText = await page
+      .locator(`[id="${describedBy.split(' ').find((id) => id.includes('error'))}"]`)
+      .textContent();
+    expect(errorText).toBe('Wird bereits verwendet.');
+    await page.getByText('Einige Werte werden bereits verwendet: siehe die markierten Felder.').waitFor();
+    await shoot(page, '27-users-invite-email-in-use-de');
+    await page.keyboard.press('Escape');
+    expect(await page.getByTestId('user-row').count()).toBe(before);
+    await page.close();
+  });
 });

@@ -1,4 +1,4 @@
-/** Every 409 reason the server names has its message in both of the portal's catalogues. */
+/** Every reason the server names (of a 409, of a refused field) has its message in both of the portal's catalogues. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,21 +6,41 @@ import { de } from '../../web/src/lib/locales/de.js';
 import { en } from '../../web/src/lib/locales/en.js';
 import { rootDir } from './paths.js';
 
-describe('conflict reasons', () => {
+/** The reasons the server's own code (not its tests) names with `pattern`'s first group. */
+function reasonsNamed(pattern: RegExp): Set<string> {
+  const root = join(rootDir, 'server');
+  const reasons = new Set<string>();
+  for (const file of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
+    for (const [, reason = ''] of readFileSync(join(root, file), 'utf8').matchAll(pattern))
+      reasons.add(reason);
+  }
+  return reasons;
+}
+
+describe('reasons', () => {
   it('when the server names a conflict reason, then both catalogues have its text', () => {
-    const root = join(rootDir, 'server');
-    const reasons = new Set<string>();
-    for (const file of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
-      if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
-      for (const [, reason = ''] of readFileSync(join(root, file), 'utf8').matchAll(
-        /\bconflict\(\s*'(\w+)'/g,
-      ))
-        reasons.add(reason);
-    }
-    expect(reasons.size).toBeGreaterThanOrEqual(27);
+    const reasons = new Set([
+      ...reasonsNamed(/\bconflict\(\s*'(\w+)'/g),
+      ...reasonsNamed(/\breason: \{ key: '(\w+)'/g),
+    ]);
+    expect(reasons.size).toBeGreaterThanOrEqual(28);
     for (const reason of reasons) {
       expect(Object.keys(en)).toContain(`errors.conflict.${reason}`);
       expect(Object.keys(de)).toContain(`errors.conflict.${reason}`);
+    }
+  });
+
+  it('when the server names a reason for a refused field, then both catalogues have its text', () => {
+    // invalidField(field, message, reason) and the field errors of a 409 ({ …, reason: '…' })
+    const reasons = new Set([
+      ...reasonsNamed(/\binvalidField\(\s*'[^']*',\s*(?:'[^']*'|`[^`]*`),\s*'(\w+)'/g),
+      ...reasonsNamed(/\breason: '(\w+)'/g),
+    ]);
+    expect(reasons.size).toBeGreaterThanOrEqual(13);
+    for (const reason of reasons) {
+      expect(Object.keys(en)).toContain(`errors.field.${reason}`);
+      expect(Object.keys(de)).toContain(`errors.field.${reason}`);
     }
   });
 });

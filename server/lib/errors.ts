@@ -27,6 +27,12 @@ export interface FieldError {
   message: string;
   /** The line of an uploaded file the error is on. */
   line?: number;
+  /**
+   * What is wrong with the field, as a stable key with the values its message needs: the portal says
+   * it in the reader's language (`errors.field.<reason>`), the message stays English.
+   */
+  reason?: string;
+  params?: Record<string, string | number>;
 }
 
 /** A failure a client can act on: a stable code, a human detail, optional field errors. */
@@ -58,9 +64,23 @@ export function conflict(reason: string, params: Record<string, string | number>
   return new AppError('conflict', detail, { reason: { key: reason, params } });
 }
 
-/** A 400 naming one field. */
-export function invalidField(field: string, message: string): AppError {
-  return new AppError('validation_failed', `${field}: ${message}`, { errors: [{ field, message }] });
+/** A 400 naming one field; with a `reason` (and its values) the portal says it in the reader's language. */
+export function invalidField(
+  field: string,
+  message: string,
+  reason?: string,
+  params?: Record<string, string | number>,
+): AppError {
+  const error: FieldError = { field, message, ...(reason ? { reason } : {}), ...(params ? { params } : {}) };
+  return new AppError('validation_failed', `${field}: ${message}`, { errors: [error] });
+}
+
+/** A 409 for fields whose value something else already holds (an e-mail, a client's name, a NAS address). */
+export function fieldsInUse(errors: (FieldError & { reason: string })[], detail?: string): AppError {
+  return new AppError('conflict', detail ?? errors.map((e) => `${e.field}: ${e.message}`).join('; '), {
+    errors,
+    reason: { key: 'fields_in_use' },
+  });
 }
 
 /** A 404 that says the same whether the thing does not exist or belongs to someone else. */

@@ -5,7 +5,7 @@
 import { type CreateApiClientRequest, secretWeakness } from '../../../contracts/apiclients.js';
 import { apiClientActsAs, apiClientPermissions, type CustomerRole } from '../../../contracts/permissions.js';
 import type { AppContext } from '../../context.js';
-import { AppError, conflict, invalidField, notFound } from '../../lib/errors.js';
+import { type AppError, conflict, fieldsInUse, invalidField, notFound } from '../../lib/errors.js';
 import { randomToken } from '../../lib/tokens.js';
 import { auditChange, auditTarget } from '../audit/audit.context.js';
 import type { ClientPrincipal, UserPrincipal } from '../auth/auth.service.js';
@@ -41,9 +41,10 @@ export async function listApiClients(ctx: AppContext, orgId: string) {
 }
 
 function clientIdInUse(clientId: string): AppError {
-  return new AppError('conflict', `name: the client id ${clientId} is already in use`, {
-    errors: [{ field: 'name', message: 'is already in use' }],
-  });
+  return fieldsInUse(
+    [{ field: 'name', message: 'is already in use', reason: 'in_use' }],
+    `name: the client id ${clientId} is already in use`,
+  );
 }
 
 /** Create a client with a chosen (strength-checked) or generated secret; the answer is the only time it shows. */

@@ -82,7 +82,7 @@ export async function setupFirstOperator(
     if (!row?.orgId || (await hasOperator(tx, row.orgId))) {
       throw new AppError('invalid_token', 'This set-up link is invalid, expired or already used.');
     }
-    if (await emailTaken(tx, input.email)) throw invalidField('email', 'is already in use');
+    if (await emailTaken(tx, input.email)) throw invalidField('email', 'is already in use', 'in_use');
     const operator = await insertUser(tx, {
       orgId: row.orgId,
       email: input.email,
@@ -105,7 +105,7 @@ export async function changePassword(
 ): Promise<void> {
   const { user } = principal;
   if (!user.passwordHash || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    throw invalidField('currentPassword', 'is wrong');
+    throw invalidField('currentPassword', 'is wrong', 'wrong_password');
   }
   const passwordHash = await hashPassword(input.newPassword);
   const now = ctx.clock.now();

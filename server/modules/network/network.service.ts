@@ -2,7 +2,7 @@
 import { eventTypes } from '../../../contracts/events.js';
 import type { NasClientRequest } from '../../../contracts/network.js';
 import type { AppContext } from '../../context.js';
-import { AppError, conflict, notFound } from '../../lib/errors.js';
+import { conflict, fieldsInUse, notFound } from '../../lib/errors.js';
 import type { Principal } from '../auth/auth.service.js';
 import { event, recordEvents } from '../events/events.service.js';
 import { findSim } from '../sims/sims.repository.js';
@@ -48,11 +48,14 @@ async function checkUnique(ctx: AppContext, values: { name?: string; address?: s
   const all = await listNasClients(ctx.db);
   const errors = [];
   if (values.name && all.some((c) => c.id !== id && c.name.toLowerCase() === values.name?.toLowerCase()))
-    errors.push({ field: 'name', message: 'another NAS client has this name' });
+    errors.push({ field: 'name', message: 'another NAS client has this name', reason: 'nas_name_in_use' });
   if (values.address && all.some((c) => c.id !== id && c.address === values.address))
-    errors.push({ field: 'address', message: 'another NAS client has this address' });
-  if (errors.length)
-    throw new AppError('conflict', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+    errors.push({
+      field: 'address',
+      message: 'another NAS client has this address',
+      reason: 'nas_address_in_use',
+    });
+  if (errors.length) throw fieldsInUse(errors);
 }
 
 export async function createNasClient(ctx: AppContext, req: NasClientRequest) {

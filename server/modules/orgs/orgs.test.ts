@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { can, customerRoles } from '../../../contracts/permissions.js';
 import { addresses, mailOutbox, organisations, sims, users } from '../../db/schema/index.js';
 import { demoSubOwner } from '../../demo/seed.js';
-import { renderProblem } from '../../test/error-text.js';
+import { renderFieldError, renderProblem } from '../../test/error-text.js';
 import { seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
 
@@ -208,7 +208,10 @@ describe('creating a sub-organisation', () => {
       }),
     );
     expect(taken.statusCode).toBe(409);
-    expect(taken.json().errors).toEqual([{ field: 'owner.email', message: 'is already in use' }]);
+    expect(taken.json().errors).toEqual([
+      { field: 'owner.email', message: 'is already in use', reason: 'in_use' },
+    ]);
+    expect(renderFieldError('de', taken.json().errors[0])).toBe('Wird bereits verwendet.');
     const bad = await call(
       owner,
       'POST',

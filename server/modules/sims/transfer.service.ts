@@ -58,6 +58,7 @@ export async function transferSims(
     throw invalidField(
       'targetOrgId',
       'SIMs move only between your organisation and its sub-organisations, never from one sub-organisation to another',
+      'transfer_between_sub_orgs',
     );
   }
 

@@ -97,7 +97,9 @@ describe('creating a customer', () => {
       }),
     );
     expect(res.statusCode).toBe(409);
-    expect(res.json().errors).toEqual([{ field: 'owner.email', message: expect.any(String) }]);
+    expect(res.json().errors).toEqual([
+      { field: 'owner.email', message: expect.any(String), reason: 'in_use' },
+    ]);
     expect(await orgCount()).toBe(before);
   });
 

@@ -78,7 +78,7 @@ export async function assignStock(ctx: AppContext, actor: Actor, req: z.infer<ty
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
     const range = await lockStockRange(tx, req.iccidFrom, req.iccidTo);
-    if (range.length === 0) throw invalidField('iccidFrom', 'no SIMs in this range');
+    if (range.length === 0) throw invalidField('iccidFrom', 'no SIMs in this range', 'no_sims_in_range');
     const taken = range.filter((s) => s.status !== 'stock' || s.orgId !== null);
     if (taken.length) {
       throw conflict(
@@ -135,11 +135,16 @@ async function checkNewPool(db: Db, cidr: string) {
   const octets = (addr ?? '').split('.').map(Number);
   const bits = Number(bitsText);
   if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o > 255) || bits < 8 || bits > 30) {
-    throw invalidField('cidr', 'must be a valid IPv4 block between /8 and /30');
+    throw invalidField('cidr', 'must be a valid IPv4 block between /8 and /30', 'cidr_invalid');
   }
   const value = octets.reduce((a, o) => a * 256 + o, 0);
   if (value % 2 ** (32 - bits) !== 0)
-    throw invalidField('cidr', `has host bits set; the block starts at a multiple of ${2 ** (32 - bits)}`);
+    throw invalidField(
+      'cidr',
+      `has host bits set; the block starts at a multiple of ${2 ** (32 - bits)}`,
+      'cidr_host_bits',
+      { multiple: 2 ** (32 - bits) },
+    );
   if (await poolOverlaps(db, cidr))
     throw conflict('block_overlaps', { cidr }, `${cidr} overlaps an existing address block.`);
 }

@@ -2,6 +2,7 @@ import { count, inArray, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iccidWithLuhn } from '../../../contracts/ids.js';
 import { sims } from '../../db/schema/index.js';
+import { renderFieldError } from '../../test/error-text.js';
 import { fixtureIds, stockCsv } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
 
@@ -175,8 +176,17 @@ describe('assignment', () => {
         payload: { cidr },
       });
     expect((await add('10.70.0.0/16')).statusCode).toBe(409);
-    expect((await add('10.71.0.1/24')).statusCode).toBe(400);
-    expect((await add('300.1.0.0/16')).statusCode).toBe(400);
+    const hostBits = await add('10.71.0.1/24');
+    expect(hostBits.statusCode).toBe(400);
+    const [error] = hostBits.json().errors;
+    expect(error).toMatchObject({ field: 'cidr', reason: 'cidr_host_bits', params: { multiple: 256 } });
+    expect(renderFieldError('en', error)).toBe('Host bits are set: the block starts at a multiple of 256.');
+    expect(renderFieldError('de', error)).toBe(
+      'Host-Bits sind gesetzt: Der Block beginnt bei einem Vielfachen von 256.',
+    );
+    const invalid = await add('300.1.0.0/16');
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().errors[0]).toMatchObject({ field: 'cidr', reason: 'cidr_invalid' });
     expect((await add('banana')).statusCode).toBe(400);
   });
 });

@@ -92,6 +92,8 @@ export function usageRange(q: OrgUsageQuery, today: string): { from: string; to:
     throw invalidField(
       'from',
       `a range by ${q.granularity} may span at most ${maxSpanDays[q.granularity]} days`,
+      'range_too_long',
+      { days: maxSpanDays[q.granularity] },
     );
   }
   return { from, to: end };
@@ -140,6 +142,8 @@ export function hourlyRange(q: { from?: string; to?: string }, now: Date, retent
     throw invalidField(
       'from',
       `a range by hour may span at most ${maxHourlyDays} days; ask by day for longer ones`,
+      'hourly_range_too_long',
+      { days: maxHourlyDays },
     );
   }
   const kept = addDays(today, -retentionDays);
@@ -147,6 +151,8 @@ export function hourlyRange(q: { from?: string; to?: string }, now: Date, retent
     throw invalidField(
       'from',
       `hourly usage is kept for ${retentionDays} days (from ${kept}); ask by day for older usage`,
+      'hourly_retention',
+      { days: retentionDays, from: kept },
     );
   }
   return { from, to };

@@ -51,11 +51,13 @@ export async function updateProfile(
 ) {
   const { user } = principal;
   if (input.email !== undefined && input.email !== user.email.toLowerCase()) {
-    if (!input.currentPassword) throw invalidField('currentPassword', 'is required to change the e-mail');
+    if (!input.currentPassword)
+      throw invalidField('currentPassword', 'is required to change the e-mail', 'current_password_required');
     if (!user.passwordHash || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
-      throw invalidField('currentPassword', 'is wrong');
+      throw invalidField('currentPassword', 'is wrong', 'wrong_password');
     }
-    if (await emailTaken(ctx.db, input.email, user.id)) throw invalidField('email', 'is already in use');
+    if (await emailTaken(ctx.db, input.email, user.id))
+      throw invalidField('email', 'is already in use', 'in_use');
   }
   const updated = await updateUser(ctx.db, user.orgId, user.id, {
     firstName: input.firstName,
@@ -115,7 +117,7 @@ export async function enableTotp(ctx: AppContext, principal: UserPrincipal, code
   const { user } = principal;
   if (user.totpEnabled) throw conflict('totp_already_on', {}, 'Two-factor authentication is already on.');
   if (!user.totpSecret) throw conflict('totp_not_started', {}, 'Start the two-factor set-up first.');
-  if (!verifyTotp(user.totpSecret, code)) throw invalidField('code', 'is wrong or expired');
+  if (!verifyTotp(user.totpSecret, code)) throw invalidField('code', 'is wrong or expired', 'wrong_code');
   await updateUser(ctx.db, user.orgId, user.id, { totpEnabled: true });
 }
 
@@ -123,7 +125,7 @@ export async function enableTotp(ctx: AppContext, principal: UserPrincipal, code
 export async function disableTotp(ctx: AppContext, principal: UserPrincipal, password: string) {
   const { user } = principal;
   if (!user.passwordHash || !(await verifyPassword(user.passwordHash, password))) {
-    throw invalidField('password', 'is wrong');
+    throw invalidField('password', 'is wrong', 'wrong_password');
   }
   await updateUser(ctx.db, user.orgId, user.id, { totpEnabled: false, totpSecret: null });
 }

@@ -8,7 +8,7 @@ import { administrableRoles, type CustomerRole, type Role } from '../../../contr
 import type { CreateUserRequest, UpdateUserRequest } from '../../../contracts/users.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
-import { AppError, conflict, notFound } from '../../lib/errors.js';
+import { AppError, conflict, fieldsInUse, notFound } from '../../lib/errors.js';
 import { digest, randomToken } from '../../lib/tokens.js';
 import { auditChange, auditTarget } from '../audit/audit.context.js';
 import { insertAuthToken, revokeAllSessions } from '../auth/auth.repository.js';
@@ -67,9 +67,7 @@ const audited = (u: UserRow) => ({
 });
 
 function emailInUse(field = 'email'): AppError {
-  return new AppError('conflict', `${field}: is already in use`, {
-    errors: [{ field, message: 'is already in use' }],
-  });
+  return fieldsInUse([{ field, message: 'is already in use', reason: 'in_use' }]);
 }
 
 /** Refuse an e-mail some user already signs in with; `field` names it in the 409. */

@@ -11,7 +11,7 @@ export class ApiError extends Error {
   readonly title: string;
   readonly detail: string;
   /** Field errors of a 400; a CSV import's carry the `line` they were found on. */
-  readonly fieldErrors: { field: string; message: string; line?: number }[];
+  readonly fieldErrors: NonNullable<Problem['errors']>;
   /** Seconds from the `Retry-After` header of a 429, if any. */
   readonly retryAfter: number | undefined;
   /** What exactly is in the way of a 409, as a stable key, and the values its message names. */

@@ -1,6 +1,6 @@
 /** Turns API failures into user-facing messages: field errors next to fields, the rest in a notification. */
 
-import { errorText } from '@contracts/error-text.js';
+import { errorText, fieldErrorText } from '@contracts/error-text.js';
 import type { UseFormReturnType } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useCallback } from 'react';
@@ -11,6 +11,19 @@ import { isMessageKey, type MessageKey, type Translate, useT } from './i18n.js';
 export function errorMessage(t: Translate, err: unknown): string {
   if (!isApiError(err)) return t('errors.generic');
   const said = errorText(err, isMessageKey);
+  return 'text' in said ? said.text : t(said.key as MessageKey, said.vars);
+}
+
+/** The message next to a field the server refused: its reason in the reader's language, or the server's text. */
+export function fieldMessage(
+  t: Translate,
+  error: {
+    message: string;
+    reason?: string | undefined;
+    params?: Record<string, string | number> | undefined;
+  },
+): string {
+  const said = fieldErrorText(error, isMessageKey);
   return 'text' in said ? said.text : t(said.key as MessageKey, said.vars);
 }
 
@@ -34,11 +47,12 @@ export function notifySuccess(message: string): void {
 export function applyFieldErrors<V extends Record<string, unknown>>(
   form: UseFormReturnType<V>,
   err: unknown,
+  t: Translate,
 ): number {
   if (!isApiError(err)) return 0;
   const matched: Record<string, string> = {};
-  for (const { field, message } of err.fieldErrors) {
-    if (Object.hasOwn(form.values, field)) matched[field] = message;
+  for (const e of err.fieldErrors) {
+    if (Object.hasOwn(form.values, e.field)) matched[e.field] = fieldMessage(t, e);
   }
   if (Object.keys(matched).length > 0) form.setErrors(matched);
   return Object.keys(matched).length;
@@ -49,11 +63,12 @@ export function useFormErrorHandler<V extends Record<string, unknown>>(
   form: UseFormReturnType<V>,
 ): (err: unknown) => void {
   const notifyError = useNotifyError();
+  const t = useT();
   return useCallback(
     (err: unknown) => {
-      applyFieldErrors(form, err);
+      applyFieldErrors(form, err, t);
       notifyError(err);
     },
-    [form, notifyError],
+    [form, notifyError, t],
   );
 }

@@ -75,7 +75,7 @@ export function LoginPage() {
         }
         return;
       }
-      applyFieldErrors(form, err);
+      applyFieldErrors(form, err, t);
       setFailure(errorMessage(t, err));
     },
   });

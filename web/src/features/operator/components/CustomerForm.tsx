@@ -5,7 +5,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { PersonFields } from '../../../components/PersonFields.js';
 import { isApiError } from '../../../lib/api.js';
 import { useCountryOptions } from '../../../lib/countries.js';
-import { notifySuccess, useNotifyError } from '../../../lib/errors.js';
+import { errorMessage, fieldMessage, notifySuccess, useNotifyError } from '../../../lib/errors.js';
 import { useT } from '../../../lib/i18n.js';
 import { checkEmail, checkRequired } from '../../../lib/validation.js';
 import { type CreateCustomerRequest, createCustomer } from '../api.js';
@@ -103,10 +103,10 @@ export function CustomerForm({ onDone }: { onDone: (createdId?: string) => void 
         const errors: Partial<Record<keyof FormValues, string>> = {};
         for (const e of err.fieldErrors) {
           const field = serverFields[e.field];
-          if (field) errors[field] = e.message;
+          if (field) errors[field] = fieldMessage(t, e);
         }
         if (err.code === 'conflict' && !Object.keys(errors).length && form.values.cidr.trim())
-          errors.cidr = err.detail;
+          errors.cidr = errorMessage(t, err);
         if (Object.keys(errors).length) {
           form.setErrors(errors);
           return;

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { ConfirmModal } from '../../../components/ConfirmModal.js';
 import { PersonFields } from '../../../components/PersonFields.js';
 import { isApiError } from '../../../lib/api.js';
-import { notifySuccess, useNotifyError } from '../../../lib/errors.js';
+import { fieldMessage, notifySuccess, useNotifyError } from '../../../lib/errors.js';
 import { useT } from '../../../lib/i18n.js';
 import { checkEmail, checkRequired } from '../../../lib/validation.js';
 import { inviteCustomerOwner, ownerAction } from '../api.js';
@@ -167,7 +167,7 @@ function InviteOwnerForm({ orgId, onDone }: { orgId: string; onDone: () => void 
     onError: (err) => {
       if (isApiError(err) && err.fieldErrors.length) {
         const errors: Record<string, string> = {};
-        for (const e of err.fieldErrors) if (e.field in form.values) errors[e.field] = e.message;
+        for (const e of err.fieldErrors) if (e.field in form.values) errors[e.field] = fieldMessage(t, e);
         if (Object.keys(errors).length) return form.setErrors(errors);
       }
       notifyError(err);

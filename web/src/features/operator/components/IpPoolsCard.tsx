@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { PageLoader } from '../../../components/PageLoader.js';
 import { SectionCard } from '../../../components/SectionCard.js';
 import { isApiError } from '../../../lib/api.js';
-import { errorMessage, notifySuccess } from '../../../lib/errors.js';
+import { errorMessage, fieldMessage, notifySuccess } from '../../../lib/errors.js';
 import { useLanguage, useT } from '../../../lib/i18n.js';
 import { addIpPool, type Customer, listIpPools, stockKeys } from '../api.js';
 
@@ -60,10 +60,8 @@ function Pools({ customer, locale }: { customer: Customer; locale: string }) {
     },
     onError: (err) => {
       // 409 (overlap) and 400 (host bits set, size) belong next to the field.
-      const message = isApiError(err)
-        ? (err.fieldErrors.find((e) => e.field === 'cidr')?.message ?? err.detail)
-        : errorMessage(t, err);
-      form.setFieldError('cidr', message || errorMessage(t, err));
+      const field = isApiError(err) ? err.fieldErrors.find((e) => e.field === 'cidr') : undefined;
+      form.setFieldError('cidr', field ? fieldMessage(t, field) : errorMessage(t, err));
     },
   });
 

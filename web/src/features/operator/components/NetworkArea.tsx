@@ -20,7 +20,7 @@ import { ConfirmModal } from '../../../components/ConfirmModal.js';
 import { PageLoader } from '../../../components/PageLoader.js';
 import { SectionCard } from '../../../components/SectionCard.js';
 import { isApiError } from '../../../lib/api.js';
-import { errorMessage, notifySuccess, useNotifyError } from '../../../lib/errors.js';
+import { errorMessage, fieldMessage, notifySuccess, useNotifyError } from '../../../lib/errors.js';
 import { useT } from '../../../lib/i18n.js';
 import {
   createNasClient,
@@ -200,7 +200,7 @@ function NasClientModal({ client, onClose }: { client: NasClient | null; onClose
     },
     onError: (err) => {
       if (isApiError(err) && err.fieldErrors.length > 0) {
-        for (const f of err.fieldErrors) form.setFieldError(f.field, f.message);
+        for (const f of err.fieldErrors) form.setFieldError(f.field, fieldMessage(t, f));
       } else notifyError(err);
     },
   });

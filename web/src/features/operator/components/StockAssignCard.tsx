@@ -161,7 +161,7 @@ export function StockAssignCard({
       notifySuccess(t('stock.assigned', { count: n(result.assigned), name }));
       form.setValues({ iccidFrom: '', iccidTo: '' });
     },
-    onError: (err) => applyFieldErrors(form, err),
+    onError: (err) => applyFieldErrors(form, err, t),
     onSettled: () => {
       // Also after a 409: the stock or the customer's addresses may have changed meanwhile.
       void queryClient.invalidateQueries({ queryKey: stockKeys.summary });

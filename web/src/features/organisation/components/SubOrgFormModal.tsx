@@ -6,7 +6,7 @@ import { AddressFields } from '../../../components/AddressFields.js';
 import { PersonFields } from '../../../components/PersonFields.js';
 import { isApiError } from '../../../lib/api.js';
 import { useCountryOptions } from '../../../lib/countries.js';
-import { notifySuccess, useNotifyError } from '../../../lib/errors.js';
+import { fieldMessage, notifySuccess, useNotifyError } from '../../../lib/errors.js';
 import { useT } from '../../../lib/i18n.js';
 import { checkEmail, checkRequired } from '../../../lib/validation.js';
 import { createSubOrganisation, orgsQueryKey, renameSubOrganisation, type SubOrganisation } from '../api.js';
@@ -24,10 +24,11 @@ interface CreateValues {
 /** Puts the server's field errors (dot paths such as owner.email) on the form; returns whether any matched. */
 function useServerErrors() {
   const notifyError = useNotifyError();
+  const t = useT();
   return (form: { setErrors: (e: Record<string, string>) => void }, fields: string[], err: unknown) => {
     if (isApiError(err)) {
       const errors: Record<string, string> = {};
-      for (const e of err.fieldErrors) if (fields.includes(e.field)) errors[e.field] = e.message;
+      for (const e of err.fieldErrors) if (fields.includes(e.field)) errors[e.field] = fieldMessage(t, e);
       if (Object.keys(errors).length) {
         form.setErrors(errors);
         return;

@@ -25,7 +25,7 @@ import { IconFileTypeCsv, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type ComponentProps, useMemo, useState } from 'react';
 import { isApiError } from '../../../lib/api.js';
-import { errorMessage, notifySuccess } from '../../../lib/errors.js';
+import { errorMessage, fieldMessage, notifySuccess } from '../../../lib/errors.js';
 import { useLanguage, useT } from '../../../lib/i18n.js';
 import { useMe } from '../../../lib/session.js';
 import {
@@ -137,7 +137,9 @@ function TransferForm({ subs, onDone }: { subs: SubOrganisation[]; onDone: () =>
 
   const error = mutation.error;
   const problems: LineProblem[] =
-    isApiError(error) && error.code === 'validation_failed' ? error.fieldErrors.map((e) => ({ ...e })) : [];
+    isApiError(error) && error.code === 'validation_failed'
+      ? error.fieldErrors.map((e) => ({ ...e, message: fieldMessage(t, e) }))
+      : [];
   const lineProblems = (line: number) => problems.filter((p) => p.line === line);
   const fileLines = useMemo(() => (fileText ?? '').split(/\r\n|\r|\n/), [fileText]);
   const input = body(true);

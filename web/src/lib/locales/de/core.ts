@@ -84,6 +84,25 @@ export const core: Record<keyof typeof en, string> = {
   'errors.conflict.no_account_number': 'Diese Organisation hat keine Kundennummer für API-Clients.',
   'errors.conflict.changed_meanwhile':
     'Einige dieser SIMs wurden während der Übertragung geändert; es wurde nichts übertragen, bitte erneut versuchen.',
+  'errors.conflict.fields_in_use': 'Einige Werte werden bereits verwendet: siehe die markierten Felder.',
+  'errors.field.in_use': 'Wird bereits verwendet.',
+  'errors.field.nas_name_in_use': 'Ein anderer NAS-Client hat diesen Namen.',
+  'errors.field.nas_address_in_use': 'Ein anderer NAS-Client hat diese Adresse.',
+  'errors.field.wrong_password': 'Falsches Passwort.',
+  'errors.field.current_password_required':
+    'Geben Sie Ihr aktuelles Passwort ein, um die E-Mail-Adresse zu ändern.',
+  'errors.field.wrong_code': 'Falscher oder abgelaufener Code.',
+  'errors.field.no_sims_in_range': 'Keine SIMs in diesem Bereich.',
+  'errors.field.cidr_invalid': 'Muss ein IPv4-Block zwischen /8 und /30 sein.',
+  'errors.field.cidr_host_bits':
+    'Host-Bits sind gesetzt: Der Block beginnt bei einem Vielfachen von {multiple}.',
+  'errors.field.transfer_between_sub_orgs':
+    'SIMs wechseln nur zwischen Ihrer Organisation und ihren Unterorganisationen, nie von einer Unterorganisation zur anderen.',
+  'errors.field.range_too_long': 'Der Zeitraum darf höchstens {days} Tage umfassen.',
+  'errors.field.hourly_range_too_long':
+    'Stündliche Nutzung umfasst höchstens {days} Tage; wählen Sie für längere Zeiträume die tägliche Nutzung.',
+  'errors.field.hourly_retention':
+    'Stündliche Nutzung wird {days} Tage aufbewahrt (ab {from}); wählen Sie für ältere Tage die tägliche Nutzung.',
   'errors.too_many_requests': 'Zu viele Anfragen. Versuchen Sie es später erneut.',
   'errors.internal': 'Ein unerwarteter Fehler ist aufgetreten. Er wurde protokolliert.',
   'errors.unavailable': 'Der Dienst ist gerade nicht verfügbar. Versuchen Sie es später erneut.',

@@ -76,6 +76,23 @@ export const core = {
   'errors.conflict.no_account_number': 'This organisation has no account number for API clients.',
   'errors.conflict.changed_meanwhile':
     'Some of these SIMs changed while transferring; nothing was transferred, try again.',
+  'errors.conflict.fields_in_use': 'Some of the values are already in use: see the marked fields.',
+  'errors.field.in_use': 'Already in use.',
+  'errors.field.nas_name_in_use': 'Another NAS client has this name.',
+  'errors.field.nas_address_in_use': 'Another NAS client has this address.',
+  'errors.field.wrong_password': 'Wrong password.',
+  'errors.field.current_password_required': 'Enter your current password to change the e-mail.',
+  'errors.field.wrong_code': 'Wrong or expired code.',
+  'errors.field.no_sims_in_range': 'No SIMs in this range.',
+  'errors.field.cidr_invalid': 'Must be an IPv4 block between /8 and /30.',
+  'errors.field.cidr_host_bits': 'Host bits are set: the block starts at a multiple of {multiple}.',
+  'errors.field.transfer_between_sub_orgs':
+    'SIMs move only between your organisation and its sub-organisations, never from one sub-organisation to another.',
+  'errors.field.range_too_long': 'The range may span at most {days} days.',
+  'errors.field.hourly_range_too_long':
+    'Hourly usage may span at most {days} days; choose daily usage for longer ranges.',
+  'errors.field.hourly_retention':
+    'Hourly usage is kept for {days} days (from {from}); choose daily usage for older days.',
   'errors.too_many_requests': 'Too many requests. Try again later.',
   'errors.internal': 'An unexpected error occurred. It has been logged.',
   'errors.unavailable': 'The service is unavailable right now. Try again later.',
