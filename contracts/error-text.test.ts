@@ -54,4 +54,18 @@ describe('what the portal says next to a refused field', () => {
       text: 'must be at most 64 characters',
     });
   });
+
+  it('when a 400 names a field reason with texts, then the notification says that reason too', () => {
+    const p = {
+      code: 'validation_failed',
+      title: 'Invalid request',
+      detail: 'currentPassword: is wrong',
+      errors: [{ field: 'currentPassword', message: 'is wrong', reason: 'wrong_password' }],
+    };
+    expect(errorText(p, known)).toEqual({ key: 'errors.field.wrong_password', vars: {} });
+    // without a known reason: the detail, as before
+    expect(errorText({ ...p, errors: [{ field: 'x', message: 'is wrong' }] }, known)).toEqual({
+      text: p.detail,
+    });
+  });
 });

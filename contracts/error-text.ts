@@ -7,6 +7,14 @@
  * (`errors.conflict.<reason>` with the values the server sent); one without, by its English detail.
  */
 
+/** A field error as the server sends it (contracts/common.ts `problem.errors`). */
+interface FieldProblem {
+  field?: string;
+  message: string;
+  reason?: string | undefined;
+  params?: Record<string, string | number> | undefined;
+}
+
 /** Codes whose detail is the message; the catalogue's text for them is the fallback. */
 const detailFirst: ReadonlySet<string> = new Set(['conflict']);
 
@@ -18,10 +26,14 @@ export function errorText(
     detail: string;
     reason?: string | undefined;
     params?: Record<string, string | number> | undefined;
+    /** The field errors of a 400: one whose reason the catalogue has says what is wrong. */
+    errors?: readonly FieldProblem[] | undefined;
   },
   known: (key: string) => boolean,
 ): { key: string; vars?: Record<string, string | number> } | { text: string } {
   const key = `errors.${problem.code}`;
+  const field = problem.errors?.find((e) => e.reason && known(`errors.field.${e.reason}`));
+  if (problem.code === 'validation_failed' && field) return fieldErrorText(field, known);
   if (problem.reason && known(`${key}.${problem.reason}`))
     return { key: `${key}.${problem.reason}`, vars: problem.params ?? {} };
   if (problem.detail && detailFirst.has(problem.code)) return { text: problem.detail };
@@ -35,11 +47,7 @@ export function errorText(
  * language when the server named a reason the catalogue has, else the server's English message.
  */
 export function fieldErrorText(
-  error: {
-    message: string;
-    reason?: string | undefined;
-    params?: Record<string, string | number> | undefined;
-  },
+  error: FieldProblem,
   known: (key: string) => boolean,
 ): { key: string; vars?: Record<string, string | number> } | { text: string } {
   const key = `errors.field.${error.reason}`;

@@ -10,7 +10,7 @@ import { isMessageKey, type MessageKey, type Translate, useT } from './i18n.js';
 /** The message for an error: our text for its code, or the server's detail (contracts/error-text.ts). */
 export function errorMessage(t: Translate, err: unknown): string {
   if (!isApiError(err)) return t('errors.generic');
-  const said = errorText(err, isMessageKey);
+  const said = errorText({ ...err, errors: err.fieldErrors }, isMessageKey);
   return 'text' in said ? said.text : t(said.key as MessageKey, said.vars);
 }
 

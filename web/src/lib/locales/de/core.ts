@@ -100,7 +100,7 @@ export const core: Record<keyof typeof en, string> = {
     'SIMs wechseln nur zwischen Ihrer Organisation und ihren Unterorganisationen, nie von einer Unterorganisation zur anderen.',
   'errors.field.range_too_long': 'Der Zeitraum darf höchstens {days} Tage umfassen.',
   'errors.field.hourly_range_too_long':
-    'Stündliche Nutzung umfasst höchstens {days} Tage; wählen Sie für längere Zeiträume die tägliche Nutzung.',
+    'Stündliche Nutzung lässt sich für höchstens {days} Tage abfragen; wählen Sie für längere Zeiträume die tägliche Nutzung.',
   'errors.field.hourly_retention':
     'Stündliche Nutzung wird {days} Tage aufbewahrt (ab {from}); wählen Sie für ältere Tage die tägliche Nutzung.',
   'errors.too_many_requests': 'Zu viele Anfragen. Versuchen Sie es später erneut.',
