@@ -67,3 +67,21 @@ export async function signIn(page: Page, url: string, email: string, password = 
   await page.getByLabel(/^password/i).fill(password);
   await page.getByRole('button', { name: /sign in/i }).click();
 }
+
+/** Save the signed-in user's portal language (as the user menu does) and reload the page in it. */
+export async function chooseLanguage(page: Page, language: 'en' | 'de') {
+  const csrf = (await page.context().cookies()).find((c) => c.name === 'opencmp_csrf')?.value ?? '';
+  const answer = await page.evaluate(
+    async ({ token, language }) => {
+      const res = await fetch('/api/v1/me', {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': token },
+        body: JSON.stringify({ language }),
+      });
+      return `${res.status} ${await res.text()}`;
+    },
+    { token: csrf, language },
+  );
+  if (!answer.startsWith('200 ')) throw new Error(`saving the language failed: ${answer}`);
+  await page.reload();
+}

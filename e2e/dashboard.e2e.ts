@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard } from '../contracts/usage.js';
 import {
+  chooseLanguage,
   horizontalOverflow,
   launchBrowser,
   type RunningServer,
@@ -117,17 +118,7 @@ describe('the Dashboard', () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 1000 } });
     await signIn(page, server.url, 'admin@demo.example');
     await page.getByTestId('dashboard-loaded').waitFor();
-    const csrf = (await page.context().cookies()).find((c) => c.name === 'opencmp_csrf')?.value ?? '';
-    const status = await page.evaluate(async (token) => {
-      const res = await fetch('/api/v1/me', {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': token },
-        body: JSON.stringify({ language: 'de' }),
-      });
-      return `${res.status} ${await res.text()}`;
-    }, csrf);
-    expect(status).toMatch(/^200 /);
-    await page.reload();
+    await chooseLanguage(page, 'de');
     await page.getByTestId('nav-configuration').click();
     // the limit the owner saved above, grouped the German way (NumberInput refused a '.' group with a '.' decimal)
     await expect

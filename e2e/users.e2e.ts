@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permissionsOf, tabs } from '../contracts/permissions.js';
-import { launchBrowser, type RunningServer, shoot, signIn, startServer } from './browser.js';
+import { chooseLanguage, launchBrowser, type RunningServer, shoot, signIn, startServer } from './browser.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -100,17 +100,7 @@ describe('inviting a user', () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     await signIn(page, server.url, 'admin@demo.example');
     await page.getByTestId('page-dashboard').waitFor();
-    const csrf = (await page.context().cookies()).find((c) => c.name === 'opencmp_csrf')?.value ?? '';
-    const status = await page.evaluate(async (token) => {
-      const res = await fetch('/api/v1/me', {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': token },
-        body: JSON.stringify({ language: 'de' }),
-      });
-      return res.status;
-    }, csrf);
-    expect(status).toBe(200);
-    await page.reload();
+    await chooseLanguage(page, 'de');
     await page.getByTestId('nav-users').click();
     await page.getByTestId('user-row').first().waitFor();
     const before = await page.getByTestId('user-row').count();
