@@ -142,7 +142,13 @@ export async function changeAddress(
   if (!current) throw notFound('Address');
   if (input.isDefault !== undefined && current.kind === 'invoice') {
     throw new AppError('validation_failed', 'isDefault: applies to delivery addresses only', {
-      errors: [{ field: 'isDefault', message: 'applies to delivery addresses only' }],
+      errors: [
+        {
+          field: 'isDefault',
+          message: 'applies to delivery addresses only',
+          reason: 'default_delivery_only',
+        },
+      ],
     });
   }
   const row = await ctx.db.transaction(async (tx) => {

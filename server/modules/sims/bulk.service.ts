@@ -85,11 +85,18 @@ export async function startBulk(ctx: AppContext, principal: Principal, req: z.in
     // throwing rolls the job back
     if (created.total === 0)
       throw new AppError('validation_failed', 'filter: matches no SIMs', {
-        errors: [{ field: 'filter', message: 'matches no SIMs' }],
+        errors: [{ field: 'filter', message: 'matches no SIMs', reason: 'filter_matches_none' }],
       });
     if (created.total > maxSims)
       throw new AppError('validation_failed', `filter: matches more than ${maxSims} SIMs`, {
-        errors: [{ field: 'filter', message: `matches more than ${maxSims} SIMs` }],
+        errors: [
+          {
+            field: 'filter',
+            message: `matches more than ${maxSims} SIMs`,
+            reason: 'filter_matches_too_many',
+            params: { max: maxSims },
+          },
+        ],
       });
     return created;
   });

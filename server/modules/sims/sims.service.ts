@@ -97,7 +97,13 @@ export function planChange(sim: SimRow, req: UpdateSimRequest, actor: Actor, at:
         'validation_failed',
         'imei: can only be set while the IMEI lock is on (send imeiLock: true)',
         {
-          errors: [{ field: 'imei', message: 'can only be set while the IMEI lock is on' }],
+          errors: [
+            {
+              field: 'imei',
+              message: 'can only be set while the IMEI lock is on',
+              reason: 'imei_needs_lock',
+            },
+          ],
         },
       );
     }

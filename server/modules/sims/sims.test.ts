@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { runJobs } from '../../jobs/runner.js';
+import { renderFieldError } from '../../test/error-text.js';
 import { as } from '../../test/harness.js';
 import { mySimsFixture } from './sims.fixture.js';
 
@@ -112,7 +113,10 @@ describe('bulk actions', () => {
       payload: { action: 'deactivate', filter: { q: 'no such sim anywhere' } },
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json().errors).toEqual([{ field: 'filter', message: 'matches no SIMs' }]);
+    expect(res.json().errors).toEqual([
+      { field: 'filter', message: 'matches no SIMs', reason: 'filter_matches_none' },
+    ]);
+    expect(renderFieldError('de', res.json().errors[0])).toBe('Der Filter trifft auf keine SIM zu.');
     expect(
       await f.harness().ctx.database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM jobs`),
     ).toEqual(jobsBefore);

@@ -210,7 +210,7 @@ describe('operator console: SMSC', () => {
       });
     const bad = await put('http://nope');
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().errors[0]).toMatchObject({ field: 'url' });
+    expect(bad.json().errors[0]).toMatchObject({ field: 'url', reason: 'smsc_url_invalid' });
     const other = await startSmscSimulator({ systemId: 'second', password: 'pw' });
     try {
       const ok = await put(other.url);

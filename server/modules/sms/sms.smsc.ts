@@ -69,7 +69,7 @@ export async function updateSmsc(ctx: AppContext, principal: Principal, req: Upd
     try {
       parseSmppUrl(url);
     } catch (err) {
-      throw invalidField('url', (err as Error).message);
+      throw invalidField('url', (err as Error).message, 'smsc_url_invalid');
     }
   }
   const by = principal.kind === 'client' ? principal.clientId : principal.user.email;

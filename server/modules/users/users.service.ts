@@ -84,7 +84,7 @@ function assertAssignable(actor: Actor, role: CustomerRole) {
       ? 'Nobody in the organisation can make someone an Owner; the provider can.'
       : `Your role (${roleNames[actor.role]}) may assign only: ${allowed.map((r) => roleNames[r]).join(', ')}.`;
   throw new AppError('forbidden', detail, {
-    errors: [{ field: 'role', message: 'may not be assigned by you' }],
+    errors: [{ field: 'role', message: 'may not be assigned by you', reason: 'role_not_assignable' }],
   });
 }
 

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { PageLoader } from '../../../components/PageLoader.js';
 import { SectionCard } from '../../../components/SectionCard.js';
 import { isApiError } from '../../../lib/api.js';
-import { errorMessage, notifySuccess } from '../../../lib/errors.js';
+import { errorMessage, fieldMessage, notifySuccess } from '../../../lib/errors.js';
 import { useFormatDateTime } from '../../../lib/format.js';
 import { useLanguage, useT } from '../../../lib/i18n.js';
 import { getSmsc, type SmscStatus, smscQueryKey, updateSmsc } from '../smscApi.js';
@@ -51,7 +51,7 @@ export function SmscPanel() {
     },
     onError: (err: unknown) => {
       const field = isApiError(err) ? err.fieldErrors.find((f) => f.field === 'url') : undefined;
-      setError(field?.message ?? errorMessage(t, err));
+      setError(field ? fieldMessage(t, field) : errorMessage(t, err));
     },
   });
   const n = (v: number) => v.toLocaleString(locale);

@@ -5,7 +5,7 @@ import { IconLock, IconPlayerPlay, IconPlayerStop } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { isApiError } from '../../../lib/api.js';
-import { notifySuccess, useNotifyError } from '../../../lib/errors.js';
+import { fieldMessage, notifySuccess, useNotifyError } from '../../../lib/errors.js';
 import { useT } from '../../../lib/i18n.js';
 import { useCan } from '../../../lib/session.js';
 import { type SimDetail, simsQueryKey, type UpdateSimRequest, updateSim } from '../api.js';
@@ -187,7 +187,7 @@ export function SimActions({ sim }: { sim: SimDetail }) {
                 },
                 onError: (err) => {
                   const field = isApiError(err) ? err.fieldErrors.find((f) => f.field === 'imei') : undefined;
-                  if (field) setBindError(field.message);
+                  if (field) setBindError(fieldMessage(t, field));
                   else onError(err);
                 },
               },

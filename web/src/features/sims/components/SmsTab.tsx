@@ -21,7 +21,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 import { ConfirmModal } from '../../../components/ConfirmModal.js';
 import { isApiError } from '../../../lib/api.js';
-import { errorMessage, notifySuccess, useNotifyError } from '../../../lib/errors.js';
+import { errorMessage, fieldMessage, notifySuccess, useNotifyError } from '../../../lib/errors.js';
 import { useFormatDateTime } from '../../../lib/format.js';
 import { useT } from '../../../lib/i18n.js';
 import { useCan } from '../../../lib/session.js';
@@ -87,8 +87,10 @@ function SendForm({
         return;
       }
       const field = isApiError(err) ? err.fieldErrors.find((f) => f.field === 'text') : undefined;
-      // the volume refusal in the user's language; other field errors as the server words them
-      setError(field && !isApiError(err, 'sms_volume_exhausted') ? field.message : errorMessage(t, err));
+      // the volume refusal in the user's language; other field errors by their reason where they have one
+      setError(
+        field && !isApiError(err, 'sms_volume_exhausted') ? fieldMessage(t, field) : errorMessage(t, err),
+      );
     },
   });
   return (

@@ -86,6 +86,13 @@ export const core: Record<keyof typeof en, string> = {
     'Einige dieser SIMs wurden während der Übertragung geändert; es wurde nichts übertragen, bitte erneut versuchen.',
   'errors.conflict.fields_in_use': 'Einige Werte werden bereits verwendet: siehe die markierten Felder.',
   'errors.field.in_use': 'Wird bereits verwendet.',
+  'errors.field.role_not_assignable': 'Diese Rolle dürfen Sie nicht vergeben.',
+  'errors.field.imei_needs_lock': 'Eine IMEI lässt sich nur bei eingeschalteter IMEI-Sperre festlegen.',
+  'errors.field.filter_matches_none': 'Der Filter trifft auf keine SIM zu.',
+  'errors.field.filter_matches_too_many':
+    'Der Filter trifft auf mehr als {max} SIMs zu; schränken Sie ihn ein.',
+  'errors.field.default_delivery_only': 'Nur eine Lieferadresse kann die Standardadresse sein.',
+  'errors.field.smsc_url_invalid': 'Keine gültige SMPP-URL (smpp://system_id:passwort@host:port).',
   'errors.field.nas_name_in_use': 'Ein anderer NAS-Client hat diesen Namen.',
   'errors.field.nas_address_in_use': 'Ein anderer NAS-Client hat diese Adresse.',
   'errors.field.wrong_password': 'Falsches Passwort.',
