@@ -11,12 +11,10 @@ import {
   FileInput,
   Group,
   Modal,
-  ScrollArea,
   SegmentedControl,
   Select,
   SimpleGrid,
   Stack,
-  Table,
   Text,
   TextInput,
 } from '@mantine/core';
@@ -35,15 +33,10 @@ import {
   type TransferResult,
   transferSims,
 } from '../api.js';
+import { type LineProblem, TransferFileProblems } from './TransferFileProblems.js';
 
 type Mode = 'iccid' | 'ranges' | 'file';
 const maxBytes = 16 * 1024 * 1024;
-
-interface LineProblem {
-  line?: number;
-  field: string;
-  message: string;
-}
 
 export function TransferModal({
   opened,
@@ -328,31 +321,7 @@ function TransferForm({ subs, onDone }: { subs: SubOrganisation[]; onDone: () =>
         </Alert>
       )}
       {mode === 'file' && problems.length > 0 && (
-        <ScrollArea.Autosize mah={320} type="auto" offsetScrollbars>
-          <Table verticalSpacing={4} striped stickyHeader data-testid="transfer-errors">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th w={56}>{t('stock.errorLine')}</Table.Th>
-                <Table.Th>{t('orgs.lineText')}</Table.Th>
-                <Table.Th>{t('stock.errorMessage')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {problems.map((p, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: the list is replaced as a whole, never reordered
-                <Table.Tr key={i} data-testid="transfer-line-error">
-                  <Table.Td>{p.line ?? '—'}</Table.Td>
-                  <Table.Td>
-                    <Code style={{ overflowWrap: 'anywhere' }}>
-                      {p.line ? (fileLines[p.line - 1] ?? '') : ''}
-                    </Code>
-                  </Table.Td>
-                  <Table.Td style={{ overflowWrap: 'anywhere' }}>{p.message}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollArea.Autosize>
+        <TransferFileProblems problems={problems} fileLines={fileLines} />
       )}
 
       {preview && (
