@@ -1,8 +1,9 @@
 /** Import SIM stock from a CSV file: all lines or none, with the server's per-line error report. */
-import { Alert, Button, Code, FileInput, Group, ScrollArea, Table, Text } from '@mantine/core';
+import { Alert, Button, Code, FileInput, Group, Text } from '@mantine/core';
 import { IconFileTypeCsv, IconUpload } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type ComponentProps, useState } from 'react';
+import { type LineProblem, LineProblemsTable } from '../../../components/LineProblemsTable.js';
 import { SectionCard } from '../../../components/SectionCard.js';
 import { isApiError } from '../../../lib/api.js';
 import { errorMessage, notifySuccess } from '../../../lib/errors.js';
@@ -19,12 +20,6 @@ interface LoadedFile {
   text: string;
   /** Non-empty lines, header included. */
   lines: number;
-}
-
-interface LineProblem {
-  line: number | undefined;
-  field: string;
-  message: string;
 }
 
 function countLines(text: string): number {
@@ -134,30 +129,13 @@ export function StockImportCard() {
         </Alert>
       )}
       {problems && (
-        <ScrollArea.Autosize mah={360} type="auto" offsetScrollbars>
-          <Table verticalSpacing={4} striped stickyHeader data-testid="import-errors">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th w={64}>{t('stock.errorLine')}</Table.Th>
-                <Table.Th w={110}>{t('stock.errorField')}</Table.Th>
-                <Table.Th>{t('stock.errorMessage')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {problems.map((p, i) => (
-                // Lines repeat (several fields of one line), so the index is part of the key.
-                // biome-ignore lint/suspicious/noArrayIndexKey: the list is replaced as a whole, never reordered
-                <Table.Tr key={i} data-testid="import-error">
-                  <Table.Td>{p.line ?? '—'}</Table.Td>
-                  <Table.Td>
-                    <Code>{p.field}</Code>
-                  </Table.Td>
-                  <Table.Td style={{ overflowWrap: 'anywhere' }}>{p.message}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollArea.Autosize>
+        <LineProblemsTable
+          problems={problems}
+          middle={{ header: t('stock.errorField'), width: 110, cell: (p) => <Code>{p.field}</Code> }}
+          height={360}
+          testId="import-errors"
+          rowTestId="import-error"
+        />
       )}
     </SectionCard>
   );

@@ -22,6 +22,7 @@ import { useMediaQuery } from '@mantine/hooks';
 import { IconFileTypeCsv, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type ComponentProps, useMemo, useState } from 'react';
+import { type LineProblem, LineProblemsTable } from '../../../components/LineProblemsTable.js';
 import { isApiError } from '../../../lib/api.js';
 import { errorMessage, fieldMessage, notifySuccess } from '../../../lib/errors.js';
 import { useLanguage, useT } from '../../../lib/i18n.js';
@@ -33,7 +34,6 @@ import {
   type TransferResult,
   transferSims,
 } from '../api.js';
-import { type LineProblem, TransferFileProblems } from './TransferFileProblems.js';
 
 type Mode = 'iccid' | 'ranges' | 'file';
 const maxBytes = 16 * 1024 * 1024;
@@ -321,7 +321,18 @@ function TransferForm({ subs, onDone }: { subs: SubOrganisation[]; onDone: () =>
         </Alert>
       )}
       {mode === 'file' && problems.length > 0 && (
-        <TransferFileProblems problems={problems} fileLines={fileLines} />
+        <LineProblemsTable
+          problems={problems}
+          middle={{
+            header: t('orgs.lineText'),
+            cell: (p) => (
+              <Code style={{ overflowWrap: 'anywhere' }}>{p.line ? (fileLines[p.line - 1] ?? '') : ''}</Code>
+            ),
+          }}
+          height={320}
+          testId="transfer-errors"
+          rowTestId="transfer-line-error"
+        />
       )}
 
       {preview && (
