@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { sims } from '../../db/schema/index.js';
 import { renderProblem } from '../../test/error-text.js';
 import { seedFleet } from '../../test/fleet.js';
-import { as, signIn } from '../../test/harness.js';
+import { as, type Session, signIn } from '../../test/harness.js';
 import {
   countedSims,
   h,
@@ -23,21 +23,25 @@ import { addPool } from '../stock/stock.service.js';
 
 transferFixture();
 
+/** A sub-organisation of the signed-in owner's organisation, with no address block of its own. */
+const createSub = (session: Session, company: string, country: string, ownerEmail: string) =>
+  h.app.inject({
+    method: 'POST',
+    url: '/api/v1/organisations',
+    headers: as(session),
+    payload: {
+      company,
+      billingCountry: country,
+      address: { street: 'Weg 2', postalCode: '10115', city: 'Berlin', country },
+      owner: { firstName: 'Sam', lastName: 'Sub', email: ownerEmail },
+    },
+  });
+
 describe('IP addresses of sub-organisations without a block of their own', () => {
   let sharedId = '';
 
   it('when SIMs move to a sub-organisation with no block, then they get free addresses of the master’s block', async () => {
-    const created = await h.app.inject({
-      method: 'POST',
-      url: '/api/v1/organisations',
-      headers: as(owner),
-      payload: {
-        company: 'Shared Space GmbH',
-        billingCountry: 'DE',
-        address: { street: 'Weg 2', postalCode: '10115', city: 'Berlin', country: 'DE' },
-        owner: { firstName: 'Sue', lastName: 'Shared', email: 'sue@shared.example' },
-      },
-    });
+    const created = await createSub(owner, 'Shared Space GmbH', 'DE', 'sue@shared.example');
     sharedId = created.json().id;
     const res = await transfer(owner, {
       sourceOrgId: masterId,
@@ -65,17 +69,7 @@ describe('IP addresses of sub-organisations without a block of their own', () =>
   it('when the target’s space has too few free addresses, then 409 says so and nothing moves', async () => {
     // Other Corp's /30 is full with its two SIMs; its new sub-organisation shares it.
     const otherOwner = await signIn(h.app, 'other-owner@other.example');
-    const created = await h.app.inject({
-      method: 'POST',
-      url: '/api/v1/organisations',
-      headers: as(otherOwner),
-      payload: {
-        company: 'Other Sub GmbH',
-        billingCountry: 'AT',
-        address: { street: 'Gasse 1', postalCode: '1010', city: 'Wien', country: 'AT' },
-        owner: { firstName: 'Otto', lastName: 'Sub', email: 'otto@othersub.example' },
-      },
-    });
+    const created = await createSub(otherOwner, 'Other Sub GmbH', 'AT', 'otto@othersub.example');
     expect(created.statusCode).toBe(201);
     const before = await snapshot();
     const res = await transfer(otherOwner, {
