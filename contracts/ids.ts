@@ -15,14 +15,35 @@ export function luhnDigit(digits: string): number {
   return (10 - (sum % 10)) % 10;
 }
 
-/** Why an ICCID is not valid, or null when it is (19 digits, or 20 with a correct Luhn digit). */
-export function iccidProblem(value: string): string | null {
-  if (!/^\d+$/.test(value)) return 'must contain digits only';
+/**
+ * What is wrong with an identifier: the English text, and a stable reason with the values its text
+ * needs, which the portal says in the reader's language (`errors.field.<reason>`).
+ */
+export interface IdProblem {
+  message: string;
+  reason: string;
+  params?: Record<string, string | number>;
+}
+
+/** What is wrong with an ICCID, or null when it is valid (19 digits, or 20 with a correct Luhn digit). */
+export function iccidIssue(value: string): IdProblem | null {
+  if (!/^\d+$/.test(value)) return { message: 'must contain digits only', reason: 'iccid_digits' };
   if (value.length === 19) return null;
   if (value.length === 20) {
-    return luhnDigit(value.slice(0, 19)) === Number(value[19]) ? null : 'has a wrong Luhn check digit';
+    return luhnDigit(value.slice(0, 19)) === Number(value[19])
+      ? null
+      : { message: 'has a wrong Luhn check digit', reason: 'iccid_luhn' };
   }
-  return `must have 19 digits (or 20 with the Luhn check digit), not ${value.length}`;
+  return {
+    message: `must have 19 digits (or 20 with the Luhn check digit), not ${value.length}`,
+    reason: 'iccid_length',
+    params: { length: value.length },
+  };
+}
+
+/** Why an ICCID is not valid, or null when it is. */
+export function iccidProblem(value: string): string | null {
+  return iccidIssue(value)?.message ?? null;
 }
 
 /** The 19-digit ICCID that is stored, from 19 or 20 valid digits. */
@@ -45,16 +66,22 @@ export const iccid = z
   })
   .transform(canonicalIccid);
 
-export function imsiProblem(value: string): string | null {
-  return /^\d{15}$/.test(value) ? null : 'must be 15 digits (MCC, MNC and MSIN)';
+/** What is wrong with an IMSI, or null when it is valid. */
+export function imsiIssue(value: string): IdProblem | null {
+  return /^\d{15}$/.test(value)
+    ? null
+    : { message: 'must be 15 digits (MCC, MNC and MSIN)', reason: 'imsi_format' };
 }
 export const imsi = z
   .string()
   .trim()
   .regex(/^\d{15}$/, 'must be 15 digits (MCC, MNC and MSIN)');
 
-export function msisdnProblem(value: string): string | null {
-  return /^[1-9]\d{5,14}$/.test(value) ? null : 'must be an E.164 number: 6 to 15 digits, no leading 0 or +';
+/** What is wrong with an MSISDN, or null when it is valid. */
+export function msisdnIssue(value: string): IdProblem | null {
+  return /^[1-9]\d{5,14}$/.test(value)
+    ? null
+    : { message: 'must be an E.164 number: 6 to 15 digits, no leading 0 or +', reason: 'msisdn_format' };
 }
 export const msisdn = z
   .string()

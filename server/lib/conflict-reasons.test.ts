@@ -6,14 +6,16 @@ import { de } from '../../web/src/lib/locales/de.js';
 import { en } from '../../web/src/lib/locales/en.js';
 import { rootDir } from './paths.js';
 
-/** The reasons the server's own code (not its tests) names with `pattern`'s first group. */
+/** The reasons the server's and the contracts' own code (not their tests) names with `pattern`'s first group. */
 function reasonsNamed(pattern: RegExp): Set<string> {
-  const root = join(rootDir, 'server');
   const reasons = new Set<string>();
-  for (const file of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
-    if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
-    for (const [, reason = ''] of readFileSync(join(root, file), 'utf8').matchAll(pattern))
-      reasons.add(reason);
+  for (const dir of ['server', 'contracts']) {
+    const root = join(rootDir, dir);
+    for (const file of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
+      for (const [, reason = ''] of readFileSync(join(root, file), 'utf8').matchAll(pattern))
+        reasons.add(reason);
+    }
   }
   return reasons;
 }
@@ -37,7 +39,7 @@ describe('reasons', () => {
       ...reasonsNamed(/\binvalidField\(\s*'[^']*',\s*(?:'[^']*'|`[^`]*`),\s*'(\w+)'/g),
       ...reasonsNamed(/\breason: '(\w+)'/g),
     ]);
-    expect(reasons.size).toBeGreaterThanOrEqual(13);
+    expect(reasons.size).toBeGreaterThanOrEqual(37);
     for (const reason of reasons) {
       expect(Object.keys(en)).toContain(`errors.field.${reason}`);
       expect(Object.keys(de)).toContain(`errors.field.${reason}`);

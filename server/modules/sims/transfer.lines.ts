@@ -3,7 +3,7 @@
  * `ICCID_START;ICCID_END` lines: each checked on its own (format, order, same length and issuer
  * prefix) and against the others (duplicates, overlaps). The database checks ownership afterwards.
  */
-import { canonicalIccid, iccidProblem } from '../../../contracts/ids.js';
+import { canonicalIccid, iccidIssue } from '../../../contracts/ids.js';
 import type { FieldError } from '../../lib/errors.js';
 
 export interface TransferLine {
@@ -25,17 +25,31 @@ function checkRange(
   errors: FieldError[],
 ): TransferLine | null {
   const before = errors.length;
-  const startProblem = iccidProblem(rawStart);
+  // the reason says what is wrong; the English message also names the value
+  const startProblem = iccidIssue(rawStart);
   if (startProblem)
-    errors.push({ line, field: 'start', message: `${rawStart || '(empty)'} ${startProblem}` });
-  const endProblem = rawEnd === rawStart ? null : iccidProblem(rawEnd);
-  if (endProblem) errors.push({ line, field: 'end', message: `${rawEnd || '(empty)'} ${endProblem}` });
+    errors.push({
+      line,
+      field: 'start',
+      ...startProblem,
+      message: `${rawStart || '(empty)'} ${startProblem.message}`,
+    });
+  const endProblem = rawEnd === rawStart ? null : iccidIssue(rawEnd);
+  if (endProblem)
+    errors.push({
+      line,
+      field: 'end',
+      ...endProblem,
+      message: `${rawEnd || '(empty)'} ${endProblem.message}`,
+    });
   if (errors.length > before) return null;
   if (rawStart.length !== rawEnd.length) {
     errors.push({
       line,
       field: 'end',
       message: `has ${rawEnd.length} digits but the start has ${rawStart.length}: write both ends the same way`,
+      reason: 'range_ends_differ_in_length',
+      params: { start: rawStart.length, end: rawEnd.length },
     });
     return null;
   }
@@ -46,6 +60,8 @@ function checkRange(
       line,
       field: 'end',
       message: `must have the same issuer prefix as the start (${start.slice(0, issuerPrefixLength)}), not ${end.slice(0, issuerPrefixLength)}`,
+      reason: 'range_issuer_differs',
+      params: { start: start.slice(0, issuerPrefixLength), end: end.slice(0, issuerPrefixLength) },
     });
     return null;
   }
@@ -54,6 +70,8 @@ function checkRange(
       line,
       field: 'end',
       message: `${end} is before the start ${start}: write the lower ICCID first`,
+      reason: 'range_reversed',
+      params: { start, end },
     });
     return null;
   }
@@ -80,6 +98,8 @@ export function parseTransferFile(text: string): { lines: TransferLine[]; errors
         line,
         field: 'line',
         message: `has ${cells.length} fields; write ICCID_START;ICCID_END`,
+        reason: 'transfer_line_fields',
+        params: { count: cells.length },
       });
       return;
     }
@@ -87,7 +107,7 @@ export function parseTransferFile(text: string): { lines: TransferLine[]; errors
     if (checked) lines.push(checked);
   });
   if (lines.length === 0 && errors.length === 0) {
-    errors.push({ line: 1, field: 'file', message: 'has no ICCID lines' });
+    errors.push({ line: 1, field: 'file', message: 'has no ICCID lines', reason: 'file_no_iccids' });
   }
   return { lines, errors };
 }
@@ -118,9 +138,17 @@ export function overlapErrors(lines: TransferLine[]): FieldError[] {
       errors.push({
         line: later.line,
         field: 'range',
-        message: same
-          ? `repeats line ${earlier.line}`
-          : `overlaps line ${earlier.line} (${earlier.start}–${earlier.end})`,
+        ...(same
+          ? {
+              message: `repeats line ${earlier.line}`,
+              reason: 'repeats_line',
+              params: { line: earlier.line },
+            }
+          : {
+              message: `overlaps line ${earlier.line} (${earlier.start}–${earlier.end})`,
+              reason: 'overlaps_line',
+              params: { line: earlier.line, start: earlier.start, end: earlier.end },
+            }),
       });
     }
     if (!reach || l.end > reach.end) reach = l;

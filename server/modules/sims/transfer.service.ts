@@ -77,23 +77,34 @@ export async function transferSims(
     for (const l of lines) {
       const c = byLine.get(l.line);
       if (!c) continue;
-      if (c.other > 0) {
+      const single = l.start === l.end;
+      if (single && (c.other > 0 || c.owned === 0)) {
         errors.push({
           line: l.line,
           field,
-          message:
-            l.start === l.end
-              ? `${l.start} is not a SIM of ${source.name}`
-              : `${c.other} SIM(s) in this range do not belong to ${source.name}${c.example ? `, e.g. ${c.example}` : ''}`,
+          message: `${l.start} is not a SIM of ${source.name}`,
+          reason: 'not_a_sim_of',
+          params: { iccid: l.start, org: source.name },
+        });
+      } else if (c.other > 0) {
+        errors.push({
+          line: l.line,
+          field,
+          message: `${c.other} SIM(s) in this range do not belong to ${source.name}${c.example ? `, e.g. ${c.example}` : ''}`,
+          ...(c.example
+            ? {
+                reason: 'range_foreign_sims_example',
+                params: { count: c.other, org: source.name, example: c.example },
+              }
+            : { reason: 'range_foreign_sims', params: { count: c.other, org: source.name } }),
         });
       } else if (c.owned === 0) {
         errors.push({
           line: l.line,
           field,
-          message:
-            l.start === l.end
-              ? `${l.start} is not a SIM of ${source.name}`
-              : `${source.name} has no SIMs in this range`,
+          message: `${source.name} has no SIMs in this range`,
+          reason: 'range_without_sims_of',
+          params: { org: source.name },
         });
       }
     }

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
 import { iccidWithLuhn } from '../../../contracts/ids.js';
 import { simEvents, sims } from '../../db/schema/index.js';
+import type { FieldError } from '../../lib/errors.js';
+import { renderFieldError } from '../../test/error-text.js';
 import { renderEvent } from '../../test/event-text.js';
 import { as } from '../../test/harness.js';
 import {
@@ -134,35 +136,73 @@ describe('transferring by ranges and by file', () => {
 });
 
 describe('every line is checked and one bad line changes nothing', () => {
-  const cases: [string, string, { line: number; field: string; message: RegExp }][] = [
+  // each refusal also carries its reason, which the portal says in the reader's language (here German)
+  const cases: [string, string, { line: number; field: string; message: RegExp; german: RegExp }][] = [
     [
       'a malformed ICCID',
       `${m(1)};${m(2)}\n12345;${m(3)}`,
-      { line: 2, field: 'start', message: /must have 19 digits/ },
+      {
+        line: 2,
+        field: 'start',
+        message: /must have 19 digits/,
+        german: /^Eine ICCID hat 19 Ziffern.*diese hat 5\.$/,
+      },
     ],
-    ['a wrong Luhn digit', `${m(1)}0;${iccidWithLuhn(m(2))}`, { line: 1, field: 'start', message: /Luhn/ }],
-    ['a reversed range', `${m(5)};${m(2)}`, { line: 1, field: 'end', message: /before the start/ }],
+    [
+      'a wrong Luhn digit',
+      `${m(1)}0;${iccidWithLuhn(m(2))}`,
+      { line: 1, field: 'start', message: /Luhn/, german: /^Die Luhn-Prüfziffer/ },
+    ],
+    [
+      'a reversed range',
+      `${m(5)};${m(2)}`,
+      {
+        line: 1,
+        field: 'end',
+        message: /before the start/,
+        german: new RegExp(`^${m(2)} liegt vor dem Anfang ${m(5)}`),
+      },
+    ],
     [
       'ends of different length',
       `${m(2)};${iccidWithLuhn(m(5))}`,
-      { line: 1, field: 'end', message: /digits but the start has 19/ },
+      {
+        line: 1,
+        field: 'end',
+        message: /digits but the start has 19/,
+        german: /^Das Ende hat 20 Ziffern, der Anfang 19/,
+      },
     ],
     [
       'ends with different issuer prefixes',
       `${m(2)};${s(5)}`,
-      { line: 1, field: 'end', message: /same issuer prefix/ },
+      {
+        line: 1,
+        field: 'end',
+        message: /same issuer prefix/,
+        german: /^Das Ende muss das Herausgeberpräfix/,
+      },
     ],
     [
       'a duplicate line',
       `${m(2)};${m(4)}\n${m(6)}\n${m(2)};${m(4)}`,
-      { line: 3, field: 'range', message: /repeats line 1/ },
+      { line: 3, field: 'range', message: /repeats line 1/, german: /^Wiederholt Zeile 1\.$/ },
     ],
     [
       'overlapping lines',
       `${m(2)};${m(6)}\n${m(5)};${m(9)}`,
-      { line: 2, field: 'range', message: /overlaps line 1/ },
+      {
+        line: 2,
+        field: 'range',
+        message: /overlaps line 1/,
+        german: new RegExp(`^Überschneidet sich mit Zeile 1 \\(${m(2)}–${m(6)}\\)\\.$`),
+      },
     ],
-    ['too many fields', `${m(2)};${m(3)};${m(4)}`, { line: 1, field: 'line', message: /3 fields/ }],
+    [
+      'too many fields',
+      `${m(2)};${m(3)};${m(4)}`,
+      { line: 1, field: 'line', message: /3 fields/, german: /^Diese Zeile hat 3 Felder/ },
+    ],
     [
       'a SIM of the target',
       `${m(7)}\n${s(1)};${s(2)}`,
@@ -170,17 +210,28 @@ describe('every line is checked and one bad line changes nothing', () => {
         line: 2,
         field: 'range',
         message: /2 SIM\(s\) in this range do not belong to Demo Industries GmbH, e.g. /,
+        german: /^2 SIM\(s\) in diesem Bereich gehören nicht zu Demo Industries GmbH, z\. B\. \d{19}\.$/,
       },
     ],
     [
       'a foreign SIM (not named)',
       `${o(1)}`,
-      { line: 1, field: 'range', message: /^\S+ is not a SIM of Demo Industries GmbH$/ },
+      {
+        line: 1,
+        field: 'range',
+        message: /^\S+ is not a SIM of Demo Industries GmbH$/,
+        german: /^\d{19} ist keine SIM von Demo Industries GmbH\.$/,
+      },
     ],
     [
       'a range without SIMs',
       `${m(2)}\n8949019999999900000;8949019999999900009`,
-      { line: 2, field: 'range', message: /has no SIMs in this range/ },
+      {
+        line: 2,
+        field: 'range',
+        message: /has no SIMs in this range/,
+        german: /^Demo Industries GmbH hat keine SIMs in diesem Bereich\.$/,
+      },
     ],
   ];
 
@@ -191,17 +242,24 @@ describe('every line is checked and one bad line changes nothing', () => {
       const res = await transfer(owner, { sourceOrgId: masterId, targetOrgId: subId, file });
       expect(res.statusCode).toBe(400);
       expect(res.json().detail).toMatch(/^Nothing was transferred/);
-      const errors = res.json().errors as { line: number; field: string; message: string }[];
+      const errors = res.json().errors as FieldError[];
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatchObject({ line: expected.line, field: expected.field });
       expect(errors[0]?.message).toMatch(expected.message);
+      expect(renderFieldError('de', errors[0] as FieldError)).toMatch(expected.german);
       expect(await snapshot()).toEqual(before);
     },
   );
 
   it('when a foreign SIM is in a range, then the error gives the count but never its ICCID', async () => {
     const res = await transfer(owner, { sourceOrgId: masterId, targetOrgId: subId, file: `${o(1)};${o(2)}` });
-    expect(res.json().errors[0].message).toBe('2 SIM(s) in this range do not belong to Demo Industries GmbH');
+    expect(res.json().errors[0]).toEqual({
+      line: 1,
+      field: 'range',
+      message: '2 SIM(s) in this range do not belong to Demo Industries GmbH',
+      reason: 'range_foreign_sims',
+      params: { count: 2, org: 'Demo Industries GmbH' },
+    });
   });
 
   it('when many lines are bad, then each is reported with its line', async () => {
@@ -221,7 +279,9 @@ describe('every line is checked and one bad line changes nothing', () => {
       ],
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json().errors).toEqual([{ line: 2, field: 'start', message: 'x must contain digits only' }]);
+    expect(res.json().errors).toEqual([
+      { line: 2, field: 'start', message: 'x must contain digits only', reason: 'iccid_digits' },
+    ]);
   });
 
   it('when source and target are the same, or neither or both of iccid/ranges/file are given, then 400', async () => {
@@ -237,7 +297,9 @@ describe('every line is checked and one bad line changes nothing', () => {
     });
     expect(both.statusCode).toBe(400);
     const empty = await transfer(owner, { sourceOrgId: masterId, targetOrgId: subId, file: '\n \n' });
-    expect(empty.json().errors).toEqual([{ line: 1, field: 'file', message: 'has no ICCID lines' }]);
+    expect(empty.json().errors).toEqual([
+      { line: 1, field: 'file', message: 'has no ICCID lines', reason: 'file_no_iccids' },
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
 /** Parses and validates a SIM stock CSV: every line checked, every problem reported with its line. */
-import { iccidProblem, imsiProblem, msisdnProblem } from '../../../contracts/ids.js';
+import { type IdProblem, iccidIssue, imsiIssue, msisdnIssue } from '../../../contracts/ids.js';
+import type { FieldError } from '../../lib/errors.js';
 
 export interface StockLine {
   /** The line of the file (1 is the header), for the error report. */
@@ -14,11 +15,8 @@ export interface StockLine {
   formFactor: string;
 }
 
-export interface LineError {
-  line: number;
-  field: string;
-  message: string;
-}
+/** A refused line of the file: its number, the column, and what is wrong (with its reason, as FieldError). */
+export type LineError = FieldError & { line: number };
 
 const columns = ['iccid', 'imsi', 'msisdn', 'pin1', 'puk1', 'pin2', 'puk2', 'form_factor'] as const;
 const formFactors = new Set(['2FF', '3FF', '4FF', 'MFF2', 'eSIM']);
@@ -47,6 +45,8 @@ export function parseStockCsv(text: string): { lines: StockLine[]; errors: LineE
           line: 1,
           field: 'header',
           message: `missing column(s) ${missing.join(', ')}; expected ${columns.join(sep)}`,
+          reason: 'csv_missing_columns',
+          params: { columns: missing.join(', '), expected: columns.join(sep) },
         },
       ],
     };
@@ -68,6 +68,8 @@ export function parseStockCsv(text: string): { lines: StockLine[]; errors: LineE
         line: lineNo,
         field: 'line',
         message: `has ${cells.length} fields, the header has ${names.length}`,
+        reason: 'csv_field_count',
+        params: { count: cells.length, header: names.length },
       });
       continue;
     }
@@ -83,36 +85,53 @@ export function parseStockCsv(text: string): { lines: StockLine[]; errors: LineE
       puk2: at(cells, 'puk2') || null,
       formFactor: formFactorByUpper.get(at(cells, 'form_factor').toUpperCase()) ?? at(cells, 'form_factor'),
     };
-    const problems: [string, string | null][] = [
-      ['iccid', iccidProblem(iccidRaw)],
-      ['imsi', imsiProblem(rec.imsi)],
-      ['msisdn', msisdnProblem(rec.msisdn)],
-      ['pin1', rec.pin1 && !/^\d{4,8}$/.test(rec.pin1) ? 'must be 4 to 8 digits' : null],
-      ['puk1', rec.puk1 && !/^\d{8}$/.test(rec.puk1) ? 'must be 8 digits' : null],
-      ['pin2', rec.pin2 && !/^\d{4,8}$/.test(rec.pin2) ? 'must be 4 to 8 digits' : null],
-      ['puk2', rec.puk2 && !/^\d{8}$/.test(rec.puk2) ? 'must be 8 digits' : null],
+    const pinProblem = (v: string | null): IdProblem | null =>
+      v && !/^\d{4,8}$/.test(v)
+        ? { message: 'must be 4 to 8 digits', reason: 'digits_between', params: { min: 4, max: 8 } }
+        : null;
+    const pukProblem = (v: string | null): IdProblem | null =>
+      v && !/^\d{8}$/.test(v)
+        ? { message: 'must be 8 digits', reason: 'digits_exactly', params: { count: 8 } }
+        : null;
+    const allowed = [...formFactors].join(', ');
+    const problems: [string, IdProblem | null][] = [
+      ['iccid', iccidIssue(iccidRaw)],
+      ['imsi', imsiIssue(rec.imsi)],
+      ['msisdn', msisdnIssue(rec.msisdn)],
+      ['pin1', pinProblem(rec.pin1)],
+      ['puk1', pukProblem(rec.puk1)],
+      ['pin2', pinProblem(rec.pin2)],
+      ['puk2', pukProblem(rec.puk2)],
       [
         'form_factor',
-        formFactors.has(rec.formFactor) ? null : `must be one of ${[...formFactors].join(', ')}`,
+        formFactors.has(rec.formFactor)
+          ? null
+          : { message: `must be one of ${allowed}`, reason: 'one_of', params: { allowed } },
       ],
     ];
     let ok = true;
-    for (const [field, message] of problems) {
-      if (message) {
-        errors.push({ line: lineNo, field, message });
+    for (const [field, problem] of problems) {
+      if (problem) {
+        errors.push({ line: lineNo, field, ...problem });
         ok = false;
       }
     }
     for (const key of ['iccid', 'imsi', 'msisdn'] as const) {
       const first = seen[key].get(rec[key]);
       if (first !== undefined) {
-        errors.push({ line: lineNo, field: key, message: `duplicates line ${first} of this file` });
+        errors.push({
+          line: lineNo,
+          field: key,
+          message: `duplicates line ${first} of this file`,
+          reason: 'duplicates_line',
+          params: { line: first },
+        });
         ok = false;
       } else seen[key].set(rec[key], lineNo);
     }
     if (ok) lines.push(rec);
   }
   if (lines.length === 0 && errors.length === 0)
-    errors.push({ line: 1, field: 'file', message: 'contains no SIMs' });
+    errors.push({ line: 1, field: 'file', message: 'contains no SIMs', reason: 'file_no_sims' });
   return { lines, errors };
 }

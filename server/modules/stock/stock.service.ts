@@ -55,7 +55,13 @@ export async function importStock(ctx: AppContext, csv: string) {
     for (const l of lines) {
       for (const key of ['iccid', 'imsi', 'msisdn'] as const) {
         if (taken[key].has(l[key]))
-          problems.push({ line: l.line, field: key, message: `${l[key]} is already in stock or assigned` });
+          problems.push({
+            line: l.line,
+            field: key,
+            message: `${l[key]} is already in stock or assigned`,
+            reason: 'already_in_stock',
+            params: { value: l[key] },
+          });
       }
     }
     if (problems.length > 0) rejectLines(problems.sort((a, b) => a.line - b.line));

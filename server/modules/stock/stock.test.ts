@@ -69,8 +69,17 @@ describe('stock import', () => {
     const res = await upload(lines.join('\n'));
     expect(res.statusCode).toBe(400);
     expect(res.json().errors).toEqual([
-      { line: 4, field: 'iccid', message: expect.stringMatching(/19 digits/) },
+      {
+        line: 4,
+        field: 'iccid',
+        message: expect.stringMatching(/19 digits/),
+        reason: 'iccid_length',
+        params: { length: 5 },
+      },
     ]);
+    expect(renderFieldError('de', res.json().errors[0])).toBe(
+      'Eine ICCID hat 19 Ziffern, mit Luhn-Prüfziffer 20; diese hat 5.',
+    );
     expect(await stockCount()).toBe(20);
   });
 
@@ -85,9 +94,21 @@ describe('stock import', () => {
     ].join('\n');
     const res = await upload(csv);
     expect(res.statusCode).toBe(400);
-    const errors = res.json().errors.map((e: { line: number; field: string }) => `${e.line}:${e.field}`);
+    const errors = res
+      .json()
+      .errors.map((e: { line: number; field: string; reason: string }) => `${e.line}:${e.field}:${e.reason}`);
     expect(errors).toEqual(
-      expect.arrayContaining(['2:iccid', '3:imsi', '4:iccid', '4:msisdn', '4:form_factor']),
+      expect.arrayContaining([
+        '2:iccid:iccid_luhn',
+        '3:imsi:imsi_format',
+        '4:iccid:duplicates_line',
+        '4:msisdn:duplicates_line',
+        '4:form_factor:one_of',
+      ]),
+    );
+    const formFactor = res.json().errors.find((e: { field: string }) => e.field === 'form_factor');
+    expect(renderFieldError('de', formFactor)).toBe(
+      'Muss einer dieser Werte sein: 2FF, 3FF, 4FF, MFF2, eSIM.',
     );
     expect(await stockCount()).toBe(20);
   });
@@ -95,7 +116,10 @@ describe('stock import', () => {
   it('when a SIM is already in stock, then the file is refused naming the line', async () => {
     const res = await upload(stockCsv(3, 1, 20));
     expect(res.statusCode).toBe(400);
-    expect(res.json().errors[0]).toMatchObject({ line: 2, field: 'iccid' });
+    expect(res.json().errors[0]).toMatchObject({ line: 2, field: 'iccid', reason: 'already_in_stock' });
+    expect(renderFieldError('de', res.json().errors[0])).toMatch(
+      /^\d{19} ist bereits im Bestand oder vergeben\.$/,
+    );
   });
 
   it('when a customer uploads stock, then 403', async () => {

@@ -6,7 +6,7 @@ import { type ComponentProps, useState } from 'react';
 import { type LineProblem, LineProblemsTable } from '../../../components/LineProblemsTable.js';
 import { SectionCard } from '../../../components/SectionCard.js';
 import { isApiError } from '../../../lib/api.js';
-import { errorMessage, notifySuccess } from '../../../lib/errors.js';
+import { errorMessage, fieldMessage, notifySuccess } from '../../../lib/errors.js';
 import { useLanguage, useT } from '../../../lib/i18n.js';
 import { importStock, stockKeys } from '../api.js';
 
@@ -71,7 +71,7 @@ export function StockImportCard() {
   const error = mutation.error;
   const problems: LineProblem[] | null =
     isApiError(error) && error.fieldErrors.length > 0
-      ? error.fieldErrors.map((e) => ({ line: e.line, field: e.field, message: e.message }))
+      ? error.fieldErrors.map((e) => ({ line: e.line, field: e.field, message: fieldMessage(t, e) }))
       : null;
 
   return (

@@ -110,6 +110,35 @@ export const core: Record<keyof typeof en, string> = {
     'Stündliche Nutzung lässt sich für höchstens {days} Tage abfragen; wählen Sie für längere Zeiträume die tägliche Nutzung.',
   'errors.field.hourly_retention':
     'Stündliche Nutzung wird {days} Tage aufbewahrt (ab {from}); wählen Sie für ältere Tage die tägliche Nutzung.',
+  'errors.field.iccid_digits': 'Eine ICCID besteht nur aus Ziffern.',
+  'errors.field.iccid_luhn': 'Die Luhn-Prüfziffer (die 20. Ziffer) ist falsch.',
+  'errors.field.iccid_length': 'Eine ICCID hat 19 Ziffern, mit Luhn-Prüfziffer 20; diese hat {length}.',
+  'errors.field.imsi_format': 'Eine IMSI hat 15 Ziffern (MCC, MNC und MSIN).',
+  'errors.field.msisdn_format':
+    'Eine MSISDN ist eine E.164-Nummer: 6 bis 15 Ziffern, ohne führende 0 oder +.',
+  'errors.field.digits_between': 'Muss aus {min} bis {max} Ziffern bestehen.',
+  'errors.field.digits_exactly': 'Muss aus {count} Ziffern bestehen.',
+  'errors.field.one_of': 'Muss einer dieser Werte sein: {allowed}.',
+  'errors.field.csv_missing_columns': 'Fehlende Spalte(n) {columns}; die Kopfzeile lautet {expected}.',
+  'errors.field.csv_field_count': 'Diese Zeile hat {count} Felder, die Kopfzeile {header}.',
+  'errors.field.duplicates_line': 'Wiederholt den Wert aus Zeile {line} dieser Datei.',
+  'errors.field.file_no_sims': 'Die Datei enthält keine SIMs.',
+  'errors.field.already_in_stock': '{value} ist bereits im Bestand oder vergeben.',
+  'errors.field.range_ends_differ_in_length':
+    'Das Ende hat {end} Ziffern, der Anfang {start}: Schreiben Sie beide Enden gleich.',
+  'errors.field.range_issuer_differs':
+    'Das Ende muss das Herausgeberpräfix des Anfangs haben ({start}), nicht {end}.',
+  'errors.field.range_reversed':
+    '{end} liegt vor dem Anfang {start}: Schreiben Sie die kleinere ICCID zuerst.',
+  'errors.field.transfer_line_fields': 'Diese Zeile hat {count} Felder; schreiben Sie ICCID_START;ICCID_END.',
+  'errors.field.file_no_iccids': 'Die Datei enthält keine ICCID-Zeilen.',
+  'errors.field.repeats_line': 'Wiederholt Zeile {line}.',
+  'errors.field.overlaps_line': 'Überschneidet sich mit Zeile {line} ({start}–{end}).',
+  'errors.field.not_a_sim_of': '{iccid} ist keine SIM von {org}.',
+  'errors.field.range_foreign_sims': '{count} SIM(s) in diesem Bereich gehören nicht zu {org}.',
+  'errors.field.range_foreign_sims_example':
+    '{count} SIM(s) in diesem Bereich gehören nicht zu {org}, z. B. {example}.',
+  'errors.field.range_without_sims_of': '{org} hat keine SIMs in diesem Bereich.',
   'errors.too_many_requests': 'Zu viele Anfragen. Versuchen Sie es später erneut.',
   'errors.internal': 'Ein unerwarteter Fehler ist aufgetreten. Er wurde protokolliert.',
   'errors.unavailable': 'Der Dienst ist gerade nicht verfügbar. Versuchen Sie es später erneut.',
