@@ -3,9 +3,9 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
-import { simEvents, sims, simUsageDaily, smsMessages } from '../../db/schema/index.js';
+import { orgSettings, simEvents, sims, simUsageDaily, smsMessages } from '../../db/schema/index.js';
 import { startSmscSimulator } from '../../network/simulator/smsc.js';
-import { renderProblem } from '../../test/error-text.js';
+import { renderFieldError, renderProblem } from '../../test/error-text.js';
 import { fixtureIds } from '../../test/fleet.js';
 import { as, type Harness } from '../../test/harness.js';
 import {
@@ -91,6 +91,37 @@ describe('SMS volume', () => {
     const refused = await post(iccid, { text: 'one more' });
     expect(refused.statusCode).toBe(409);
     expect(refused.json().detail).toContain('used up');
+  });
+
+  it("when the organisation's monthly MT SMS limit is reached, then 409 saying so in the reader's language, and nothing is stored", async () => {
+    const iccid = n(9);
+    const orgId = (await simRow(iccid))?.orgId ?? '';
+    await h.ctx.db.insert(orgSettings).values({ orgId, smsMtLimit: 0 });
+    try {
+      const before = await h.ctx.db.select().from(smsMessages).where(eq(smsMessages.iccid, iccid));
+      const usedBefore = (await simRow(iccid))?.smsUsed;
+      const res = await post(iccid, { text: 'over the limit' });
+      expect(res.statusCode).toBe(409);
+      const month = new Date().toISOString().slice(0, 7);
+      expect(res.json()).toMatchObject({
+        code: 'sms_limit_reached',
+        errors: [{ field: 'text', reason: 'sms_mt_monthly_limit', params: { month } }],
+      });
+      expect(res.json().detail).toContain(`monthly MT SMS limit for ${month} is reached`);
+      // what the SMS tab shows next to the text, and the notification
+      expect(renderFieldError('de', res.json().errors[0])).toBe(
+        `Das monatliche Limit der Organisation für MT-SMS ist für ${month} erreicht (Konfiguration → Monatslimits).`,
+      );
+      expect(renderProblem('de', res.json())).toMatch(
+        /^Das monatliche MT-SMS-Limit der Organisation ist erreicht/,
+      );
+      expect(await h.ctx.db.select().from(smsMessages).where(eq(smsMessages.iccid, iccid))).toHaveLength(
+        before.length,
+      );
+      expect((await simRow(iccid))?.smsUsed).toBe(usedBefore);
+    } finally {
+      await h.ctx.db.delete(orgSettings).where(eq(orgSettings.orgId, orgId));
+    }
   });
 
   it('when the send list is read, then it carries the volume and the default sender for the form', async () => {

@@ -111,8 +111,16 @@ export async function countSmsUsage(
 export async function enforceMonthlySmsLimit(db: Db, sim: SimRow, at: Date): Promise<void> {
   const reason = await monthlyBlock(db, { orgId: sim.orgId ?? '', iccid: sim.iccid }, 'sms-mt', at);
   if (!reason) return;
+  // an MT can only be held back by the organisation's monthly MT limit (monthlyBlock)
   throw new AppError('sms_limit_reached', `SMS to SIM ${sim.iccid} refused: ${reason}.`, {
-    errors: [{ field: 'text', message: reason }],
+    errors: [
+      {
+        field: 'text',
+        message: reason,
+        reason: 'sms_mt_monthly_limit',
+        params: { month: at.toISOString().slice(0, 7) },
+      },
+    ],
   });
 }
 
