@@ -30,6 +30,8 @@ export const apiClientSummary = z.object({
   /** What the client may do (`readOnly` and `actsAs` applied). */
   permissions: z.array(z.enum(permissions)),
   createdBy: z.string().nullable(),
+  /** Whether the caller may revoke it: Owners and Admins any client, others those they created. */
+  mayRevoke: z.boolean(),
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
 });

@@ -34,6 +34,15 @@ export async function insertClient(db: Db, values: typeof apiClients.$inferInser
   return row;
 }
 
+/** A live client of the organisation by its row id (undefined: none, revoked, or another organisation's). */
+export async function findLiveClient(db: Db, orgId: string, id: string): Promise<ApiClientRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(apiClients)
+    .where(and(eq(apiClients.id, id), eq(apiClients.orgId, orgId), isNull(apiClients.revokedAt)));
+  return row;
+}
+
 /** Revoke a live client of the organisation; false when it has no such client. */
 export async function revokeClient(db: Db, orgId: string, id: string, now: Date): Promise<boolean> {
   const rows = await db

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiClientList, createApiClientRequest, createdApiClient } from '../../../contracts/apiclients.js';
 import { ok } from '../../../contracts/common.js';
-import { principalOf, userOf } from '../../plugins/auth.js';
+import { userOf } from '../../plugins/auth.js';
 import { createApiClient, listApiClients, revokeApiClient } from './apiclients.service.js';
 
 export default async function apiClientsRoutes(app: FastifyInstance) {
@@ -22,7 +22,7 @@ export default async function apiClientsRoutes(app: FastifyInstance) {
         response: { 200: apiClientList },
       },
     },
-    async (req) => listApiClients(req.ctx, principalOf(req).orgId),
+    async (req) => listApiClients(req.ctx, userOf(req)),
   );
   r.post(
     '/api-clients',
@@ -43,13 +43,14 @@ export default async function apiClientsRoutes(app: FastifyInstance) {
       config: { ...config, audit: 'api-client.revoke' },
       schema: {
         tags,
-        summary: 'Revoke an API client: its tokens stop working at once',
+        summary:
+          'Revoke an API client: its tokens stop working at once. Owners and Admins revoke any client, others only those they created (403)',
         params: z.object({ id: z.uuid({ message: 'must be an API client id (UUID)' }) }),
         response: { 200: ok },
       },
     },
     async (req) => {
-      await revokeApiClient(req.ctx, principalOf(req).orgId, req.params.id);
+      await revokeApiClient(req.ctx, userOf(req), req.params.id);
       return { ok: true as const };
     },
   );

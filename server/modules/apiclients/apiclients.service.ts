@@ -3,9 +3,14 @@
  * A client id is the account number, an underscore and a chosen name; the secret is shown once.
  */
 import { type CreateApiClientRequest, secretWeakness } from '../../../contracts/apiclients.js';
-import { apiClientActsAs, apiClientPermissions, type CustomerRole } from '../../../contracts/permissions.js';
+import {
+  apiClientActsAs,
+  apiClientPermissions,
+  type CustomerRole,
+  can,
+} from '../../../contracts/permissions.js';
 import type { AppContext } from '../../context.js';
-import { type AppError, conflict, fieldsInUse, invalidField, notFound } from '../../lib/errors.js';
+import { AppError, conflict, fieldsInUse, invalidField, notFound } from '../../lib/errors.js';
 import { randomToken } from '../../lib/tokens.js';
 import { auditChange, auditTarget } from '../audit/audit.context.js';
 import type { ClientPrincipal, UserPrincipal } from '../auth/auth.service.js';
@@ -13,6 +18,7 @@ import { findOrganisation } from '../orgs/orgs.repository.js';
 import {
   type ApiClientRow,
   clientIdTaken,
+  findLiveClient,
   insertClient,
   listActiveClients,
   revokeClient,
@@ -20,7 +26,15 @@ import {
 import { forgetClient } from './client-cache.js';
 import { hashSecret } from './token.service.js';
 
-function present(c: ApiClientRow, createdBy: string | null) {
+/**
+ * Whether `actor` may revoke client `c`: Owners and Admins administer API users (PRODUCT.md §9); a
+ * User or a 3rd party, who may set up API access for themselves, revokes only the clients they created.
+ */
+function mayRevoke(actor: UserPrincipal, c: ApiClientRow): boolean {
+  return can(actor.role, 'users:admin') || c.createdBy === actor.userId;
+}
+
+function present(c: ApiClientRow, createdBy: string | null, actor: UserPrincipal) {
   return {
     id: c.id,
     name: c.name,
@@ -29,15 +43,16 @@ function present(c: ApiClientRow, createdBy: string | null) {
     actsAs: c.actsAs,
     permissions: apiClientPermissions(c.actsAs, c.readOnly),
     createdBy,
+    mayRevoke: mayRevoke(actor, c),
     createdAt: c.createdAt.toISOString(),
     lastUsedAt: c.lastUsedAt?.toISOString() ?? null,
   };
 }
 
-/** The organisation's live API clients; secrets are never returned. */
-export async function listApiClients(ctx: AppContext, orgId: string) {
-  const rows = await listActiveClients(ctx.db, orgId);
-  return { items: rows.map((r) => present(r.client, r.creator)), total: rows.length };
+/** The organisation's live API clients, with what `actor` may do to each; secrets are never returned. */
+export async function listApiClients(ctx: AppContext, actor: UserPrincipal) {
+  const rows = await listActiveClients(ctx.db, actor.orgId);
+  return { items: rows.map((r) => present(r.client, r.creator, actor)), total: rows.length };
 }
 
 function clientIdInUse(clientId: string): AppError {
@@ -73,7 +88,7 @@ export async function createApiClient(ctx: AppContext, actor: UserPrincipal, inp
     });
     auditTarget(`api-client:${row.id}`);
     auditChange(null, { clientId: row.clientId, name: row.name, readOnly: row.readOnly, actsAs: row.actsAs });
-    return { ...present(row, `${actor.user.firstName} ${actor.user.lastName}`), clientSecret: secret };
+    return { ...present(row, `${actor.user.firstName} ${actor.user.lastName}`, actor), clientSecret: secret };
   } catch (err) {
     const code = (e: unknown) => (typeof e === 'object' && e !== null && 'code' in e ? e.code : undefined);
     const cause = typeof err === 'object' && err !== null && 'cause' in err ? err.cause : undefined;
@@ -82,9 +97,20 @@ export async function createApiClient(ctx: AppContext, actor: UserPrincipal, inp
   }
 }
 
-/** Revoke a client: its tokens stop working with the next request; another organisation's id answers 404. */
-export async function revokeApiClient(ctx: AppContext, orgId: string, id: string) {
-  const revoked = await revokeClient(ctx.db, orgId, id, ctx.clock.now());
+/**
+ * Revoke a client: its tokens stop working with the next request; another organisation's id answers
+ * 404, a client the actor may not revoke (`mayRevoke`) 403.
+ */
+export async function revokeApiClient(ctx: AppContext, actor: UserPrincipal, id: string) {
+  const client = await findLiveClient(ctx.db, actor.orgId, id);
+  if (!client) throw notFound('API client');
+  if (!mayRevoke(actor, client)) {
+    throw new AppError(
+      'forbidden',
+      `You may revoke only the API clients you created; an Owner or Admin can revoke ${client.clientId}.`,
+    );
+  }
+  const revoked = await revokeClient(ctx.db, actor.orgId, id, ctx.clock.now());
   if (!revoked) throw notFound('API client');
   // this process stops the client's tokens now; the others when the trigger's NOTIFY reaches them
   forgetClient(ctx.database, id);

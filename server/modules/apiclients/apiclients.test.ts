@@ -8,6 +8,8 @@ let h: Harness;
 let owner: Session;
 let user: Session;
 let readonly: Session;
+let thirdparty: Session;
+let admin: Session;
 let other: Session;
 let iccids: string[];
 
@@ -18,6 +20,8 @@ beforeAll(async () => {
   owner = await signIn(h.app, 'owner@demo.example');
   user = await signIn(h.app, 'user@demo.example');
   readonly = await signIn(h.app, 'readonly@demo.example');
+  thirdparty = await signIn(h.app, 'thirdparty@demo.example');
+  admin = await signIn(h.app, 'admin@demo.example');
   other = await signIn(h.app, 'other-owner@other.example');
 });
 afterAll(() => h.close());
@@ -92,6 +96,39 @@ describe('managing API clients', () => {
     expect((await call(user, 'POST', '/api-clients', { name: 'by-user' })).statusCode).toBe(201);
     expect((await call(readonly, 'GET', '/api-clients')).statusCode).toBe(403);
     expect((await call(readonly, 'POST', '/api-clients', { name: 'by-ro' })).statusCode).toBe(403);
+  });
+
+  it("when a User or a 3rd party revokes another's client, then 403 and it keeps working; their own they may revoke", async () => {
+    const owners = await createClient('owners-integration');
+    const token = await tokenFor(owners.clientId, owners.clientSecret);
+    for (const session of [thirdparty, user]) {
+      const refused = await call(session, 'DELETE', `/api-clients/${owners.id}`);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().detail).toContain('only the API clients you created');
+      // the portal offers revoke only where it is allowed
+      const listed = (await call(session, 'GET', '/api-clients')).json().items;
+      expect(listed.find((c: { id: string }) => c.id === owners.id)).toMatchObject({ mayRevoke: false });
+    }
+    expect((await bearer(token, 'GET', '/me')).statusCode).toBe(200);
+    const [row] = await h.ctx.db.select().from(apiClients).where(eq(apiClients.id, owners.id));
+    expect(row?.revokedAt).toBeNull();
+
+    const own = await call(thirdparty, 'POST', '/api-clients', { name: 'tp-own' });
+    expect(own.json()).toMatchObject({ mayRevoke: true });
+    const listed = (await call(thirdparty, 'GET', '/api-clients')).json().items;
+    expect(listed.find((c: { id: string }) => c.id === own.json().id)).toMatchObject({ mayRevoke: true });
+    expect((await call(thirdparty, 'DELETE', `/api-clients/${own.json().id}`)).statusCode).toBe(200);
+
+    // Owners and Admins administer API users: any client of the organisation
+    const byUser = await call(user, 'POST', '/api-clients', { name: 'users-own' });
+    expect(
+      (await call(owner, 'GET', '/api-clients'))
+        .json()
+        .items.every((c: { mayRevoke: boolean }) => c.mayRevoke),
+    ).toBe(true);
+    expect((await call(admin, 'DELETE', `/api-clients/${byUser.json().id}`)).statusCode).toBe(200);
+    expect((await call(admin, 'DELETE', `/api-clients/${owners.id}`)).statusCode).toBe(200);
+    expect((await bearer(token, 'GET', '/me')).statusCode).toBe(401);
   });
 
   it("when another organisation revokes or lists, then this organisation's clients are invisible (404)", async () => {

@@ -77,17 +77,20 @@ function ClientsTable({
                 </Text>
               </Table.Td>
               <Table.Td ta="right">
-                <Button
-                  size="xs"
-                  variant="subtle"
-                  color="red"
-                  leftSection={<IconTrash size={14} aria-hidden="true" />}
-                  onClick={() => onRevoke(c)}
-                  aria-label={`${t('config.apiAccess.revoke')}: ${c.clientId}`}
-                  data-testid="api-client-revoke"
-                >
-                  {t('config.apiAccess.revoke')}
-                </Button>
+                {/* Owners and Admins revoke any client, others only their own (the server decides) */}
+                {c.mayRevoke && (
+                  <Button
+                    size="xs"
+                    variant="subtle"
+                    color="red"
+                    leftSection={<IconTrash size={14} aria-hidden="true" />}
+                    onClick={() => onRevoke(c)}
+                    aria-label={`${t('config.apiAccess.revoke')}: ${c.clientId}`}
+                    data-testid="api-client-revoke"
+                  >
+                    {t('config.apiAccess.revoke')}
+                  </Button>
+                )}
               </Table.Td>
             </Table.Tr>
           ))}
