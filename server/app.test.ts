@@ -147,7 +147,19 @@ describe('errors', () => {
     });
     expect(res.statusCode).toBe(413);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ status: 413, code: 'payload_too_large' });
+    expect(res.json()).toMatchObject({
+      status: 413,
+      code: 'payload_too_large',
+      detail: 'The request body is larger than the 1 MiB this endpoint takes.',
+    });
+  });
+
+  it('when the URL cannot be decoded, then 400 problem+json like every other error', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/api/v1/sims/%E0%A4%A' });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ status: 400, code: 'validation_failed' });
+    expect(res.json().detail).toMatch(/^The URL cannot be read/);
   });
 
   it('when the JSON body is malformed, then 400 problem+json', async () => {

@@ -33,7 +33,7 @@ import usersRoutes from './modules/users/users.routes.js';
 import auditPlugin from './plugins/audit.js';
 import authPlugin from './plugins/auth.js';
 import contextPlugin from './plugins/context.js';
-import errorsPlugin from './plugins/errors.js';
+import errorsPlugin, { frameworkError } from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
 import securityHeaders from './plugins/security-headers.js';
@@ -93,6 +93,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     ...(opts.https ? { https: opts.https } : {}),
     trustProxy: ctx.config.TRUST_PROXY,
     bodyLimit: 1024 * 1024,
+    frameworkErrors: frameworkError,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // one line per request (below) instead of Fastify's two: at thousands of API requests a second

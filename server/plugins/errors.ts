@@ -47,6 +47,20 @@ const statusCodes: Partial<Record<number, ErrorCode>> = {
   429: 'too_many_requests',
 };
 
+/** A body limit in words: 1 MiB, 4 MiB, 4096 bytes. */
+function bytes(n: number | undefined): string {
+  if (n === undefined) return 'limit';
+  return n >= 1024 * 1024 && n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : `${n} bytes`;
+}
+
+/**
+ * Fastify's own answers before routing (`frameworkErrors`: a URL it cannot decode) as problem+json
+ * too, so that a client reads every error the same way.
+ */
+export function frameworkError(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  return send(reply, req, 'validation_failed', `The URL cannot be read: ${err.message}`);
+}
+
 async function errorsPlugin(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof AppError) {
@@ -63,6 +77,14 @@ async function errorsPlugin(app: FastifyInstance) {
     const code = statusCodes[status];
     if (code && status < 500) {
       if (status === 429 && reply.getHeader('retry-after') === undefined) reply.header('retry-after', '60');
+      // the limit is the route's, so say it: a client can then split what it sends
+      if (status === 413)
+        return send(
+          reply,
+          req,
+          code,
+          `The request body is larger than the ${bytes(req.routeOptions.bodyLimit)} this endpoint takes.`,
+        );
       return send(reply, req, code, err.message);
     }
     req.log.error({ err }, 'request failed');
