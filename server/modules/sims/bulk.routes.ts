@@ -16,10 +16,12 @@ export default async function bulkRoutes(app: FastifyInstance) {
     '/sims/bulk',
     {
       config: { permission: 'sims:write', audit: 'sim.bulk' },
+      // room for the 100,000 ICCIDs the contract allows (about 2.3 MB of JSON)
+      bodyLimit: 4 * 1024 * 1024,
       schema: {
         tags,
         summary:
-          'Start a bulk action on listed SIMs or on all that match a filter; answers with the job to follow',
+          'Start a bulk action on listed SIMs or on all that match a filter; answers with the job to follow. Every listed ICCID must be a SIM of the organisation, or nothing is queued (400)',
         body: bulkRequest,
         response: { 202: job },
       },

@@ -19,7 +19,7 @@ import {
 import { wakeDrainers } from '../network/disconnect-signal.js';
 import { queueDisconnects } from '../network/network.repository.js';
 import { applyTopUps } from './charges.service.js';
-import { lockSims, matchingIccidsQuery, updateSims } from './sims.repository.js';
+import { foreignIccids, lockSims, matchingIccidsQuery, updateSims } from './sims.repository.js';
 import { actorOf, planChange } from './sims.service.js';
 
 /** The job kind of bulk SIM actions. */
@@ -74,6 +74,29 @@ export async function startBulk(ctx: AppContext, principal: Principal, req: z.in
   };
   const iccids = req.iccids ? [...new Set(req.iccids)] : null;
   const job = await ctx.db.transaction(async (tx) => {
+    // every named ICCID must be a SIM of the organisation, or nothing is queued: a bulk action is
+    // never half applied for a typo (what changes between queueing and processing is reported per SIM)
+    if (iccids) {
+      const foreign = await foreignIccids(tx, principal.orgId, iccids);
+      if (foreign.length > 0) {
+        const examples = foreign.slice(0, 5).join(', ');
+        const more = foreign.length > 5 ? ` and ${foreign.length - 5} more` : '';
+        throw new AppError(
+          'validation_failed',
+          `iccids: ${foreign.length} of the ICCIDs are not SIMs of this organisation: ${examples}${more}`,
+          {
+            errors: [
+              {
+                field: 'iccids',
+                message: `${foreign.length} are not SIMs of this organisation: ${examples}${more}`,
+                reason: 'iccids_not_in_org',
+                params: { count: foreign.length, examples: `${examples}${more}` },
+              },
+            ],
+          },
+        );
+      }
+    }
     // a filter's SIMs go from the list query straight into the job's items, as they match now
     const created = iccids
       ? await insertJob(tx, values, iccids)

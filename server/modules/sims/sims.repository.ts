@@ -1,7 +1,7 @@
 /** Queries of SIM cards. Every customer-facing query takes the organisation id. */
 import { and, asc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import type { SimFilter } from '../../../contracts/sims.js';
-import { anyText, type Db } from '../../db/client.js';
+import { anyText, type Db, selectRows } from '../../db/client.js';
 import { sims } from '../../db/schema/index.js';
 
 export type SimRow = typeof sims.$inferSelect;
@@ -120,6 +120,19 @@ export async function lockSims(db: Db, orgId: string, iccids: string[]): Promise
     .where(and(eq(sims.orgId, orgId), anyText(sims.iccid, iccids), sql`${sims.status} <> 'stock'`))
     .orderBy(asc(sims.iccid))
     .for('update');
+}
+
+/** Of these ICCIDs, those that are not SIMs of the organisation (unknown, another's, or stock), in ICCID order. */
+export async function foreignIccids(db: Db, orgId: string, iccids: string[]): Promise<string[]> {
+  if (iccids.length === 0) return [];
+  const rows = await selectRows<{ iccid: string }>(
+    db,
+    sql`SELECT k.iccid FROM unnest(${sql.param(iccids)}::text[]) AS k(iccid)
+        WHERE NOT EXISTS (SELECT 1 FROM ${sims} s
+          WHERE s.iccid = k.iccid AND s.org_id = ${orgId} AND s.status <> 'stock')
+        ORDER BY k.iccid`,
+  );
+  return rows.map((r) => r.iccid);
 }
 
 /** Set the same values on a set of the organisation's SIMs. */

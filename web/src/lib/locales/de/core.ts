@@ -139,6 +139,7 @@ export const core: Record<keyof typeof en, string> = {
   'errors.field.range_foreign_sims_example':
     '{count} SIM(s) in diesem Bereich gehören nicht zu {org}, z. B. {example}.',
   'errors.field.range_without_sims_of': '{org} hat keine SIMs in diesem Bereich.',
+  'errors.field.iccids_not_in_org': '{count} der ICCIDs sind keine SIMs dieser Organisation: {examples}.',
   'errors.too_many_requests': 'Zu viele Anfragen. Versuchen Sie es später erneut.',
   'errors.internal': 'Ein unerwarteter Fehler ist aufgetreten. Er wurde protokolliert.',
   'errors.unavailable': 'Der Dienst ist gerade nicht verfügbar. Versuchen Sie es später erneut.',
