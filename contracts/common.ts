@@ -62,6 +62,9 @@ export const problem = z.object({
 });
 export type Problem = z.infer<typeof problem>;
 
+/** The body of an action that takes none: nothing (Fastify gives null), or `{}`; anything else is refused, not ignored. */
+export const noBody = z.strictObject({}).nullish();
+
 /** A plain acknowledgement for actions that return nothing else. */
 export const ok = z.object({ ok: z.literal(true) });
 

@@ -10,6 +10,7 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import { noBody } from '../contracts/common.js';
 import type { Permission } from '../contracts/permissions.js';
 import type { AppContext } from './context.js';
 import accountRoutes from './modules/account/account.routes.js';
@@ -113,6 +114,12 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
+    // An action without a body (top-up, reset, extend, log out …) refuses one it would silently
+    // ignore: `{"packages": 5}` to a top-up must not bill one package.
+    const methods = [route.method].flat();
+    if (methods.some((m) => m === 'POST' || m === 'PUT' || m === 'PATCH') && !route.schema?.body) {
+      route.schema = { ...route.schema, body: noBody };
+    }
     const config = (route.config ?? {}) as { public?: boolean; permission?: Permission; audit?: string };
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;

@@ -84,6 +84,25 @@ describe('top-up', () => {
     expect(await charges(iccid)).toHaveLength(2);
   });
 
+  it('when a top-up is sent a body, then only {} is taken: anything else is refused and nothing is billed', async () => {
+    const iccid = mine[9] ?? '';
+    const send = (payload: string) =>
+      h.app.inject({
+        method: 'POST',
+        url: `/api/v1/sims/${iccid}/top-up`,
+        headers: { ...as(s.get('owner') as Session), 'content-type': 'application/json' },
+        payload,
+      });
+    const many = await send('{"packages":5}');
+    expect(many.statusCode).toBe(400);
+    expect(many.json().detail).toMatch(/packages/);
+    expect((await send('"banana"')).statusCode).toBe(400);
+    expect(await charges(iccid)).toHaveLength(0);
+    expect((await sim(iccid)).dataTotal).toBe(500 * MB);
+    expect((await send('{}')).statusCode).toBe(200);
+    expect(await charges(iccid)).toHaveLength(1);
+  });
+
   it('when a role without billing rights, an expired SIM, a foreign or a malformed ICCID is used, then nothing changes', async () => {
     const iccid = mine[2] ?? '';
     expect((await post(`/api/v1/sims/${iccid}/top-up`, 'readonly')).statusCode).toBe(403);
