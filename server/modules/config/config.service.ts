@@ -95,16 +95,27 @@ export async function saveSettings(ctx: AppContext, principal: Principal, req: O
 
 export type LimitedService = 'data' | 'sms-mo' | 'sms-mt';
 
+/** Why a service is held back this month: the English text, and the month and what is left of the cap. */
+export interface MonthlyBlock {
+  message: string;
+  month: string;
+  /** What is left of the organisation's cap (0 when it is reached; undefined for the per-SIM data cap). */
+  left?: number;
+}
+
 /**
  * Why a SIM may not use a service this month, or null: the organisation's monthly cap for that
- * service, or (for data) the per-SIM monthly cap. Reads at most 62 rollup rows.
+ * service, or (for data) the per-SIM monthly cap. `need` is what the use takes (an MT of three parts
+ * takes 3): it is refused when it would go past the cap, not only once the cap is reached. Reads at
+ * most 62 rollup rows.
  */
 export async function monthlyBlock(
   db: Db,
   sim: { orgId: string; iccid: string },
   service: LimitedService,
   now: Date,
-): Promise<string | null> {
+  need = 1,
+): Promise<MonthlyBlock | null> {
   const s = await findSettings(db, sim.orgId);
   if (!s) return null;
   const { month, first, today } = monthOf(now);
@@ -112,12 +123,19 @@ export async function monthlyBlock(
   if (cap != null) {
     const used = await orgMonthToDate(db, sim.orgId, first, today);
     const value = service === 'data' ? used.dataBytes : service === 'sms-mo' ? used.smsMo : used.smsMt;
+    const name = service === 'data' ? 'data' : service === 'sms-mo' ? 'MO SMS' : 'MT SMS';
     if (value >= cap)
-      return `the organisation's monthly ${service === 'data' ? 'data' : service === 'sms-mo' ? 'MO SMS' : 'MT SMS'} limit for ${month} is reached`;
+      return { message: `the organisation's monthly ${name} limit for ${month} is reached`, month, left: 0 };
+    if (value + need > cap)
+      return {
+        message: `the organisation's monthly ${name} limit for ${month} has ${cap - value} left, and this needs ${need}`,
+        month,
+        left: cap - value,
+      };
   }
   if (service === 'data' && s.simDataLimitBytes != null) {
     if ((await simDataMonthToDate(db, sim.iccid, first, today)) >= s.simDataLimitBytes) {
-      return `the SIM's monthly data limit for ${month} is reached`;
+      return { message: `the SIM's monthly data limit for ${month} is reached`, month };
     }
   }
   return null;

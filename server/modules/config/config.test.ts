@@ -127,12 +127,12 @@ describe('monthly limits', () => {
   it('when the organisation’s MO SMS or a SIM’s data cap is reached, then just that service is blocked', async () => {
     const [a = '', b = ''] = mine;
     const now = h.clock.now();
-    expect(await monthlyBlock(h.ctx.db, { orgId, iccid: a }, 'sms-mo', now)).toMatch(
+    expect((await monthlyBlock(h.ctx.db, { orgId, iccid: a }, 'sms-mo', now))?.message).toMatch(
       /monthly MO SMS limit for 2026-11/,
     );
     expect(await monthlyBlock(h.ctx.db, { orgId, iccid: a }, 'sms-mt', now)).toBeNull();
     // SIM a used 3 MB with a 1 MB per-SIM cap; SIM b nothing, and the organisation is under its 5 MB
-    expect(await monthlyBlock(h.ctx.db, { orgId, iccid: a }, 'data', now)).toMatch(
+    expect((await monthlyBlock(h.ctx.db, { orgId, iccid: a }, 'data', now))?.message).toMatch(
       /SIM's monthly data limit/,
     );
     expect(await monthlyBlock(h.ctx.db, { orgId, iccid: b }, 'data', now)).toBeNull();
@@ -148,9 +148,9 @@ describe('monthly limits', () => {
         { orgId, kind: 'sms-mo' },
       ]),
     );
-    expect(await monthlyBlock(h.ctx.db, { orgId, iccid: mine[1] ?? '' }, 'data', h.clock.now())).toMatch(
-      /organisation's monthly data limit/,
-    );
+    expect(
+      (await monthlyBlock(h.ctx.db, { orgId, iccid: mine[1] ?? '' }, 'data', h.clock.now()))?.message,
+    ).toMatch(/organisation's monthly data limit/);
     expect(await noteLimitsReached(h.ctx, h.ctx.db, [orgId], h.clock.now())).toEqual([]);
     const mails = await h.ctx.db
       .select()

@@ -1,6 +1,6 @@
 /** SMS API: the MT sender, SMS volume, roles and input validation, and the operator console's SMSC. */
 
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
 import { orgSettings, simEvents, sims, simUsageDaily, smsMessages } from '../../db/schema/index.js';
@@ -112,13 +112,43 @@ describe('SMS volume', () => {
       expect(renderFieldError('de', res.json().errors[0])).toBe(
         `Das monatliche Limit der Organisation für MT-SMS ist für ${month} erreicht (Konfiguration → Monatslimits).`,
       );
-      expect(renderProblem('de', res.json())).toMatch(
-        /^Das monatliche MT-SMS-Limit der Organisation ist erreicht/,
+      expect(renderProblem('de', res.json())).toBe(
+        'Das monatliche MT-SMS-Limit der Organisation lässt diese Nachricht nicht zu.',
       );
       expect(await h.ctx.db.select().from(smsMessages).where(eq(smsMessages.iccid, iccid))).toHaveLength(
         before.length,
       );
       expect((await simRow(iccid))?.smsUsed).toBe(usedBefore);
+    } finally {
+      await h.ctx.db.delete(orgSettings).where(eq(orgSettings.orgId, orgId));
+    }
+  });
+
+  it('when a message has more parts than the monthly MT SMS limit has left, then 409 and nothing is stored; one that fits is sent', async () => {
+    const iccid = n(9);
+    const orgId = (await simRow(iccid))?.orgId ?? '';
+    const month = new Date().toISOString().slice(0, 7);
+    const [mtd] = await h.ctx.db
+      .select({ mt: sql<number>`coalesce(sum(${simUsageDaily.smsMt}), 0)::int` })
+      .from(simUsageDaily)
+      .where(and(eq(simUsageDaily.orgId, orgId), sql`${simUsageDaily.day} >= ${`${month}-01`}::date`));
+    // one part left this month
+    await h.ctx.db.insert(orgSettings).values({ orgId, smsMtLimit: (mtd?.mt ?? 0) + 1 });
+    try {
+      const before = await h.ctx.db.select().from(smsMessages).where(eq(smsMessages.iccid, iccid));
+      const res = await post(iccid, { text: 'y'.repeat(200) });
+      expect(res.statusCode).toBe(409);
+      expect(res.json().errors[0]).toMatchObject({
+        reason: 'sms_mt_monthly_limit_short',
+        params: { month, left: 1, need: 2 },
+      });
+      expect(renderFieldError('de', res.json().errors[0])).toBe(
+        `Diese Nachricht braucht 2 SMS, vom monatlichen MT-SMS-Limit der Organisation für ${month} sind aber nur 1 übrig. Kürzen Sie sie.`,
+      );
+      expect(await h.ctx.db.select().from(smsMessages).where(eq(smsMessages.iccid, iccid))).toHaveLength(
+        before.length,
+      );
+      expect((await post(iccid, { text: 'fits' })).statusCode).toBe(202);
     } finally {
       await h.ctx.db.delete(orgSettings).where(eq(orgSettings.orgId, orgId));
     }

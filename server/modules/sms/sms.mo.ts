@@ -73,8 +73,8 @@ export async function moRefusal(db: Db, sim: SimRow, segments: number, now: Date
           : `the message needs ${segments} SMS but only ${left} of ${sim.smsTotal} are left`,
     };
   }
-  const limit = await monthlyBlock(db, { orgId: sim.orgId ?? '', iccid: sim.iccid }, 'sms-mo', now);
-  if (limit) return { cause: 'MONTHLY_MO_SMS_LIMIT_REACHED', reason: limit };
+  const limit = await monthlyBlock(db, { orgId: sim.orgId ?? '', iccid: sim.iccid }, 'sms-mo', now, segments);
+  if (limit) return { cause: 'MONTHLY_MO_SMS_LIMIT_REACHED', reason: limit.message };
   return null;
 }
 

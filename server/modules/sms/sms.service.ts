@@ -107,19 +107,29 @@ export async function countSmsUsage(
   if (mt > 0 || mo > 0) await noteLimitsReached(ctx, db, [orgId], at);
 }
 
-/** Refuse an MT when the organisation's monthly MT SMS limit is reached (Configuration → limits). */
-export async function enforceMonthlySmsLimit(db: Db, sim: SimRow, at: Date): Promise<void> {
-  const reason = await monthlyBlock(db, { orgId: sim.orgId ?? '', iccid: sim.iccid }, 'sms-mt', at);
-  if (!reason) return;
+/**
+ * Refuse an MT when the organisation's monthly MT SMS limit is reached, or would be passed by its
+ * `segments` parts (Configuration → limits).
+ */
+export async function enforceMonthlySmsLimit(db: Db, sim: SimRow, segments: number, at: Date): Promise<void> {
+  const block = await monthlyBlock(db, { orgId: sim.orgId ?? '', iccid: sim.iccid }, 'sms-mt', at, segments);
+  if (!block) return;
   // an MT can only be held back by the organisation's monthly MT limit (monthlyBlock)
-  throw new AppError('sms_limit_reached', `SMS to SIM ${sim.iccid} refused: ${reason}.`, {
+  throw new AppError('sms_limit_reached', `SMS to SIM ${sim.iccid} refused: ${block.message}.`, {
     errors: [
-      {
-        field: 'text',
-        message: reason,
-        reason: 'sms_mt_monthly_limit',
-        params: { month: at.toISOString().slice(0, 7) },
-      },
+      block.left
+        ? {
+            field: 'text',
+            message: block.message,
+            reason: 'sms_mt_monthly_limit_short',
+            params: { month: block.month, left: block.left, need: segments },
+          }
+        : {
+            field: 'text',
+            message: block.message,
+            reason: 'sms_mt_monthly_limit',
+            params: { month: block.month },
+          },
     ],
   });
 }
@@ -155,7 +165,7 @@ export async function sendSms(ctx: AppContext, principal: Principal, iccid: stri
       );
     }
     checkSmsVolume(sim, count.segments);
-    await enforceMonthlySmsLimit(tx, sim, now);
+    await enforceMonthlySmsLimit(tx, sim, count.segments, now);
     const created = await insertSms(tx, {
       orgId: principal.orgId,
       iccid: sim.iccid,

@@ -3,10 +3,11 @@ import type { sms as en } from '../en/sms.js';
 
 export const sms: Record<keyof typeof en, string> = {
   'sims.tab.sms': 'SMS',
-  'errors.sms_limit_reached':
-    'Das monatliche MT-SMS-Limit der Organisation ist erreicht: In diesem Monat können keine SMS an ihre SIMs gesendet werden.',
+  'errors.sms_limit_reached': 'Das monatliche MT-SMS-Limit der Organisation lässt diese Nachricht nicht zu.',
   'errors.field.sms_mt_monthly_limit':
     'Das monatliche Limit der Organisation für MT-SMS ist für {month} erreicht (Konfiguration → Monatslimits).',
+  'errors.field.sms_mt_monthly_limit_short':
+    'Diese Nachricht braucht {need} SMS, vom monatlichen MT-SMS-Limit der Organisation für {month} sind aber nur {left} übrig. Kürzen Sie sie.',
   'errors.sms_volume_exhausted':
     'Das SMS-Volumen der SIM reicht für diese Nachricht nicht. Kürzen Sie sie oder buchen Sie SMS-Volumen nach.',
   'sims.eventType.110': 'SMS zugestellt',

@@ -1,10 +1,11 @@
 /** English texts of a SIM's SMS tab and the operator's SMSC panel. */
 export const sms = {
   'sims.tab.sms': 'SMS',
-  'errors.sms_limit_reached':
-    "The organisation's monthly MT SMS limit is reached: no SMS can be sent to its SIMs this month.",
+  'errors.sms_limit_reached': "The organisation's monthly MT SMS limit does not allow this message.",
   'errors.field.sms_mt_monthly_limit':
     "The organisation's monthly limit of MT SMS for {month} is reached (Configuration → Monthly limits).",
+  'errors.field.sms_mt_monthly_limit_short':
+    "This message needs {need} SMS, but the organisation's monthly MT SMS limit for {month} has {left} left. Shorten it.",
   'errors.sms_volume_exhausted':
     'The SIM’s SMS volume is not enough for this message. Shorten it or top up SMS volume.',
   'sims.eventType.110': 'SMS delivered',
