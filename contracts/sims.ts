@@ -36,9 +36,11 @@ export const simSort = z
  * The text search of My SIMs. An ICCID as printed on the card (20 digits, the last the Luhn check
  * digit) is searched as the 19 digits that are stored.
  */
-const simSearch = searchText(64).transform((v) =>
-  /^\d{20}$/.test(v) && iccidProblem(v) === null ? canonicalIccid(v) : v,
-);
+// a 20-digit ICCID is searched by its 19 stored digits; an MSISDN in E.164 with its + by its digits
+const simSearch = searchText(64).transform((v) => {
+  if (/^\+\d+$/.test(v)) return v.slice(1);
+  return /^\d{20}$/.test(v) && iccidProblem(v) === null ? canonicalIccid(v) : v;
+});
 
 /** A comma-separated list of enum values in a query string, e.g. `status=activated,deactivated`. */
 function csv<E extends z.ZodEnum<Record<string, string>>>(values: E) {

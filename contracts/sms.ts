@@ -16,7 +16,7 @@ export const smsListQuery = pageQuery.extend({ direction: smsDirection.optional(
 /** An MT text: 1 to 10 parts (1,530 GSM-7 or 670 UCS-2 characters), no control characters but line breaks. */
 export const smsText = z
   .string()
-  .min(1, 'must not be empty')
+  .refine((t) => t.trim().length > 0, 'must not be empty or blank')
   .max(1600, 'must be at most 1,530 GSM-7 or 670 UCS-2 characters')
   .refine((t) => !/[^\P{Cc}\n\r]/u.test(t), 'must not contain control characters other than line breaks')
   .refine(

@@ -36,6 +36,8 @@ describe('My SIMs list', () => {
     [`q=${iccidWithLuhn(fixtureIds(1, 9).iccid)}`, [9]],
     [`q=${fixtureIds(1, 7).imsi.slice(-5)}`, [7]],
     [`q=${fixtureIds(1, 5).msisdn.slice(3)}`, [5]],
+    // the MSISDN in E.164, as a device's number is usually written
+    [`q=${encodeURIComponent(`+${fixtureIds(1, 5).msisdn}`)}`, [5]],
     ['status=activated&session=online', [4, 5]],
   ])('when filtering by %s, then exactly the expected SIMs come back', async (query, expected) => {
     const res = await get(`/api/v1/sims?${query}`);

@@ -202,6 +202,7 @@ describe('SMS API per role and input', () => {
 
   it.each([
     ['an empty text', { text: '' }, 'text'],
+    ['a blank text', { text: '   \n ' }, 'text'],
     ['1,531 GSM-7 characters (11 parts)', { text: 'x'.repeat(1531) }, 'text'],
     ['671 UCS-2 characters (11 parts)', { text: 'ж'.repeat(671) }, 'text'],
     ['a tab character', { text: 'tab\there' }, 'text'],

@@ -164,7 +164,7 @@ function SendForm({
               <Button
                 type="submit"
                 loading={send.isPending}
-                disabled={text.length === 0 || tooLong}
+                disabled={text.trim().length === 0 || tooLong}
                 data-testid="sms-send"
               >
                 {t('sms.form.send')}
