@@ -128,15 +128,13 @@ describe('network simulator in the portal', () => {
     );
     expect(restarted).toBeDefined();
 
-    await page.reload();
+    // the open page follows the network without a reload: online again, and the events tab (open on
+    // its first page since before the reset) gains the Stop
     await page.locator('[data-testid="page-sim-detail"] [data-session="online"]').first().waitFor();
     expect(await page.getByTestId('sim-reset-pending').count()).toBe(0);
     await page.getByTestId('tab-events').click();
-    await page
-      .getByTestId('page-sim-detail')
-      .getByText(/Data session ended \(Admin-Reset\)/)
-      .first()
-      .waitFor();
+    const events = page.getByTestId('sim-events');
+    await events.getByText(/Data session ended \(Admin-Reset\)/).first().waitFor({ timeout: 15_000 });
     await shoot(page, '43-sim-session-back');
 
     // an activated SIM without a data session: Reset connection is there but says there is nothing to end

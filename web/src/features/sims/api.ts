@@ -102,6 +102,9 @@ export function simFilterBody(filter: SimFilter): Record<string, unknown> {
   return body;
 }
 
+/** How often an open SIM detail page reads its SIM and first page of events again (react-query pauses it in the background). */
+export const liveRefreshMs = 5000;
+
 export const simsQueryKey = ['sims'] as const;
 export const preferencesQueryKey = ['me', 'preferences'] as const;
 

@@ -7,7 +7,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../../../lib/errors.js';
 import { isMessageKey, type Translate, useLanguage, useT } from '../../../lib/i18n.js';
-import { type EventSeverity, eventSeverities, listSimEvents, simsQueryKey } from '../api.js';
+import { type EventSeverity, eventSeverities, listSimEvents, liveRefreshMs, simsQueryKey } from '../api.js';
 import { SeverityBadge } from './SimBadges.js';
 
 const pageSize = 25;
@@ -42,6 +42,8 @@ export function EventsTab({ iccid }: { iccid: string }) {
     queryFn: ({ signal }) =>
       listSimEvents(iccid, { type: types.map(Number), severity: severities, page, pageSize }, signal),
     placeholderData: keepPreviousData,
+    // the newest events arrive as the network reports them; a later page stays as it was read
+    refetchInterval: page === 1 ? liveRefreshMs : false,
   });
   const typeData = Object.keys(eventTypeNames)
     .map(Number)

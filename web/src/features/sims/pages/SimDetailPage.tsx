@@ -10,7 +10,7 @@ import { isApiError } from '../../../lib/api.js';
 import { errorMessage, notifySuccess, useNotifyError } from '../../../lib/errors.js';
 import { useT } from '../../../lib/i18n.js';
 import { useCan } from '../../../lib/session.js';
-import { getSim, simsQueryKey } from '../api.js';
+import { getSim, liveRefreshMs, simsQueryKey } from '../api.js';
 import { IdentityColumn, LifetimeColumn, NetworkColumn } from '../components/DetailCards.js';
 import { EventsTab } from '../components/EventsTab.js';
 import { ResetConnectionButton, ResetPendingBadge } from '../components/ResetConnection.js';
@@ -46,8 +46,10 @@ export function SimDetailPage() {
   const sim = useQuery({
     queryKey: [...simsQueryKey, 'detail', iccid],
     queryFn: ({ signal }) => getSim(iccid, signal),
-    // while a reset is pending, look again every few seconds until the session's Stop arrives
-    refetchInterval: (query) => (query.state.data?.resetPending ? 2000 : false),
+    // live network data: the network changes it without the page asking (a device reconnects after
+    // an activation or a reset, a session ends, a location changes). While a reset is pending, look
+    // every 2 s until the session's Stop arrives; otherwise every 5 s while the page is visible.
+    refetchInterval: (query) => (query.state.data?.resetPending ? 2000 : liveRefreshMs),
   });
   const update = useUpdateSim(iccid);
 
