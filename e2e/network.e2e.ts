@@ -134,7 +134,10 @@ describe('network simulator in the portal', () => {
     expect(await page.getByTestId('sim-reset-pending').count()).toBe(0);
     await page.getByTestId('tab-events').click();
     const events = page.getByTestId('sim-events');
-    await events.getByText(/Data session ended \(Admin-Reset\)/).first().waitFor({ timeout: 15_000 });
+    await events
+      .getByText(/Data session ended \(Admin-Reset\)/)
+      .first()
+      .waitFor({ timeout: 15_000 });
     await shoot(page, '43-sim-session-back');
 
     // an activated SIM without a data session: Reset connection is there but says there is nothing to end

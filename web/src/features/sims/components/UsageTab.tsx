@@ -26,7 +26,7 @@ import { useState } from 'react';
 import { errorMessage } from '../../../lib/errors.js';
 import { useLanguage, useT } from '../../../lib/i18n.js';
 import { getSimUsage, simsQueryKey } from '../api.js';
-import { formatBytes, isoDay, percentUsed, toMegabytes } from '../lib/units.js';
+import { chartUnit, formatBytes, isoDay, percentUsed } from '../lib/units.js';
 
 function lastDays(days: number): [string, string] {
   const to = new Date();
@@ -102,10 +102,11 @@ export function UsageTab({ iccid }: { iccid: string }) {
   const points = byHour
     ? (data?.hours ?? []).map((h) => ({ label: hourLabel.format(new Date(h.hour)), ...h }))
     : (data?.days ?? []).map((d) => ({ label: dayLabel.format(new Date(`${d.day}T00:00:00`)), ...d }));
+  const scale = chartUnit(Math.max(0, ...points.map((p) => p.dataUp + p.dataDown)));
   const days = points.map((p) => ({
     day: p.label,
-    up: toMegabytes(p.dataUp),
-    down: toMegabytes(p.dataDown),
+    up: p.dataUp / scale.size,
+    down: p.dataDown / scale.size,
     mo: p.smsMo,
     mt: p.smsMt,
   }));
@@ -198,7 +199,7 @@ export function UsageTab({ iccid }: { iccid: string }) {
         <Stack gap="sm">
           <Group justify="space-between" wrap="wrap" gap="xs">
             <Title order={3} fz="h5">
-              {t(byHour ? 'sims.usage.dataTitleHour' : 'sims.usage.dataTitle')}
+              {t(byHour ? 'sims.usage.dataTitleHour' : 'sims.usage.dataTitle', { unit: scale.unit })}
             </Title>
             {data && (
               <Text size="sm" c="dimmed" data-testid="usage-data-totals">
@@ -219,7 +220,8 @@ export function UsageTab({ iccid }: { iccid: string }) {
               { name: 'down', label: t('sims.usage.down'), color: 'blue.6' },
               { name: 'up', label: t('sims.usage.up'), color: 'teal.5' },
             ]}
-            valueFormatter={(value) => `${mb.format(value)} MB`}
+            valueFormatter={(value) => `${mb.format(value)} ${scale.unit}`}
+            data-unit={scale.unit}
             withLegend
             legendProps={{ verticalAlign: 'bottom' }}
             data-testid="usage-data-chart"

@@ -1,12 +1,17 @@
 /** Units and checks of the My SIMs tab: bytes as KB/MB/GB (1 MB = 1024 × 1024 bytes), Luhn, country names. */
 
-import { formatBytes, MB } from '@contracts/units.js';
+import { formatBytes, GB, KB, MB } from '@contracts/units.js';
 
 export { formatBytes };
 
-/** Bytes as MB (for charts). */
-export function toMegabytes(bytes: number): number {
-  return Math.round((bytes / MB) * 100) / 100;
+/**
+ * The unit a chart of byte values draws in, chosen by its largest value: a week of hourly bars of a
+ * few KB each in MB read 0 MB, 0 MB, 0.01 MB on the axis and drew most hours as nothing.
+ */
+export function chartUnit(largestBytes: number): { size: number; unit: 'KB' | 'MB' | 'GB' } {
+  if (largestBytes >= GB) return { size: GB, unit: 'GB' };
+  if (largestBytes >= MB) return { size: MB, unit: 'MB' };
+  return { size: KB, unit: 'KB' };
 }
 
 /** Whether a string of digits ends with a correct Luhn check digit. */
