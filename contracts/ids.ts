@@ -116,7 +116,7 @@ export function imeiFromImeisv(imeisv: string | undefined): string | null {
 export const pin = z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits');
 export const puk = z.string().regex(/^\d{8}$/, 'must be 8 digits');
 
-/** A SIM label: up to 64 visible characters. */
+/** A SIM label: up to 64 characters, counted as code points (an emoji is one; so is each accent of a decomposed letter). */
 export const label = z
   .string()
   // surrounding blanks are dropped: a label of spaces alone is no label

@@ -50,6 +50,7 @@ describe('SIM detail and changes', () => {
 
   it.each([
     [{ label: 'x'.repeat(65) }, 'label'],
+    [{ label: '📡'.repeat(65) }, 'label'],
     [{ label: 'bad\u0007label' }, 'label'],
     [{ imeiLock: true, imei: '490154203237519' }, 'imei'],
     [{ imeiLock: true, imei: '4901542032375' }, 'imei'],
@@ -61,6 +62,13 @@ describe('SIM detail and changes', () => {
     expect(res.statusCode).toBe(400);
     if (field) expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field);
     expect((await get(`/api/v1/sims/${n(6)}`)).json()).toEqual(before);
+  });
+
+  it('when a label has 64 emoji, then it is taken: characters are counted as code points, as the portal counts them', async () => {
+    const res = await patch(n(6), { label: '📡'.repeat(64) });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().label).toBe('📡'.repeat(64));
+    await patch(n(6), { label: null });
   });
 
   it.each([

@@ -6,9 +6,12 @@ import { useT } from '../../../lib/i18n.js';
 
 export const labelMaxLength = 64;
 
+/** Characters as the server and the database count them: code points, so an emoji is one, not two. */
+const characters = (value: string) => [...value].length;
+
 /** Why a label cannot be saved, or null. */
 function labelProblem(value: string): 'tooLong' | 'control' | null {
-  if (value.length > labelMaxLength) return 'tooLong';
+  if (characters(value.trim()) > labelMaxLength) return 'tooLong';
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
   if (/[\u0000-\u001f\u007f]/.test(value)) return 'control';
   return null;
@@ -81,7 +84,7 @@ export function LabelEditor({
           aria-label={t('sims.label')}
           placeholder={t('sims.label.placeholder')}
           error={problem ? t(`sims.label.${problem}`) : undefined}
-          description={`${draft.length}/${labelMaxLength}`}
+          description={`${characters(draft)}/${labelMaxLength}`}
           inputWrapperOrder={['input', 'error', 'description']}
           autoFocus
           style={{ flex: 1 }}
