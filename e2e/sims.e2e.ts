@@ -155,4 +155,26 @@ describe('My SIMs', () => {
     expect(await page.getByTestId('bulk-topUp').count()).toBe(0);
     await context.close();
   });
+
+  it('when a user unticks every column, then the ICCID stays, linking each row to its SIM', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, server.url, 'readonly@demo.example');
+    await page.getByTestId('page-dashboard').waitFor();
+    await page.getByTestId('nav-sims').click();
+    await page.getByTestId('sim-row').first().waitFor();
+    await page.getByTestId('column-chooser').click();
+    const iccidBox = page.locator('input[data-column="iccid"]');
+    expect(await iccidBox.isDisabled()).toBe(true);
+    const ticked = page.locator('input[data-column]:checked:not([disabled])');
+    while ((await ticked.count()) > 0) await ticked.first().click({ force: true });
+    expect(await page.locator('input[data-column]:checked').count()).toBe(1);
+    await page.keyboard.press('Escape');
+    const row = page.getByTestId('sim-row').first();
+    const link = row.getByRole('link');
+    expect(await link.textContent()).toMatch(/^\d{19}$/);
+    await link.click();
+    await page.getByTestId('page-sim-detail').waitFor();
+    await context.close();
+  });
 });

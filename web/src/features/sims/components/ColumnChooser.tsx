@@ -4,7 +4,7 @@ import { IconColumns } from '@tabler/icons-react';
 import { useT } from '../../../lib/i18n.js';
 import { allSimColumns, type SimColumn } from '../api.js';
 
-/** The column chooser; at least one column stays visible. */
+/** The column chooser; the ICCID, which names each row and links to the SIM, cannot be hidden. */
 export function ColumnChooser({
   columns,
   onChange,
@@ -28,14 +28,17 @@ export function ColumnChooser({
         <Checkbox.Group
           label={t('sims.columnsLabel')}
           value={[...columns]}
-          onChange={(value) => {
-            if (value.length === 0) return;
-            onChange(allSimColumns.filter((c) => value.includes(c)));
-          }}
+          onChange={(value) => onChange(allSimColumns.filter((c) => c === 'iccid' || value.includes(c)))}
         >
           <Stack gap={6} mt="xs">
             {allSimColumns.map((column) => (
-              <Checkbox key={column} value={column} label={t(`sims.col.${column}`)} data-column={column} />
+              <Checkbox
+                key={column}
+                value={column}
+                label={t(`sims.col.${column}`)}
+                data-column={column}
+                disabled={column === 'iccid'}
+              />
             ))}
           </Stack>
         </Checkbox.Group>

@@ -10,6 +10,7 @@ import { errorMessage, useNotifyError } from '../../../lib/errors.js';
 import { useLanguage, useT } from '../../../lib/i18n.js';
 import { useCan } from '../../../lib/session.js';
 import {
+  allSimColumns,
   type BulkAction,
   defaultSimColumns,
   getPreferences,
@@ -102,8 +103,12 @@ export function SimListPage() {
   });
   const [chosenColumns, setChosenColumns] = useState<SimColumn[] | null>(null);
   const savedColumns = prefs.data?.simColumns;
-  const columns: readonly SimColumn[] =
+  const picked: readonly SimColumn[] =
     chosenColumns ?? (savedColumns && savedColumns.length > 0 ? savedColumns : defaultSimColumns);
+  // the ICCID is always there: it names the row and links to the SIM (a choice saved without it, too)
+  const columns: readonly SimColumn[] = picked.includes('iccid')
+    ? picked
+    : allSimColumns.filter((c) => c === 'iccid' || picked.includes(c));
   const saveColumns = useMutation({
     mutationFn: (simColumns: SimColumn[]) => savePreferences({ simColumns }),
     onSuccess: (saved) => queryClient.setQueryData(preferencesQueryKey, saved),
