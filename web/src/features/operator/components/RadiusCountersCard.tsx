@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { PageLoader } from '../../../components/PageLoader.js';
 import { SectionCard } from '../../../components/SectionCard.js';
 import { errorMessage } from '../../../lib/errors.js';
-import { useLanguage, useT } from '../../../lib/i18n.js';
+import { isMessageKey, useLanguage, useT } from '../../../lib/i18n.js';
 import { getNetworkStatus, type NetworkStatus, networkKeys } from '../api.js';
 
 function sum(counts: Record<string, number>) {
@@ -14,14 +14,22 @@ function sum(counts: Record<string, number>) {
 /** A titled breakdown of a counter group, largest first ("none" when empty). */
 function Breakdown({
   title,
+  group,
   counts,
   locale,
 }: {
   title: string;
+  /** The counter group: its keys are said as `network.counter.<group>.<key>` where the catalogue has them. */
+  group: 'rejects' | 'drops' | 'accounting' | 'disconnects';
   counts: Record<string, number>;
   locale: string;
 }) {
   const t = useT();
+  // reject causes stay as they are: the same codes name them in the SIM's events and in the network
+  const label = (k: string) => {
+    const key = `network.counter.${group}.${k}`;
+    return isMessageKey(key) ? t(key) : k;
+  };
   const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
   return (
     <Stack gap={4}>
@@ -36,7 +44,7 @@ function Breakdown({
         <Group gap={6} wrap="wrap">
           {entries.map(([k, v]) => (
             <Badge key={k} variant="light" color="gray" tt="none" data-testid={`counter-${k}`}>
-              {k}: {v.toLocaleString(locale)}
+              {label(k)}: {v.toLocaleString(locale)}
             </Badge>
           ))}
         </Group>
@@ -66,7 +74,7 @@ function ResponseTime({
       </Text>
       <Text size="sm" fw={500} data-testid={testId}>
         {stats
-          ? t('network.responseFigures', {
+          ? t(stats.count === 1 ? 'network.responseFiguresOne' : 'network.responseFigures', {
               p50: ms(stats.p50Ms),
               p99: ms(stats.p99Ms),
               count: stats.count.toLocaleString(locale),
@@ -157,16 +165,28 @@ export function RadiusCountersCard() {
           <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
             <Breakdown
               title={`${t('network.rejects')} · ${t('network.byReason')}`}
+              group="rejects"
               counts={s.rejects}
               locale={locale}
             />
             <Breakdown
               title={`${t('network.drops')} · ${t('network.byReason')}`}
+              group="drops"
               counts={s.drops}
               locale={locale}
             />
-            <Breakdown title={t('network.accounting')} counts={s.accounting} locale={locale} />
-            <Breakdown title={t('network.disconnects')} counts={s.disconnects} locale={locale} />
+            <Breakdown
+              title={t('network.accounting')}
+              group="accounting"
+              counts={s.accounting}
+              locale={locale}
+            />
+            <Breakdown
+              title={t('network.disconnects')}
+              group="disconnects"
+              counts={s.disconnects}
+              locale={locale}
+            />
           </SimpleGrid>
           <Text size="xs" c="dimmed">
             {t('network.refreshing', { time: new Date(s.at).toLocaleTimeString(locale) })}

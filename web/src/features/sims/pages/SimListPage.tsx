@@ -283,7 +283,9 @@ export function SimListPage() {
             />
             <Group justify="space-between" wrap="wrap" gap="sm">
               <Text size="sm" c="dimmed" data-testid="sims-total">
-                {t('sims.range', { first: n(first), last: n(last), total: n(total) })}
+                {total === 1
+                  ? t('sims.rangeOne')
+                  : t('sims.range', { first: n(first), last: n(last), total: n(total) })}
               </Text>
               <Group gap="sm" wrap="wrap">
                 <Select

@@ -42,6 +42,7 @@ export const sims: Record<keyof typeof en, string> = {
   'sims.off': 'Aus',
   'sims.usedOf': '{used} von {total}',
   'sims.smsUsedOf': '{used} von {total} SMS',
+  'sims.rangeOne': '1 SIM',
   'sims.range': '{first}–{last} von {total} SIMs',
   'sims.pageSize': 'SIMs pro Seite',
   'sims.perPage': '{count} pro Seite',

@@ -39,6 +39,7 @@ export const sims = {
   'sims.off': 'Off',
   'sims.usedOf': '{used} of {total}',
   'sims.smsUsedOf': '{used} of {total} SMS',
+  'sims.rangeOne': '1 SIM',
   'sims.range': '{first}–{last} of {total} SIMs',
   'sims.pageSize': 'SIMs per page',
   'sims.perPage': '{count} per page',
