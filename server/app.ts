@@ -10,6 +10,7 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { noBody } from '../contracts/common.js';
 import type { Permission } from '../contracts/permissions.js';
 import type { AppContext } from './context.js';
@@ -120,6 +121,10 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     if (methods.some((m) => m === 'POST' || m === 'PUT' || m === 'PATCH') && !route.schema?.body) {
       route.schema = { ...route.schema, body: noBody };
     }
+    // Likewise a query parameter the route does not know is refused: a misspelt filter
+    // (`Status=deactivated`) must not quietly answer, or export, the whole fleet.
+    const query = route.schema?.querystring;
+    if (query instanceof z.ZodObject) route.schema = { ...route.schema, querystring: query.strict() };
     const config = (route.config ?? {}) as { public?: boolean; permission?: Permission; audit?: string };
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;

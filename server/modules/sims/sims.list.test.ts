@@ -139,4 +139,17 @@ describe('My SIMs list', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().errors.map((e: { field: string }) => e.field.split('.')[0])).toContain(field);
   });
+
+  it.each([
+    ['/api/v1/sims?Status=deactivated', 'Status'],
+    ['/api/v1/sims/export.csv?sort=-iccid', 'sort'],
+    [`/api/v1/sims/${fixtureIds(1, 1).iccid}/events?typ=3`, 'typ'],
+  ])(
+    'when %s names a parameter the endpoint does not know, then 400 names it rather than ignoring it',
+    async (url, key) => {
+      const res = await get(url);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().detail).toContain(`"${key}"`);
+    },
+  );
 });

@@ -261,7 +261,9 @@ export function listFailedJobItems(id: string, signal?: AbortSignal): Promise<Pa
 
 /** The download address of the filtered, sorted list. */
 export function exportUrl(format: 'csv' | 'xlsx', filter: SimFilter): string {
-  return `/api/v1/sims/export.${format}${simQueryString(filter)}`;
+  // the filter alone: the export takes no sort or page (the server refuses what it would ignore)
+  const { q, status, session, dataVolume, smsVolume } = filter;
+  return `/api/v1/sims/export.${format}${simQueryString({ q, status, session, dataVolume, smsVolume })}`;
 }
 
 /** The user's remembered settings. */
