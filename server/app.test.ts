@@ -154,6 +154,30 @@ describe('errors', () => {
     });
   });
 
+  it('when a JSON body is not valid UTF-8, then 400 problem+json and nothing is read from it', async () => {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: Buffer.concat([
+        Buffer.from('{"email":"owner@demo.example","password":"'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('"}'),
+      ]),
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ code: 'validation_failed', detail: 'The body is not valid UTF-8.' });
+    // valid UTF-8 beyond ASCII still parses (the wrong password is the answer, not the encoding)
+    const umlaut = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: Buffer.from('{"email":"owner@demo.example","password":"Grüße 📡"}', 'utf8'),
+    });
+    expect(umlaut.statusCode).toBe(401);
+  });
+
   it('when the URL cannot be decoded, then 400 problem+json like every other error', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/api/v1/sims/%E0%A4%A' });
     expect(res.statusCode).toBe(400);

@@ -1,9 +1,15 @@
 /** The Fastify application as a plugin tree, without listen: main starts it, tests inject into it. */
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -138,6 +144,20 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     }
   });
   app.setValidatorCompiler(validatorCompiler);
+  // JSON must be UTF-8 (RFC 8259): Fastify's own parser decodes bytes that are not as U+FFFD, so a
+  // label of invalid bytes was stored as "��". The bytes are checked, then Fastify's parser runs.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    const bytes = body as Buffer;
+    if (!isUtf8(bytes)) {
+      const error = new Error('The body is not valid UTF-8.') as FastifyError;
+      error.statusCode = 400;
+      done(error, undefined);
+      return;
+    }
+    json(req, bytes.toString('utf8'), done);
+  });
   // uploads (stock CSV, ICCID range files) arrive as text
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),
