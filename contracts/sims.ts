@@ -1,6 +1,6 @@
 /** Contracts of SIM cards: list, detail, changes, events, usage, bulk jobs, stock import. */
 import { z } from 'zod';
-import { paged, searchText } from './common.js';
+import { paged, pageQuery, searchText } from './common.js';
 import { canonicalIccid, iccid, iccidProblem, imei, label } from './ids.js';
 
 export const simStatus = z.enum(['activated', 'deactivated', 'expired']);
@@ -164,11 +164,26 @@ export const simEventQuery = z.object({
   type: z
     .string()
     .transform((s) => s.split(',').filter(Boolean).map(Number))
-    .pipe(z.array(z.number().int().min(0).max(255)).min(1))
+    .pipe(
+      z
+        .array(
+          z
+            .number({ message: 'must be event type numbers, comma-separated' })
+            .int('must be event type numbers, comma-separated')
+            .min(0, 'must be event types from 0 to 255')
+            .max(255, 'must be event types from 0 to 255'),
+        )
+        .min(1, 'must name at least one event type'),
+    )
     .optional(),
   severity: csv(eventSeverity),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(1000).default(50),
+  page: pageQuery.shape.page,
+  pageSize: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1000, 'must be at most 1000')
+    .default(50),
 });
 
 const day = z.iso.date({ message: 'must be a date YYYY-MM-DD' });

@@ -178,12 +178,28 @@ describe('errors', () => {
     expect(umlaut.statusCode).toBe(401);
   });
 
+  it('when a token request is larger than its 4096 bytes, then the 413 names that limit', async () => {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/oauth/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `grant_type=client_credentials&scope=${'x'.repeat(5000)}`,
+    });
+    expect(res.statusCode).toBe(413);
+    expect(res.json().detail).toBe('The request body is larger than the 4096 bytes this endpoint takes.');
+  });
+
   it('when the URL cannot be decoded, then 400 problem+json like every other error', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/api/v1/sims/%E0%A4%A' });
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.json()).toMatchObject({ status: 400, code: 'validation_failed' });
     expect(res.json().detail).toMatch(/^The URL cannot be read/);
+    // a path parameter past Fastify's length limit: 400 saying so, not that the URL is unreadable
+    const long = await h.app.inject({ method: 'GET', url: `/api/v1/sims/${'1'.repeat(120)}` });
+    expect(long.statusCode).toBe(400);
+    expect(long.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(long.json().detail).not.toMatch(/cannot be read/);
   });
 
   it('when the JSON body is malformed, then 400 problem+json', async () => {

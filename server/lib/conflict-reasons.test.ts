@@ -45,4 +45,24 @@ describe('reasons', () => {
       expect(Object.keys(de)).toContain(`errors.field.${reason}`);
     }
   });
+
+  it('when the AAA counts a drop or an accounting type, then both catalogues name it for the operator console', () => {
+    const read = (file: string) => readFileSync(join(rootDir, 'server/network/radius', file), 'utf8');
+    const union = read('packet.ts').match(/export type RadiusErrorReason =([^;]+);/)?.[1] ?? '';
+    const drops = new Set([
+      ...[...union.matchAll(/'(\w+)'/g)].map((m) => m[1] ?? ''),
+      ...[...read('server.ts').matchAll(/\bdrop\('(\w+)'\)/g)].map((m) => m[1] ?? ''),
+    ]);
+    const statuses = read('server.ts').match(/const statusNames[^}]+}/)?.[0] ?? '';
+    const accounting = new Set([...statuses.matchAll(/: '(\w+)'/g)].map((m) => m[1] ?? ''));
+    expect(drops.size).toBeGreaterThanOrEqual(15);
+    expect(accounting.size).toBe(5);
+    for (const key of [
+      ...[...drops].map((d) => `network.counter.drops.${d}`),
+      ...[...accounting].map((a) => `network.counter.accounting.${a}`),
+    ]) {
+      expect(Object.keys(en)).toContain(key);
+      expect(Object.keys(de)).toContain(key);
+    }
+  });
 });

@@ -54,11 +54,15 @@ function bytes(n: number | undefined): string {
 }
 
 /**
- * Fastify's own answers before routing (`frameworkErrors`: a URL it cannot decode) as problem+json
- * too, so that a client reads every error the same way.
+ * Fastify's own answers before routing (`frameworkErrors`: a URL it cannot decode, a path parameter
+ * too long) as problem+json too, so that a client reads every error the same way.
  */
 export function frameworkError(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
-  return send(reply, req, 'validation_failed', `The URL cannot be read: ${err.message}`);
+  if (err.code === 'FST_ERR_BAD_URL')
+    return send(reply, req, 'validation_failed', `The URL cannot be read: ${err.message}`);
+  if ((err.statusCode ?? 500) < 500) return send(reply, req, 'validation_failed', err.message);
+  req.log.error({ err }, 'request failed before routing');
+  return send(reply, req, 'internal', 'An unexpected error occurred. It has been logged.');
 }
 
 async function errorsPlugin(app: FastifyInstance) {

@@ -12,10 +12,8 @@ const problemCodes = {
 
 export default async function oauthRoutes(app: FastifyInstance) {
   // scoped to this plugin: only the token endpoint reads form bodies
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: 4096 },
-    (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, Object.fromEntries(new URLSearchParams(String(body)))),
   );
   const r = app.withTypeProvider<ZodTypeProvider>();
   const limit = app.ctx.config.OPENCMP_TOKEN_RATE_LIMIT;
@@ -28,6 +26,8 @@ export default async function oauthRoutes(app: FastifyInstance) {
         audit: 'api-client.token',
         rateLimit: { max: limit, timeWindow: 60_000, keyGenerator: (req) => `token-ip:${req.ip}` },
       },
+      // the route's limit (not the form parser's), so that a 413 names it
+      bodyLimit: 4096,
       schema: {
         tags: ['api access'],
         summary: 'Exchange client credentials (HTTP Basic) for a bearer token valid one hour',

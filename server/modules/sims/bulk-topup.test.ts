@@ -96,7 +96,7 @@ describe('bulk top-up: what it does', () => {
     await h.ctx.db.update(sims).set({ status: 'expired' }).where(eq(sims.iccid, expired));
     const refused = await bulk({ action: 'topUp', iccids: [a, b, expired, foreign[0]] });
     expect(refused.statusCode).toBe(400);
-    expect(refused.json().errors[0]).toMatchObject({ field: 'iccids', reason: 'iccids_not_in_org' });
+    expect(refused.json().errors[0]).toMatchObject({ field: 'iccids', reason: 'iccid_not_in_org' });
     expect(await chargesOf([a, b, expired, foreign[0] ?? ''])).toEqual([]);
     const res = await bulk({ action: 'topUp', iccids: [a, b, expired] });
     expect(res.statusCode).toBe(202);

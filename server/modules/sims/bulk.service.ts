@@ -55,6 +55,28 @@ export function presentJob(j: JobRow) {
   };
 }
 
+/**
+ * The refusal of a list naming ICCIDs that are not SIMs of the organisation: the first five, and how
+ * many more (the same words for another organisation's SIM as for none, so nothing is revealed).
+ */
+function iccidsNotInOrg(foreign: string[]): AppError {
+  const examples = foreign.slice(0, 5).join(', ');
+  const more = foreign.length - 5;
+  const text =
+    foreign.length === 1
+      ? `${examples} is not a SIM of this organisation`
+      : `${foreign.length} of the ICCIDs are not SIMs of this organisation: ${examples}${more > 0 ? ` and ${more} more` : ''}`;
+  const reason: { reason: string; params: Record<string, string | number> } =
+    foreign.length === 1
+      ? { reason: 'iccid_not_in_org', params: { iccid: examples } }
+      : more > 0
+        ? { reason: 'iccids_not_in_org_more', params: { count: foreign.length, examples, more } }
+        : { reason: 'iccids_not_in_org', params: { count: foreign.length, examples } };
+  return new AppError('validation_failed', `iccids: ${text}`, {
+    errors: [{ field: 'iccids', message: text, ...reason }],
+  });
+}
+
 /** Queue a bulk action over the given ICCIDs, or over every SIM that matches a filter. */
 export async function startBulk(ctx: AppContext, principal: Principal, req: z.infer<typeof bulkRequest>) {
   if (billingBulkActions.includes(req.action) && !allowed(principal, 'sims:billing')) {
@@ -78,24 +100,7 @@ export async function startBulk(ctx: AppContext, principal: Principal, req: z.in
     // never half applied for a typo (what changes between queueing and processing is reported per SIM)
     if (iccids) {
       const foreign = await foreignIccids(tx, principal.orgId, iccids);
-      if (foreign.length > 0) {
-        const examples = foreign.slice(0, 5).join(', ');
-        const more = foreign.length > 5 ? ` and ${foreign.length - 5} more` : '';
-        throw new AppError(
-          'validation_failed',
-          `iccids: ${foreign.length} of the ICCIDs are not SIMs of this organisation: ${examples}${more}`,
-          {
-            errors: [
-              {
-                field: 'iccids',
-                message: `${foreign.length} are not SIMs of this organisation: ${examples}${more}`,
-                reason: 'iccids_not_in_org',
-                params: { count: foreign.length, examples: `${examples}${more}` },
-              },
-            ],
-          },
-        );
-      }
+      if (foreign.length > 0) throw iccidsNotInOrg(foreign);
     }
     // a filter's SIMs go from the list query straight into the job's items, as they match now
     const created = iccids

@@ -55,7 +55,7 @@ describe('bulk actions', () => {
     expect(res.json().errors).toEqual([
       {
         field: 'iccids',
-        message: `2 are not SIMs of this organisation: ${foreign}, ${missing}`,
+        message: `2 of the ICCIDs are not SIMs of this organisation: ${foreign}, ${missing}`,
         reason: 'iccids_not_in_org',
         params: { count: 2, examples: `${foreign}, ${missing}` },
       },
@@ -82,7 +82,13 @@ describe('bulk actions', () => {
     });
     // past the 1 MiB of other endpoints; refused for its content, not its size
     expect(res.statusCode).toBe(400);
-    expect(res.json().errors[0]).toMatchObject({ reason: 'iccids_not_in_org', params: { count: 100_000 } });
+    expect(res.json().errors[0]).toMatchObject({
+      reason: 'iccids_not_in_org_more',
+      params: { count: 100_000, more: 99_995 },
+    });
+    expect(renderFieldError('de', res.json().errors[0])).toMatch(
+      /^100000 der ICCIDs sind keine SIMs dieser Organisation: (\d{19}, ){4}\d{19} und 99995 weitere\.$/,
+    );
   });
 
   it('when a bulk job runs, then another organisation cannot read it', async () => {

@@ -1,6 +1,6 @@
 /** SMS API: the MT sender, SMS volume, roles and input validation, and the operator console's SMSC. */
 
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
 import { orgSettings, simEvents, sims, simUsageDaily, smsMessages } from '../../db/schema/index.js';
@@ -23,6 +23,7 @@ import {
   smsFixture,
   until,
 } from '../../test/sms-fixture.js';
+import { orgMonthToDate } from '../config/config.repository.js';
 
 smsFixture();
 
@@ -94,7 +95,8 @@ describe('SMS volume', () => {
   });
 
   it("when the organisation's monthly MT SMS limit is reached, then 409 saying so in the reader's language, and nothing is stored", async () => {
-    const iccid = n(9);
+    // a SIM no other test of this file sends to; the month is the server's (its clock)
+    const iccid = n(12);
     const orgId = (await simRow(iccid))?.orgId ?? '';
     await h.ctx.db.insert(orgSettings).values({ orgId, smsMtLimit: 0 });
     try {
@@ -102,7 +104,7 @@ describe('SMS volume', () => {
       const usedBefore = (await simRow(iccid))?.smsUsed;
       const res = await post(iccid, { text: 'over the limit' });
       expect(res.statusCode).toBe(409);
-      const month = new Date().toISOString().slice(0, 7);
+      const month = h.clock.now().toISOString().slice(0, 7);
       expect(res.json()).toMatchObject({
         code: 'sms_limit_reached',
         errors: [{ field: 'text', reason: 'sms_mt_monthly_limit', params: { month } }],
@@ -125,15 +127,14 @@ describe('SMS volume', () => {
   });
 
   it('when a message has more parts than the monthly MT SMS limit has left, then 409 and nothing is stored; one that fits is sent', async () => {
-    const iccid = n(9);
+    const iccid = n(12);
     const orgId = (await simRow(iccid))?.orgId ?? '';
-    const month = new Date().toISOString().slice(0, 7);
-    const [mtd] = await h.ctx.db
-      .select({ mt: sql<number>`coalesce(sum(${simUsageDaily.smsMt}), 0)::int` })
-      .from(simUsageDaily)
-      .where(and(eq(simUsageDaily.orgId, orgId), sql`${simUsageDaily.day} >= ${`${month}-01`}::date`));
+    // what the organisation sent this month, read as the limit check reads it
+    const today = h.clock.now().toISOString().slice(0, 10);
+    const month = today.slice(0, 7);
+    const mtd = await orgMonthToDate(h.ctx.db, orgId, `${month}-01`, today);
     // one part left this month
-    await h.ctx.db.insert(orgSettings).values({ orgId, smsMtLimit: (mtd?.mt ?? 0) + 1 });
+    await h.ctx.db.insert(orgSettings).values({ orgId, smsMtLimit: mtd.smsMt + 1 });
     try {
       const before = await h.ctx.db.select().from(smsMessages).where(eq(smsMessages.iccid, iccid));
       const res = await post(iccid, { text: 'y'.repeat(200) });

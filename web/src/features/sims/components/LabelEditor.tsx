@@ -84,7 +84,7 @@ export function LabelEditor({
           aria-label={t('sims.label')}
           placeholder={t('sims.label.placeholder')}
           error={problem ? t(`sims.label.${problem}`) : undefined}
-          description={`${characters(draft)}/${labelMaxLength}`}
+          description={`${characters(draft.trim())}/${labelMaxLength}`}
           inputWrapperOrder={['input', 'error', 'description']}
           autoFocus
           style={{ flex: 1 }}

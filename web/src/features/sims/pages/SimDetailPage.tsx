@@ -54,7 +54,9 @@ export function SimDetailPage() {
   const update = useUpdateSim(iccid);
 
   if (sim.isPending) return <PageLoader />;
-  if (sim.isError) {
+  // a failed background refresh (every 5 s) keeps the page as it was read: only a first read that
+  // failed shows the error instead of the SIM
+  if (sim.isError && !sim.data) {
     const missing = isApiError(sim.error) && (sim.error.status === 404 || sim.error.status === 400);
     return (
       <div data-testid="page-sim-detail">

@@ -125,7 +125,7 @@ export const core: Record<keyof typeof en, string> = {
   'errors.field.file_no_sims': 'Die Datei enthält keine SIMs.',
   'errors.field.already_in_stock': '{value} ist bereits im Bestand oder vergeben.',
   'errors.field.range_ends_differ_in_length':
-    'Das Ende hat {end} Ziffern, der Anfang {start}: Schreiben Sie beide Enden gleich.',
+    'Das Ende hat {end} Ziffern, der Anfang {start}: Geben Sie beide Enden gleich lang an.',
   'errors.field.range_issuer_differs':
     'Das Ende muss das Herausgeberpräfix des Anfangs haben ({start}), nicht {end}.',
   'errors.field.range_reversed':
@@ -139,6 +139,9 @@ export const core: Record<keyof typeof en, string> = {
   'errors.field.range_foreign_sims_example':
     '{count} SIM(s) in diesem Bereich gehören nicht zu {org}, z. B. {example}.',
   'errors.field.range_without_sims_of': '{org} hat keine SIMs in diesem Bereich.',
+  'errors.field.iccid_not_in_org': '{iccid} ist keine SIM dieser Organisation.',
+  'errors.field.iccids_not_in_org_more':
+    '{count} der ICCIDs sind keine SIMs dieser Organisation: {examples} und {more} weitere.',
   'errors.field.iccids_not_in_org': '{count} der ICCIDs sind keine SIMs dieser Organisation: {examples}.',
   'errors.too_many_requests': 'Zu viele Anfragen. Versuchen Sie es später erneut.',
   'errors.internal': 'Ein unerwarteter Fehler ist aufgetreten. Er wurde protokolliert.',

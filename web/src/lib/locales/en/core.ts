@@ -127,6 +127,9 @@ export const core = {
   'errors.field.range_foreign_sims_example':
     '{count} SIM(s) in this range do not belong to {org}, e.g. {example}.',
   'errors.field.range_without_sims_of': '{org} has no SIMs in this range.',
+  'errors.field.iccid_not_in_org': '{iccid} is not a SIM of this organisation.',
+  'errors.field.iccids_not_in_org_more':
+    '{count} of the ICCIDs are not SIMs of this organisation: {examples} and {more} more.',
   'errors.field.iccids_not_in_org': '{count} of the ICCIDs are not SIMs of this organisation: {examples}.',
   'errors.too_many_requests': 'Too many requests. Try again later.',
   'errors.internal': 'An unexpected error occurred. It has been logged.',
