@@ -42,13 +42,17 @@ const simSearch = searchText(64).transform((v) => {
   return /^\d{20}$/.test(v) && iccidProblem(v) === null ? canonicalIccid(v) : v;
 });
 
-/** A comma-separated list of enum values in a query string, e.g. `status=activated,deactivated`. */
+/**
+ * The values of a list parameter of a query string: comma-separated (`status=activated,deactivated`),
+ * repeated (`status=activated&status=deactivated`), or both.
+ */
+const listParam = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter(Boolean));
+
+/** A list of enum values in a query string (see `listParam`). */
 function csv<E extends z.ZodEnum<Record<string, string>>>(values: E) {
-  return z
-    .string()
-    .transform((s) => s.split(',').filter(Boolean))
-    .pipe(z.array(values).min(1, 'must name at least one value'))
-    .optional();
+  return listParam.pipe(z.array(values).min(1, 'must name at least one value')).optional();
 }
 
 export const simListQuery = z.object({
@@ -161,9 +165,8 @@ export const simEvent = z.object({
 });
 export const simEventPage = paged(simEvent);
 export const simEventQuery = z.object({
-  type: z
-    .string()
-    .transform((s) => s.split(',').filter(Boolean).map(Number))
+  type: listParam
+    .transform((values) => values.map(Number))
     .pipe(
       z
         .array(

@@ -39,6 +39,8 @@ describe('My SIMs list', () => {
     // the MSISDN in E.164, as a device's number is usually written
     [`q=${encodeURIComponent(`+${fixtureIds(1, 5).msisdn}`)}`, [5]],
     ['status=activated&session=online', [4, 5]],
+    // a list parameter repeated, as many HTTP clients write arrays, means the same as commas
+    ['status=activated&session=online&session=attached', [4, 5, 6]],
   ])('when filtering by %s, then exactly the expected SIMs come back', async (query, expected) => {
     const res = await get(`/api/v1/sims?${query}`);
     expect(res.statusCode).toBe(200);
