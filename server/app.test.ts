@@ -189,6 +189,12 @@ describe('errors', () => {
     expect(res.json().detail).toBe('The request body is larger than the 4096 bytes this endpoint takes.');
   });
 
+  it('when a request has no credentials, then 401 says how to authenticate', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/api/v1/sims' });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="OpenCMP"');
+  });
+
   it('when the URL cannot be decoded, then 400 problem+json like every other error', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/api/v1/sims/%E0%A4%A' });
     expect(res.statusCode).toBe(400);

@@ -13,6 +13,9 @@ function send(
   reason?: AppError['extra']['reason'],
 ) {
   const { status, title } = errorCodes[code];
+  // RFC 9110 §15.5.2: a 401 says how to authenticate (the token endpoint sets its own, Basic)
+  if (status === 401 && reply.getHeader('www-authenticate') === undefined)
+    reply.header('www-authenticate', 'Bearer realm="OpenCMP"');
   return reply
     .code(status)
     .type('application/problem+json')
