@@ -21,6 +21,16 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** A new browser context signed in as `email`, on My SIMs. */
+async function openMySims(email: string) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  await signIn(page, server.url, email);
+  await page.getByTestId('page-dashboard').waitFor();
+  await page.getByTestId('nav-sims').click();
+  return { context, page };
+}
+
 // demo SIM number 11: "E-bike Hamburg #11", activated
 const iccid = '8949020123000000011';
 
@@ -118,11 +128,7 @@ describe('My SIMs', () => {
   });
 
   it('when the owner tops up two selected SIMs in bulk, then the confirmation names the package and the count, and the job finishes', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-    const page = await context.newPage();
-    await signIn(page, server.url, 'owner@demo.example');
-    await page.getByTestId('page-dashboard').waitFor();
-    await page.getByTestId('nav-sims').click();
+    const { context, page } = await openMySims('owner@demo.example');
     await page.getByTestId('sims-search').fill('00000001');
     await page.waitForURL(/q=00000001/);
     const row = (n: string) => page.locator(`[data-testid="sim-row"][data-iccid="89490201230000000${n}"]`);
@@ -144,11 +150,7 @@ describe('My SIMs', () => {
   });
 
   it('when a User opens the bulk menu, then Top up is not offered', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-    const page = await context.newPage();
-    await signIn(page, server.url, 'user@demo.example');
-    await page.getByTestId('page-dashboard').waitFor();
-    await page.getByTestId('nav-sims').click();
+    const { context, page } = await openMySims('user@demo.example');
     await page.getByTestId('sim-select').first().click();
     await page.getByTestId('bulk-menu').click();
     await page.getByTestId('bulk-activate').waitFor();
@@ -157,11 +159,7 @@ describe('My SIMs', () => {
   });
 
   it('when a user unticks every column, then the ICCID stays, linking each row to its SIM', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-    const page = await context.newPage();
-    await signIn(page, server.url, 'readonly@demo.example');
-    await page.getByTestId('page-dashboard').waitFor();
-    await page.getByTestId('nav-sims').click();
+    const { context, page } = await openMySims('readonly@demo.example');
     await page.getByTestId('sim-row').first().waitFor();
     await page.getByTestId('column-chooser').click();
     const iccidBox = page.locator('input[data-column="iccid"]');

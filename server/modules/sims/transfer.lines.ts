@@ -26,22 +26,12 @@ function checkRange(
 ): TransferLine | null {
   const before = errors.length;
   // the reason says what is wrong; the English message also names the value
-  const startProblem = iccidIssue(rawStart);
-  if (startProblem)
-    errors.push({
-      line,
-      field: 'start',
-      ...startProblem,
-      message: `${rawStart || '(empty)'} ${startProblem.message}`,
-    });
-  const endProblem = rawEnd === rawStart ? null : iccidIssue(rawEnd);
-  if (endProblem)
-    errors.push({
-      line,
-      field: 'end',
-      ...endProblem,
-      message: `${rawEnd || '(empty)'} ${endProblem.message}`,
-    });
+  const check = (field: 'start' | 'end', raw: string) => {
+    const problem = iccidIssue(raw);
+    if (problem) errors.push({ line, field, ...problem, message: `${raw || '(empty)'} ${problem.message}` });
+  };
+  check('start', rawStart);
+  if (rawEnd !== rawStart) check('end', rawEnd);
   if (errors.length > before) return null;
   if (rawStart.length !== rawEnd.length) {
     errors.push({
