@@ -51,6 +51,13 @@ describe('API documentation', () => {
     expect(doc.paths['/api/v1/me']?.get).toBeDefined();
     expect(doc.paths['/api/v1/me']?.patch).toBeDefined();
     expect(Object.keys(doc.paths).some((p) => p === '/metrics' || p === '/healthz')).toBe(false);
+    // every operation says how it refuses: problem+json with a stable code and field errors
+    const refusal = doc.paths['/api/v1/sims']?.get?.responses?.['4XX'];
+    expect(refusal?.content?.['application/problem+json']?.schema?.properties).toMatchObject({
+      code: { type: 'string' },
+      errors: { type: 'array' },
+    });
+    expect(doc.paths['/api/v1/sims']?.get?.responses?.['200']).toBeDefined();
   });
 
   it('when /api/docs is opened, then an HTML page is served', async () => {

@@ -17,7 +17,7 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { noBody } from '../contracts/common.js';
+import { noBody, problem } from '../contracts/common.js';
 import type { Permission } from '../contracts/permissions.js';
 import type { AppContext } from './context.js';
 import accountRoutes from './modules/account/account.routes.js';
@@ -93,6 +93,40 @@ async function api(app: FastifyInstance) {
   await app.register(orgsRoutes);
   await app.register(networkRoutes);
 }
+
+/** The JSON Schema of a problem+json answer, for the API document. */
+const problemSchema = (() => {
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(problem, { io: 'output' });
+  return schema;
+})();
+
+/**
+ * The API document's transform: the zod schemas as JSON Schema (the provider's), and on every API
+ * operation the refusals it can answer, problem+json with a stable `code` (documentation only: what
+ * is sent is the errors plugin's, checked by its tests).
+ */
+const documentRefusals: typeof jsonSchemaTransform = (args) => {
+  const out = jsonSchemaTransform(args);
+  const schema = out.schema as { response?: Record<string, unknown> };
+  if (!args.url.startsWith('/api/v1/') || !schema.response) return out;
+  const refusal = (description: string) => ({
+    description,
+    content: { 'application/problem+json': { schema: problemSchema } },
+  });
+  return {
+    ...out,
+    schema: {
+      ...schema,
+      response: {
+        '4XX': refusal(
+          'Refused, and nothing changed: RFC 9457 problem+json with a stable `code`; a 400 lists the fields in `errors` (each with a `reason`), a 409 names its `reason`, a 429 comes with Retry-After',
+        ),
+        '5XX': refusal('Failed on the server; the detail says no more, the log does'),
+        ...schema.response,
+      },
+    },
+  };
+};
 
 /** Build the whole application around a context. */
 export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<FastifyInstance> {
@@ -190,7 +224,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       },
       security: [{ session: [] }, { bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: documentRefusals,
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: false });
