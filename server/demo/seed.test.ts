@@ -67,11 +67,14 @@ describe('the seeded demo fleet', () => {
       WHERE coalesce(u.mo, 0) <> coalesce(m.mo, 0) OR coalesce(u.mt, 0) <> coalesce(m.mt, 0)
       ORDER BY iccid, day LIMIT 10`);
     expect(mismatches).toEqual([]);
-    const [mt] = await rows<{ undelivered: number; unsigned: number }>(sql`
+    const [mt] = await rows<{ undelivered: number; unsigned: number; partsPending: number }>(sql`
       SELECT count(*) FILTER (WHERE status <> 'delivered' OR done_at IS NULL)::int AS undelivered,
-        count(*) FILTER (WHERE direction = 'MT' AND actor_name IS NULL)::int AS unsigned
+        count(*) FILTER (WHERE direction = 'MT' AND actor_name IS NULL)::int AS unsigned,
+        -- a delivered MT's parts were all delivered: the SMS tab shows each part's state
+        count(*) FILTER (WHERE direction = 'MT' AND (cardinality(part_states) <> segments
+          OR NOT 'delivered' = ALL (part_states)))::int AS "partsPending"
       FROM sms_messages`);
-    expect(mt).toEqual({ undelivered: 0, unsigned: 0 });
+    expect(mt).toEqual({ undelivered: 0, unsigned: 0, partsPending: 0 });
   });
 
   it('when a SIM’s volume ran low or out, then it got there by usage and its events say when', async () => {

@@ -98,6 +98,8 @@ function smsRows(messages: DemoSms[], sender: Actor, mtSource: string): NewSms[]
       actorId: sender.id ?? null,
       actorName: sender.name ?? null,
       attempts: 1,
+      // delivered, so every part was (the list shows each part's state; no SMSC ids: none issued them)
+      partStates: Array.from({ length: segments }, () => 'delivered'),
       createdAt: at,
       submittedAt: new Date(m.at + 1000),
       doneAt: new Date(m.at + 2500),
