@@ -9,6 +9,7 @@
  * The generator sends at a fixed rate from a pool of UDP sockets (256 requests in flight per
  * socket) and times every request from its first transmission to the verified response.
  * Scale with BENCH_RADIUS_SESSIONS, BENCH_RADIUS_SECONDS, BENCH_RADIUS_RATE, BENCH_RADIUS_ACCESS_RATE.
+ * BENCH_RADIUS_TIMELINE=1 prints the slowest answer per second of each fixed-rate phase (where spikes are).
  */
 import { randomFillSync } from 'node:crypto';
 import pg from 'pg';
@@ -66,6 +67,7 @@ async function fixedRate(
 ): Promise<Run> {
   const times: number[] = [];
   const answeredAt: number[] = [];
+  const timeline: number[] | null = process.env.BENCH_RADIUS_TIMELINE ? [] : null;
   const inFlight = new Set<Promise<void>>();
   let sent = 0;
   let timeouts = 0;
@@ -77,6 +79,10 @@ async function fixedRate(
     if (!exchange.response) timeouts++;
     else {
       times.push(exchange.ms);
+      if (timeline) {
+        const sec = Math.floor((performance.now() - exchange.ms - started) / 1000);
+        timeline[sec] = Math.max(timeline[sec] ?? 0, exchange.ms);
+      }
       if (exchange.response.code === RadiusCode.AccessReject) rejects++;
       lastAnswer = performance.now();
       answeredAt.push((lastAnswer - started) / 1000);
@@ -95,6 +101,8 @@ async function fixedRate(
     await new Promise((r) => setTimeout(r, 1));
   }
   await Promise.all(inFlight);
+  if (timeline)
+    console.log(`slowest answer per second sent (ms): ${timeline.map((m) => Math.round(m)).join(' ')}`);
   const elapsed = (lastAnswer - started) / 1000;
   times.sort((a, b) => a - b);
   // The overall rate divides by the time to the last answer, so it always reads below the offered
