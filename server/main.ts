@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { openDatabase } from './db/client.js';
 import { demoLogins } from './demo/seed.js';
+import { startDataLeftRefresh } from './jobs/data-left.js';
 import { startLifetime } from './jobs/lifetime.js';
 import { startMailSender } from './jobs/mail-sender.js';
 import { startRetention } from './jobs/retention.js';
@@ -81,9 +82,12 @@ async function main() {
     aaaPorts = aaa;
     radius = `  RADIUS: auth ${config.RADIUS_HOST}:${aaa.authPort}, accounting ${config.RADIUS_HOST}:${aaa.acctPort}`;
     const drainer = startDisconnectDrainer(ctx, aaa.nas, aaa.counters);
+    // after the AAA, so that the usage of its last batches reaches the sort keys
+    const dataLeft = startDataLeftRefresh(ctx);
     stops.push(
       () => drainer.stop(),
       () => aaa.stop(),
+      dataLeft,
     );
   }
   let simulatorLine = '';

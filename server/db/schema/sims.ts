@@ -229,8 +229,9 @@ export const orgUsageDaily = pgTable(
 export const orgUsageStripes = 8;
 
 /**
- * Each SIM's data left, kept by a statement-level trigger on `sims` (migration 0014): the sort key of
- * My SIMs' "data left" column. It lives outside `sims` because `data_used` changes with every
+ * Each SIM's data left, the sort key of My SIMs' "data left" column: kept by a statement-level trigger
+ * on `sims` (migrations 0014, 0028) for every change but usage, which reaches it through the refresh of
+ * `modules/usage/data-left.ts` within about 45 s (decision 022). It lives outside `sims` because `data_used` changes with every
  * accounting record; no index of `sims` may mention it, or none of those updates could be HOT
  * (heap-only, touching no index) — see decision 013.
  */

@@ -11,6 +11,7 @@ import { operatorOf } from '../../lib/operators.js';
 import { noteLimitsReached } from '../config/config.service.js';
 import type { NewEvent } from '../events/events.repository.js';
 import { event, recordEvents } from '../events/events.service.js';
+import { noteDataUsed } from '../usage/data-left.js';
 import { addUsage, type UsageDelta } from '../usage/usage.repository.js';
 import { applyVolumeEffects } from '../usage/volume.service.js';
 import { identityOf, network } from './access.service.js';
@@ -74,7 +75,8 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
   const nowIso = now.toISOString();
   const day = nowIso.slice(0, 10);
   const outcome: AccountingOutcome = { ignored: 0, unknownSim: 0, disconnectsQueued: 0 };
-  return ctx.db.transaction(async (tx) => {
+  const usage = new Map<string, UsageDelta>();
+  await ctx.db.transaction(async (tx) => {
     const keyNas: string[] = [];
     const keySid: string[] = [];
     const resetNas = new Set<string>();
@@ -95,7 +97,6 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
       if (id) identities.add(id);
     }
     await addSimsByIdentity(tx, [...identities], simsByKey);
-    const usage = new Map<string, UsageDelta>();
     const events: NewEvent[] = [];
     const addDelta = (s: SessionState, input: number, output: number) => {
       const dIn = Math.max(0, input - s.inputOctets);
@@ -323,6 +324,8 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
       outcome.disconnectsQueued += await queueDisconnects(tx, open, 'limit', now);
     }
     await recordEvents(tx, events);
-    return outcome;
   });
+  // the sort by data left follows within the refresh's interval (decision 022)
+  noteDataUsed(ctx.database, usage.keys());
+  return outcome;
 }

@@ -10,6 +10,7 @@ import { sims } from '../../db/schema/index.js';
 import { demoLogins } from '../../demo/seed.js';
 import { seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
+import { refreshDataLeft } from '../usage/data-left.js';
 
 /** A mebibyte, in bytes. */
 export const MB = 1024 * 1024;
@@ -46,6 +47,8 @@ export function mySimsFixture() {
     await set(10, { smsUsed: 240, endOfLife: new Date('2031-03-01T00:00:00Z') });
     await set(11, { smsUsed: 250, autoTopUp: true, endOfLife: new Date('2029-07-15T12:00:00Z') });
     await set(12, { label: 'Gamma PUMP 2', imeiLock: true, autoTopUp: true });
+    // SIMs 8 and 9 used data: their sort keys by data left follow as the AAA's refresh writes them
+    await refreshDataLeft(h.ctx.db);
     for (const l of demoLogins) s.set(l.role, await signIn(h.app, l.email));
     s.set('other', await signIn(h.app, 'other-owner@other.example'));
   });

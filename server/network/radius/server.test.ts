@@ -1,7 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
+import { selectRows } from '../../db/client.js';
 import { orgSettings, radiusSessions } from '../../db/schema/index.js';
+import { refreshNotedDataLeft } from '../../modules/usage/data-left.js';
 import { addUsage } from '../../modules/usage/usage.repository.js';
 import { renderEvent } from '../../test/event-text.js';
 import { as } from '../../test/harness.js';
@@ -203,6 +205,18 @@ describe('Accounting', () => {
     expect(row).toMatchObject({ inputOctets: G + 300, outputOctets: 2 * G + 5, stopCause: 'User-Request' });
     expect(row?.stoppedAt).not.toBeNull();
     expect(f.server().counters.get('accounting.ignored')).toBeGreaterThanOrEqual(2);
+    // the accounting noted the SIM for the refresh of the sort by data left (decision 022)
+    const { ctx } = f.harness();
+    const keyOf = async () =>
+      (
+        await selectRows<{ left: string }>(
+          ctx.db,
+          sql`SELECT data_left::text AS left FROM sim_data_left WHERE iccid = ${iccid(7)}`,
+        )
+      )[0]?.left;
+    expect(Number(await keyOf())).not.toBe(sim.dataTotal - sim.dataUsed);
+    expect(await refreshNotedDataLeft(ctx.database)).toBeGreaterThanOrEqual(1);
+    expect(Number(await keyOf())).toBe(sim.dataTotal - sim.dataUsed);
   });
 
   it('when usage crosses 20 % left and then exhausts the volume, then each raises one event and a disconnect is queued', async () => {

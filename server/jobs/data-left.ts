@@ -1,0 +1,32 @@
+/**
+ * Writes the "data left" sort keys that usage moved (modules/usage/data-left.ts): every SIM's at start,
+ * then those the accounting noted, every `intervalMs`, and once more on the way out.
+ */
+import type { AppContext } from '../context.js';
+import { refreshDataLeft, refreshNotedDataLeft } from '../modules/usage/data-left.js';
+import { reportFailure, runPeriodically } from './periodic.js';
+
+/** How long usage may go unseen by the sort of My SIMs by data left. */
+export const dataLeftRefreshMs = 30_000;
+
+/** Start the refresh; returns a stop function that writes what is still noted. */
+export function startDataLeftRefresh(ctx: AppContext, intervalMs = dataLeftRefreshMs): () => Promise<void> {
+  let started = false;
+  const stop = runPeriodically(
+    'data-left',
+    async () => {
+      if (!started) {
+        // keys a process left behind when it ended before its refresh
+        await refreshDataLeft(ctx.db);
+        started = true;
+      }
+      // spread over half the interval, so that a run is done before the next begins
+      await refreshNotedDataLeft(ctx.database, intervalMs / 2);
+    },
+    intervalMs,
+  );
+  return async () => {
+    await stop();
+    await refreshNotedDataLeft(ctx.database).catch(reportFailure('data-left'));
+  };
+}
