@@ -3,6 +3,7 @@
  * list page of 100 with partial search (label or ICCID) and total p95 < 50 ms; sorted by any column
  * p95 < 100 ms; bulk deactivation of 100,000 SIMs < 30 s; CSV export of all < 60 s with the server's
  * memory growing < 200 MB. PGlite with 100,000 SIMs: the same list p95 < 100 ms.
+ * BENCH_DETAIL=1 prints every timed request with its time (which query makes the p95).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,6 +59,7 @@ async function timeList(url: string, cookie: string, paths: string[], rounds: nu
       if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
       await res.arrayBuffer();
       times.push(performance.now() - t0);
+      if (process.env.BENCH_DETAIL) console.log(`${Math.round(times.at(-1) ?? 0)} ms ${path}`);
     }
   }
   return {

@@ -120,8 +120,15 @@ export const FENCE_MATCHES = 20_000;
 export const WALK_ROWS = 50_000;
 
 interface SearchStatements {
-  /** The search's total and the size of its filter without the search; run first, to pick the page's plan. */
+  /**
+   * The search's total and the size of its filter without the search; run first, to pick the page's plan.
+   * For a term no index serves (`countPages`) it also returns, third, the fenced page when the total is
+   * at most `FENCE_MATCHES`: the scan that counted the matches keeps them, and the page is not a second
+   * scan of every SIM (two-character terms over 100,000 SIMs on PGlite: 106 → 55 ms).
+   */
   count: RawStatement;
+  /** `count` takes the page's LIMIT and OFFSET and returns the fenced page of a small total. */
+  countPages: boolean;
   /** A page by a bounded walk in the page's order; its first column is the page's number of rows. */
   walk: RawStatement;
   /** A page from all the matches, sorted. */
@@ -189,9 +196,8 @@ function buildShape(set: boolean[], search: 'trigram' | 'scan' | null, sort: str
   const from = dataLeft ? 'sims s JOIN sim_data_left d ON d.iccid = s.iccid' : 'sims s';
   const where = simsWhere.join(' AND ');
   // the page's rows, then joined in the same order (string_agg over no rows gives NULL: an empty page)
-  const pageOf = (rows: string, first: string) => `SELECT ${first},
-      '[' || coalesce(string_agg(p.j, ',' ORDER BY p.k ${direction}, p.${tieBreak}), '') || ']'
-    FROM (${rows}) p`;
+  const pageJson = `'[' || coalesce(string_agg(p.j, ',' ORDER BY p.k ${direction}, p.${tieBreak}), '') || ']'`;
+  const pageOf = (rows: string, first: string) => `SELECT ${first}, ${pageJson} FROM (${rows}) p`;
   const limit = `LIMIT $${n + 1} OFFSET $${n + 2}`;
   const name = `sims_page_${shapes.size}`;
   const counts = `(SELECT coalesce(sum(n), 0)::int8 FROM sim_counts WHERE ${countsWhere.join(' AND ')})::text`;
@@ -216,9 +222,20 @@ function buildShape(set: boolean[], search: 'trigram' | 'scan' | null, sort: str
     values: [],
     generic,
   });
+  // the matches of a scanned term, kept once (MATERIALIZED) for both the count and a small page
+  const scanned = `WITH m AS MATERIALIZED (SELECT s.iccid, ${expression} AS k FROM ${from} WHERE ${where} AND ${match('s')}),
+    c AS (SELECT count(*) AS n FROM m)
+    SELECT c.n::text, ${counts},
+      CASE WHEN c.n <= ${FENCE_MATCHES} THEN (SELECT ${pageJson} FROM (${pageRows('SELECT iccid, k FROM m', '')}) p) END
+    FROM c`;
+  const countPages = search === 'scan';
   return {
     search: {
-      count: statement('_count', `SELECT count(*)::text, ${counts} FROM sims s WHERE ${counted}`),
+      countPages,
+      count: statement(
+        '_count',
+        countPages ? scanned : `SELECT count(*)::text, ${counts} FROM sims s WHERE ${counted}`,
+      ),
       walk: statement('_walk', pageOf(pageRows(walked, `WHERE ${match('m')}`), 'count(*)')),
       fenced: statement('_fenced', pageOf(pageRows(fenced, ''), 'count(*)')),
     },
@@ -293,14 +310,20 @@ export async function simPageJson(
     // statements see one snapshot each: a SIM changed between them can be counted and not listed,
     // or the reverse, as after any reload; a list page makes no stronger promise.
     const search = shape.search as SearchStatements;
-    const [counted] = await database.arrays({ ...search.count, values: [orgId, ...values] });
+    const [counted] = await database.arrays({
+      ...search.count,
+      values: [orgId, ...values, ...(search.countPages ? paging : [])],
+    });
     total = Number(counted?.[0]);
     const offset = (q.page - 1) * q.pageSize;
     const wanted = Math.min(q.pageSize, total - offset);
     if (wanted > 0) {
       const walk = walkFor(total, Number(counted?.[1]), offset, q.pageSize);
+      // the fenced page the count of a scanned term brought along
+      const brought = counted?.[2];
       let row: unknown[] | undefined;
-      if (walk !== null) {
+      if (walk === null && typeof brought === 'string') row = [null, brought];
+      else if (walk !== null) {
         [row] = await database.arrays({ ...search.walk, values: [orgId, ...values, ...paging, walk] });
         // the walk held fewer matches than the page needs: they bunch elsewhere in this order
         if (Number(row?.[0]) < wanted) row = undefined;
