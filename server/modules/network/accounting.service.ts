@@ -280,12 +280,16 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
         }
         if (r.statusType !== AcctStatus.Stop) {
           const stale = sim.last_seen_ms === null || now.getTime() - sim.last_seen_ms > 60_000;
-          if (sim.session_state !== 'online' || sim.state === 'offline' || stale) {
+          if (sim.session_state !== 'online' || sim.state === 'offline') {
             sim.state = 'online';
             sim.session_state = 'online';
+            sim.dirty = true;
+          }
+          // last seen once a minute at least; a SIM with usage gets it with the usage (addUsage)
+          if (stale && !usage.has(sim.iccid)) sim.dirty = true;
+          if (stale || sim.dirty) {
             sim.last_seen_at = nowIso;
             sim.last_seen_ms = now.getTime();
-            sim.dirty = true;
           }
         }
       }
@@ -302,7 +306,7 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
     if (usage.size > 0) {
       // crossings of 20 % and of nothing left: events, volume mail and auto top-up once each
       // (applyVolumeEffects); what still stands exhausted is disconnected below
-      const crossings = await addUsage(tx, [...usage.values()]);
+      const crossings = await addUsage(tx, [...usage.values()], { seenAt: nowIso });
       const standing = await applyVolumeEffects(ctx, tx, crossings, now);
       for (const c of standing) if (c.service === 'data') exhausted.push(c.iccid);
       const reached = await noteLimitsReached(

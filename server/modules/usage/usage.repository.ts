@@ -56,8 +56,15 @@ export function usageSlot(at: Date): { day: string; hour: number } {
  * concurrent batches cannot deadlock. Returns the SIMs whose volume crossed into low or none with this
  * usage (each crossing once: the row lock of the UPDATE orders concurrent batches); `applyVolumeEffects`
  * turns them into events, mails and top-ups.
+ *
+ * `seenAt`, for usage the network reported (accounting), is also the SIMs' last seen: written in the
+ * same row version as the usage, where a separate update would rewrite each SIM's row again.
  */
-export async function addUsage(db: Db, deltas: UsageDelta[]): Promise<VolumeCrossing[]> {
+export async function addUsage(
+  db: Db,
+  deltas: UsageDelta[],
+  opts: { seenAt?: string } = {},
+): Promise<VolumeCrossing[]> {
   if (deltas.length === 0) return [];
   // one row per SIM, day and hour (an upsert may not touch a row twice)
   const slots = new Map<string, UsageDelta>();
@@ -122,7 +129,8 @@ export async function addUsage(db: Db, deltas: UsageDelta[]): Promise<VolumeCros
       FROM u GROUP BY iccid
     )
     UPDATE ${sims} AS s
-    SET data_used = s.data_used + p.data, sms_used = s.sms_used + p.sms
+    SET data_used = s.data_used + p.data, sms_used = s.sms_used + p.sms,
+      last_seen_at = greatest(s.last_seen_at, ${opts.seenAt ?? null}::timestamptz)
     FROM (SELECT * FROM per_sim ORDER BY iccid) AS p
     WHERE s.iccid = p.iccid
     RETURNING s.iccid, s.org_id, s.data_total, s.data_used, p.data, s.sms_total, s.sms_used, p.sms`,

@@ -219,6 +219,26 @@ describe('Accounting', () => {
     expect(Number(await keyOf())).toBe(sim.dataTotal - sim.dataUsed);
   });
 
+  it('when Interims keep coming, then last seen follows: with usage at once, without at most a minute behind', async () => {
+    const { clock } = f.harness();
+    expect((await sendAcct(acct(AcctStatus.Start, 4, 'S4-seen', {})))?.code).toBe(
+      RadiusCode.AccountingResponse,
+    );
+    // usage is written with the SIM's last seen, in the same row version
+    clock.advance(10_000);
+    await sendAcct(acct(AcctStatus.InterimUpdate, 4, 'S4-seen', { inputOctets: 10n, outputOctets: 0n }));
+    const used = clock.now();
+    expect((await simRow(4)).lastSeenAt).toEqual(used);
+    // no usage: last seen waits until it is a minute old
+    clock.advance(30_000);
+    await sendAcct(acct(AcctStatus.InterimUpdate, 4, 'S4-seen', { inputOctets: 10n, outputOctets: 0n }));
+    expect((await simRow(4)).lastSeenAt).toEqual(used);
+    clock.advance(31_000);
+    await sendAcct(acct(AcctStatus.InterimUpdate, 4, 'S4-seen', { inputOctets: 10n, outputOctets: 0n }));
+    expect((await simRow(4)).lastSeenAt).toEqual(clock.now());
+    expect((await simRow(4)).sessionState).toBe('online');
+  });
+
   it('when usage crosses 20 % left and then exhausts the volume, then each raises one event and a disconnect is queued', async () => {
     await setSim(8, { dataUsed: 390 * MB });
     await sendAcct(acct(AcctStatus.Start, 8, 'S8'));
