@@ -9,6 +9,7 @@ import { demoLogins, demoSubOwner } from './demo/seed.js';
 import { hourlyRetentionCutoff } from './jobs/retention.js';
 import { digest, randomToken } from './lib/tokens.js';
 import { insertAuthToken } from './modules/auth/auth.repository.js';
+import { staleDataLeft } from './modules/usage/data-left.js';
 import { as, createHarness, type Harness, signIn, TestClock } from './test/harness.js';
 
 const demoPassword = 'demo-password-for-tests';
@@ -42,6 +43,8 @@ describe('first start with the demo on', () => {
     expect(c.organisations).toBe(3);
     expect(c.users).toBe(demoLogins.length + 1);
     expect(c.sims).toBeGreaterThan(200);
+    // the history's usage is in the "data left" sort keys (decision 022)
+    expect(await staleDataLeft(h.ctx.db)).toEqual([]);
   });
 
   it('when the demo history is seeded, then its recent days have hourly rows that add up to the daily rows, none in the future', async () => {

@@ -6,6 +6,7 @@ import { seedDemoFleet } from './demo/sims.js';
 import { digest, randomToken } from './lib/tokens.js';
 import { expireSetupLinks, hasOperator, insertAuthToken } from './modules/auth/auth.repository.js';
 import { findProvider, insertOrganisation } from './modules/orgs/orgs.repository.js';
+import { refreshDataLeft } from './modules/usage/data-left.js';
 
 export type BootstrapResult =
   | { kind: 'existing' }
@@ -20,6 +21,8 @@ export async function bootstrap(ctx: AppContext): Promise<BootstrapResult> {
     const password = ctx.config.OPENCMP_DEMO_PASSWORD ?? randomBytes(12).toString('base64url');
     const orgs = await seedDemo(ctx, password);
     await seedDemoFleet(ctx, { source: 'user', name: 'Otto Operator' }, orgs);
+    // the history's usage into the "data left" sort keys (decision 022), whichever process serves the list
+    await refreshDataLeft(ctx.database);
     return { kind: 'demo', password, generated };
   }
   const root =

@@ -55,6 +55,21 @@ describe('sim_data_left', () => {
       .update(sims)
       .set({ dataTotal: sql`${sims.dataTotal} + 1000` })
       .where(eq(sims.iccid, a ?? ''));
+    // b used data and its key followed (the refresh); a stock reset then lowers its use: the trigger
+    await addUsage(h.ctx.db, [
+      {
+        orgId: demoId,
+        iccid: b ?? '',
+        day: '2026-11-27',
+        hour: 9,
+        dataUp: 5000,
+        dataDown: 0,
+        smsMo: 0,
+        smsMt: 0,
+      },
+    ]);
+    await refreshDataLeft(h.ctx.database);
+    expect(Number(await keyOf(b ?? ''))).toBe(Number(await leftOf(b ?? '')));
     await h.ctx.db
       .update(sims)
       .set({ dataUsed: 0 })
@@ -99,7 +114,34 @@ describe('sim_data_left', () => {
     // what was written is no longer noted
     expect(await refreshNotedDataLeft(h.ctx.database)).toBe(0);
     expect((await drift()).map((r) => r.iccid)).toContain(f);
-    expect(await refreshDataLeft(h.ctx.db)).toBe(1);
+    expect(await refreshDataLeft(h.ctx.database)).toBe(1);
+    expect(await drift()).toEqual([]);
+  });
+
+  it("when another transaction holds a SIM's key, then the refresh skips it, keeps it noted and leaves that value", async () => {
+    const [, , , , e] = fleet as string[];
+    const iccid = e ?? '';
+    await addUsage(h.ctx.db, [
+      { orgId: demoId, iccid, day: '2026-11-27', hour: 10, dataUp: 300, dataDown: 0, smsMo: 0, smsMt: 0 },
+    ]);
+    noteDataUsed(h.ctx.database, [iccid]);
+    if (h.ctx.database.driver === 'postgres') {
+      // a top-up in flight: its trigger holds the key while the refresh runs on another connection
+      await h.ctx.db.transaction(async (tx) => {
+        await tx
+          .update(sims)
+          .set({ dataTotal: sql`${sims.dataTotal} + 1000` })
+          .where(eq(sims.iccid, iccid));
+        expect(await refreshNotedDataLeft(h.ctx.database)).toBe(0);
+      });
+      // the top-up's value stood (the refresh did not write the SIM as it was before it)
+      expect(Number(await keyOf(iccid))).toBe(Number(await leftOf(iccid)));
+    }
+    // still noted: the next refresh looks at it again and finds nothing left to write
+    expect([...new Set((await drift()).map((r) => r.iccid))]).toEqual(
+      h.ctx.database.driver === 'postgres' ? [] : [iccid],
+    );
+    expect(await refreshNotedDataLeft(h.ctx.database)).toBe(h.ctx.database.driver === 'postgres' ? 0 : 1);
     expect(await drift()).toEqual([]);
   });
 });

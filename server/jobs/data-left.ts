@@ -9,23 +9,25 @@ import { reportFailure, runPeriodically } from './periodic.js';
 /** How long usage may go unseen by the sort of My SIMs by data left. */
 export const dataLeftRefreshMs = 30_000;
 
-/** Start the refresh; returns a stop function that writes what is still noted. */
+/** Start the refresh; returns a stop function that writes what is still noted, without spreading it. */
 export function startDataLeftRefresh(ctx: AppContext, intervalMs = dataLeftRefreshMs): () => Promise<void> {
   let started = false;
+  const stopping = new AbortController();
   const stop = runPeriodically(
     'data-left',
     async () => {
       if (!started) {
         // keys a process left behind when it ended before its refresh
-        await refreshDataLeft(ctx.db);
+        await refreshDataLeft(ctx.database);
         started = true;
       }
       // spread over half the interval, so that a run is done before the next begins
-      await refreshNotedDataLeft(ctx.database, intervalMs / 2);
+      await refreshNotedDataLeft(ctx.database, intervalMs / 2, stopping.signal);
     },
     intervalMs,
   );
   return async () => {
+    stopping.abort();
     await stop();
     await refreshNotedDataLeft(ctx.database).catch(reportFailure('data-left'));
   };

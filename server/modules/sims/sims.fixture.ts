@@ -48,7 +48,7 @@ export function mySimsFixture() {
     await set(11, { smsUsed: 250, autoTopUp: true, endOfLife: new Date('2029-07-15T12:00:00Z') });
     await set(12, { label: 'Gamma PUMP 2', imeiLock: true, autoTopUp: true });
     // SIMs 8 and 9 used data: their sort keys by data left follow as the AAA's refresh writes them
-    await refreshDataLeft(h.ctx.db);
+    await refreshDataLeft(h.ctx.database);
     for (const l of demoLogins) s.set(l.role, await signIn(h.app, l.email));
     s.set('other', await signIn(h.app, 'other-owner@other.example'));
   });

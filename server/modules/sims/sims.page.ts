@@ -187,7 +187,7 @@ function buildShape(set: boolean[], search: 'trigram' | 'scan' | null, sort: str
    */
   const generic = !search && !set.some(Boolean) && !dataLeft;
   if (generic) simsWhere[0] = 's.org_id = ANY(ARRAY[$1::uuid])';
-  // the count reads sims alone: every SIM has its one row of sim_data_left (kept by trigger)
+  // the count reads sims alone: every SIM has its one row of sim_data_left (kept by trigger and refresh)
   const counted = `${simsWhere.join(' AND ')} AND ${match('s')}`;
   if (dataLeft) simsWhere.push('d.org_id = $1');
   const orderBy = generic
@@ -223,7 +223,9 @@ function buildShape(set: boolean[], search: 'trigram' | 'scan' | null, sort: str
     generic,
   });
   // the matches of a scanned term, kept once (MATERIALIZED) for both the count and a small page
-  const scanned = `WITH m AS MATERIALIZED (SELECT s.iccid, ${expression} AS k FROM ${from} WHERE ${where} AND ${match('s')}),
+  // (counted from sims alone, as the other counts; data left only joined for the sort key)
+  const scanFrom = dataLeft ? 'sims s LEFT JOIN sim_data_left d ON d.iccid = s.iccid' : 'sims s';
+  const scanned = `WITH m AS MATERIALIZED (SELECT s.iccid, ${expression} AS k FROM ${scanFrom} WHERE ${counted}),
     c AS (SELECT count(*) AS n FROM m)
     SELECT c.n::text, ${counts},
       CASE WHEN c.n <= ${FENCE_MATCHES} THEN (SELECT ${pageJson} FROM (${pageRows('SELECT iccid, k FROM m', '')}) p) END
