@@ -57,10 +57,14 @@ export async function refreshDataLeftOf(
           SELECT count(*)::int AS n FROM w`,
     );
     // a SIM without a key (deleted meanwhile) is neither locked nor worth noting again
-    const existing = await selectRows<{ iccid: string }>(
-      tx,
-      sql`SELECT iccid FROM sims WHERE iccid = ANY(${sql.param(iccids.filter((i) => !got.has(i)))}::text[])`,
-    );
+    const missed = iccids.filter((i) => !got.has(i));
+    const existing =
+      missed.length === 0
+        ? []
+        : await selectRows<{ iccid: string }>(
+            tx,
+            sql`SELECT iccid FROM sims WHERE iccid = ANY(${sql.param(missed)}::text[])`,
+          );
     return { written: rows[0]?.n ?? 0, skipped: existing.map((r) => r.iccid) };
   });
 }
