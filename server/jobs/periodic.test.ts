@@ -56,4 +56,24 @@ describe('periodic jobs', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(runs).toBe(1);
   });
+
+  it('when a run outlasts the interval, then the next starts after it ends, never beside it', async () => {
+    let active = 0;
+    let most = 0;
+    let runs = 0;
+    const stop = runPeriodically(
+      'data-left',
+      async () => {
+        runs++;
+        active++;
+        most = Math.max(most, active);
+        await new Promise((r) => setTimeout(r, 30));
+        active--;
+      },
+      5,
+    );
+    await vi.waitFor(() => expect(runs).toBeGreaterThanOrEqual(4), { timeout: 2000 });
+    await stop();
+    expect(most).toBe(1);
+  });
 });

@@ -11,20 +11,34 @@ export function reportFailure(job: string): (err: unknown) => void {
   };
 }
 
-/** Run `run` now and then every `intervalMs`; returns a stop function that waits for the run in progress. */
+/**
+ * Run `run` now and then every `intervalMs`; returns a stop function that waits for the run in progress.
+ * Runs never overlap: a run that outlasts the interval is followed by the next at once, not joined by
+ * it (two retention deletes or two refreshes of the same keys would only contend with each other).
+ */
 export function runPeriodically(
   job: string,
   run: () => Promise<unknown>,
   intervalMs: number,
 ): () => Promise<void> {
   const failed = reportFailure(job);
-  let running: Promise<unknown> = run().catch(failed);
-  const timer = setInterval(() => {
-    running = run().catch(failed);
-  }, intervalMs);
-  timer.unref();
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    const started = performance.now();
+    running = run()
+      .catch(failed)
+      .finally(() => {
+        if (stopped) return;
+        timer = setTimeout(tick, Math.max(0, started + intervalMs - performance.now()));
+        timer.unref();
+      });
+  };
+  tick();
   return async () => {
-    clearInterval(timer);
+    stopped = true;
+    clearTimeout(timer);
     await running;
   };
 }
