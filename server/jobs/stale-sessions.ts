@@ -1,10 +1,22 @@
-/** Closes the RADIUS sessions the network stopped reporting (modules/network/stale-sessions.ts), every minute. */
+/**
+ * Every minute: closes the RADIUS sessions the network stopped reporting (modules/network/stale-sessions.ts),
+ * and takes attached SIMs the network has been silent about offline (modules/network/registration.ts).
+ */
 import type { AppContext } from '../context.js';
+import { ATTACHED_SILENCE_MS, detachSilentSims } from '../modules/network/registration.js';
 import { closeStaleSessions } from '../modules/network/stale-sessions.js';
 import { runPeriodically } from './periodic.js';
 
 /** Run the sweep at start and then every `intervalMs`; returns a stop function. */
 export function startStaleSessions(ctx: AppContext, intervalMs = 60_000): () => Promise<void> {
   const started = ctx.clock.now();
-  return runPeriodically('stale-sessions', () => closeStaleSessions(ctx, started), intervalMs);
+  return runPeriodically(
+    'stale-sessions',
+    async () => {
+      await closeStaleSessions(ctx, started);
+      const cutoff = new Date(ctx.clock.now().getTime() - ATTACHED_SILENCE_MS);
+      await detachSilentSims(ctx.db, cutoff, started);
+    },
+    intervalMs,
+  );
 }

@@ -113,6 +113,9 @@ export const sims = pgTable(
     index('sims_org_auto_top_up_idx').on(t.orgId, t.autoTopUp, t.iccid),
     index('sims_org_sms_left_idx').on(t.orgId, sql`(sms_total - sms_used)`, t.iccid),
     index('sims_search_idx').using('gin', sql`search_text gin_trgm_ops`),
+    // the attached SIMs, for the sweep that takes silent ones offline (modules/network/registration.ts);
+    // session_state is indexed already, so this costs accounting's heap-only updates nothing
+    index('sims_attached_idx').on(t.iccid).where(sql`session_state = 'attached'`),
     // Identifiers are digits on every input path (contracts/ids.ts); the database holds them to it, so
     // the list page may write them into JSON without escaping (sims.page.ts, decision 015).
     check('sims_imsi_digits', sql`${t.imsi} ~ '^[0-9]+$'`),

@@ -5,6 +5,7 @@
  */
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
+import { noteRegistered } from '../network/registration.js';
 import type { SimRow } from '../sims/sims.repository.js';
 import type { EsmeLink } from './esme-link.js';
 import {
@@ -114,6 +115,8 @@ export async function receiveMoPart(
     } else if (same) {
       return { outcome: 'repeat', refused: same.state === 'refused' };
     }
+    // a new part, sent or refused: the SIM was registered on the network to send it
+    await noteRegistered(tx, [sim.iccid], now);
     const row: MoPartRow = {
       ...key,
       seq: part.seq,

@@ -69,6 +69,7 @@ describe('MO refusal in the SMS service', () => {
     const iccid = n(1);
     await h.ctx.db.update(sims).set({ smsTotal: 5, smsUsed: 4 }).where(eq(sims.iccid, iccid));
     const before = await simRow(iccid);
+    expect(before?.sessionState).toBe('offline');
 
     // the last SMS of the volume is stored and raises "used up" (SMS only)
     expect(await storeMo(h.ctx, null, mo(1, 'last one'))).toMatchObject({ outcome: 'stored' });
@@ -87,7 +88,8 @@ describe('MO refusal in the SMS service', () => {
       dataUsed: before?.dataUsed,
       dataTotal: before?.dataTotal,
       dataGroup: before?.dataGroup,
-      sessionState: before?.sessionState,
+      // not blocked: data still works; the MOs show the offline SIM registered (decision 023)
+      sessionState: 'attached',
       status: 'activated',
     });
     const [usage] = await h.ctx.db.select().from(simUsageDaily).where(eq(simUsageDaily.iccid, iccid));

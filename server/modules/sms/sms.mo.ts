@@ -12,6 +12,7 @@ import type { Db } from '../../db/client.js';
 import { sims } from '../../db/schema/index.js';
 import { monthlyBlock } from '../config/config.service.js';
 import { event, recordEvents } from '../events/events.service.js';
+import { noteRegistered } from '../network/registration.js';
 import type { SimRow } from '../sims/sims.repository.js';
 import type { EsmeLink } from './esme-link.js';
 import { insertSms } from './sms.repository.js';
@@ -137,6 +138,8 @@ export async function storeMo(ctx: AppContext, esme: EsmeLink | null, mo: Incomi
   const result = await ctx.db.transaction(async (tx): Promise<MoOutcome> => {
     const sim = await lockSimByMsisdn(tx, mo.from);
     if (!sim) return { outcome: 'unknown' };
+    // sent, refused or not: the SIM was registered on the network to send it
+    await noteRegistered(tx, [sim.iccid], now);
     const refusal = await moRefusal(tx, sim, mo.segments, now);
     if (refusal) {
       await recordMoRefusal(tx, sim, mo, refusal, now);

@@ -6,6 +6,7 @@ import { eventTypes } from '../../../contracts/events.js';
 import type { AppContext } from '../../context.js';
 import type { NewEvent } from '../events/events.repository.js';
 import { event, recordEvents } from '../events/events.service.js';
+import { noteRegistered } from '../network/registration.js';
 import type { DeliverSm, EsmeLink } from './esme-link.js';
 import { lockBySmscIds, type SmsRow, updateReceiptStates } from './sms.repository.js';
 
@@ -84,10 +85,13 @@ export async function applyReceipts(
     const byId = new Map<string, SmsRow>();
     for (const row of rows) for (const id of row.smscIds) byId.set(id, row);
     const changed = new Map<string, { row: SmsRow; partStates: string[]; last: Receipt }>();
+    // SIMs a part was delivered to: registered on the network then
+    const reached: string[] = [];
     for (const r of receipts) {
       const row = byId.get(r.smscId);
       if (!row) continue;
       unmatched.delete(r.smscId);
+      if (r.state === 'delivered') reached.push(row.iccid);
       const entry = changed.get(row.id) ?? { row, partStates: [...row.partStates], last: r };
       entry.partStates[row.smscIds.indexOf(r.smscId)] = r.state;
       if (r.state !== 'delivered' || entry.last.state === 'delivered') entry.last = r;
@@ -139,6 +143,7 @@ export async function applyReceipts(
       );
     }
     await updateReceiptStates(tx, updates, now);
+    await noteRegistered(tx, reached, now);
     await recordEvents(tx, events);
   });
   for (const o of outcomes) esme?.note(o);

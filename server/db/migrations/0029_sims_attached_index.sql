@@ -1,0 +1,1 @@
+CREATE INDEX "sims_attached_idx" ON "sims" USING btree ("iccid") WHERE session_state = 'attached';

@@ -1,0 +1,119 @@
+/**
+ * The `attached` session state (modules/network/registration.ts, decision 023): an SMS to or from a
+ * SIM proves it registered, so an offline SIM shows attached, until an hour's silence takes it offline.
+ */
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { sims } from '../../db/schema/index.js';
+import { startStaleSessions } from '../../jobs/stale-sessions.js';
+import { fixtureIds } from '../../test/fleet.js';
+import { get, h, message, n, post, simRow, smsFixture, until } from '../../test/sms-fixture.js';
+import { ATTACHED_SILENCE_MS, detachSilentSims } from '../network/registration.js';
+import { storeMo } from './sms.mo.js';
+import { receiveMoPart } from './sms.mo-parts.js';
+
+smsFixture();
+
+const setState = (
+  iccid: string,
+  sessionState: 'online' | 'attached' | 'offline' | 'blocked',
+  seen: Date | null,
+) => h.ctx.db.update(sims).set({ sessionState, lastSeenAt: seen }).where(eq(sims.iccid, iccid));
+const mo = (k: number, text = 'Tank 41 %') => ({
+  from: `+${fixtureIds(1, k).msisdn}`,
+  to: '4900',
+  text,
+  encoding: 'gsm7' as const,
+  segments: 1,
+});
+const hourAgo = () => new Date(h.clock.now().getTime() - 3_600_000);
+
+describe('attached: registered, no data session', () => {
+  it('when an MT is delivered to an offline SIM, then it is attached and last seen then; a failed MT changes nothing', async () => {
+    await setState(n(5), 'offline', hourAgo());
+    await setState(n(6), 'offline', hourAgo());
+    const failed = await post(n(6), { text: 'please FAIL' });
+    await until(
+      () => message(n(6), failed.json().id),
+      (m) => m.status === 'failed',
+    );
+    expect(await simRow(n(6))).toMatchObject({ sessionState: 'offline', lastSeenAt: hourAgo() });
+
+    const sent = await post(n(5), { text: 'Report now' });
+    await until(
+      () => message(n(5), sent.json().id),
+      (m) => m.status === 'delivered',
+    );
+    const sim = await simRow(n(5));
+    expect(sim?.sessionState).toBe('attached');
+    expect(sim?.lastSeenAt?.getTime()).toBe(h.clock.now().getTime());
+    expect((await get(`/api/v1/sims/${n(5)}`)).json()).toMatchObject({ session: 'attached' });
+    const listed = await get('/api/v1/sims?session=attached&pageSize=100');
+    expect(listed.json().items.map((s: { iccid: string }) => s.iccid)).toContain(n(5));
+  });
+
+  it('when an offline SIM sends an MO, stored or refused, then it is attached; an online or blocked SIM keeps its state', async () => {
+    await setState(n(7), 'offline', null);
+    expect(await storeMo(h.ctx, null, mo(7))).toMatchObject({ outcome: 'stored' });
+    expect(await simRow(n(7))).toMatchObject({ sessionState: 'attached', lastSeenAt: h.clock.now() });
+
+    // the fixture's second SIM is deactivated: its MO is refused, yet it came over the network
+    await setState(n(2), 'offline', null);
+    expect(await storeMo(h.ctx, null, mo(2))).toMatchObject({ outcome: 'refused' });
+    expect((await simRow(n(2)))?.sessionState).toBe('attached');
+
+    await setState(n(8), 'online', hourAgo());
+    await setState(n(9), 'blocked', hourAgo());
+    await storeMo(h.ctx, null, mo(8));
+    await storeMo(h.ctx, null, mo(9));
+    expect(await simRow(n(8))).toMatchObject({ sessionState: 'online', lastSeenAt: h.clock.now() });
+    expect(await simRow(n(9))).toMatchObject({ sessionState: 'blocked', lastSeenAt: h.clock.now() });
+  });
+
+  it('when the first part of a long MO arrives, then the offline SIM is attached already', async () => {
+    await setState(n(10), 'offline', null);
+    const part = {
+      smsc: 'test',
+      from: `+${fixtureIds(1, 10).msisdn}`,
+      to: '4900',
+      text: 'first part of three ',
+      encoding: 'gsm7' as const,
+      ref: 77,
+      total: 3,
+      seq: 1,
+    };
+    expect(await receiveMoPart(h.ctx, null, part)).toMatchObject({ outcome: 'held' });
+    expect((await simRow(n(10)))?.sessionState).toBe('attached');
+  });
+
+  it('when an attached SIM is silent for longer than the detach timers, then the sweep takes it offline; a recent one stays', async () => {
+    const now = h.clock.now().getTime();
+    await setState(n(11), 'attached', new Date(now - ATTACHED_SILENCE_MS - 1000));
+    await setState(n(12), 'attached', new Date(now - ATTACHED_SILENCE_MS + 60_000));
+    const cutoff = new Date(now - ATTACHED_SILENCE_MS);
+    // the platform was not listening for all that time (a restart): silence proves nothing
+    expect(await detachSilentSims(h.ctx.db, cutoff, new Date(now - 60_000))).toBe(0);
+    expect((await simRow(n(11)))?.sessionState).toBe('attached');
+
+    expect(await detachSilentSims(h.ctx.db, cutoff, new Date(now - 2 * ATTACHED_SILENCE_MS))).toBe(1);
+    expect((await simRow(n(11)))?.sessionState).toBe('offline');
+    expect((await simRow(n(12)))?.sessionState).toBe('attached');
+  });
+
+  it('when the worker has run for longer than the detach timers, then its minute job takes silent attached SIMs offline', async () => {
+    await setState(n(12), 'attached', h.clock.now());
+    const stop = startStaleSessions(h.ctx, 20);
+    try {
+      // the first runs find nothing silent; then an hour and more passes
+      await new Promise((r) => setTimeout(r, 60));
+      expect((await simRow(n(12)))?.sessionState).toBe('attached');
+      h.clock.advance(ATTACHED_SILENCE_MS + 1000);
+      await until(
+        () => simRow(n(12)),
+        (s) => s?.sessionState === 'offline',
+      );
+    } finally {
+      await stop();
+    }
+  });
+});
