@@ -144,6 +144,30 @@ describe('errors', () => {
     expect(res.json().type).toMatch(/^https:\/\//);
   });
 
+  it('when an API path exists but not with that method, then 405 problem+json with the methods it takes in Allow', async () => {
+    const res = await h.app.inject({ method: 'DELETE', url: '/api/v1/sims?page=2' });
+    expect(res.statusCode).toBe(405);
+    expect(res.headers.allow).toBe('GET, HEAD');
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({
+      status: 405,
+      code: 'method_not_allowed',
+      title: 'Method not allowed',
+      instance: '/api/v1/sims',
+      detail: '/api/v1/sims does not take DELETE; it takes GET, HEAD.',
+    });
+    // a path with parameters: the methods of every route its pattern matches
+    const one = await h.app.inject({ method: 'PUT', url: '/api/v1/sims/8949039999999000001' });
+    expect(one.statusCode).toBe(405);
+    expect(one.headers.allow).toBe('GET, HEAD, PATCH');
+    // a POST-only path asked with GET (the portal's catch-all passes /api paths on)
+    const bulk = await h.app.inject({ method: 'GET', url: '/api/v1/sims/bulk/extra' });
+    expect(bulk.statusCode).toBe(404);
+    const token = await h.app.inject({ method: 'GET', url: '/api/v1/oauth/token' });
+    expect(token.statusCode).toBe(405);
+    expect(token.headers.allow).toBe('POST');
+  });
+
   it('when a JSON body is larger than 1 MiB, then 413 problem+json', async () => {
     const payload = JSON.stringify({ email: 'owner@demo.example', password: 'x'.repeat(1024 * 1024 + 10) });
     const res = await h.app.inject({

@@ -10,6 +10,7 @@ export const errorCodes = {
   csrf_failed: { status: 403, title: 'Cross-site request refused' },
   forbidden: { status: 403, title: 'Not allowed' },
   not_found: { status: 404, title: 'Not found' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict' },
   sms_volume_exhausted: { status: 409, title: 'SMS volume used up' },
   sms_limit_reached: { status: 409, title: 'Monthly SMS limit reached' },

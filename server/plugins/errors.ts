@@ -40,6 +40,15 @@ function fieldErrors(err: FastifyError): FieldError[] {
   });
 }
 
+/** A Fastify route URL (`/sims/:iccid/sms/:id`) as a regular expression over request paths. */
+export function routePattern(url: string): RegExp {
+  const source = url
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${source}$`);
+}
+
 const statusCodes: Partial<Record<number, ErrorCode>> = {
   400: 'validation_failed',
   401: 'unauthenticated',
@@ -97,9 +106,24 @@ async function errorsPlugin(app: FastifyInstance) {
     req.log.error({ err }, 'request failed');
     return send(reply, req, 'internal', 'An unexpected error occurred. It has been logged.');
   });
-  app.setNotFoundHandler((req, reply) =>
-    send(reply, req, 'not_found', `No route ${req.method} ${req.url.split('?')[0]}`),
-  );
+  // RFC 9110 §15.5.6: a path that exists with other methods is 405 with those methods in Allow, not 404
+  const routes: { pattern: RegExp; methods: string[] }[] = [];
+  app.addHook('onRoute', (route) => {
+    // a catch-all (the portal's client-side routes) answers any path: it says nothing of a resource
+    if (route.url.includes('*')) return;
+    const methods = [route.method].flat().map((m) => m.toUpperCase());
+    routes.push({ pattern: routePattern(route.url), methods });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '/';
+    const allowed = new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods));
+    if (allowed.has('GET')) allowed.add('HEAD');
+    if (allowed.size === 0 || allowed.has(req.method))
+      return send(reply, req, 'not_found', `No route ${req.method} ${path}`);
+    const allow = [...allowed].sort().join(', ');
+    reply.header('allow', allow);
+    return send(reply, req, 'method_not_allowed', `${path} does not take ${req.method}; it takes ${allow}.`);
+  });
 }
 
 export default fp(errorsPlugin, { name: 'errors' });

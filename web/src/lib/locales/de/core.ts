@@ -37,6 +37,7 @@ export const core: Record<keyof typeof en, string> = {
     'Die Anfrage wurde aus Sicherheitsgründen abgelehnt. Laden Sie die Seite neu und versuchen Sie es erneut.',
   'errors.forbidden': 'Das dürfen Sie nicht.',
   'errors.not_found': 'Nicht gefunden.',
+  'errors.method_not_allowed': 'Diese Aktion ist hier nicht möglich.',
   'errors.conflict': 'Das widerspricht vorhandenen Daten.',
   'errors.conflict.sim_expired':
     'SIM {iccid} ist abgelaufen: nur eine Verlängerung der Laufzeit macht sie wieder nutzbar.',

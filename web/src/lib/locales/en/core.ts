@@ -33,6 +33,7 @@ export const core = {
   'errors.csrf_failed': 'The request was refused for security reasons. Reload the page and try again.',
   'errors.forbidden': 'You are not allowed to do this.',
   'errors.not_found': 'Not found.',
+  'errors.method_not_allowed': 'This action is not available here.',
   'errors.conflict': 'This conflicts with existing data.',
   // what is in the way of a 409, by its reason (server: conflict(), contracts/error-text.ts)
   'errors.conflict.sim_expired': 'SIM {iccid} is expired: only a lifetime extension can bring it back.',
