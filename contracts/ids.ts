@@ -64,7 +64,13 @@ export const iccid = z
     const problem = iccidProblem(v);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })
-  .transform(canonicalIccid);
+  .transform(canonicalIccid)
+  // for the OpenAPI document: the check above is code, which JSON Schema does not see
+  .meta({
+    description: 'ICCID: 19 digits, or 20 with the Luhn check digit last',
+    pattern: '^[0-9]{19,20}$',
+    example: '8949020123000000002',
+  });
 
 /** What is wrong with an IMSI, or null when it is valid. */
 export function imsiIssue(value: string): IdProblem | null {

@@ -50,9 +50,20 @@ const listParam = z
   .union([z.string(), z.array(z.string())])
   .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter(Boolean));
 
-/** A list of enum values in a query string (see `listParam`). */
+/**
+ * A list of enum values in a query string (see `listParam`). Validation is the pipe's, with its
+ * messages; the description and pattern are for the OpenAPI document, which sees only the input.
+ */
 function csv<E extends z.ZodEnum<Record<string, string>>>(values: E) {
-  return listParam.pipe(z.array(values).min(1, 'must name at least one value')).optional();
+  const one = `(${values.options.join('|')})`;
+  return listParam
+    .meta({
+      description: `One or more of ${values.options.join(', ')}: comma-separated, or the parameter repeated`,
+      pattern: `^${one}(,${one})*$`,
+      example: values.options.slice(0, 2).join(','),
+    })
+    .pipe(z.array(values).min(1, 'must name at least one value'))
+    .optional();
 }
 
 export const simListQuery = z.object({

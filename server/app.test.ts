@@ -58,6 +58,15 @@ describe('API documentation', () => {
       errors: { type: 'array' },
     });
     expect(doc.paths['/api/v1/sims']?.get?.responses?.['200']).toBeDefined();
+    // list filters name their values, and a path's ICCID its form, where code alone checks them
+    type Parameter = { name: string; in: string; description?: string; schema: { pattern?: string } };
+    const listed: Parameter[] = doc.paths['/api/v1/sims'].get.parameters;
+    const session = listed.find((p) => p.name === 'session');
+    expect(session?.description).toContain('online, attached, offline, blocked');
+    expect(new RegExp(session?.schema.pattern ?? '$^').test('online,attached')).toBe(true);
+    expect(new RegExp(session?.schema.pattern ?? '$^').test('online,asleep')).toBe(false);
+    const path: Parameter[] = doc.paths['/api/v1/sims/{iccid}'].get.parameters;
+    expect(path.find((p) => p.name === 'iccid')?.schema.pattern).toBe('^[0-9]{19,20}$');
   });
 
   it('when /api/docs is opened, then an HTML page is served', async () => {
