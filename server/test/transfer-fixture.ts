@@ -4,7 +4,7 @@
  * block, and signed-in sessions of the master's Owner and Admin and the sub-organisation's Owner.
  * Each test file that calls `transferFixture()` gets its own database; the bindings below are live.
  */
-import { count, eq, sql } from 'drizzle-orm';
+import { asc, count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll } from 'vitest';
 import { organisations, simCounts, simEvents, sims } from '../db/schema/index.js';
 import { demoSubOwner } from '../demo/seed.js';
@@ -50,8 +50,9 @@ export function transferFixture() {
 export const transfer = (session: Session, body: Record<string, unknown>) =>
   h.app.inject({ method: 'POST', url: '/api/v1/sims/transfer', headers: as(session), payload: body });
 
+/** An organisation's SIMs in ICCID order (without an order, the plan's index would choose it). */
 export async function simsOf(orgId: string) {
-  return h.ctx.db.select().from(sims).where(eq(sims.orgId, orgId));
+  return h.ctx.db.select().from(sims).where(eq(sims.orgId, orgId)).orderBy(asc(sims.iccid));
 }
 export async function countedSims(orgId: string) {
   const [row] = await h.ctx.db

@@ -109,6 +109,12 @@ export const sims = pgTable(
     index('sims_org_label_idx').on(t.orgId, t.labelKey, t.iccid),
     index('sims_org_imei_idx').on(t.orgId, t.imei, t.iccid),
     index('sims_org_eol_idx').on(t.orgId, t.endOfLife, t.iccid),
+    // Descending by a column that may be empty, the empty ones last as in ascending order (an ascending
+    // index read backwards would put them first): these are read forwards (sims.page.ts)
+    index('sims_org_label_desc_idx').on(t.orgId, t.labelKey.desc().nullsLast(), t.iccid.desc().nullsFirst()),
+    index('sims_org_imei_desc_idx').on(t.orgId, t.imei.desc().nullsLast(), t.iccid.desc().nullsFirst()),
+    index('sims_org_ip_desc_idx').on(t.orgId, t.ipAddress.desc().nullsLast(), t.iccid.desc().nullsFirst()),
+    index('sims_org_eol_desc_idx').on(t.orgId, t.endOfLife.desc().nullsLast(), t.iccid.desc().nullsFirst()),
     index('sims_org_imei_lock_idx').on(t.orgId, t.imeiLock, t.iccid),
     index('sims_org_auto_top_up_idx').on(t.orgId, t.autoTopUp, t.iccid),
     index('sims_org_sms_left_idx').on(t.orgId, sql`(sms_total - sms_used)`, t.iccid),

@@ -74,25 +74,24 @@ describe('My SIMs list', () => {
   };
 
   it.each(simSortKeys.flatMap((k) => [k, `-${k}`]))(
-    'when sorting by %s, then the order follows that column, ties by ICCID (empty values last when ascending)',
+    'when sorting by %s, then the order follows that column, ties by ICCID, empty values last either way',
     async (sort) => {
       const res = await get(`/api/v1/sims?sort=${sort}&pageSize=500`);
       expect(res.statusCode).toBe(200);
       const key = sort.replace('-', '');
       const items: Record<string, unknown>[] = res.json().items;
       const keyOf = (i: Record<string, unknown>) => value[key]?.(i) ?? null;
-      // the known answer: by the column ascending with empty values last, then by ICCID; descending
-      // is exactly the reverse
+      // the known answer: by the column, then by ICCID, in the direction asked; empty values last
+      const sign = sort.startsWith('-') ? -1 : 1;
       const expected = [...items].sort((a, b) => {
         const [x, y] = [keyOf(a), keyOf(b)];
         if (x !== y) {
           if (x === null) return 1;
           if (y === null) return -1;
-          return x < y ? -1 : 1;
+          return x < y ? -sign : sign;
         }
-        return (a.iccid as string) < (b.iccid as string) ? -1 : 1;
+        return (a.iccid as string) < (b.iccid as string) ? -sign : sign;
       });
-      if (sort.startsWith('-')) expected.reverse();
       expect(items.map((i) => i.iccid)).toEqual(expected.map((i) => i.iccid));
       // the fixtures have more than one value in each column, so the order is not the ICCID order by accident
       expect(new Set(items.map(keyOf)).size).toBeGreaterThan(1);

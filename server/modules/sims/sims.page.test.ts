@@ -42,6 +42,11 @@ beforeAll(async () => {
   await set(3, { sessionState: 'blocked', dataUsed: 500 * MB, smsUsed: 250 });
   await set(4, { smsUsed: 220, label: 'Meter "7" \\ back/slash\ttab\n\u0001 Zähler 🚰 \u2028' });
   await set(5, { status: 'stock', orgId: null });
+  // a few IMEIs among SIMs that never reported one, and a SIM without an address
+  await set(7, { imei: '353456789012345' });
+  await set(8, { imei: '861234567890123' });
+  await set(9, { imei: '013456789012345' });
+  await set(10, { ipAddress: null });
   // end-of-life values whose microseconds and offsets a formatter could get wrong
   const ends = [
     '2030-01-01 00:00:00.999999+00',
@@ -132,7 +137,28 @@ describe('the list page query', () => {
     expect(ends).toContain('2031-06-30T23:59:59.000Z');
     expect(ends).toContain('2032-02-29T10:34:56.000Z');
     expect(ends).toContain('2034-01-01T04:59:59.999Z');
-    expect(ends[0]).toBeNull(); // descending puts nulls first
+    expect(ends.at(-1)).toBeNull(); // empty last, descending too
+  });
+
+  it.each([
+    ['label', 'label'],
+    ['imei', 'imei'],
+    ['ip', 'ipAddress'],
+    ['endOfLife', 'endOfLife'],
+  ])('when sorted by %s either way, then SIMs without one come last, in ICCID order', async (sort, field) => {
+    for (const direction of ['', '-']) {
+      const page = await list(`pageSize=500&sort=${direction}${sort}`);
+      const values = page.items.map((i) => i[field] as string | null);
+      const empty = values.indexOf(null);
+      expect(empty, `${direction}${sort}`).toBeGreaterThan(0);
+      expect(
+        values.slice(empty).every((v) => v === null),
+        `${direction}${sort}`,
+      ).toBe(true);
+      const iccids = page.items.slice(empty).map((i) => String(i.iccid));
+      const ordered = [...iccids].sort();
+      expect(iccids).toEqual(direction ? ordered.reverse() : ordered);
+    }
   });
 
   it.each([

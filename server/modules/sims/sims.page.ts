@@ -75,6 +75,9 @@ const rowJson = `concat('{"iccid":"', s.iccid, '"${luhnMarker}', s.iccid,
   '","endOfLife":', coalesce('"' || to_char(s.end_of_life AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"', 'null'),
   ',"autoTopUp":', s.auto_top_up::text, '}')`;
 
+/** Sort keys whose column may be empty (NULL): sorted last whichever the direction. */
+const mayBeEmpty = new Set(['label', 'imei', 'ip', 'endOfLife']);
+
 /** The set filters, in parameter order: (sims column, sim_counts column, query field). */
 const filters = [
   ['status', 'status', 'status'],
@@ -170,8 +173,11 @@ function buildShape(set: boolean[], search: 'trigram' | 'scan' | null, sort: str
   const descending = sort.startsWith('-');
   const sortKey = sort.replace(/^-/, '');
   const expression = sortExpressions[sortKey] ?? 's.iccid';
-  // ASC NULLS LAST and DESC NULLS FIRST are a forward and a backward scan of the same index
-  const direction = descending ? 'DESC NULLS FIRST' : 'ASC NULLS LAST';
+  // Empty values (no label, no IMEI yet, …) come last in either direction. ASC NULLS LAST and DESC
+  // NULLS FIRST are a forward and a backward scan of the same index; a column that may be empty has a
+  // second index for DESC NULLS LAST (`sims_org_*_desc_idx`), read forwards.
+  const emptyLast = descending && mayBeEmpty.has(sortKey);
+  const direction = descending ? (emptyLast ? 'DESC NULLS LAST' : 'DESC NULLS FIRST') : 'ASC NULLS LAST';
   const tieBreak = descending ? 'iccid DESC' : 'iccid ASC';
   const byKey = expression === 's.iccid' ? '' : `${expression} ${direction}, `;
   const dataLeft = sortKey === 'dataLeft';
@@ -191,7 +197,7 @@ function buildShape(set: boolean[], search: 'trigram' | 'scan' | null, sort: str
   const counted = `${simsWhere.join(' AND ')} AND ${match('s')}`;
   if (dataLeft) simsWhere.push('d.org_id = $1');
   const orderBy = generic
-    ? `s.org_id ${direction}, ${byKey}s.${tieBreak}`
+    ? `s.org_id ${emptyLast ? 'ASC' : direction}, ${byKey}s.${tieBreak}`
     : `${byKey}${dataLeft ? 'd' : 's'}.${tieBreak}`;
   const from = dataLeft ? 'sims s JOIN sim_data_left d ON d.iccid = s.iccid' : 'sims s';
   const where = simsWhere.join(' AND ');
