@@ -13,9 +13,14 @@ export function startStaleSessions(ctx: AppContext, intervalMs = 60_000): () => 
   return runPeriodically(
     'stale-sessions',
     async () => {
-      await closeStaleSessions(ctx, started);
-      const cutoff = new Date(ctx.clock.now().getTime() - ATTACHED_SILENCE_MS);
-      await detachSilentSims(ctx.db, cutoff, started);
+      // the two sweeps are independent: one failing does not hold the other back
+      const closed = await closeStaleSessions(ctx, started).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      const now = ctx.clock.now();
+      await detachSilentSims(ctx.db, new Date(now.getTime() - ATTACHED_SILENCE_MS), started, now);
+      if (closed) throw closed;
     },
     intervalMs,
   );

@@ -22,26 +22,48 @@ const chunk = 1000;
 
 /**
  * These SIMs were heard from at `at` (an SMS to or from them): an offline one is attached now, and
- * every one's last seen is at least `at`.
+ * every one's last seen is at least `at`. Call it last in its transaction: a change of session state
+ * locks the organisation's counters (`sim_counts`), which accounting takes after its usage rows.
+ * A SIM another transaction holds (an accounting batch, mostly of a SIM online anyway) is skipped,
+ * not waited for: a hint of registration is not worth a deadlock with the AAA.
  */
 export async function noteRegistered(db: Db, iccids: string[], at: Date): Promise<void> {
   if (iccids.length === 0) return;
+  const seen = at.toISOString();
   await db.execute(sql`
-    UPDATE sims SET
-      session_state = CASE WHEN session_state = 'offline' THEN 'attached' ELSE session_state END,
-      last_seen_at = greatest(last_seen_at, ${at.toISOString()}::timestamptz),
+    WITH heard AS (
+      SELECT iccid FROM sims
+      WHERE iccid = ANY(${sql.param([...new Set(iccids)].sort())}::text[]) AND org_id IS NOT NULL
+        AND (session_state = 'offline' OR last_seen_at IS NULL OR last_seen_at < ${seen}::timestamptz)
+      ORDER BY iccid
+      FOR UPDATE SKIP LOCKED
+    )
+    UPDATE sims s SET
+      session_state = CASE WHEN s.session_state = 'offline' THEN 'attached' ELSE s.session_state END,
+      last_seen_at = greatest(s.last_seen_at, ${seen}::timestamptz),
       updated_at = now()
-    WHERE iccid = ANY(${sql.param([...new Set(iccids)].sort())}::text[]) AND org_id IS NOT NULL
-      AND (session_state = 'offline' OR last_seen_at IS NULL OR last_seen_at < ${at.toISOString()}::timestamptz)`);
+    FROM heard WHERE s.iccid = heard.iccid`);
 }
 
 /**
- * Attached SIMs not heard from since `cutoff` go offline (they are read through the partial index of
- * attached SIMs, `sims_attached_idx`); returns how many. Only when the platform was there to hear
- * them since the cutoff (`listeningSince`): after a restart, silence is not the network's.
+ * How long the platform must have been listening before silence counts: after a restart the SMS
+ * centre hands over what it queued (MOs, receipts) within minutes. Not the whole silence: a worker
+ * restarted more often than that would otherwise never take a SIM offline.
  */
-export async function detachSilentSims(db: Db, cutoff: Date, listeningSince: Date): Promise<number> {
-  if (listeningSince > cutoff) return 0;
+export const LISTENING_MS = 5 * 60_000;
+
+/**
+ * Attached SIMs not heard from since `cutoff` go offline (they are read through the partial index of
+ * attached SIMs, `sims_attached_idx`); returns how many. Not before the platform has been listening
+ * for `LISTENING_MS` (since `listeningSince`), and skipping SIMs another transaction holds.
+ */
+export async function detachSilentSims(
+  db: Db,
+  cutoff: Date,
+  listeningSince: Date,
+  now: Date,
+): Promise<number> {
+  if (now.getTime() - listeningSince.getTime() < LISTENING_MS) return 0;
   let detached = 0;
   for (;;) {
     const rows = await selectRows<{ n: number }>(

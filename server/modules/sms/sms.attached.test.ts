@@ -8,9 +8,11 @@ import { sims } from '../../db/schema/index.js';
 import { startStaleSessions } from '../../jobs/stale-sessions.js';
 import { fixtureIds } from '../../test/fleet.js';
 import { get, h, message, n, post, simRow, smsFixture, until } from '../../test/sms-fixture.js';
-import { ATTACHED_SILENCE_MS, detachSilentSims } from '../network/registration.js';
+import { ATTACHED_SILENCE_MS, detachSilentSims, LISTENING_MS } from '../network/registration.js';
+import type { DeliverSm } from './esme-link.js';
 import { storeMo } from './sms.mo.js';
 import { receiveMoPart } from './sms.mo-parts.js';
+import { applyReceipts, parseReceipt } from './sms.receipts.js';
 
 smsFixture();
 
@@ -50,6 +52,35 @@ describe('attached: registered, no data session', () => {
     expect((await get(`/api/v1/sims/${n(5)}`)).json()).toMatchObject({ session: 'attached' });
     const listed = await get('/api/v1/sims?session=attached&pageSize=100');
     expect(listed.json().items.map((s: { iccid: string }) => s.iccid)).toContain(n(5));
+
+    // the SMS centre repeats the receipt later: nothing new of the device
+    const [part] = (await message(n(5), sent.json().id)).parts as { smscId: string }[];
+    await setState(n(5), 'offline', hourAgo());
+    await applyReceipts(h.ctx, null, [
+      { smscId: part?.smscId ?? '', state: 'delivered', stat: 'DELIVRD', handset: true },
+    ]);
+    expect((await simRow(n(5)))?.sessionState).toBe('offline');
+  });
+
+  it('when a receipt says only that the SMS centre accepted the message, then it proves nothing of the device', () => {
+    const receipt = (d: Partial<DeliverSm>) =>
+      parseReceipt({
+        sourceAddr: '',
+        destinationAddr: '',
+        esmClass: 4,
+        dataCoding: 0,
+        receipt: true,
+        text: '',
+        receiptedMessageId: 'm1',
+        ...d,
+      });
+    expect(receipt({ messageState: 2 })).toMatchObject({ state: 'delivered', handset: true });
+    expect(receipt({ messageState: 6 })).toMatchObject({ state: 'delivered', handset: false });
+    expect(receipt({ text: 'id:m1 stat:DELIVRD err:000' })).toMatchObject({ handset: true });
+    expect(receipt({ text: 'id:m1 stat:ACCEPTD err:000' })).toMatchObject({
+      state: 'delivered',
+      handset: false,
+    });
   });
 
   it('when an offline SIM sends an MO, stored or refused, then it is attached; an online or blocked SIM keeps its state', async () => {
@@ -91,16 +122,18 @@ describe('attached: registered, no data session', () => {
     await setState(n(11), 'attached', new Date(now - ATTACHED_SILENCE_MS - 1000));
     await setState(n(12), 'attached', new Date(now - ATTACHED_SILENCE_MS + 60_000));
     const cutoff = new Date(now - ATTACHED_SILENCE_MS);
-    // the platform was not listening for all that time (a restart): silence proves nothing
-    expect(await detachSilentSims(h.ctx.db, cutoff, new Date(now - 60_000))).toBe(0);
+    // the platform has listened for a minute (a restart): what the SMS centre queued may still come
+    const at = h.clock.now();
+    expect(await detachSilentSims(h.ctx.db, cutoff, new Date(now - 60_000), at)).toBe(0);
     expect((await simRow(n(11)))?.sessionState).toBe('attached');
 
-    expect(await detachSilentSims(h.ctx.db, cutoff, new Date(now - 2 * ATTACHED_SILENCE_MS))).toBe(1);
+    // listening for five minutes is enough, however long the silence
+    expect(await detachSilentSims(h.ctx.db, cutoff, new Date(now - LISTENING_MS), at)).toBe(1);
     expect((await simRow(n(11)))?.sessionState).toBe('offline');
     expect((await simRow(n(12)))?.sessionState).toBe('attached');
   });
 
-  it('when the worker has run for longer than the detach timers, then its minute job takes silent attached SIMs offline', async () => {
+  it('when the worker has listened for five minutes and a SIM is silent past the detach timers, then its minute job takes it offline', async () => {
     await setState(n(12), 'attached', h.clock.now());
     const stop = startStaleSessions(h.ctx, 20);
     try {

@@ -83,6 +83,62 @@ async function storeIncomplete(ctx: AppContext, db: Db, sim: SimRow, rows: MoPar
   );
 }
 
+/** A part of the SIM's (locked by the caller): held, stored with the rest, refused, or a repeat. */
+async function takePart(
+  ctx: AppContext,
+  tx: Db,
+  sim: SimRow,
+  key: MoKey,
+  part: IncomingMoPart,
+  now: Date,
+): Promise<MoPartOutcome> {
+  let rows = await findMoParts(tx, key);
+  const same = rows.find((r) => r.seq === part.seq);
+  if (rows.some((r) => isOver(r, now)) || (same && same.text !== part.text)) {
+    await storeIncomplete(ctx, tx, sim, await deleteMoParts(tx, key), now);
+    rows = [];
+  } else if (same) {
+    return { outcome: 'repeat', refused: same.state === 'refused' };
+  }
+  const row: MoPartRow = {
+    ...key,
+    seq: part.seq,
+    state: 'held',
+    destination: part.to,
+    encoding: part.encoding,
+    text: part.text,
+    receivedAt: now,
+    doneAt: null,
+  };
+  const refusal = await moRefusal(tx, sim, part.total, now);
+  if (refusal) {
+    await insertMoPart(tx, { ...row, state: 'refused', doneAt: now });
+    if (!rows.some((r) => r.state === 'refused')) {
+      await recordMoRefusal(tx, sim, { from: part.from, to: part.to, segments: part.total }, refusal, now);
+    }
+    await finishMoParts(tx, key, 'refused', now);
+    return { outcome: 'refused', ...refusal };
+  }
+  await insertMoPart(tx, row);
+  const held = [...rows.filter((r) => r.state === 'held'), row].sort((a, b) => a.seq - b.seq);
+  if (held.length < part.total) return { outcome: 'held' };
+  await finishMoParts(tx, key, 'stored', now);
+  const stored = await insertMo(
+    ctx,
+    tx,
+    sim,
+    {
+      from: part.from,
+      to: held[0]?.destination ?? part.to,
+      text: held.map((r) => r.text).join(''),
+      encoding: held.some((r) => r.encoding === 'ucs2') ? 'ucs2' : 'gsm7',
+      segments: part.total,
+    },
+    now,
+  );
+  return { outcome: 'stored', id: stored.id };
+}
+
 /**
  * Take one part of a concatenated MO. Each part is checked as it arrives (against the whole
  * message's part count), so every part of a message the SIM may not send is refused, with one event
@@ -107,53 +163,10 @@ export async function receiveMoPart(
     // the SIM's row lock serialises the parts of its messages (and the expiry job)
     const sim = await lockSimByMsisdn(tx, part.from);
     if (!sim) return { outcome: 'unknown' };
-    let rows = await findMoParts(tx, key);
-    const same = rows.find((r) => r.seq === part.seq);
-    if (rows.some((r) => isOver(r, now)) || (same && same.text !== part.text)) {
-      await storeIncomplete(ctx, tx, sim, await deleteMoParts(tx, key), now);
-      rows = [];
-    } else if (same) {
-      return { outcome: 'repeat', refused: same.state === 'refused' };
-    }
-    // a new part, sent or refused: the SIM was registered on the network to send it
-    await noteRegistered(tx, [sim.iccid], now);
-    const row: MoPartRow = {
-      ...key,
-      seq: part.seq,
-      state: 'held',
-      destination: part.to,
-      encoding: part.encoding,
-      text: part.text,
-      receivedAt: now,
-      doneAt: null,
-    };
-    const refusal = await moRefusal(tx, sim, part.total, now);
-    if (refusal) {
-      await insertMoPart(tx, { ...row, state: 'refused', doneAt: now });
-      if (!rows.some((r) => r.state === 'refused')) {
-        await recordMoRefusal(tx, sim, { from: part.from, to: part.to, segments: part.total }, refusal, now);
-      }
-      await finishMoParts(tx, key, 'refused', now);
-      return { outcome: 'refused', ...refusal };
-    }
-    await insertMoPart(tx, row);
-    const held = [...rows.filter((r) => r.state === 'held'), row].sort((a, b) => a.seq - b.seq);
-    if (held.length < part.total) return { outcome: 'held' };
-    await finishMoParts(tx, key, 'stored', now);
-    const stored = await insertMo(
-      ctx,
-      tx,
-      sim,
-      {
-        from: part.from,
-        to: held[0]?.destination ?? part.to,
-        text: held.map((r) => r.text).join(''),
-        encoding: held.some((r) => r.encoding === 'ucs2') ? 'ucs2' : 'gsm7',
-        segments: part.total,
-      },
-      now,
-    );
-    return { outcome: 'stored', id: stored.id };
+    const outcome = await takePart(ctx, tx, sim, key, part, now);
+    // a new part, sent or refused: the SIM was registered on the network to send it (last: see noteRegistered)
+    if (outcome.outcome !== 'repeat') await noteRegistered(tx, [sim.iccid], now);
+    return outcome;
   });
   if (result.outcome === 'stored') esme?.note('mo');
   if (result.outcome === 'refused') esme?.note('moRefused');

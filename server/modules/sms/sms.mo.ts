@@ -138,15 +138,18 @@ export async function storeMo(ctx: AppContext, esme: EsmeLink | null, mo: Incomi
   const result = await ctx.db.transaction(async (tx): Promise<MoOutcome> => {
     const sim = await lockSimByMsisdn(tx, mo.from);
     if (!sim) return { outcome: 'unknown' };
-    // sent, refused or not: the SIM was registered on the network to send it
-    await noteRegistered(tx, [sim.iccid], now);
     const refusal = await moRefusal(tx, sim, mo.segments, now);
+    let outcome: MoOutcome;
     if (refusal) {
       await recordMoRefusal(tx, sim, mo, refusal, now);
-      return { outcome: 'refused', ...refusal };
+      outcome = { outcome: 'refused', ...refusal };
+    } else {
+      const row = await insertMo(ctx, tx, sim, mo, now);
+      outcome = { outcome: 'stored', id: row.id };
     }
-    const row = await insertMo(ctx, tx, sim, mo, now);
-    return { outcome: 'stored', id: row.id };
+    // sent, refused or not: the SIM was registered on the network to send it (last: see noteRegistered)
+    await noteRegistered(tx, [sim.iccid], now);
+    return outcome;
   });
   if (result.outcome === 'stored') esme?.note('mo');
   if (result.outcome === 'refused') esme?.note('moRefused');

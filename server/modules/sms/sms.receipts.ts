@@ -51,6 +51,11 @@ export interface Receipt {
   /** stat: and err: of the receipt text, for the message's error. */
   stat?: string;
   err?: string;
+  /**
+   * The part reached the device (DELIVRD, message state 2): proof that it was registered. ACCEPTED
+   * only says that the SMS centre took the message on.
+   */
+  handset: boolean;
 }
 
 /** What a deliver_sm receipt says, or null when it carries no id or no final state (answered and dropped). */
@@ -58,11 +63,13 @@ export function parseReceipt(d: DeliverSm): Receipt | null {
   const smscId = receiptId(d);
   const state = receiptState(d);
   if (!smscId || !state) return null;
+  const stat = /\bstat:(\S+)/.exec(d.text)?.[1];
   return {
     smscId,
     state,
-    stat: /\bstat:(\S+)/.exec(d.text)?.[1],
+    stat,
     err: /\berr:(\S+)/.exec(d.text)?.[1],
+    handset: d.messageState !== undefined ? d.messageState === 2 : stat?.toUpperCase() === 'DELIVRD',
   };
 }
 
@@ -91,9 +98,11 @@ export async function applyReceipts(
       const row = byId.get(r.smscId);
       if (!row) continue;
       unmatched.delete(r.smscId);
-      if (r.state === 'delivered') reached.push(row.iccid);
       const entry = changed.get(row.id) ?? { row, partStates: [...row.partStates], last: r };
-      entry.partStates[row.smscIds.indexOf(r.smscId)] = r.state;
+      const part = row.smscIds.indexOf(r.smscId);
+      // a repeated receipt says nothing new of the device
+      if (r.handset && entry.partStates[part] !== 'delivered') reached.push(row.iccid);
+      entry.partStates[part] = r.state;
       if (r.state !== 'delivered' || entry.last.state === 'delivered') entry.last = r;
       changed.set(row.id, entry);
     }

@@ -199,7 +199,7 @@ export function startDisconnectDrainer(
         await tx.execute(
           sql`
           UPDATE sims SET session_state = 'offline', updated_at = now()
-          WHERE iccid = ${row.iccid}
+          WHERE iccid = ${row.iccid} AND session_state = 'online'
             AND NOT EXISTS (SELECT 1 FROM radius_sessions r WHERE r.iccid = ${row.iccid} AND r.stopped_at IS NULL)`,
         );
       }
