@@ -172,6 +172,9 @@ describe('errors', () => {
     // a POST-only path asked with GET (the portal's catch-all passes /api paths on)
     const bulk = await h.app.inject({ method: 'GET', url: '/api/v1/sims/bulk/extra' });
     expect(bulk.statusCode).toBe(404);
+    const document = await h.app.inject({ method: 'POST', url: '/api/openapi.json' });
+    expect(document.statusCode).toBe(405);
+    expect(document.headers.allow).toBe('GET, HEAD');
     const token = await h.app.inject({ method: 'GET', url: '/api/v1/oauth/token' });
     expect(token.statusCode).toBe(405);
     expect(token.headers.allow).toBe('POST');

@@ -228,10 +228,11 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: false });
-  app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true } }, () => app.swagger());
 
   await app.register(contextPlugin, { ctx });
   await app.register(errorsPlugin);
+  // after the errors plugin, which learns each route's methods as it is added (405 vs 404)
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true } }, () => app.swagger());
   await app.register(metricsPlugin);
   await app.register(healthRoutes);
   await app.register(api, { prefix: '/api/v1' });
