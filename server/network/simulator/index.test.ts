@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorSmscUrl } from '../../modules/sms/smpp-registry.js';
 import { smscStatus } from '../../modules/sms/sms.smsc.js';
-import { createHarness, type Harness } from '../../test/harness.js';
+import { fixtureIds, seedFleet } from '../../test/fleet.js';
+import { createHarness, type Harness, seedFixtures } from '../../test/harness.js';
 import { type SmppRunner, startSmpp } from '../smpp/runner.js';
-import { startSimulator } from './index.js';
+import { demoMoSenders, startSimulator } from './index.js';
 
 // The simulator's SMSC: started by startSimulator for the ESME of this process when no SMSC is set.
 let h: Harness;
@@ -54,5 +55,18 @@ describe('the simulator’s SMSC', () => {
       expect(simulatorSmscUrl()).toBeNull();
       await simulator.stop();
     }
+  });
+});
+
+describe('the demo’s MO senders', () => {
+  it('when the gateway simulates some SIMs, then MOs come from 20 of those and from 20 SIMs without a data device', async () => {
+    const { demoOrgId } = await seedFixtures(h.ctx);
+    await seedFleet(h.ctx, demoOrgId, 5, 50, '10.77.0.0/24');
+    const msisdn = (k: number) => fixtureIds(5, k).msisdn;
+    const senders = await demoMoSenders(h.ctx, 25);
+    expect(senders).toEqual([
+      ...Array.from({ length: 20 }, (_, i) => msisdn(i + 1)),
+      ...Array.from({ length: 20 }, (_, i) => msisdn(i + 26)),
+    ]);
   });
 });

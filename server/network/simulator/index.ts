@@ -139,7 +139,7 @@ export async function startSimulator(ctx: AppContext, options: SimulatorOptions)
     onListening: (daePort) => registerNas(ctx, secret, daePort, log),
   });
 
-  const smsc = options.smsc && !ctx.config.SMPP_URL ? await startSmsc(ctx) : null;
+  const smsc = options.smsc && !ctx.config.SMPP_URL ? await startSmsc(ctx, count) : null;
 
   let gatewayStopped: Promise<void> | null = null;
   const stopGateway = () => {
@@ -160,22 +160,28 @@ export async function startSimulator(ctx: AppContext, options: SimulatorOptions)
   };
 }
 
-/** The demo's SMS centre: receipts after 1.5 s, an MO from one of the first 20 activated SIMs a minute. */
-async function startSmsc(ctx: AppContext): Promise<SmscSimulator> {
+/**
+ * Whom the demo's SMS centre sends MO SMS from: the first 20 activated SIMs, whose devices also use
+ * data (the gateway simulates the first `devices`), and the 20 after those, devices that only send
+ * SMS, so that the demo shows SIMs attached without a data session (decision 023).
+ */
+export async function demoMoSenders(ctx: AppContext, devices: number): Promise<string[]> {
+  const activated = (offset: number) =>
+    ctx.db
+      .select({ msisdn: sims.msisdn })
+      .from(sims)
+      .where(and(eq(sims.status, 'activated'), isNotNull(sims.orgId)))
+      .orderBy(asc(sims.iccid))
+      .offset(offset)
+      .limit(20);
+  return [...(await activated(0)), ...(await activated(devices))].map((r) => r.msisdn);
+}
+
+/** The demo's SMS centre: receipts after 1.5 s, an MO a minute from one of `demoMoSenders`. */
+async function startSmsc(ctx: AppContext, devices: number): Promise<SmscSimulator> {
   const smsc = await startSmscSimulator({
     receiptDelayMs: 1500,
-    moGenerator: {
-      intervalMs: 60_000,
-      msisdns: async () =>
-        (
-          await ctx.db
-            .select({ msisdn: sims.msisdn })
-            .from(sims)
-            .where(and(eq(sims.status, 'activated'), isNotNull(sims.orgId)))
-            .orderBy(asc(sims.iccid))
-            .limit(20)
-        ).map((r) => r.msisdn),
-    },
+    moGenerator: { intervalMs: 60_000, msisdns: () => demoMoSenders(ctx, devices) },
   });
   setSimulatorSmscUrl(smsc.url);
   localSmpp()?.reload(); // the ESME of this process binds now rather than at its next settings poll
