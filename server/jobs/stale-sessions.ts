@@ -19,8 +19,17 @@ export function startStaleSessions(ctx: AppContext, intervalMs = 60_000): () => 
         (err: unknown) => err,
       );
       const now = ctx.clock.now();
-      await detachSilentSims(ctx.db, new Date(now.getTime() - ATTACHED_SILENCE_MS), started, now);
-      if (closed) throw closed;
+      const detached = await detachSilentSims(
+        ctx.db,
+        new Date(now.getTime() - ATTACHED_SILENCE_MS),
+        started,
+        now,
+      ).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      if (closed && detached) throw new AggregateError([closed, detached], 'both sweeps failed');
+      if (closed ?? detached) throw closed ?? detached;
     },
     intervalMs,
   );

@@ -241,6 +241,9 @@ describe('the generic plans of the unfiltered list', () => {
       const { generic, indexes } = await plan(sort, false);
       expect(generic).toBe(true);
       expect(indexes).toEqual([expect.stringMatching(/^sims_org_/)]);
+      // descending with empty values last: the descending index, not the ascending one and a sort
+      if (['-label', '-imei', '-ip', '-endOfLife'].includes(sort))
+        expect(indexes).toEqual([expect.stringMatching(/^sims_org_\w+_desc_idx$/)]);
     },
   );
 

@@ -10,7 +10,7 @@
  * `iccidWithLuhn` is left to Node (`addLuhnDigits`): SQL would spend more on it than Node does.
  *
  * The unfiltered list runs on a *generic* plan (`generic` below): planning this query against the
- * sixteen indexes of `sims` costs PostgreSQL more than executing it, and with `LIMIT $n` it would
+ * many indexes of `sims` costs PostgreSQL more than executing it, and with `LIMIT $n` it would
  * otherwise be planned afresh on every call.
  *
  * The filter means the same as `filterWhere` in sims.repository.ts (bulk actions and exports); the

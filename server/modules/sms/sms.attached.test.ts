@@ -52,14 +52,22 @@ describe('attached: registered, no data session', () => {
     expect((await get(`/api/v1/sims/${n(5)}`)).json()).toMatchObject({ session: 'attached' });
     const listed = await get('/api/v1/sims?session=attached&pageSize=100');
     expect(listed.json().items.map((s: { iccid: string }) => s.iccid)).toContain(n(5));
+  });
 
-    // the SMS centre repeats the receipt later: nothing new of the device
-    const [part] = (await message(n(5), sent.json().id)).parts as { smscId: string }[];
-    await setState(n(5), 'offline', hourAgo());
-    await applyReceipts(h.ctx, null, [
-      { smscId: part?.smscId ?? '', state: 'delivered', stat: 'DELIVRD', handset: true },
-    ]);
-    expect((await simRow(n(5)))?.sessionState).toBe('offline');
+  it('when the SMS centre first says ACCEPTED and then DELIVRD, then only the second shows the SIM attached', async () => {
+    await setState(n(4), 'offline', hourAgo());
+    const sent = await post(n(4), { text: 'Wake up' });
+    await until(
+      () => message(n(4), sent.json().id),
+      (m) => m.status === 'delivered',
+    );
+    const [part] = (await message(n(4), sent.json().id)).parts as { smscId: string }[];
+    const smscId = part?.smscId ?? '';
+    await setState(n(4), 'offline', hourAgo());
+    await applyReceipts(h.ctx, null, [{ smscId, state: 'delivered', stat: 'ACCEPTD', handset: false }]);
+    expect((await simRow(n(4)))?.sessionState).toBe('offline');
+    await applyReceipts(h.ctx, null, [{ smscId, state: 'delivered', stat: 'DELIVRD', handset: true }]);
+    expect((await simRow(n(4)))?.sessionState).toBe('attached');
   });
 
   it('when a receipt says only that the SMS centre accepted the message, then it proves nothing of the device', () => {
@@ -80,6 +88,11 @@ describe('attached: registered, no data session', () => {
     expect(receipt({ text: 'id:m1 stat:ACCEPTD err:000' })).toMatchObject({
       state: 'delivered',
       handset: false,
+    });
+    // read where the state is read: the TLV when it names a state, else the text, in any case
+    expect(receipt({ messageState: 0, text: 'id:m1 STAT:DELIVRD' })).toMatchObject({
+      state: 'delivered',
+      handset: true,
     });
   });
 

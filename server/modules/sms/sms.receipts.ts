@@ -63,13 +63,14 @@ export function parseReceipt(d: DeliverSm): Receipt | null {
   const smscId = receiptId(d);
   const state = receiptState(d);
   if (!smscId || !state) return null;
-  const stat = /\bstat:(\S+)/.exec(d.text)?.[1];
+  // read from where receiptState read the state: the TLV when it names one, else the text
+  const byTlv = d.messageState !== undefined && d.messageState >= 1 && d.messageState <= 8;
   return {
     smscId,
     state,
-    stat,
+    stat: /\bstat:(\S+)/.exec(d.text)?.[1],
     err: /\berr:(\S+)/.exec(d.text)?.[1],
-    handset: d.messageState !== undefined ? d.messageState === 2 : stat?.toUpperCase() === 'DELIVRD',
+    handset: byTlv ? d.messageState === 2 : /\bstat:([A-Z]+)/i.exec(d.text)?.[1]?.toUpperCase() === 'DELIVRD',
   };
 }
 
@@ -99,10 +100,10 @@ export async function applyReceipts(
       if (!row) continue;
       unmatched.delete(r.smscId);
       const entry = changed.get(row.id) ?? { row, partStates: [...row.partStates], last: r };
-      const part = row.smscIds.indexOf(r.smscId);
-      // a repeated receipt says nothing new of the device
-      if (r.handset && entry.partStates[part] !== 'delivered') reached.push(row.iccid);
-      entry.partStates[part] = r.state;
+      // a part delivered to the handset: the device was registered (an ACCEPTED part may be followed
+      // by its DELIVRD, so a part already 'delivered' is not taken for a repeat)
+      if (r.handset) reached.push(row.iccid);
+      entry.partStates[row.smscIds.indexOf(r.smscId)] = r.state;
       if (r.state !== 'delivered' || entry.last.state === 'delivered') entry.last = r;
       changed.set(row.id, entry);
     }

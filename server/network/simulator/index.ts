@@ -5,7 +5,7 @@
  * usage grows and SMS flow.
  */
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { nasClients, sims, users } from '../../db/schema/index.js';
 import { demoLogins } from '../../demo/seed.js';
@@ -166,15 +166,17 @@ export async function startSimulator(ctx: AppContext, options: SimulatorOptions)
  * SMS, so that the demo shows SIMs attached without a data session (decision 023).
  */
 export async function demoMoSenders(ctx: AppContext, devices: number): Promise<string[]> {
-  const activated = (offset: number) =>
+  // the same SIMs in the same order as simulatedSims
+  const activated = (offset: number, limit: number) =>
     ctx.db
       .select({ msisdn: sims.msisdn })
       .from(sims)
-      .where(and(eq(sims.status, 'activated'), isNotNull(sims.orgId)))
+      .where(eq(sims.status, 'activated'))
       .orderBy(asc(sims.iccid))
       .offset(offset)
-      .limit(20);
-  return [...(await activated(0)), ...(await activated(devices))].map((r) => r.msisdn);
+      .limit(limit);
+  const withData = await activated(0, Math.min(20, devices));
+  return [...withData, ...(await activated(devices, 20))].map((r) => r.msisdn);
 }
 
 /** The demo's SMS centre: receipts after 1.5 s, an MO a minute from one of `demoMoSenders`. */
