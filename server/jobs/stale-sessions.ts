@@ -14,22 +14,14 @@ export function startStaleSessions(ctx: AppContext, intervalMs = 60_000): () => 
     'stale-sessions',
     async () => {
       // the two sweeps are independent: one failing does not hold the other back
-      const closed = await closeStaleSessions(ctx, started).then(
-        () => null,
-        (err: unknown) => err,
-      );
+      const failed: unknown[] = [];
+      await closeStaleSessions(ctx, started).catch((err: unknown) => failed.push(err));
       const now = ctx.clock.now();
-      const detached = await detachSilentSims(
-        ctx.db,
-        new Date(now.getTime() - ATTACHED_SILENCE_MS),
-        started,
-        now,
-      ).then(
-        () => null,
-        (err: unknown) => err,
-      );
-      if (closed && detached) throw new AggregateError([closed, detached], 'both sweeps failed');
-      if (closed ?? detached) throw closed ?? detached;
+      const cutoff = new Date(now.getTime() - ATTACHED_SILENCE_MS);
+      await detachSilentSims(ctx.db, cutoff, started, now).catch((err: unknown) => failed.push(err));
+      if (failed.length === 1) throw failed[0];
+      if (failed.length > 1)
+        throw new Error(failed.map((e) => (e instanceof Error ? e.message : String(e))).join('; '));
     },
     intervalMs,
   );

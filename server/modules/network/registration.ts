@@ -11,8 +11,7 @@
  * A data session (online) or a refusal of service (blocked) says more than a registration, and stays.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { selectRows } from '../../db/client.js';
+import { type Db, selectRows } from '../../db/client.js';
 
 /** How long an attached SIM stays attached without a sign of life. */
 export const ATTACHED_SILENCE_MS = 62 * 60_000;
