@@ -123,7 +123,23 @@ export const simSummary = z.object({
   autoTopUp: z.boolean(),
 });
 export type SimSummary = z.infer<typeof simSummary>;
-export const simPage = paged(simSummary);
+/**
+ * A page of My SIMs. A search counts its matches only so far (1,000, or to the page's end on a deep
+ * page): past that, `totalExact` is false and more than `total` SIMs match; `GET /sims/count` counts
+ * them all. Without a search the total is always exact.
+ */
+export const simPage = z.object({
+  items: z.array(simSummary),
+  total: z.number().int(),
+  totalExact: z.boolean().meta({
+    description: 'false: the search was counted only this far, and more than `total` SIMs match',
+  }),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
+
+/** Every SIM a filter matches, counted. */
+export const simCount = z.object({ total: z.number().int() });
 
 export const simDetail = simSummary.extend({
   formFactor: z.string(),

@@ -11,6 +11,8 @@ import { seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
 import {
   addLuhnDigits,
+  COUNT_LIMIT,
+  countLimit,
   FENCE_MATCHES,
   pageStatements,
   searchWalk,
@@ -28,9 +30,11 @@ const MB = 1024 * 1024;
 
 beforeAll(async () => {
   h = await createHarness();
-  const { demoOrgId } = await seedFixtures(h.ctx);
+  const { demoOrgId, otherOrgId } = await seedFixtures(h.ctx);
   orgId = demoOrgId;
   mine = await seedFleet(h.ctx, orgId, 3, 16, '10.66.0.0/24');
+  // another customer's SIMs, which match the same searches and must never be counted
+  await seedFleet(h.ctx, otherOrgId, 4, 5, '10.67.0.0/24');
   const set = (n: number, v: Partial<typeof sims.$inferInsert>) =>
     h.ctx.db
       .update(sims)
@@ -72,7 +76,12 @@ const list = async (query: string) => {
   // the database writes the rows: byte for byte what JSON.stringify of the contract's shape gives
   const page = simPage.parse(res.json());
   expect(res.body).toBe(JSON.stringify(page));
-  return res.json() as { items: Record<string, unknown>[]; total: number };
+  return res.json() as { items: Record<string, unknown>[]; total: number; totalExact: boolean };
+};
+
+const count = async (query: string) => {
+  const res = await h.app.inject({ method: 'GET', url: `/api/v1/sims/count?${query}`, headers: as(owner) });
+  return { status: res.statusCode, body: res.json() as { total?: number; error?: { code: string } } };
 };
 
 describe('the list page query', () => {
@@ -104,8 +113,47 @@ describe('the list page query', () => {
       const expected = await matchingIccids(h.ctx.db, orgId, filter, 1000);
       expect(page.items.map((i) => i.iccid)).toEqual(expected);
       expect(page.total).toBe(expected.length);
+      expect(page.totalExact).toBe(true);
+      // the count endpoint counts the same SIMs
+      expect(await count(query)).toEqual({ status: 200, body: { total: expected.length } });
     },
   );
+
+  it('when the count endpoint gets a bad filter, then it answers 400 naming the parameter', async () => {
+    const bad = await count('status=bogus');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('status');
+    expect((await count(`q=${'x'.repeat(65)}`)).status).toBe(400);
+    // a page's parameters mean nothing to a count
+    expect((await count('q=pump&page=2')).status).toBe(400);
+  });
+
+  it('when a search matches more SIMs than the page counts to, then its total says "more than", and the page is the same', async () => {
+    const page = async (q: string, sort: string, p: number, limit: number) =>
+      JSON.parse(
+        await simPageJson(h.ctx.database, orgId, { q, sort, page: p, pageSize: 3 }, { countLimit: limit }),
+      ) as { items: { iccid: string }[]; total: number; totalExact: boolean };
+    // '1' is scanned (no trigram), '8949' goes through the trigram index; both match all 15
+    for (const q of ['1', '8949'])
+      for (const sort of ['iccid', '-label', 'dataLeft']) {
+        const all = await page(q, sort, 1, 1_000);
+        expect(all).toMatchObject({ total: 15, totalExact: true });
+        const counted = await page(q, sort, 1, 4);
+        expect(counted, `${q} ${sort}`).toMatchObject({ total: 4, totalExact: false });
+        expect(counted.items, `${q} ${sort}`).toEqual(all.items);
+        // a deep page counts to its own end, so a next page shows while there is one
+        const third = await page(q, sort, 3, 4);
+        expect(third, `${q} ${sort}`).toMatchObject({ total: 9, totalExact: false });
+        expect(third.items).toEqual((await page(q, sort, 3, 1_000)).items);
+        // the last page knows the total
+        expect(await page(q, sort, 5, 4), `${q} ${sort}`).toMatchObject({ total: 15, totalExact: true });
+      }
+    // exactly as many as it counts to is still exact
+    expect(await page('1', 'iccid', 1, 15)).toMatchObject({ total: 15, totalExact: true });
+    expect(await page('8949', 'iccid', 1, 14)).toMatchObject({ total: 14, totalExact: false });
+    expect(countLimit(0, 100)).toBe(COUNT_LIMIT);
+    expect(countLimit(2_000, 500)).toBe(2_500);
+  });
 
   it('when the page is past the end, then it is empty and the total still counts', async () => {
     const all = await list('pageSize=500');
@@ -114,7 +162,7 @@ describe('the list page query', () => {
     expect(past.total).toBe(all.total);
     expect(all.total).toBe(15); // 16 SIMs, one back in stock
     const none = await list('q=no-such-sim');
-    expect(none).toMatchObject({ items: [], total: 0 });
+    expect(none).toMatchObject({ items: [], total: 0, totalExact: true });
   });
 
   it('when rows are listed, then each equals the summary part of its detail view', async () => {
@@ -288,6 +336,10 @@ describe('the statements of a search', () => {
     expect(searchWalk(1_000_000, 1_000_000, 0, 500)).toBe(3_000);
     // deep pages of sparse matches are not walked
     expect(searchWalk(100_000, 1_000_000, 2_000, 100)).toBeNull();
+    // a total counted only so far is a lower bound: the walk, which stops at the page's last match, is
+    // tried up to its limit whatever the density it suggests, and the fence catches a walk that falls short
+    expect(searchWalk(1_000, 1_000_000, 0, 100, false)).toBe(WALK_ROWS);
+    expect(searchWalk(1_000, 2_000, 0, 100, false)).toBe(1_800);
     expect(WALK_ROWS).toBeLessThan(100_000);
   });
 
@@ -326,7 +378,7 @@ describe('the statements of a search', () => {
     'when searching "%s" sorted by %s, then a walk, long or short, lists what the fence lists',
     async (q, sort) => {
       const page = (p: number, walkFor?: typeof searchWalk) =>
-        simPageJson(h.ctx.database, orgId, { q, sort, page: p, pageSize: 3 }, walkFor);
+        simPageJson(h.ctx.database, orgId, { q, sort, page: p, pageSize: 3 }, { walkFor });
       for (const p of [1, 2, 3, 9]) {
         const fenced = await page(p, () => null);
         // a walk that holds every row, and one of a single row that falls short and is fetched fenced

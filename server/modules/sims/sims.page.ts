@@ -22,6 +22,18 @@ import type { Database, RawStatement } from '../../db/client.js';
 
 type PageQuery = SimFilter & { sort: string; page: number; pageSize: number };
 
+/**
+ * A search's page counts its matches only this far (decision 024): past it the page says "more than
+ * N" (`totalExact: false`), and `GET /sims/count` counts them all on request. Counting 100,000–1,000,000
+ * substring matches exactly cost 150–400 ms over 1,000,000 SIMs; counting the first 1,001 costs 1–5 ms.
+ */
+export const COUNT_LIMIT = 1_000;
+
+/** How far a page counts its search's matches: to `COUNT_LIMIT`, or further on a deep page, so the next page shows. */
+export function countLimit(offset: number, pageSize: number, limit = COUNT_LIMIT): number {
+  return Math.max(limit, offset + pageSize);
+}
+
 /** Where `iccidWithLuhn` waits for its check digit in the database's JSON. */
 const luhnMarker = ',"iccidWithLuhn":"';
 
@@ -138,10 +150,22 @@ interface SearchStatements {
   fenced: RawStatement;
 }
 
-/** The walk's length for a page, or null to go straight to the fenced page. */
-export function searchWalk(total: number, filtered: number, offset: number, pageSize: number): number | null {
-  if (total <= FENCE_MATCHES) return null;
+/**
+ * The walk's length for a page, or null to go straight to the fenced page. A counted-off total
+ * (`exact` false) is a lower bound of the matches, so the density it gives is too, and the rows it
+ * asks for are more than the page needs. That costs nothing: the walk stops at the page's last match,
+ * so it reads only as far as the real density asks, and at most `WALK_ROWS` (then the fence takes over).
+ */
+export function searchWalk(
+  total: number,
+  filtered: number,
+  offset: number,
+  pageSize: number,
+  exact = true,
+): number | null {
+  if (exact && total <= FENCE_MATCHES) return null;
   const rows = Math.ceil((4 * (offset + pageSize) * filtered) / total) + 1000;
+  if (!exact) return Math.min(rows, WALK_ROWS);
   return rows > WALK_ROWS ? null : rows;
 }
 
@@ -149,6 +173,8 @@ interface Shape {
   /** Unsearched lists: the page and its total (from `sim_counts`) in one statement. */
   list?: RawStatement;
   search?: SearchStatements;
+  /** The exact total alone (`GET /sims/count`): from `sim_counts`, or every match of a search counted. */
+  total: RawStatement;
 }
 
 function buildShape(set: boolean[], search: 'trigram' | 'scan' | null, sort: string): Shape {
@@ -207,10 +233,16 @@ function buildShape(set: boolean[], search: 'trigram' | 'scan' | null, sort: str
   const limit = `LIMIT $${n + 1} OFFSET $${n + 2}`;
   const name = `sims_page_${shapes.size}`;
   const counts = `(SELECT coalesce(sum(n), 0)::int8 FROM sim_counts WHERE ${countsWhere.join(' AND ')})::text`;
+  const total = {
+    name: `${name}_total`,
+    text: `SELECT ${search ? 'count(*)::text FROM sims s WHERE ' + counted : counts}`,
+    values: [],
+    generic: false,
+  };
   if (!search) {
     // the trigger-kept sim_counts (≤ 144 rows) answer the total
     const rows = `SELECT s.iccid, ${expression} AS k, ${rowJson} AS j FROM ${from} WHERE ${where} ORDER BY ${orderBy} ${limit}`;
-    return { list: { name, text: pageOf(rows, counts), values: [], generic } };
+    return { list: { name, text: pageOf(rows, counts), values: [], generic }, total };
   }
   // Both pages choose their rows by (iccid, sort key) alone, and read sims again only for the page's
   // rows' JSON. The fenced one's OFFSET 0 keeps the ORDER BY and LIMIT out of its subquery, so that
@@ -228,13 +260,16 @@ function buildShape(set: boolean[], search: 'trigram' | 'scan' | null, sort: str
     values: [],
     generic,
   });
-  // the matches of a scanned term, kept once (MATERIALIZED) for both the count and a small page
-  // (counted from sims alone, as the other counts; data left only joined for the sort key)
+  // The count stops at its limit, the last value ($n+1, or $n+3 after a scanned term's paging): one
+  // more than the page counts to, so that reaching it means "more than".
+  // The matches of a scanned term, kept once (MATERIALIZED) for both the count and a small page
+  // (counted from sims alone, as the other counts; data left only joined for the sort key); the page
+  // only when they are all there.
   const scanFrom = dataLeft ? 'sims s LEFT JOIN sim_data_left d ON d.iccid = s.iccid' : 'sims s';
-  const scanned = `WITH m AS MATERIALIZED (SELECT s.iccid, ${expression} AS k FROM ${scanFrom} WHERE ${counted}),
+  const scanned = `WITH m AS MATERIALIZED (SELECT s.iccid, ${expression} AS k FROM ${scanFrom} WHERE ${counted} LIMIT $${n + 3}),
     c AS (SELECT count(*) AS n FROM m)
     SELECT c.n::text, ${counts},
-      CASE WHEN c.n <= ${FENCE_MATCHES} THEN (SELECT ${pageJson} FROM (${pageRows('SELECT iccid, k FROM m', '')}) p) END
+      CASE WHEN c.n < $${n + 3} AND c.n <= ${FENCE_MATCHES} THEN (SELECT ${pageJson} FROM (${pageRows('SELECT iccid, k FROM m', '')}) p) END
     FROM c`;
   const countPages = search === 'scan';
   return {
@@ -242,11 +277,14 @@ function buildShape(set: boolean[], search: 'trigram' | 'scan' | null, sort: str
       countPages,
       count: statement(
         '_count',
-        countPages ? scanned : `SELECT count(*)::text, ${counts} FROM sims s WHERE ${counted}`,
+        countPages
+          ? scanned
+          : `SELECT count(*)::text, ${counts} FROM (SELECT FROM sims s WHERE ${counted} LIMIT $${n + 1}) m`,
       ),
       walk: statement('_walk', pageOf(pageRows(walked, `WHERE ${match('m')}`), 'count(*)')),
       fenced: statement('_fenced', pageOf(pageRows(fenced, ''), 'count(*)')),
     },
+    total,
   };
 }
 
@@ -296,37 +334,47 @@ export function addLuhnDigits(json: string): string {
   return parts.join('');
 }
 
+/** What a test may change in how a page is fetched: the walk's length, and how far a search counts. */
+export interface PageOptions {
+  walkFor?: typeof searchWalk;
+  countLimit?: number;
+}
+
 /**
  * One page of an organisation's SIMs (never stock SIMs) with the total the filter matches, as the
- * JSON text of the contract's `simPage`.
+ * JSON text of the contract's `simPage`. A search's total is exact up to `countLimit`; past it,
+ * `totalExact` is false and `total` the number it counted to: more than that many match.
  */
 export async function simPageJson(
   database: Database,
   orgId: string,
   q: PageQuery,
-  walkFor: typeof searchWalk = searchWalk,
+  { walkFor = searchWalk, countLimit: limit = COUNT_LIMIT }: PageOptions = {},
 ): Promise<string> {
   const { shape, values } = shapeOf(q);
-  const paging = [q.pageSize, (q.page - 1) * q.pageSize];
+  const offset = (q.page - 1) * q.pageSize;
+  const paging = [q.pageSize, offset];
   let total: number;
+  let exact = true;
   let items = '[]';
   if (shape.list) {
     const [row] = await database.arrays({ ...shape.list, values: [orgId, ...values, ...paging] });
     [total, items] = [Number(row?.[0]), String(row?.[1])];
   } else {
-    // A search counts first and picks the page's statement by the count (`searchWalk`). The
-    // statements see one snapshot each: a SIM changed between them can be counted and not listed,
-    // or the reverse, as after any reload; a list page makes no stronger promise.
+    // A search counts first, as far as the page needs, and picks the page's statement by the count
+    // (`searchWalk`). The statements see one snapshot each: a SIM changed between them can be counted
+    // and not listed, or the reverse, as after any reload; a list page makes no stronger promise.
     const search = shape.search as SearchStatements;
+    const counts = countLimit(offset, q.pageSize, limit);
     const [counted] = await database.arrays({
       ...search.count,
-      values: [orgId, ...values, ...(search.countPages ? paging : [])],
+      values: [orgId, ...values, ...(search.countPages ? paging : []), counts + 1],
     });
     total = Number(counted?.[0]);
-    const offset = (q.page - 1) * q.pageSize;
+    if (total > counts) [total, exact] = [counts, false];
     const wanted = Math.min(q.pageSize, total - offset);
     if (wanted > 0) {
-      const walk = walkFor(total, Number(counted?.[1]), offset, q.pageSize);
+      const walk = walkFor(total, Number(counted?.[1]), offset, q.pageSize, exact);
       // the fenced page the count of a scanned term brought along
       const brought = counted?.[2];
       let row: unknown[] | undefined;
@@ -340,5 +388,12 @@ export async function simPageJson(
       items = String(row?.[1]);
     }
   }
-  return `{"items":${addLuhnDigits(items)},"total":${total},"page":${q.page},"pageSize":${q.pageSize}}`;
+  return `{"items":${addLuhnDigits(items)},"total":${total},"totalExact":${exact},"page":${q.page},"pageSize":${q.pageSize}}`;
+}
+
+/** How many of an organisation's SIMs (never stock SIMs) match a filter, every match counted. */
+export async function countSims(database: Database, orgId: string, filter: SimFilter): Promise<number> {
+  const { shape, values } = shapeOf({ ...filter, sort: 'iccid', page: 1, pageSize: 1 });
+  const [row] = await database.arrays({ ...shape.total, values: [orgId, ...values] });
+  return Number(row?.[0]);
 }

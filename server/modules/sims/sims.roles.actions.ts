@@ -213,6 +213,14 @@ export const actions: Action[] = [
       expect(res.json().items.map((s: { iccid: string }) => s.iccid)).toEqual([iccid]),
   },
   {
+    what: 'counts SIMs',
+    method: 'GET',
+    needs: ['sims:read'],
+    url: (i) => `/api/v1/sims/count?q=${i}`,
+    ok: 200,
+    effect: ({ res }) => expect(res.json()).toEqual({ total: 1 }),
+  },
+  {
     what: 'opens the SIM',
     method: 'GET',
     needs: ['sims:read'],

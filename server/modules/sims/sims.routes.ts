@@ -2,9 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
+  simCount,
   simDetail,
   simEventPage,
   simEventQuery,
+  simFilter,
   simListQuery,
   simPage,
   simParams,
@@ -17,7 +19,7 @@ import { principalOf } from '../../plugins/auth.js';
 import { listSimEvents } from '../events/events.service.js';
 import { simUsage } from '../usage/usage.service.js';
 import { extendSim, topUpPackage, topUpSim } from './charges.service.js';
-import { changeSim, getSim, listSimsJson } from './sims.service.js';
+import { changeSim, countMatchingSims, getSim, listSimsJson } from './sims.service.js';
 
 export default async function simRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -42,6 +44,19 @@ export default async function simRoutes(app: FastifyInstance) {
       // string as it is, so the zod serializer (and its typing of send) is bypassed for this route
       return reply.type('application/json; charset=utf-8').send(json as never);
     },
+  );
+  r.get(
+    '/sims/count',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'Count every SIM a filter matches (the list counts a search only to 1,000: see totalExact)',
+        querystring: simFilter,
+        response: { 200: simCount },
+      },
+    },
+    async (req) => ({ total: await countMatchingSims(req.ctx, principalOf(req).orgId, req.query) }),
   );
   r.get(
     '/sims/:iccid',

@@ -1,6 +1,6 @@
 /** My SIMs: list, detail and the changes a person or API client makes to one SIM. */
 import { eventTypes } from '../../../contracts/events.js';
-import type { SimListQuery, UpdateSimRequest } from '../../../contracts/sims.js';
+import type { SimFilter, SimListQuery, UpdateSimRequest } from '../../../contracts/sims.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import { retryOnConflict } from '../../db/retry.js';
@@ -12,7 +12,7 @@ import type { NewEvent } from '../events/events.repository.js';
 import { type Actor, event, recordEvents } from '../events/events.service.js';
 import { wakeDrainers } from '../network/disconnect-signal.js';
 import { queueDisconnects, resetPending } from '../network/network.repository.js';
-import { simPageJson } from './sims.page.js';
+import { countSims, simPageJson } from './sims.page.js';
 import { presentDetail } from './sims.presenter.js';
 import { findSim, lockSim, type SimRow, updateSim } from './sims.repository.js';
 
@@ -25,6 +25,11 @@ export function actorOf(p: Principal): Actor {
 /** A page of My SIMs as the JSON text of `simPage` (the database writes the rows, see sims.page.ts). */
 export function listSimsJson(ctx: AppContext, orgId: string, q: SimListQuery): Promise<string> {
   return simPageJson(ctx.database, orgId, q);
+}
+
+/** Every SIM of the organisation a filter matches, counted (the list page counts a search only so far). */
+export function countMatchingSims(ctx: AppContext, orgId: string, filter: SimFilter): Promise<number> {
+  return countSims(ctx.database, orgId, filter);
 }
 
 export async function getSim(ctx: AppContext, orgId: string, iccid: string) {
