@@ -138,6 +138,8 @@ export const simPage = z.object({
   pageSize: z.number().int(),
 });
 
+export type SimPage = z.infer<typeof simPage>;
+
 /** Every SIM a filter matches, counted. */
 export const simCount = z.object({ total: z.number().int() });
 

@@ -175,4 +175,74 @@ describe('My SIMs', () => {
     await page.getByTestId('page-sim-detail').waitFor();
     await context.close();
   });
+  it('when a search matches more than 1,000 SIMs, then the page says "more than" at once and the exact count follows', async () => {
+    // 1,100 more SIMs for the demo customer, through the operator's stock import and assignment
+    const operator = await (await browser.newContext()).newPage();
+    await signIn(operator, server.url, 'operator@provider.example');
+    await operator.getByTestId('page-operator').waitFor();
+    const csrf = (await operator.context().cookies()).find((c) => c.name === 'opencmp_csrf')?.value ?? '';
+    const id = (n: number) => String(n).padStart(6, '0');
+    const lines = ['iccid,imsi,msisdn,pin1,puk1,pin2,puk2,form_factor'];
+    for (let n = 1; n <= 1_100; n++)
+      lines.push(`8949099000000${id(n)},262990990${id(n)},4917099${id(n)},1234,12345678,4321,87654321,4FF`);
+    const answers = await operator.evaluate(
+      async ({ token, csv }) => {
+        const post = async (path: string, body: string, type: string) => {
+          const res = await fetch(path, {
+            method: 'POST',
+            headers: { 'content-type': type, 'x-csrf-token': token },
+            body,
+          });
+          return `${res.status} ${await res.text()}`;
+        };
+        const imported = await post('/api/v1/operator/stock/import', csv, 'text/csv');
+        const customers = (await (await fetch('/api/v1/operator/customers?q=8100012345')).json()) as {
+          items: { id: string }[];
+        };
+        const orgId = customers.items[0]?.id;
+        const assign = { orgId, iccidFrom: '8949099000000000001', iccidTo: '8949099000000001100' };
+        return [
+          imported,
+          await post('/api/v1/operator/stock/assign', JSON.stringify(assign), 'application/json'),
+        ];
+      },
+      { token: csrf, csv: lines.join('\n') },
+    );
+    expect(answers[0]).toMatch(/^201 /);
+    expect(answers[1]).toMatch(/^200 .*"assigned":1100/);
+    await operator.context().close();
+
+    const { context, page } = await openMySims('owner@demo.example');
+    // the count is held back until the page has been seen without it (then answered by the server)
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/api/v1/sims/count?*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByTestId('sims-search').fill('8949099');
+    await page.waitForURL(/q=8949099/);
+    const total = page.getByTestId('sims-total');
+    await total.getByText('1–50 of more than 1,000 SIMs').waitFor();
+    expect(await page.getByTestId('sim-row').count()).toBe(50);
+    await page
+      .getByTestId('select-all-matching')
+      .getByText('Select all 1,000+ that match the filter')
+      .waitFor();
+    await shoot(page, '18-sims-search-more-than');
+    release();
+    await total.getByText('1–50 of 1,100 SIMs').waitFor();
+    await page
+      .getByTestId('select-all-matching')
+      .getByText('Select all 1,100 that match the filter')
+      .waitFor();
+    // the last page is reachable, and holds the rest
+    await page.getByRole('button', { name: '22' }).click();
+    await total.getByText('1,051–1,100 of 1,100 SIMs').waitFor();
+    expect(await page.getByTestId('sim-row').count()).toBe(50);
+    await shoot(page, '19-sims-search-counted');
+    await context.close();
+  });
 });

@@ -2,10 +2,10 @@
 
 import type { Preferences } from '@contracts/auth.js';
 import { type SimColumn, simColumns } from '@contracts/columns.js';
-import type { SimDetail, SimSummary, TopUpPackage, UpdateSimRequest } from '@contracts/sims.js';
+import type { SimDetail, SimPage, SimSummary, TopUpPackage, UpdateSimRequest } from '@contracts/sims.js';
 import { apiGet, apiPatch, apiPost, request } from '../../lib/api.js';
 
-export type { SimDetail, SimSummary, TopUpPackage, UpdateSimRequest };
+export type { SimDetail, SimPage, SimSummary, TopUpPackage, UpdateSimRequest };
 
 /** One page of a list answer. */
 export interface Paged<T> {
@@ -108,9 +108,14 @@ export const liveRefreshMs = 5000;
 export const simsQueryKey = ['sims'] as const;
 export const preferencesQueryKey = ['me', 'preferences'] as const;
 
-/** One page of SIMs. */
-export function listSims(params: SimListParams, signal?: AbortSignal): Promise<Paged<SimSummary>> {
+/** One page of SIMs; a search's total may be counted only so far (`totalExact` false: more than `total` match). */
+export function listSims(params: SimListParams, signal?: AbortSignal): Promise<SimPage> {
   return apiGet(`/api/v1/sims${simQueryString(params)}`, { signal });
+}
+
+/** Every SIM the filter matches, counted (the list counts a search only so far). */
+export function countSims(filter: SimFilter, signal?: AbortSignal): Promise<{ total: number }> {
+  return apiGet(`/api/v1/sims/count${simQueryString(filter)}`, { signal });
 }
 
 /** One SIM with lifetime and network data. */

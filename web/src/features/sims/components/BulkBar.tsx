@@ -24,6 +24,7 @@ export function BulkBar({
   actions,
   count,
   total,
+  totalExact,
   allMatching,
   pageFullySelected,
   starting,
@@ -36,6 +37,8 @@ export function BulkBar({
   count: number;
   /** How many SIMs match the filter. */
   total: number;
+  /** false: more than `total` match (a search counted only so far). */
+  totalExact: boolean;
   allMatching: boolean;
   pageFullySelected: boolean;
   starting: boolean;
@@ -47,6 +50,9 @@ export function BulkBar({
   const { locale } = useLanguage();
   const [pending, setPending] = useState<BulkAction | null>(null);
   const n = (value: number) => new Intl.NumberFormat(locale).format(value);
+  // the selection's size as shown: "1,000+" while a search's total is counted only so far
+  const many = (value: number) => (allMatching && !totalExact ? `${n(value)}+` : n(value));
+  const matching = totalExact ? n(total) : `${n(total)}+`;
   // what a top-up adds, from the server's configuration; asked for when the confirmation needs it
   const topUp = useQuery({
     queryKey: [...simsQueryKey, 'top-up-package'],
@@ -59,7 +65,7 @@ export function BulkBar({
     <Group gap="sm" wrap="wrap" data-testid="bulk-bar" mih={36}>
       <Text size="sm" fw={count ? 600 : 400} c={count ? undefined : 'dimmed'}>
         {allMatching
-          ? t('sims.allMatchingSelected', { count: n(total) })
+          ? t('sims.allMatchingSelected', { count: matching })
           : count
             ? t('sims.selected', { count: n(count) })
             : t('sims.noneSelected')}
@@ -71,7 +77,7 @@ export function BulkBar({
           onClick={onSelectAllMatching}
           data-testid="select-all-matching"
         >
-          {t('sims.selectAllMatching', { count: n(total) })}
+          {t('sims.selectAllMatching', { count: matching })}
         </Button>
       )}
       {count > 0 && (
@@ -118,14 +124,14 @@ export function BulkBar({
                 ? t('sims.bulk.topUpConfirm', {
                     data: formatBytes(topUp.data.dataBytes, locale),
                     sms: n(topUp.data.sms),
-                    count: n(count),
+                    count: many(count),
                   })
                 : topUp.isError
                   ? errorMessage(t, topUp.error)
                   : t('common.loading')}
             </Text>
           ) : (
-            <Text size="sm">{t('sims.bulk.confirm', { count: n(count) })}</Text>
+            <Text size="sm">{t('sims.bulk.confirm', { count: many(count) })}</Text>
           )}
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setPending(null)} data-autofocus>

@@ -12,6 +12,7 @@ import { useCan } from '../../../lib/session.js';
 import {
   allSimColumns,
   type BulkAction,
+  countSims,
   defaultSimColumns,
   getPreferences,
   listSims,
@@ -135,8 +136,17 @@ export function SimListPage() {
     setAllMatching(false);
   }, [filterKey]);
 
+  // A search's page counts its matches only so far ("more than 1,000"): the exact number follows from
+  // the count endpoint, which the page does not wait for. It is shared by every page of the filter.
+  const counted = useQuery({
+    queryKey: [...simsQueryKey, 'count', filter],
+    queryFn: ({ signal }) => countSims(filter, signal),
+    enabled: sims.data?.totalExact === false && !sims.isPlaceholderData,
+  });
+  const exactTotal = sims.data?.totalExact === false ? counted.data?.total : undefined;
+  const totalExact = sims.data?.totalExact !== false || exactTotal !== undefined;
   const items = sims.data?.items ?? [];
-  const total = sims.data?.total ?? 0;
+  const total = exactTotal ?? sims.data?.total ?? 0;
   const selection: TableSelection | null = useMemo(
     () =>
       bulkActions.length === 0
@@ -190,7 +200,11 @@ export function SimListPage() {
   }, [queryClient]);
 
   const n = (value: number) => new Intl.NumberFormat(locale).format(value);
-  const pages = Math.max(1, Math.ceil(total / state.pageSize));
+  // more than `total` match when it is not exact: the page after the last full one exists
+  const pages = Math.max(
+    1,
+    totalExact ? Math.ceil(total / state.pageSize) : Math.floor(total / state.pageSize) + 1,
+  );
   const first = total === 0 ? 0 : (state.page - 1) * state.pageSize + 1;
   const last = Math.min(total, state.page * state.pageSize);
 
@@ -226,6 +240,7 @@ export function SimListPage() {
             actions={bulkActions}
             count={selectedCount}
             total={total}
+            totalExact={totalExact}
             allMatching={allMatching}
             pageFullySelected={pageFullySelected}
             starting={start.isPending}
@@ -285,7 +300,11 @@ export function SimListPage() {
               <Text size="sm" c="dimmed" data-testid="sims-total">
                 {total === 1
                   ? t('sims.rangeOne')
-                  : t('sims.range', { first: n(first), last: n(last), total: n(total) })}
+                  : t(totalExact ? 'sims.range' : 'sims.rangeMore', {
+                      first: n(first),
+                      last: n(last),
+                      total: n(total),
+                    })}
               </Text>
               <Group gap="sm" wrap="wrap">
                 <Select

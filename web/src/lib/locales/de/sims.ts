@@ -44,6 +44,7 @@ export const sims: Record<keyof typeof en, string> = {
   'sims.smsUsedOf': '{used} von {total} SMS',
   'sims.rangeOne': '1 SIM',
   'sims.range': '{first}–{last} von {total} SIMs',
+  'sims.rangeMore': '{first}–{last} von mehr als {total} SIMs',
   'sims.pageSize': 'SIMs pro Seite',
   'sims.perPage': '{count} pro Seite',
   'sims.empty.filtered': 'Keine SIMs passen zu diesem Filter',

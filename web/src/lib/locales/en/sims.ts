@@ -41,6 +41,7 @@ export const sims = {
   'sims.smsUsedOf': '{used} of {total} SMS',
   'sims.rangeOne': '1 SIM',
   'sims.range': '{first}–{last} of {total} SIMs',
+  'sims.rangeMore': '{first}–{last} of more than {total} SIMs',
   'sims.pageSize': 'SIMs per page',
   'sims.perPage': '{count} per page',
   'sims.empty.filtered': 'No SIMs match this filter',
