@@ -106,12 +106,19 @@ export const sims = pgTable(
     index('sims_org_sms_group_idx').on(t.orgId, t.smsGroup, t.iccid),
     index('sims_org_imsi_idx').on(t.orgId, t.imsi),
     index('sims_org_msisdn_idx').on(t.orgId, t.msisdn),
-    index('sims_org_label_idx').on(t.orgId, t.labelKey, t.iccid),
+    // status last (it never changes the order: iccid is unique), so that a search walking the label
+    // order reads this index alone, without the table (sims.page.ts, the key walk)
+    index('sims_org_label_idx').on(t.orgId, t.labelKey, t.iccid, t.status),
     index('sims_org_imei_idx').on(t.orgId, t.imei, t.iccid),
     index('sims_org_eol_idx').on(t.orgId, t.endOfLife, t.iccid),
     // Descending by a column that may be empty, the empty ones last as in ascending order (an ascending
     // index read backwards would put them first): these are read forwards (sims.page.ts)
-    index('sims_org_label_desc_idx').on(t.orgId, t.labelKey.desc().nullsLast(), t.iccid.desc().nullsFirst()),
+    index('sims_org_label_desc_idx').on(
+      t.orgId,
+      t.labelKey.desc().nullsLast(),
+      t.iccid.desc().nullsFirst(),
+      t.status,
+    ),
     index('sims_org_imei_desc_idx').on(t.orgId, t.imei.desc().nullsLast(), t.iccid.desc().nullsFirst()),
     index('sims_org_ip_desc_idx').on(t.orgId, t.ipAddress.desc().nullsLast(), t.iccid.desc().nullsFirst()),
     index('sims_org_eol_desc_idx').on(t.orgId, t.endOfLife.desc().nullsLast(), t.iccid.desc().nullsFirst()),

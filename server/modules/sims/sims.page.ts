@@ -116,7 +116,7 @@ export function trigramTerm(term: string): boolean {
 }
 
 /**
- * How a search's page is fetched, chosen by its count (`searchPlan`). PostgreSQL alone takes LIMIT
+ * How a search's page is fetched, chosen by its count (`searchWalk`). PostgreSQL alone takes LIMIT
  * 100 as a cue to walk the sort column's index and filter as it goes, which pays off only when the
  * matches are dense and spread evenly through that order. Over 1,000,000 SIMs it walked every row for
  * `zz`, which matches none (3 s), and for `pump` sorted by label it walked every label before `Pump`
@@ -130,9 +130,18 @@ export function trigramTerm(term: string): boolean {
  *   are read through the sort column's index and searched. If they held fewer matches than the page
  *   needs (the matches bunch elsewhere in that order), the fenced page is fetched instead; a walk
  *   longer than `WALK_ROWS` is not tried.
+ * - *key walk*: a walk in label order for a term without digits, which can only match the label.
+ *   It matches the label's sort key instead of `search_text` (the key is the label in lower case with
+ *   its digit runs padded, so a term without digits is in the one exactly when it is in the other),
+ *   and the label index holds the key and the status: the walk reads the index alone, about ten times
+ *   faster a row than through the table (~125 ns), and may go up to `KEY_WALK_ROWS`. That is what
+ *   sorting a label word by label needs: its matches are one run of the label order, wherever that
+ *   run starts ("gateway" over 1,000,000 SIMs: 300,000 labels before it, 40 ms; the fence sorted its
+ *   100,000 matches in 180–250 ms).
  */
 export const FENCE_MATCHES = 20_000;
 export const WALK_ROWS = 50_000;
+export const KEY_WALK_ROWS = 1_000_000;
 
 interface SearchStatements {
   /**
@@ -146,15 +155,17 @@ interface SearchStatements {
   countPages: boolean;
   /** A page by a bounded walk in the page's order; its first column is the page's number of rows. */
   walk: RawStatement;
+  /** How far `walk` may go: `WALK_ROWS`, or `KEY_WALK_ROWS` for a key walk. */
+  walkRows: number;
   /** A page from all the matches, sorted. */
   fenced: RawStatement;
 }
 
 /**
  * The walk's length for a page, or null to go straight to the fenced page. A counted-off total
- * (`exact` false) is a lower bound of the matches, so the density it gives is too, and the rows it
- * asks for are more than the page needs. That costs nothing: the walk stops at the page's last match,
- * so it reads only as far as the real density asks, and at most `WALK_ROWS` (then the fence takes over).
+ * (`exact` false) says only that the matches are at least so dense: the walk then may go as far as
+ * `longest`. That costs nothing while the matches are where the walk looks, since it stops at the
+ * page's last match; when they bunch further on, it is what finds them (a label word sorted by label).
  */
 export function searchWalk(
   total: number,
@@ -162,11 +173,17 @@ export function searchWalk(
   offset: number,
   pageSize: number,
   exact = true,
+  longest = WALK_ROWS,
 ): number | null {
-  if (exact && total <= FENCE_MATCHES) return null;
+  if (!exact) return longest;
+  if (total <= FENCE_MATCHES) return null;
   const rows = Math.ceil((4 * (offset + pageSize) * filtered) / total) + 1000;
-  if (!exact) return Math.min(rows, WALK_ROWS);
-  return rows > WALK_ROWS ? null : rows;
+  return rows > longest ? null : rows;
+}
+
+/** A search walked by the label's sort key (see `KEY_WALK_ROWS`): sorted by label, a term without digits. */
+function keyWalked(term: string, sort: string): boolean {
+  return /^-?label$/.test(sort) && !/[0-9]/.test(term);
 }
 
 interface Shape {
@@ -177,7 +194,7 @@ interface Shape {
   total: RawStatement;
 }
 
-function buildShape(set: boolean[], search: 'trigram' | 'scan' | null, sort: string): Shape {
+function buildShape(set: boolean[], search: 'trigram' | 'scan' | null, sort: string, keyed: boolean): Shape {
   const simsWhere = ['s.org_id = $1'];
   const countsWhere = ['org_id = $1'];
   let n = 1;
@@ -235,7 +252,7 @@ function buildShape(set: boolean[], search: 'trigram' | 'scan' | null, sort: str
   const counts = `(SELECT coalesce(sum(n), 0)::int8 FROM sim_counts WHERE ${countsWhere.join(' AND ')})::text`;
   const total = {
     name: `${name}_total`,
-    text: `SELECT ${search ? 'count(*)::text FROM sims s WHERE ' + counted : counts}`,
+    text: `SELECT ${search ? `count(*)::text FROM sims s WHERE ${counted}` : counts}`,
     values: [],
     generic: false,
   };
@@ -251,8 +268,14 @@ function buildShape(set: boolean[], search: 'trigram' | 'scan' | null, sort: str
     FROM (SELECT m.iccid, m.k FROM (${chosen}) m ${search}
           ORDER BY m.k ${direction}, m.${tieBreak} ${limit}) f
     JOIN sims s ON s.iccid = f.iccid`;
-  const walked = `SELECT s.iccid, ${expression} AS k, s.search_text FROM ${from} WHERE ${where}
+  // a key walk reads (iccid, label key, status) alone, all in the label index; the others the table too
+  const walked = `SELECT s.iccid, ${expression} AS k${keyed ? '' : ', s.search_text'} FROM ${from} WHERE ${where}
     ORDER BY ${orderBy} LIMIT $${n + 3}`;
+  const walkMatch = keyed
+    ? search === 'trigram'
+      ? `WHERE m.k LIKE $${n}`
+      : `WHERE strpos(m.k, $${n}) > 0`
+    : `WHERE ${match('m')}`;
   const fenced = `SELECT s.iccid, ${expression} AS k, s.search_text FROM ${from} WHERE ${where} AND ${match('s')} OFFSET 0`;
   const statement = (suffix: string, text: string) => ({
     name: `${name}${suffix}`,
@@ -281,7 +304,8 @@ function buildShape(set: boolean[], search: 'trigram' | 'scan' | null, sort: str
           ? scanned
           : `SELECT count(*)::text, ${counts} FROM (SELECT FROM sims s WHERE ${counted} LIMIT $${n + 1}) m`,
       ),
-      walk: statement('_walk', pageOf(pageRows(walked, `WHERE ${match('m')}`), 'count(*)')),
+      walk: statement('_walk', pageOf(pageRows(walked, walkMatch), 'count(*)')),
+      walkRows: keyed ? KEY_WALK_ROWS : WALK_ROWS,
       fenced: statement('_fenced', pageOf(pageRows(fenced, ''), 'count(*)')),
     },
     total,
@@ -292,10 +316,11 @@ function shapeOf(q: PageQuery): { shape: Shape; values: unknown[] } {
   const term = q.q?.trim().toLowerCase() || undefined;
   const search = term ? (trigramTerm(term) ? 'trigram' : 'scan') : null;
   const set = filters.map(([, , field]) => q[field] !== undefined);
-  const key = `${set.map(Number).join('')}${search}${q.sort}`;
+  const keyed = term !== undefined && keyWalked(term, q.sort);
+  const key = `${set.map(Number).join('')}${search}${q.sort}${keyed ? 'k' : ''}`;
   let shape = shapes.get(key);
   if (!shape) {
-    shape = buildShape(set, search, q.sort);
+    shape = buildShape(set, search, q.sort, keyed);
     shapes.set(key, shape);
   }
   const values: unknown[] = [];
@@ -374,7 +399,7 @@ export async function simPageJson(
     if (total > counts) [total, exact] = [counts, false];
     const wanted = Math.min(q.pageSize, total - offset);
     if (wanted > 0) {
-      const walk = walkFor(total, Number(counted?.[1]), offset, q.pageSize, exact);
+      const walk = walkFor(total, Number(counted?.[1]), offset, q.pageSize, exact, search.walkRows);
       // the fenced page the count of a scanned term brought along
       const brought = counted?.[2];
       let row: unknown[] | undefined;
