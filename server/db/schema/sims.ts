@@ -106,19 +106,12 @@ export const sims = pgTable(
     index('sims_org_sms_group_idx').on(t.orgId, t.smsGroup, t.iccid),
     index('sims_org_imsi_idx').on(t.orgId, t.imsi),
     index('sims_org_msisdn_idx').on(t.orgId, t.msisdn),
-    // status last (it never changes the order: iccid is unique), so that a search walking the label
-    // order reads this index alone, without the table (sims.page.ts, the key walk)
-    index('sims_org_label_idx').on(t.orgId, t.labelKey, t.iccid, t.status),
+    index('sims_org_label_idx').on(t.orgId, t.labelKey, t.iccid),
     index('sims_org_imei_idx').on(t.orgId, t.imei, t.iccid),
     index('sims_org_eol_idx').on(t.orgId, t.endOfLife, t.iccid),
     // Descending by a column that may be empty, the empty ones last as in ascending order (an ascending
     // index read backwards would put them first): these are read forwards (sims.page.ts)
-    index('sims_org_label_desc_idx').on(
-      t.orgId,
-      t.labelKey.desc().nullsLast(),
-      t.iccid.desc().nullsFirst(),
-      t.status,
-    ),
+    index('sims_org_label_desc_idx').on(t.orgId, t.labelKey.desc().nullsLast(), t.iccid.desc().nullsFirst()),
     index('sims_org_imei_desc_idx').on(t.orgId, t.imei.desc().nullsLast(), t.iccid.desc().nullsFirst()),
     index('sims_org_ip_desc_idx').on(t.orgId, t.ipAddress.desc().nullsLast(), t.iccid.desc().nullsFirst()),
     index('sims_org_eol_desc_idx').on(t.orgId, t.endOfLife.desc().nullsLast(), t.iccid.desc().nullsFirst()),
@@ -259,6 +252,33 @@ export const simDataLeft = pgTable(
     dataLeft: bigint('data_left', { mode: 'number' }).notNull(),
   },
   (t) => [index('sim_data_left_org_idx').on(t.orgId, t.dataLeft, t.iccid)],
+);
+
+/**
+ * Each SIM's label sort key and status, for a search sorted by label (`sims.page.ts`, the key walk,
+ * decision 024): a term without digits walks these indexes alone, without reading a table. Not the
+ * indexes of `sims`: every accounting update clears the visibility of its page there, and a walk
+ * through pages not known visible reads the table for each row (1,000,000 SIMs, 30 % of them updated:
+ * 1.2–1.7 s instead of 0.12 s). These rows change only with a SIM's label, status or organisation;
+ * kept by triggers on `sims` (migration 0031).
+ */
+export const simLabelKeys = pgTable(
+  'sim_label_keys',
+  {
+    iccid: text('iccid').primaryKey(),
+    orgId: uuid('org_id'),
+    status: text('status').notNull(),
+    labelKey: byteText('label_key'),
+  },
+  (t) => [
+    index('sim_label_keys_org_idx').on(t.orgId, t.labelKey, t.iccid, t.status),
+    index('sim_label_keys_org_desc_idx').on(
+      t.orgId,
+      t.labelKey.desc().nullsLast(),
+      t.iccid.desc().nullsFirst(),
+      t.status,
+    ),
+  ],
 );
 
 /**

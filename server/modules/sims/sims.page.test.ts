@@ -403,11 +403,11 @@ describe('the statements of a search', () => {
 
 describe('the key walk', () => {
   it('when a term without digits is sorted by label, then the walk reads the label index alone', async () => {
-    for (const [q, sort, index] of [
-      ['pump', 'label', 'sims_org_label_idx'],
-      ['e', '-label', 'sims_org_label_desc_idx'],
-    ] as const) {
-      const search = pageStatements({ q, sort, page: 1, pageSize: 100 }).search;
+    for (const [q, sort, index, filter] of [
+      ['pump', 'label', 'sim_label_keys_org_idx', {}],
+      ['e', '-label', 'sim_label_keys_org_desc_idx', { status: ['activated'] }],
+    ] as [string, string, string, SimFilter][]) {
+      const search = pageStatements({ q, sort, page: 1, pageSize: 100, ...filter }).search;
       expect(search?.walkRows).toBe(KEY_WALK_ROWS);
       const scans: string[] = [];
       await h.ctx.db
@@ -417,15 +417,15 @@ describe('the key walk', () => {
           await tx.execute(sql.raw('SET LOCAL enable_sort = off'));
           await tx.execute(sql.raw('SET LOCAL enable_bitmapscan = off'));
           await tx.execute(sql.raw(`PREPARE walk_plan AS ${search?.walk.text}`));
-          const term = q === 'pump' ? "'%pump%'" : "'e'";
+          const values = q === 'pump' ? "'%pump%'" : "'{activated}', 'e'";
           const [row] = await selectRows<{ 'QUERY PLAN': unknown }>(
             tx,
-            sql.raw(`EXPLAIN (FORMAT JSON) EXECUTE walk_plan('${orgId}', ${term}, 100, 0, 1000)`),
+            sql.raw(`EXPLAIN (FORMAT JSON) EXECUTE walk_plan('${orgId}', ${values}, 100, 0, 1000)`),
           );
           await tx.execute(sql.raw('DEALLOCATE walk_plan'));
           const json = row?.['QUERY PLAN'];
           const walk = (node: Record<string, unknown>) => {
-            if (node['Relation Name'] === 'sims')
+            if (String(node['Relation Name']).startsWith('sim'))
               scans.push(`${node['Node Type']} ${node['Index Name'] ?? ''}`);
             for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
           };
@@ -435,21 +435,70 @@ describe('the key walk', () => {
         .catch((err: unknown) => {
           if (!(err instanceof TransactionRollbackError)) throw err;
         });
-      // the walk, then the page's rows read by ICCID for their JSON
-      expect(scans, `${q} ${sort}`).toContain(`Index Only Scan ${index}`);
+      // the walk reads sim_label_keys' index alone, then sims gives the page's rows their JSON
+      expect(
+        scans.filter((scan) => scan.includes('sim_label_keys')),
+        `${q} ${sort}`,
+      ).toEqual([`Index Only Scan ${index}`]);
     }
   });
 
-  it('when a term has a digit or the sort is not the label, then the walk reads the table', () => {
-    for (const [q, sort] of [
-      ['pump 1', 'label'],
-      ['pump', 'iccid'],
-      ['pump', 'imei'],
-    ] as const) {
-      const search = pageStatements({ q, sort, page: 1, pageSize: 100 }).search;
+  it('when a term has a digit, the sort is not the label or a filter is not the status, then the walk reads sims', () => {
+    for (const [q, sort, filter] of [
+      ['pump 1', 'label', {}],
+      ['pump', 'iccid', {}],
+      ['pump', 'imei', {}],
+      ['pump', 'label', { session: ['online'] }],
+      ['pump', '-label', { dataVolume: ['low'] }],
+    ] as [string, string, SimFilter][]) {
+      const search = pageStatements({ q, sort, page: 1, pageSize: 100, ...filter }).search;
       expect(search?.walkRows, `${q} ${sort}`).toBe(WALK_ROWS);
       expect(search?.walk.text).toContain('search_text');
     }
+  });
+});
+
+describe('sim_label_keys', () => {
+  const keys = () =>
+    selectRows<Record<string, unknown>>(
+      h.ctx.db,
+      sql`SELECT iccid, org_id, status, label_key FROM sim_label_keys ORDER BY iccid`,
+    );
+  const fromSims = () =>
+    selectRows<Record<string, unknown>>(
+      h.ctx.db,
+      sql`SELECT iccid, org_id, status, label_key FROM sims ORDER BY iccid`,
+    );
+
+  it('when SIMs are imported, assigned, relabelled, deactivated, moved and deleted, then it holds what sims holds', async () => {
+    // the fixtures so far: imports, assignments, labels, a SIM back in stock
+    expect((await keys()).length).toBeGreaterThan(16);
+    expect(await keys()).toEqual(await fromSims());
+    const [a, b, c] = [mine[13] ?? '', mine[14] ?? '', mine[15] ?? ''];
+    await h.ctx.db
+      .transaction(async (tx) => {
+        await tx.update(sims).set({ label: 'Unit 7b' }).where(eq(sims.iccid, a));
+        await tx.update(sims).set({ status: 'deactivated' }).where(eq(sims.iccid, b));
+        await tx.update(sims).set({ orgId: null, status: 'stock', label: null }).where(eq(sims.iccid, c));
+        // the accounting's kind of update, which sets none of the three columns
+        await tx.update(sims).set({ dataUsed: 1, sessionState: 'online' }).where(eq(sims.iccid, a));
+        const inside = (db: typeof tx, table: string) =>
+          selectRows<Record<string, unknown>>(
+            db,
+            sql`SELECT iccid, org_id, status, label_key FROM ${sql.identifier(table)} ORDER BY iccid`,
+          );
+        expect(await inside(tx, 'sim_label_keys')).toEqual(await inside(tx, 'sims'));
+        expect((await inside(tx, 'sim_label_keys')).find((k) => k.iccid === a)?.label_key).toBe(
+          'unit 00000000000000000007b',
+        );
+        await tx.delete(sims).where(eq(sims.iccid, c));
+        expect(await inside(tx, 'sim_label_keys')).toEqual(await inside(tx, 'sims'));
+        tx.rollback();
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof TransactionRollbackError)) throw err;
+      });
+    expect(await keys()).toEqual(await fromSims());
   });
 });
 

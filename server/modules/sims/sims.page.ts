@@ -130,14 +130,14 @@ export function trigramTerm(term: string): boolean {
  *   are read through the sort column's index and searched. If they held fewer matches than the page
  *   needs (the matches bunch elsewhere in that order), the fenced page is fetched instead; a walk
  *   longer than `WALK_ROWS` is not tried.
- * - *key walk*: a walk in label order for a term without digits, which can only match the label.
- *   It matches the label's sort key instead of `search_text` (the key is the label in lower case with
- *   its digit runs padded, so a term without digits is in the one exactly when it is in the other),
- *   and the label index holds the key and the status: the walk reads the index alone, about ten times
- *   faster a row than through the table (~125 ns), and may go up to `KEY_WALK_ROWS`. That is what
- *   sorting a label word by label needs: its matches are one run of the label order, wherever that
- *   run starts ("gateway" over 1,000,000 SIMs: 300,000 labels before it, 40 ms; the fence sorted its
- *   100,000 matches in 180–250 ms).
+ * - *key walk*: a walk in label order for a term without digits, which can only match the label,
+ *   and no filter but the status. It matches the label's sort key instead of `search_text` (the key
+ *   is the label in lower case with its digit runs padded, so a term without digits is in the one
+ *   exactly when it is in the other), read from `sim_label_keys`, whose indexes hold the key and the
+ *   status: the walk reads an index alone, about ten times faster a row than through `sims` (~125 ns),
+ *   and may go up to `KEY_WALK_ROWS`. That is what sorting a label word by label needs: its matches
+ *   are one run of the label order, wherever that run starts ("gateway" over 1,000,000 SIMs: 300,000
+ *   labels before it, 45 ms; the fence sorted its 100,000 matches in 180–250 ms).
  */
 export const FENCE_MATCHES = 20_000;
 export const WALK_ROWS = 50_000;
@@ -181,9 +181,12 @@ export function searchWalk(
   return rows > longest ? null : rows;
 }
 
-/** A search walked by the label's sort key (see `KEY_WALK_ROWS`): sorted by label, a term without digits. */
-function keyWalked(term: string, sort: string): boolean {
-  return /^-?label$/.test(sort) && !/[0-9]/.test(term);
+/**
+ * A search walked by the label's sort key (see `KEY_WALK_ROWS`): sorted by label, a term without
+ * digits, filtered by nothing `sim_label_keys` does not hold (`set`: the filters, status first).
+ */
+function keyWalked(term: string, sort: string, set: boolean[]): boolean {
+  return /^-?label$/.test(sort) && !/[0-9]/.test(term) && !set.slice(1).some(Boolean);
 }
 
 interface Shape {
@@ -268,8 +271,11 @@ function buildShape(set: boolean[], search: 'trigram' | 'scan' | null, sort: str
     FROM (SELECT m.iccid, m.k FROM (${chosen}) m ${search}
           ORDER BY m.k ${direction}, m.${tieBreak} ${limit}) f
     JOIN sims s ON s.iccid = f.iccid`;
-  // a key walk reads (iccid, label key, status) alone, all in the label index; the others the table too
-  const walked = `SELECT s.iccid, ${expression} AS k${keyed ? '' : ', s.search_text'} FROM ${from} WHERE ${where}
+  // a key walk reads sim_label_keys, whose indexes hold all it asks; the others sims, table and all
+  const walked = keyed
+    ? `SELECT s.iccid, s.label_key AS k FROM sim_label_keys s WHERE ${where}
+    ORDER BY ${orderBy} LIMIT $${n + 3}`
+    : `SELECT s.iccid, ${expression} AS k, s.search_text FROM ${from} WHERE ${where}
     ORDER BY ${orderBy} LIMIT $${n + 3}`;
   const walkMatch = keyed
     ? search === 'trigram'
@@ -316,7 +322,7 @@ function shapeOf(q: PageQuery): { shape: Shape; values: unknown[] } {
   const term = q.q?.trim().toLowerCase() || undefined;
   const search = term ? (trigramTerm(term) ? 'trigram' : 'scan') : null;
   const set = filters.map(([, , field]) => q[field] !== undefined);
-  const keyed = term !== undefined && keyWalked(term, q.sort);
+  const keyed = term !== undefined && keyWalked(term, q.sort, set);
   const key = `${set.map(Number).join('')}${search}${q.sort}${keyed ? 'k' : ''}`;
   let shape = shapes.get(key);
   if (!shape) {
