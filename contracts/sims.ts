@@ -124,9 +124,9 @@ export const simSummary = z.object({
 });
 export type SimSummary = z.infer<typeof simSummary>;
 /**
- * A page of My SIMs. A search counts its matches only so far (1,000, or to the page's end on a deep
- * page): past that, `totalExact` is false and more than `total` SIMs match; `GET /sims/count` counts
- * them all. Without a search the total is always exact.
+ * A page of My SIMs. A search counts its matches only so far (1,000, or on a deep page to the end
+ * of the next page): past that, `totalExact` is false and more than `total` SIMs match;
+ * `GET /sims/count` counts them all. Without a search the total is always exact.
  */
 export const simPage = z.object({
   items: z.array(simSummary),

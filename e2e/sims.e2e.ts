@@ -240,6 +240,7 @@ describe('My SIMs', () => {
       .waitFor();
     // the last page is reachable, and holds the rest
     await page.getByRole('button', { name: '22' }).click();
+    await page.locator('[data-testid="sim-row"][data-iccid="8949099000000001100"]').waitFor();
     await total.getByText('1,051–1,100 of 1,100 SIMs').waitFor();
     expect(await page.getByTestId('sim-row').count()).toBe(50);
     await shoot(page, '19-sims-search-counted');

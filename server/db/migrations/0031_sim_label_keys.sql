@@ -9,7 +9,7 @@ CREATE INDEX "sim_label_keys_org_idx" ON "sim_label_keys" USING btree ("org_id",
 CREATE INDEX "sim_label_keys_org_desc_idx" ON "sim_label_keys" USING btree ("org_id","label_key" DESC NULLS LAST,"iccid" DESC NULLS FIRST,"status");--> statement-breakpoint
 -- Keep sim_label_keys in step with sims (decision 024). Inserts and deletes: statement-level, one
 -- set-based statement however many SIMs (a stock import of 1,000,000). Updates: a row trigger on
--- the three columns only, so the accounting's updates, which set none of them, never fire it.
+-- these columns only, so the accounting's updates, which set none of them, never fire it.
 CREATE FUNCTION sim_label_keys_apply() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
@@ -30,8 +30,9 @@ CREATE TRIGGER sims_label_keys_insert AFTER INSERT ON sims REFERENCING NEW TABLE
 CREATE TRIGGER sims_label_keys_delete AFTER DELETE ON sims REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION sim_label_keys_apply();
 --> statement-breakpoint
--- label_key is written by the BEFORE trigger sims_label_key whenever label is set
-CREATE TRIGGER sims_label_keys_update AFTER UPDATE OF label, status, org_id ON sims FOR EACH ROW
+-- label_key is written by the BEFORE trigger sims_label_key whenever label is set (or by hand, as
+-- migration 0027 filled it)
+CREATE TRIGGER sims_label_keys_update AFTER UPDATE OF label, label_key, status, org_id ON sims FOR EACH ROW
   WHEN (OLD.label_key IS DISTINCT FROM NEW.label_key OR OLD.status IS DISTINCT FROM NEW.status
     OR OLD.org_id IS DISTINCT FROM NEW.org_id)
   EXECUTE FUNCTION sim_label_keys_apply();

@@ -142,8 +142,14 @@ export function SimListPage() {
     queryKey: [...simsQueryKey, 'count', filter],
     queryFn: ({ signal }) => countSims(filter, signal),
     enabled: sims.data?.totalExact === false && !sims.isPlaceholderData,
+    // counting every match of a broad search is the expensive part: not again on every return to the list
+    staleTime: 30_000,
   });
-  const exactTotal = sims.data?.totalExact === false ? counted.data?.total : undefined;
+  // a count below what the page itself found is from before a change: the page's word stands until it is asked again
+  const exactTotal =
+    sims.data?.totalExact === false && counted.data && counted.data.total >= sims.data.total
+      ? counted.data.total
+      : undefined;
   const totalExact = sims.data?.totalExact !== false || exactTotal !== undefined;
   const items = sims.data?.items ?? [];
   const total = exactTotal ?? sims.data?.total ?? 0;
