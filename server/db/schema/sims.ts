@@ -122,6 +122,8 @@ export const sims = pgTable(
     // the attached SIMs, for the sweep that takes silent ones offline (modules/network/registration.ts);
     // session_state is indexed already, so this costs accounting's heap-only updates nothing
     index('sims_attached_idx').on(t.iccid).where(sql`session_state = 'attached'`),
+    // and the blocked ones, which go offline after the same silence (decision 025)
+    index('sims_blocked_idx').on(t.iccid).where(sql`session_state = 'blocked'`),
     // Identifiers are digits on every input path (contracts/ids.ts); the database holds them to it, so
     // the list page may write them into JSON without escaping (sims.page.ts, decision 015).
     check('sims_imsi_digits', sql`${t.imsi} ~ '^[0-9]+$'`),

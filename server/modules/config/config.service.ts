@@ -9,6 +9,7 @@ import type { Db } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { allowed, type Principal, whoIs } from '../auth/auth.service.js';
 import { queueMail } from '../mail/mail.service.js';
+import { liftLimitBlocks } from '../network/registration.js';
 import { lifetimeRecipients } from '../sims/charges.repository.js';
 import {
   claimLimitNotice,
@@ -80,17 +81,32 @@ export async function saveSettings(ctx: AppContext, principal: Principal, req: O
   if (req.autoTopUpDefault !== (current?.autoTopUpDefault ?? false) && !allowed(principal, 'sims:billing')) {
     throw new AppError('forbidden', `${whoIs(principal)} may not change the auto top-up default.`);
   }
-  await upsertSettings(ctx.db, {
-    orgId: principal.orgId,
-    dataLimitBytes: req.dataLimitMb === null ? null : req.dataLimitMb * MB,
-    smsMoLimit: req.smsMoLimit,
-    smsMtLimit: req.smsMtLimit,
-    simDataLimitBytes: req.simDataLimitMb === null ? null : req.simDataLimitMb * MB,
-    imeiLockDefault: req.imeiLockDefault,
-    autoTopUpDefault: req.autoTopUpDefault,
-    updatedAt: ctx.clock.now(),
+  const dataLimitBytes = req.dataLimitMb === null ? null : req.dataLimitMb * MB;
+  const simDataLimitBytes = req.simDataLimitMb === null ? null : req.simDataLimitMb * MB;
+  await ctx.db.transaction(async (tx) => {
+    await upsertSettings(tx, {
+      orgId: principal.orgId,
+      dataLimitBytes,
+      smsMoLimit: req.smsMoLimit,
+      smsMtLimit: req.smsMtLimit,
+      simDataLimitBytes,
+      imeiLockDefault: req.imeiLockDefault,
+      autoTopUpDefault: req.autoTopUpDefault,
+      updatedAt: ctx.clock.now(),
+    });
+    // a data limit raised or removed may end what blocked its SIMs (decision 025)
+    if (
+      raised(current?.dataLimitBytes ?? null, dataLimitBytes) ||
+      raised(current?.simDataLimitBytes ?? null, simDataLimitBytes)
+    )
+      await liftLimitBlocks(tx, principal.orgId);
   });
   return getSettings(ctx, principal.orgId);
+}
+
+/** A limit (null: none) that now allows more than before. */
+function raised(before: number | null, after: number | null): boolean {
+  return before !== null && (after === null || after > before);
 }
 
 export type LimitedService = 'data' | 'sms-mo' | 'sms-mt';

@@ -9,6 +9,11 @@
  * mobile reachable and implicit detach timers of 4 minutes each). So after `ATTACHED_SILENCE_MS`
  * without a sign of life an attached SIM goes offline again (`detachSilentSims`, every minute).
  * A data session (online) or a refusal of service (blocked) says more than a registration, and stays.
+ *
+ * `blocked` (decision 025) is the platform's word: it refused the SIM's data session. It ends with a
+ * data session, with a change that may remove the cause (a trigger on `sims`, migration 0032; a higher
+ * monthly data limit, `liftLimitBlocks`), or after the same silence: a refused device that keeps
+ * trying is refused again, and its last seen moves; one the platform has not heard from since is offline.
  */
 import { sql } from 'drizzle-orm';
 import { type Db, selectRows } from '../../db/client.js';
@@ -52,9 +57,10 @@ export async function noteRegistered(db: Db, iccids: string[], at: Date): Promis
 export const LISTENING_MS = 5 * 60_000;
 
 /**
- * Attached SIMs not heard from since `cutoff` go offline (they are read through the partial index of
- * attached SIMs, `sims_attached_idx`); returns how many. Not before the platform has been listening
- * for `LISTENING_MS` (since `listeningSince`), and skipping SIMs another transaction holds.
+ * Attached and blocked SIMs not heard from since `cutoff` go offline (each state read through its
+ * partial index, `sims_attached_idx` and `sims_blocked_idx`); returns how many. Not before the
+ * platform has been listening for `LISTENING_MS` (since `listeningSince`), and skipping SIMs another
+ * transaction holds.
  */
 export async function detachSilentSims(
   db: Db,
@@ -64,23 +70,43 @@ export async function detachSilentSims(
 ): Promise<number> {
   if (now.getTime() - listeningSince.getTime() < LISTENING_MS) return 0;
   let detached = 0;
-  for (;;) {
-    const rows = await selectRows<{ n: number }>(
-      db,
-      sql`WITH silent AS (
-            SELECT iccid FROM sims
-            WHERE session_state = 'attached' AND (last_seen_at IS NULL OR last_seen_at < ${cutoff.toISOString()}::timestamptz)
-            ORDER BY iccid LIMIT ${chunk}
-            FOR UPDATE SKIP LOCKED
-          ), gone AS (
-            UPDATE sims s SET session_state = 'offline', updated_at = now()
-            FROM silent WHERE s.iccid = silent.iccid
-            RETURNING 1
-          )
-          SELECT count(*)::int AS n FROM gone`,
-    );
-    const n = rows[0]?.n ?? 0;
-    detached += n;
-    if (n < chunk) return detached;
+  for (const state of ['attached', 'blocked'] as const) {
+    for (;;) {
+      // the state as a literal, so that the planner matches the partial index's predicate
+      const rows = await selectRows<{ n: number }>(
+        db,
+        sql`WITH silent AS (
+              SELECT iccid FROM sims
+              WHERE session_state = ${sql.raw(`'${state}'`)}
+                AND (last_seen_at IS NULL OR last_seen_at < ${cutoff.toISOString()}::timestamptz)
+              ORDER BY iccid LIMIT ${chunk}
+              FOR UPDATE SKIP LOCKED
+            ), gone AS (
+              UPDATE sims s SET session_state = 'offline', updated_at = now()
+              FROM silent WHERE s.iccid = silent.iccid
+              RETURNING 1
+            )
+            SELECT count(*)::int AS n FROM gone`,
+      );
+      const n = rows[0]?.n ?? 0;
+      detached += n;
+      if (n < chunk) break;
+    }
   }
+  return detached;
+}
+
+/**
+ * The organisation's monthly data limits went up or away: its blocked SIMs are offline again, as
+ * after any change that may remove the cause (the refusal does not say which; if another stands, the
+ * next Access-Request blocks the SIM again). Skips SIMs another transaction holds.
+ */
+export async function liftLimitBlocks(db: Db, orgId: string): Promise<void> {
+  await db.execute(sql`
+    WITH lifted AS (
+      SELECT iccid FROM sims WHERE org_id = ${orgId} AND session_state = 'blocked'
+      ORDER BY iccid FOR UPDATE SKIP LOCKED
+    )
+    UPDATE sims s SET session_state = 'offline', updated_at = now()
+    FROM lifted WHERE s.iccid = lifted.iccid`);
 }
