@@ -1,6 +1,7 @@
 /**
  * Every minute: closes the RADIUS sessions the network stopped reporting (modules/network/stale-sessions.ts),
- * and takes attached SIMs the network has been silent about offline (modules/network/registration.ts).
+ * and takes offline the attached SIMs the network has been silent about and the blocked SIMs the
+ * platform has not refused for as long (modules/network/registration.ts).
  */
 import type { AppContext } from '../context.js';
 import { ATTACHED_SILENCE_MS, detachSilentSims } from '../modules/network/registration.js';

@@ -87,6 +87,11 @@ export const sims = pgTable(
     cell: text('cell'),
     bearer: text('bearer', { enum: bearers }),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    /**
+     * When the platform last refused the SIM a data session (at most once a minute, as last seen):
+     * a blocked SIM not refused for an hour is offline again (decision 025).
+     */
+    refusedAt: timestamp('refused_at', { withTimezone: true }),
     /** The last lifetime notice mailed: 3 or 1 (months before the end of life); cleared by an extension. */
     expiryNotice: smallint('expiry_notice'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

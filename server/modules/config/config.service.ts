@@ -6,6 +6,7 @@
 import type { OrgSettings, OrgSettingsRequest } from '../../../contracts/config.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
+import { retryOnConflict } from '../../db/retry.js';
 import { AppError } from '../../lib/errors.js';
 import { allowed, type Principal, whoIs } from '../auth/auth.service.js';
 import { queueMail } from '../mail/mail.service.js';
@@ -77,30 +78,37 @@ export async function limitsReached(ctx: AppContext, orgId: string) {
 
 /** Save limits and defaults; the auto top-up default needs the billing permission, as the per-SIM switch does. */
 export async function saveSettings(ctx: AppContext, principal: Principal, req: OrgSettingsRequest) {
-  const current = await findSettings(ctx.db, principal.orgId);
-  if (req.autoTopUpDefault !== (current?.autoTopUpDefault ?? false) && !allowed(principal, 'sims:billing')) {
-    throw new AppError('forbidden', `${whoIs(principal)} may not change the auto top-up default.`);
-  }
   const dataLimitBytes = req.dataLimitMb === null ? null : req.dataLimitMb * MB;
   const simDataLimitBytes = req.simDataLimitMb === null ? null : req.simDataLimitMb * MB;
-  await ctx.db.transaction(async (tx) => {
-    await upsertSettings(tx, {
-      orgId: principal.orgId,
-      dataLimitBytes,
-      smsMoLimit: req.smsMoLimit,
-      smsMtLimit: req.smsMtLimit,
-      simDataLimitBytes,
-      imeiLockDefault: req.imeiLockDefault,
-      autoTopUpDefault: req.autoTopUpDefault,
-      updatedAt: ctx.clock.now(),
-    });
-    // a data limit raised or removed may end what blocked its SIMs (decision 025)
-    if (
-      raised(current?.dataLimitBytes ?? null, dataLimitBytes) ||
-      raised(current?.simDataLimitBytes ?? null, simDataLimitBytes)
-    )
-      await liftLimitBlocks(tx, principal.orgId);
-  });
+  // ending blocks takes SIM rows and the organisation's counters, as an accounting batch does in
+  // another order: PostgreSQL may abort one of the two, and this one is then run again
+  await retryOnConflict(() =>
+    ctx.db.transaction(async (tx) => {
+      const current = await findSettings(tx, principal.orgId);
+      if (
+        req.autoTopUpDefault !== (current?.autoTopUpDefault ?? false) &&
+        !allowed(principal, 'sims:billing')
+      ) {
+        throw new AppError('forbidden', `${whoIs(principal)} may not change the auto top-up default.`);
+      }
+      await upsertSettings(tx, {
+        orgId: principal.orgId,
+        dataLimitBytes,
+        smsMoLimit: req.smsMoLimit,
+        smsMtLimit: req.smsMtLimit,
+        simDataLimitBytes,
+        imeiLockDefault: req.imeiLockDefault,
+        autoTopUpDefault: req.autoTopUpDefault,
+        updatedAt: ctx.clock.now(),
+      });
+      // a data limit raised or removed may end what blocked its SIMs (decision 025)
+      if (
+        raised(current?.dataLimitBytes ?? null, dataLimitBytes) ||
+        raised(current?.simDataLimitBytes ?? null, simDataLimitBytes)
+      )
+        await liftLimitBlocks(tx, principal.orgId);
+    }),
+  );
   return getSettings(ctx, principal.orgId);
 }
 

@@ -32,6 +32,8 @@ interface SimAuthRow {
   locked_imei: string | null;
   ip_address: string | null;
   data_limited: boolean;
+  /** `updated_at` as read: a refusal blocks the SIM only if nothing changed it since (decision 025). */
+  version: string;
 }
 
 /**
@@ -43,7 +45,8 @@ const simsToDecideStatement = `SELECT iccid, org_id, imsi, status,
     (extract(epoch FROM end_of_life) * 1000)::float8 AS eol_ms, (data_total - data_used)::text AS data_left,
     imei_lock, locked_imei, host(ip_address) AS ip_address,
     EXISTS (SELECT 1 FROM org_settings o WHERE o.org_id = sims.org_id
-              AND (o.data_limit_bytes IS NOT NULL OR o.sim_data_limit_bytes IS NOT NULL)) AS data_limited
+              AND (o.data_limit_bytes IS NOT NULL OR o.sim_data_limit_bytes IS NOT NULL)) AS data_limited,
+    updated_at::text AS version
   FROM sims WHERE (imsi = ANY($1::text[]) OR iccid = ANY($1::text[]))
     AND org_id IS NOT NULL AND status <> 'stock'`;
 
@@ -54,18 +57,21 @@ async function simsToDecide(ctx: AppContext, keys: string[]): Promise<SimAuthRow
     values: [keys],
     generic: true,
   });
-  return rows.map(([iccid, orgId, imsi, status, eolMs, dataLeft, imeiLock, lockedImei, ip, dataLimited]) => ({
-    iccid: iccid as string,
-    org_id: orgId as string,
-    imsi: imsi as string,
-    status: status as string,
-    eol_ms: eolMs as number | null,
-    data_left: dataLeft as string,
-    imei_lock: imeiLock as boolean,
-    locked_imei: lockedImei as string | null,
-    ip_address: ip as string | null,
-    data_limited: dataLimited as boolean,
-  }));
+  return rows.map(
+    ([iccid, orgId, imsi, status, eolMs, dataLeft, imeiLock, lockedImei, ip, dataLimited, version]) => ({
+      iccid: iccid as string,
+      org_id: orgId as string,
+      imsi: imsi as string,
+      status: status as string,
+      eol_ms: eolMs as number | null,
+      data_left: dataLeft as string,
+      imei_lock: imeiLock as boolean,
+      locked_imei: lockedImei as string | null,
+      ip_address: ip as string | null,
+      data_limited: dataLimited as boolean,
+      version: version as string,
+    }),
+  );
 }
 
 /** Which SIM a request names: 3GPP-IMSI first, then User-Name. */
@@ -103,7 +109,7 @@ export async function decideAccess(ctx: AppContext, requests: RadiusFields[]): P
   }
   const events: NewEvent[] = [];
   const binds: { iccid: string; imei: string }[] = [];
-  const blocked = new Set<string>();
+  const blocked = new Map<string, string>();
   const decisions = requests.map((req): AccessDecision => {
     const key = identityOf(req);
     const sim = key ? byKey.get(key) : undefined;
@@ -117,7 +123,7 @@ export async function decideAccess(ctx: AppContext, requests: RadiusFields[]): P
     else if (limited.has(sim.iccid)) cause = 'MONTHLY_USAGE_LIMIT_EXCEEDED';
     else if (sim.imei_lock && sim.locked_imei && sim.locked_imei !== imei) cause = 'IMEI_LOCK_BREACHED';
     if (cause) {
-      if (cause !== 'SIM_DEACTIVATED') blocked.add(sim.iccid);
+      if (cause !== 'SIM_DEACTIVATED') blocked.set(sim.iccid, sim.version);
       events.push(
         event(network, owner, now, {
           type: eventTypes.authenticationFailed,
@@ -150,21 +156,25 @@ export async function decideAccess(ctx: AppContext, requests: RadiusFields[]): P
           WHERE s.iccid = u.iccid AND s.imei_lock AND s.locked_imei IS NULL`);
       }
       if (blocked.size) {
-        // blocked unless a session is still open; and the refused request is the network's word of the
-        // SIM too, so its last seen follows (at most once a minute, as accounting refreshes it)
+        // Blocked unless a session is still open; and the refused request is the network's word of the
+        // SIM too, so its last seen and the time of refusal follow (at most once a minute, as accounting
+        // refreshes last seen). Only if the SIM is as it was read: a top-up, an extension or a released
+        // lock that committed meanwhile may have removed the cause (decision 025).
         const at = now.toISOString();
         await tx.execute(sql`
           WITH s AS (
-            SELECT iccid, NOT EXISTS (SELECT 1 FROM radius_sessions r WHERE r.iccid = sims.iccid AND r.stopped_at IS NULL)
-              AS idle
-            FROM sims WHERE iccid = ANY(${sql.param([...blocked])}::text[])
+            SELECT v.iccid, v.version, NOT EXISTS (
+                SELECT 1 FROM radius_sessions r WHERE r.iccid = v.iccid AND r.stopped_at IS NULL) AS idle
+            FROM unnest(${sql.param([...blocked.keys()])}::text[], ${sql.param([...blocked.values()])}::timestamptz[])
+              AS v(iccid, version)
           )
           UPDATE sims SET session_state = CASE WHEN s.idle THEN 'blocked' ELSE sims.session_state END,
-            last_seen_at = ${at}::timestamptz, updated_at = now()
+            last_seen_at = ${at}::timestamptz, refused_at = ${at}::timestamptz, updated_at = now()
           FROM s
-          WHERE sims.iccid = s.iccid
-            AND ((s.idle AND sims.session_state <> 'blocked') OR sims.last_seen_at IS NULL
-              OR sims.last_seen_at < ${at}::timestamptz - interval '1 minute')`);
+          WHERE sims.iccid = s.iccid AND sims.updated_at = s.version
+            AND ((s.idle AND sims.session_state <> 'blocked')
+              OR sims.last_seen_at IS NULL OR sims.last_seen_at < ${at}::timestamptz - interval '1 minute'
+              OR sims.refused_at IS NULL OR sims.refused_at < ${at}::timestamptz - interval '1 minute')`);
       }
       await recordEvents(tx, events);
     });

@@ -12,8 +12,9 @@
  *
  * `blocked` (decision 025) is the platform's word: it refused the SIM's data session. It ends with a
  * data session, with a change that may remove the cause (a trigger on `sims`, migration 0032; a higher
- * monthly data limit, `liftLimitBlocks`), or after the same silence: a refused device that keeps
- * trying is refused again, and its last seen moves; one the platform has not heard from since is offline.
+ * monthly data limit, `liftLimitBlocks`), or after the same time without a refusal (`refused_at`): a
+ * device that keeps trying is refused again; one that stopped asking is no longer known to be refused,
+ * however much it sends by SMS.
  */
 import { sql } from 'drizzle-orm';
 import { type Db, selectRows } from '../../db/client.js';
@@ -57,10 +58,11 @@ export async function noteRegistered(db: Db, iccids: string[], at: Date): Promis
 export const LISTENING_MS = 5 * 60_000;
 
 /**
- * Attached and blocked SIMs not heard from since `cutoff` go offline (each state read through its
- * partial index, `sims_attached_idx` and `sims_blocked_idx`); returns how many. Not before the
- * platform has been listening for `LISTENING_MS` (since `listeningSince`), and skipping SIMs another
- * transaction holds.
+ * Attached SIMs not heard from since `cutoff`, and blocked SIMs not refused since, go offline (each
+ * state read through its partial index, `sims_attached_idx` and `sims_blocked_idx`); returns how many.
+ * Not before the platform has been listening for `LISTENING_MS` (since `listeningSince`: the worker's
+ * start, which guards the refusals only when the AAA runs in the same process; a SIM taken offline
+ * too early is blocked again by its next refusal), and skipping SIMs another transaction holds.
  */
 export async function detachSilentSims(
   db: Db,
@@ -70,15 +72,19 @@ export async function detachSilentSims(
 ): Promise<number> {
   if (now.getTime() - listeningSince.getTime() < LISTENING_MS) return 0;
   let detached = 0;
-  for (const state of ['attached', 'blocked'] as const) {
+  // the state as a literal, so that the planner matches the partial index's predicate
+  const sweeps = [
+    [sql.raw(`'attached'`), sql.raw('last_seen_at')],
+    [sql.raw(`'blocked'`), sql.raw('refused_at')],
+  ];
+  for (const [state, since] of sweeps) {
     for (;;) {
-      // the state as a literal, so that the planner matches the partial index's predicate
       const rows = await selectRows<{ n: number }>(
         db,
         sql`WITH silent AS (
               SELECT iccid FROM sims
-              WHERE session_state = ${sql.raw(`'${state}'`)}
-                AND (last_seen_at IS NULL OR last_seen_at < ${cutoff.toISOString()}::timestamptz)
+              WHERE session_state = ${state}
+                AND (${since} IS NULL OR ${since} < ${cutoff.toISOString()}::timestamptz)
               ORDER BY iccid LIMIT ${chunk}
               FOR UPDATE SKIP LOCKED
             ), gone AS (
@@ -99,13 +105,13 @@ export async function detachSilentSims(
 /**
  * The organisation's monthly data limits went up or away: its blocked SIMs are offline again, as
  * after any change that may remove the cause (the refusal does not say which; if another stands, the
- * next Access-Request blocks the SIM again). Skips SIMs another transaction holds.
+ * next Access-Request blocks the SIM again). Locks them in ICCID order and waits for any held.
  */
 export async function liftLimitBlocks(db: Db, orgId: string): Promise<void> {
   await db.execute(sql`
     WITH lifted AS (
       SELECT iccid FROM sims WHERE org_id = ${orgId} AND session_state = 'blocked'
-      ORDER BY iccid FOR UPDATE SKIP LOCKED
+      ORDER BY iccid FOR UPDATE
     )
     UPDATE sims s SET session_state = 'offline', updated_at = now()
     FROM lifted WHERE s.iccid = lifted.iccid`);

@@ -108,6 +108,11 @@ describe('attached: registered, no data session', () => {
 
     await setState(n(8), 'online', hourAgo());
     await setState(n(9), 'blocked', hourAgo());
+    // refused just now (decision 025: the sweep ends a block a refusal has not renewed for an hour)
+    await h.ctx.db
+      .update(sims)
+      .set({ refusedAt: h.clock.now() })
+      .where(eq(sims.iccid, n(9)));
     await storeMo(h.ctx, null, mo(8));
     await storeMo(h.ctx, null, mo(9));
     expect(await simRow(n(8))).toMatchObject({ sessionState: 'online', lastSeenAt: h.clock.now() });
