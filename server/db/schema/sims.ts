@@ -262,7 +262,7 @@ export const simDataLeft = pgTable(
 );
 
 /**
- * Each SIM's label sort key and status, for a search sorted by label (`sims.page.ts`, the key walk,
+ * Each SIM's label sort key and status, for a search sorted by label (`sims.search.ts`, the key walk,
  * decision 024): a term without digits walks these indexes alone, without reading a table. Not the
  * indexes of `sims`: every accounting update clears the visibility of its page there, and a walk
  * through pages not known visible reads the table for each row (1,000,000 SIMs, 30 % of them updated:
