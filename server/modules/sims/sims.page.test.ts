@@ -4,10 +4,10 @@
  * the generic plans of the unfiltered list. The searches' statements: sims.search.test.ts.
  */
 import { sql } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type SimFilter, simSortKeys, simSummary } from '../../../contracts/sims.js';
 import { selectRows } from '../../db/client.js';
-import { as, type Harness } from '../../test/harness.js';
+import { as } from '../../test/harness.js';
 import { pageFixture, planOf } from './sims.page.fixture.js';
 import { addLuhnDigits, pageStatements, simPageJson } from './sims.page.js';
 import { matchingIccids } from './sims.repository.js';
@@ -15,15 +15,6 @@ import { COUNT_LIMIT, countLimit } from './sims.search.js';
 
 const f = pageFixture();
 const { list, count } = f;
-let h: Harness;
-let orgId: string;
-let mine: string[];
-beforeAll(() => {
-  h = f.harness();
-  orgId = f.orgId();
-  mine = f.mine();
-});
-
 describe('the list page query', () => {
   const cases: [string, SimFilter][] = [
     ['', {}],
@@ -50,7 +41,7 @@ describe('the list page query', () => {
     'when filtered by "%s", then it matches the filter of bulk actions and exports',
     async (query, filter) => {
       const page = await list(`${query}&pageSize=500&sort=iccid`);
-      const expected = await matchingIccids(h.ctx.db, orgId, filter, 1000);
+      const expected = await matchingIccids(f.harness().ctx.db, f.orgId(), filter, 1000);
       expect(page.items.map((i) => i.iccid)).toEqual(expected);
       expect(page.total).toBe(expected.length);
       expect(page.totalExact).toBe(true);
@@ -71,7 +62,12 @@ describe('the list page query', () => {
   it('when a search matches more SIMs than the page counts to, then its total says "more than", and the page is the same', async () => {
     const page = async (q: string, sort: string, p: number, limit: number) =>
       JSON.parse(
-        await simPageJson(h.ctx.database, orgId, { q, sort, page: p, pageSize: 3 }, { countLimit: limit }),
+        await simPageJson(
+          f.harness().ctx.database,
+          f.orgId(),
+          { q, sort, page: p, pageSize: 3 },
+          { countLimit: limit },
+        ),
       ) as { items: { iccid: string }[]; total: number; totalExact: boolean };
     // '1' is scanned (no trigram), '8949' goes through the trigram index; both match all 15
     for (const q of ['1', '8949'])
@@ -109,7 +105,7 @@ describe('the list page query', () => {
     const page = await list('pageSize=500&sort=-endOfLife');
     expect(page.items.length).toBe(15);
     for (const item of page.items) {
-      const res = await h.app.inject({
+      const res = await f.harness().app.inject({
         method: 'GET',
         url: `/api/v1/sims/${item.iccid}`,
         headers: as(f.owner()),
@@ -156,14 +152,15 @@ describe('the list page query', () => {
   ])(
     'when %s, which the page writes unescaped, would hold anything but digits, then the database refuses it',
     async (column, constraint) => {
-      const iccid = mine[7] ?? '';
+      const iccid = f.mine()[7] ?? '';
       const before = await selectRows<Record<string, unknown>>(
-        h.ctx.db,
+        f.harness().ctx.db,
         sql`SELECT imsi, msisdn, imei FROM sims WHERE iccid = ${iccid}`,
       );
       for (const bad of ['1"2', '12\\', '1\n2', '', ' 12']) {
-        const error = await h.ctx.db
-          .execute(sql`UPDATE sims SET ${sql.identifier(column)} = ${bad} WHERE iccid = ${iccid}`)
+        const error = await f
+          .harness()
+          .ctx.db.execute(sql`UPDATE sims SET ${sql.identifier(column)} = ${bad} WHERE iccid = ${iccid}`)
           .then(
             () => undefined,
             (e: Error & { cause?: Error }) => `${e.message} ${e.cause?.message ?? ''}`,
@@ -171,7 +168,7 @@ describe('the list page query', () => {
         expect(error, JSON.stringify(bad)).toContain(constraint);
       }
       const after = await selectRows<Record<string, unknown>>(
-        h.ctx.db,
+        f.harness().ctx.db,
         sql`SELECT imsi, msisdn, imei FROM sims WHERE iccid = ${iccid}`,
       );
       expect(after).toEqual(before);
@@ -185,7 +182,7 @@ describe('the generic plans of the unfiltered list', () => {
     const { text, generic } = pageStatements({ sort, page: 1, pageSize: 100 }).list ?? { text: '' };
     // on a table this small a sequential scan and a sort would win; the question is which index
     const settings = ['plan_cache_mode = force_generic_plan', 'enable_seqscan = off', 'enable_sort = off'];
-    const scans = await planOf(h.ctx.db, text, `'${orgId}', 100, 0`, settings, async (tx) => {
+    const scans = await planOf(f.harness().ctx.db, text, `'${f.orgId()}', 100, 0`, settings, async (tx) => {
       if (!dropOrganisationIndexes) return;
       const names = await selectRows<{ name: string }>(
         tx,

@@ -4,25 +4,15 @@
  * table kept in step with `sims`.
  */
 import { eq, sql, TransactionRollbackError } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SimFilter } from '../../../contracts/sims.js';
-import { selectRows } from '../../db/client.js';
+import { type Database, selectRows } from '../../db/client.js';
 import { sims } from '../../db/schema/index.js';
-import type { Harness } from '../../test/harness.js';
 import { pageFixture, planOf } from './sims.page.fixture.js';
 import { pageStatements, simPageJson } from './sims.page.js';
 import { FENCE_MATCHES, KEY_WALK_ROWS, searchWalk, trigramTerm, WALK_ROWS } from './sims.search.js';
 
 const f = pageFixture();
-let h: Harness;
-let orgId: string;
-let mine: string[];
-beforeAll(() => {
-  h = f.harness();
-  orgId = f.orgId();
-  mine = f.mine();
-});
-
 describe('the statements of a search', () => {
   it('when a term has a run of three letters or digits, then it is one the trigram index serves', () => {
     for (const term of ['pum', 'pump 3', '899', 'zäh', '#123', 'e-bike'])
@@ -54,14 +44,14 @@ describe('the statements of a search', () => {
   it('when a term no index serves has few matches, then one scan brings the total and the page', async () => {
     const names: string[] = [];
     const counting = {
-      ...h.ctx.database,
-      arrays: (statement: Parameters<typeof h.ctx.database.arrays>[0]) => {
+      ...f.harness().ctx.database,
+      arrays: (statement: Parameters<Database['arrays']>[0]) => {
         names.push(statement.name ?? '');
-        return h.ctx.database.arrays(statement);
+        return f.harness().ctx.database.arrays(statement);
       },
     };
     const page = JSON.parse(
-      await simPageJson(counting, orgId, { q: '1', sort: 'label', page: 1, pageSize: 3 }),
+      await simPageJson(counting, f.orgId(), { q: '1', sort: 'label', page: 1, pageSize: 3 }),
     );
     expect(names).toHaveLength(1);
     expect(names[0]).toMatch(/_count$/);
@@ -69,7 +59,7 @@ describe('the statements of a search', () => {
     expect(page.total).toBeGreaterThan(3);
     // a trigram term counts through the index and fetches its page apart
     names.length = 0;
-    await simPageJson(counting, orgId, { q: 'pump', sort: 'label', page: 1, pageSize: 3 });
+    await simPageJson(counting, f.orgId(), { q: 'pump', sort: 'label', page: 1, pageSize: 3 });
     expect(names.map((n) => n.replace(/^.*_/, ''))).toEqual(['count', 'fenced']);
   });
 
@@ -93,7 +83,7 @@ describe('the statements of a search', () => {
     'when searching "%s" sorted by %s, then a walk, long or short, lists what the fence lists',
     async (q, sort) => {
       const page = (p: number, walkFor?: typeof searchWalk) =>
-        simPageJson(h.ctx.database, orgId, { q, sort, page: p, pageSize: 3 }, { walkFor });
+        simPageJson(f.harness().ctx.database, f.orgId(), { q, sort, page: p, pageSize: 3 }, { walkFor });
       for (const p of [1, 2, 3, 9]) {
         const fenced = await page(p, () => null);
         // a walk that holds every row, and one of a single row that falls short and is fetched fenced
@@ -118,7 +108,12 @@ describe('the key walk', () => {
       const settings = ['enable_seqscan = off', 'enable_sort = off', 'enable_bitmapscan = off'];
       const values = q === 'pump' ? "'%pump%'" : "'{activated}', 'e'";
       const scans = (
-        await planOf(h.ctx.db, search?.walk.text ?? '', `'${orgId}', ${values}, 100, 0, 1000`, settings)
+        await planOf(
+          f.harness().ctx.db,
+          search?.walk.text ?? '',
+          `'${f.orgId()}', ${values}, 100, 0, 1000`,
+          settings,
+        )
       )
         .filter((s) => s.relation?.startsWith('sim'))
         .map((s) => `${s.node} ${s.index ?? ''}`);
@@ -148,12 +143,12 @@ describe('the key walk', () => {
 describe('sim_label_keys', () => {
   const keys = () =>
     selectRows<Record<string, unknown>>(
-      h.ctx.db,
+      f.harness().ctx.db,
       sql`SELECT iccid, org_id, status, label_key FROM sim_label_keys ORDER BY iccid`,
     );
   const fromSims = () =>
     selectRows<Record<string, unknown>>(
-      h.ctx.db,
+      f.harness().ctx.db,
       sql`SELECT iccid, org_id, status, label_key FROM sims ORDER BY iccid`,
     );
 
@@ -161,9 +156,10 @@ describe('sim_label_keys', () => {
     // the fixtures so far: imports, assignments, labels, a SIM back in stock
     expect((await keys()).length).toBeGreaterThan(16);
     expect(await keys()).toEqual(await fromSims());
-    const [a, b, c] = [mine[13] ?? '', mine[14] ?? '', mine[15] ?? ''];
-    await h.ctx.db
-      .transaction(async (tx) => {
+    const [a, b, c] = [f.mine()[13] ?? '', f.mine()[14] ?? '', f.mine()[15] ?? ''];
+    await f
+      .harness()
+      .ctx.db.transaction(async (tx) => {
         await tx.update(sims).set({ label: 'Unit 7b' }).where(eq(sims.iccid, a));
         await tx.update(sims).set({ status: 'deactivated' }).where(eq(sims.iccid, b));
         await tx.update(sims).set({ orgId: null, status: 'stock', label: null }).where(eq(sims.iccid, c));
