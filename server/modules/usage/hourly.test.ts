@@ -1,5 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectRows } from '../../db/client.js';
 import { simUsageDaily, simUsageHourly } from '../../db/schema/index.js';
 import { fixtureIds, seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
@@ -118,6 +119,36 @@ describe('hourly usage rows', () => {
       [hourOf(after), 4000, 500],
     ]);
     expect(await hourlySummedPerDay(sim)).toEqual(await dailyFigures(sim));
+  });
+});
+
+describe('usage rows under accounting', () => {
+  /** The heap page each of the SIMs' usage rows lies on, by ICCID. */
+  const pagesOf = async (table: 'sim_usage_hourly' | 'sim_usage_daily', iccids: string[]) =>
+    new Map(
+      (
+        await selectRows<{ iccid: string; page: number }>(
+          h.ctx.db,
+          sql`SELECT iccid, (ctid::text::point)[0]::int AS page FROM ${sql.identifier(table)}
+              WHERE iccid = ANY(${sql.param(iccids)}::text[])`,
+        )
+      ).map((r) => [r.iccid, r.page]),
+    );
+
+  it('when a batch updates the rows one batch inserted side by side, then every new version stays on its page', async () => {
+    // migration 0033: a SIM's Interims come in the order of its session, so the next batch of an
+    // hour rewrites whole pages; at fillfactor 80 most new versions had to move (and index anew)
+    const sims = await seedFleet(h.ctx, orgId, 5, 150, '10.62.0.0/24');
+    const batch = (dataUp: number) => sims.map((iccid) => at('2026-11-25T10:20', iccid, { dataUp }));
+    await addUsage(h.ctx.db, batch(10));
+    const hourly = await pagesOf('sim_usage_hourly', sims);
+    const daily = await pagesOf('sim_usage_daily', sims);
+    expect(hourly.size).toBe(150);
+    expect(new Set(hourly.values()).size).toBeGreaterThan(1);
+    await addUsage(h.ctx.db, batch(5));
+    expect(await pagesOf('sim_usage_hourly', sims)).toEqual(hourly);
+    expect(await pagesOf('sim_usage_daily', sims)).toEqual(daily);
+    expect((await hoursOf(sims[149] ?? '')).map((r) => r.dataUp)).toEqual([15]);
   });
 });
 
