@@ -1,5 +1,5 @@
 /** Queries of per-SIM daily usage. */
-import { and, asc, between, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, between, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
 import { type Db, preparedRows, selectRows } from '../../db/client.js';
 import {
   orgUsageDaily,
@@ -15,6 +15,10 @@ export function volumeGroup(total: number, used: number): 'sufficient' | 'low' |
   if (left <= 0) return 'none';
   return left * 5 <= total ? 'low' : 'sufficient';
 }
+
+/** `volumeGroup` in SQL, as the generated columns `data_group` and `sms_group` of `sims` compute it. */
+const volumeGroupSql = (total: SQL, used: SQL) =>
+  sql`CASE WHEN ${total} - (${used}) <= 0 THEN 'none' WHEN (${total} - (${used})) * 5 <= ${total} THEN 'low' ELSE 'sufficient' END`;
 
 /** A SIM whose data or SMS volume just fell into the low (≤ 20 %) or none group. */
 export interface VolumeCrossing {
@@ -127,13 +131,20 @@ export async function addUsage(
     ), per_sim AS (
       SELECT iccid, sum(data_up + data_down)::bigint AS data, sum(sms_mo + sms_mt)::int AS sms
       FROM u GROUP BY iccid
+    ), used AS (
+      UPDATE ${sims} AS s
+      SET data_used = s.data_used + p.data, sms_used = s.sms_used + p.sms,
+        last_seen_at = greatest(s.last_seen_at, ${opts.seenAt ?? null}::timestamptz)
+      FROM (SELECT * FROM per_sim ORDER BY iccid) AS p
+      WHERE s.iccid = p.iccid
+      RETURNING s.iccid, s.org_id, s.data_total, s.data_used, p.data, s.data_group, s.sms_total, s.sms_used,
+        p.sms, s.sms_group
     )
-    UPDATE ${sims} AS s
-    SET data_used = s.data_used + p.data, sms_used = s.sms_used + p.sms,
-      last_seen_at = greatest(s.last_seen_at, ${opts.seenAt ?? null}::timestamptz)
-    FROM (SELECT * FROM per_sim ORDER BY iccid) AS p
-    WHERE s.iccid = p.iccid
-    RETURNING s.iccid, s.org_id, s.data_total, s.data_used, p.data, s.sms_total, s.sms_used, p.sms`,
+    -- only the SIMs whose volume group this usage changed (the generated group against the group of
+    -- the volume before it): a row per SIM back to the AAA's one thread cost more than the crossings
+    SELECT iccid, org_id, data_total, data_used, data, sms_total, sms_used, sms FROM used
+    WHERE data_group <> ${volumeGroupSql(sql`data_total`, sql`data_used - data`)}
+      OR sms_group <> ${volumeGroupSql(sql`sms_total`, sql`sms_used - sms`)}`,
   );
   const crossings: VolumeCrossing[] = [];
   for (const r of updated) {
