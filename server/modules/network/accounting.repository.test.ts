@@ -1,13 +1,16 @@
-import { sql, TransactionRollbackError } from 'drizzle-orm';
+import { and, eq, sql, TransactionRollbackError } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectRows } from '../../db/client.js';
+import { disconnectRequests, mailOutbox } from '../../db/schema/index.js';
 import { fixtureIds, seedFleet } from '../../test/fleet.js';
 import { createHarness, type Harness, seedFixtures } from '../../test/harness.js';
+import { upsertSettings } from '../config/config.repository.js';
 import { lockSessions } from './accounting.repository.js';
 import { storeAccounting } from './accounting.service.js';
 import { AcctStatus, type RadiusFields } from './radius-record.js';
 
 let h: Harness;
+let otherOrgId: string;
 
 // the fields an Accounting-Request decodes to (the codec's round trip is tested in server/network/radius)
 const accounting = (statusType: number, sessionId: string, imsi: string, octets?: bigint): RadiusFields => ({
@@ -22,7 +25,9 @@ const start = (nasAddress: string, sessionId: string, imsi: string) =>
 
 beforeAll(async () => {
   h = await createHarness();
-  const { demoOrgId } = await seedFixtures(h.ctx);
+  const fixtures = await seedFixtures(h.ctx);
+  const { demoOrgId } = fixtures;
+  otherOrgId = fixtures.otherOrgId;
   await seedFleet(h.ctx, demoOrgId, 7, 4, '10.62.0.0/24');
   await seedFleet(h.ctx, demoOrgId, 8, 60, '10.63.0.0/24');
   await start('127.0.0.1', 'L1', fixtureIds(7, 1).imsi);
@@ -134,5 +139,45 @@ describe('radius_sessions pages', () => {
     );
     expect(Number(grown?.n)).toBe(60);
     expect(await pages()).toEqual(before);
+  });
+});
+
+describe('the usage statement of a batch', () => {
+  it('when an Interim takes an organisation over its monthly data limit, then its sessions are written, a mail is queued and the SIM disconnected; an organisation without a limit is left alone', async () => {
+    // the usage statement also writes the stored sessions and names the organisations with a limit
+    const [limited, unlimited] = [fixtureIds(9, 1), fixtureIds(8, 60)];
+    await seedFleet(h.ctx, otherOrgId, 9, 1, '10.64.0.0/24');
+    await upsertSettings(h.ctx.db, { orgId: otherOrgId, dataLimitBytes: 1_000_000 });
+    await start('127.0.0.4', 'M1', limited.imsi);
+    await start('127.0.0.4', 'M2', unlimited.imsi);
+    const interim = (sid: string, imsi: string) => ({
+      nasAddress: '127.0.0.4',
+      request: accounting(AcctStatus.InterimUpdate, sid, imsi, 600_000n),
+    });
+    const outcome = await storeAccounting(h.ctx, [
+      interim('M1', limited.imsi),
+      interim('M2', unlimited.imsi),
+    ]);
+    expect(outcome.disconnectsQueued).toBe(1);
+    const octets = await selectRows<{ session_id: string; input_octets: string }>(
+      h.ctx.db,
+      sql`SELECT session_id, input_octets::text FROM radius_sessions WHERE nas_address = '127.0.0.4' ORDER BY 1`,
+    );
+    expect(octets).toEqual([
+      { session_id: 'M1', input_octets: '600000' },
+      { session_id: 'M2', input_octets: '600000' },
+    ]);
+    const disconnects = await h.ctx.db
+      .select()
+      .from(disconnectRequests)
+      .where(eq(disconnectRequests.nasAddress, '127.0.0.4'));
+    expect(disconnects.map((d) => [d.sessionId, d.iccid, d.reason])).toEqual([
+      ['M1', limited.iccid, 'limit'],
+    ]);
+    const mails = await h.ctx.db
+      .select()
+      .from(mailOutbox)
+      .where(and(eq(mailOutbox.template, 'limit-reached'), eq(mailOutbox.orgId, otherOrgId)));
+    expect(mails.length).toBeGreaterThan(0);
   });
 });

@@ -190,49 +190,51 @@ export async function addSimsByIdentity(tx: Db, identities: string[], sims: Map<
   for (const v of parseRows(rows)) addSim(sims, v, 0);
 }
 
-/** Write the changed sessions back: new ones inserted, the others updated in what accounting changes. */
-export async function saveSessions(tx: Db, dirtySessions: SessionState[]) {
-  const fresh = dirtySessions.filter((s) => !s.stored);
-  const known = dirtySessions.filter((s) => s.stored);
-  if (fresh.length > 0) {
-    const col = <K extends keyof SessionState>(k: K) => sql.param(fresh.map((s) => s[k]));
-    // a session another AAA process inserted meanwhile is updated instead
-    await preparedRows(
-      tx,
-      'accounting-insert-sessions',
-      sql`
-      INSERT INTO radius_sessions (nas_address, session_id, iccid, org_id, user_name, calling_station_id, framed_ip,
-        input_octets, output_octets, started_at, updated_at, stopped_at, stop_cause)
-      SELECT * FROM unnest(${col('nasAddress')}::text[], ${col('sessionId')}::text[], ${col('iccid')}::text[],
-        ${col('orgId')}::uuid[], ${col('userName')}::text[], ${col('callingStationId')}::text[], ${col('framedIp')}::text[],
-        ${col('inputOctets')}::bigint[], ${col('outputOctets')}::bigint[], ${col('startedAt')}::timestamptz[],
-        ${col('updatedAt')}::timestamptz[], ${col('stoppedAt')}::timestamptz[], ${col('stopCause')}::text[])
-      ON CONFLICT (nas_address, session_id) DO UPDATE SET
-        input_octets = excluded.input_octets, output_octets = excluded.output_octets,
-        framed_ip = excluded.framed_ip, updated_at = excluded.updated_at,
-        stopped_at = excluded.stopped_at, stop_cause = excluded.stop_cause,
-        reset_requested_at = CASE WHEN excluded.stopped_at IS NULL THEN radius_sessions.reset_requested_at END`,
-    );
-  }
-  if (known.length > 0) {
-    const col = <K extends keyof SessionState>(k: K) => sql.param(known.map((s) => s[k]));
-    // locked by lockSessions: only what an Accounting-Request changes is sent back
-    await preparedRows(
-      tx,
-      'accounting-update-sessions',
-      sql`
-      UPDATE radius_sessions AS r SET
-        input_octets = u.input_octets, output_octets = u.output_octets, framed_ip = u.framed_ip,
-        updated_at = u.updated_at, stopped_at = u.stopped_at, stop_cause = u.stop_cause,
-        reset_requested_at = CASE WHEN u.stopped_at IS NULL THEN r.reset_requested_at END
-      FROM unnest(${col('nasAddress')}::text[], ${col('sessionId')}::text[], ${col('inputOctets')}::bigint[],
-        ${col('outputOctets')}::bigint[], ${col('framedIp')}::text[], ${col('updatedAt')}::timestamptz[],
-        ${col('stoppedAt')}::timestamptz[], ${col('stopCause')}::text[])
-        AS u(nas_address, session_id, input_octets, output_octets, framed_ip, updated_at, stopped_at, stop_cause)
-      WHERE r.nas_address = u.nas_address AND r.session_id = u.session_id`,
-    );
-  }
+/** Insert the batch's new sessions; one another AAA process inserted meanwhile is updated instead. */
+export async function insertSessions(tx: Db, fresh: SessionState[]) {
+  if (fresh.length === 0) return;
+  const col = <K extends keyof SessionState>(k: K) => sql.param(fresh.map((s) => s[k]));
+  await preparedRows(
+    tx,
+    'accounting-insert-sessions',
+    sql`
+    INSERT INTO radius_sessions (nas_address, session_id, iccid, org_id, user_name, calling_station_id, framed_ip,
+      input_octets, output_octets, started_at, updated_at, stopped_at, stop_cause)
+    SELECT * FROM unnest(${col('nasAddress')}::text[], ${col('sessionId')}::text[], ${col('iccid')}::text[],
+      ${col('orgId')}::uuid[], ${col('userName')}::text[], ${col('callingStationId')}::text[], ${col('framedIp')}::text[],
+      ${col('inputOctets')}::bigint[], ${col('outputOctets')}::bigint[], ${col('startedAt')}::timestamptz[],
+      ${col('updatedAt')}::timestamptz[], ${col('stoppedAt')}::timestamptz[], ${col('stopCause')}::text[])
+    ON CONFLICT (nas_address, session_id) DO UPDATE SET
+      input_octets = excluded.input_octets, output_octets = excluded.output_octets,
+      framed_ip = excluded.framed_ip, updated_at = excluded.updated_at,
+      stopped_at = excluded.stopped_at, stop_cause = excluded.stop_cause,
+      reset_requested_at = CASE WHEN excluded.stopped_at IS NULL THEN radius_sessions.reset_requested_at END`,
+  );
 }
+
+/** The UPDATE of stored sessions (locked by lockSessions) in what an Accounting-Request changes. */
+function sessionsUpdate(known: SessionState[]): SQL {
+  const col = <K extends keyof SessionState>(k: K) => sql.param(known.map((s) => s[k]));
+  return sql`
+    UPDATE radius_sessions AS r SET
+      input_octets = u.input_octets, output_octets = u.output_octets, framed_ip = u.framed_ip,
+      updated_at = u.updated_at, stopped_at = u.stopped_at, stop_cause = u.stop_cause,
+      reset_requested_at = CASE WHEN u.stopped_at IS NULL THEN r.reset_requested_at END
+    FROM unnest(${col('nasAddress')}::text[], ${col('sessionId')}::text[], ${col('inputOctets')}::bigint[],
+      ${col('outputOctets')}::bigint[], ${col('framedIp')}::text[], ${col('updatedAt')}::timestamptz[],
+      ${col('stoppedAt')}::timestamptz[], ${col('stopCause')}::text[])
+      AS u(nas_address, session_id, input_octets, output_octets, framed_ip, updated_at, stopped_at, stop_cause)
+    WHERE r.nas_address = u.nas_address AND r.session_id = u.session_id`;
+}
+
+/** Update the stored sessions on their own (a batch that added no usage). */
+export async function updateSessions(tx: Db, known: SessionState[]) {
+  if (known.length > 0) await preparedRows(tx, 'accounting-update-sessions', sessionsUpdate(known));
+}
+
+/** The same update as a data-modifying CTE, for the usage statement of the batch (`addUsageWith`). */
+export const sessionsUpdateCte = (known: SessionState[]) =>
+  sql`sessions_written AS (${sessionsUpdate(known)}),`;
 
 /**
  * Write the changed SIMs' network data back. A SIM asked to go offline stays online while another of

@@ -12,18 +12,20 @@ import { noteLimitsReached } from '../config/config.service.js';
 import type { NewEvent } from '../events/events.repository.js';
 import { event, recordEvents } from '../events/events.service.js';
 import { noteDataUsed } from '../usage/data-left.js';
-import { addUsage, type UsageDelta } from '../usage/usage.repository.js';
+import { addUsageWith, type UsageDelta } from '../usage/usage.repository.js';
 import { applyVolumeEffects } from '../usage/volume.service.js';
 import { identityOf, network } from './access.service.js';
 import {
   addSimsByIdentity,
+  insertSessions,
   lockSessions,
   openSessionIccids,
   type SessionState,
   type SimNet,
-  saveSessions,
   saveSimNetwork,
   sessionKey,
+  sessionsUpdateCte,
+  updateSessions,
 } from './accounting.repository.js';
 import { queueDisconnects } from './network.repository.js';
 import { cellOf, STALE_CAUSE, TERMINATE_CAUSES } from './network-data.js';
@@ -299,23 +301,32 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
     }
 
     const dirtySessions = [...sessions.values()].filter((s) => s.dirty);
-    if (dirtySessions.length > 0) await saveSessions(tx, dirtySessions);
+    await insertSessions(
+      tx,
+      dirtySessions.filter((s) => !s.stored),
+    );
+    const known = dirtySessions.filter((s) => s.stored);
 
     const exhausted: string[] = [];
     const limitReached: string[] = [];
     if (usage.size > 0) {
+      // the stored sessions are written by the usage statement, which also names the organisations
+      // with a monthly limit: two round trips fewer per batch
+      const { crossings, limitedOrgIds } = await addUsageWith(tx, [...usage.values()], {
+        name: known.length > 0 ? 'accounting-usage-sessions' : 'accounting-usage',
+        seenAt: nowIso,
+        ...(known.length > 0 ? { with: sessionsUpdateCte(known) } : {}),
+      });
       // crossings of 20 % and of nothing left: events, volume mail and auto top-up once each
       // (applyVolumeEffects); what still stands exhausted is disconnected below
-      const crossings = await addUsage(tx, [...usage.values()], { seenAt: nowIso });
       const standing = await applyVolumeEffects(ctx, tx, crossings, now);
       for (const c of standing) if (c.service === 'data') exhausted.push(c.iccid);
-      const reached = await noteLimitsReached(
-        ctx,
-        tx,
-        [...usage.values()].map((u) => u.orgId),
-        now,
-      );
-      for (const r of reached) if (r.kind === 'data') limitReached.push(r.orgId);
+      if (limitedOrgIds.length > 0) {
+        for (const r of await noteLimitsReached(ctx, tx, limitedOrgIds, now))
+          if (r.kind === 'data') limitReached.push(r.orgId);
+      }
+    } else {
+      await updateSessions(tx, known);
     }
 
     const dirtySims = [...new Set(simsByKey.values())].filter((s) => s.dirty);

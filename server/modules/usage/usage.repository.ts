@@ -2,6 +2,7 @@
 import { and, asc, between, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
 import { type Db, preparedRows, selectRows } from '../../db/client.js';
 import {
+  orgSettings,
   orgUsageDaily,
   orgUsageStripes,
   sims,
@@ -69,7 +70,28 @@ export async function addUsage(
   deltas: UsageDelta[],
   opts: { seenAt?: string } = {},
 ): Promise<VolumeCrossing[]> {
-  if (deltas.length === 0) return [];
+  return (await addUsageWith(db, deltas, { name: 'add-usage', ...opts })).crossings;
+}
+
+/** What `addUsageWith` did besides adding the usage. */
+export interface UsageAdded {
+  crossings: VolumeCrossing[];
+  /** The deltas' organisations that have an organisation-wide monthly limit (`noteLimitsReached` reads them). */
+  limitedOrgIds: string[];
+}
+
+/**
+ * `addUsage`, and in the same statement the caller's own data-modifying CTEs (`with`, each ending in a
+ * comma) and which of the deltas' organisations have a monthly limit: the accounting batch writes its
+ * sessions and learns whether any limit needs a look without two more round trips, each a wait for a
+ * CPU on a busy machine. `name` names the prepared statement, one per shape of `with`.
+ */
+export async function addUsageWith(
+  db: Db,
+  deltas: UsageDelta[],
+  opts: { name: string; seenAt?: string; with?: SQL },
+): Promise<UsageAdded> {
+  if (deltas.length === 0) return { crossings: [], limitedOrgIds: [] };
   // one row per SIM, day and hour (an upsert may not touch a row twice)
   const slots = new Map<string, UsageDelta>();
   for (const d of deltas) {
@@ -89,7 +111,7 @@ export async function addUsage(
   const rows = [...slots.values()];
   const col = <K extends keyof UsageDelta>(k: K) => sql.param(rows.map((r) => r[k]));
   const updated = await preparedRows<{
-    iccid: string;
+    iccid: string | null;
     org_id: string | null;
     data_total: string;
     data_used: string;
@@ -99,9 +121,9 @@ export async function addUsage(
     sms: number;
   }>(
     db,
-    'add-usage',
+    opts.name,
     sql`
-    WITH u AS (
+    WITH ${opts.with ?? sql``} u AS (
       SELECT * FROM unnest(${col('orgId')}::uuid[], ${col('iccid')}::text[], ${col('day')}::date[],
         ${col('hour')}::int[], ${col('dataUp')}::bigint[], ${col('dataDown')}::bigint[], ${col('smsMo')}::int[],
         ${col('smsMt')}::int[])
@@ -144,11 +166,21 @@ export async function addUsage(
     -- the volume before it): a row per SIM back to the AAA's one thread cost more than the crossings
     SELECT iccid, org_id, data_total, data_used, data, sms_total, sms_used, sms FROM used
     WHERE data_group <> ${volumeGroupSql(sql`data_total`, sql`data_used - data`)}
-      OR sms_group <> ${volumeGroupSql(sql`sms_total`, sql`sms_used - sms`)}`,
+      OR sms_group <> ${volumeGroupSql(sql`sms_total`, sql`sms_used - sms`)}
+    UNION ALL
+    -- an organisation with a limit: a row without an ICCID
+    SELECT NULL, o.org_id, NULL, NULL, NULL, NULL, NULL, NULL FROM ${orgSettings} o
+    WHERE o.org_id IN (SELECT org_id FROM u)
+      AND (o.data_limit_bytes IS NOT NULL OR o.sms_mo_limit IS NOT NULL OR o.sms_mt_limit IS NOT NULL)`,
   );
   const crossings: VolumeCrossing[] = [];
+  const limitedOrgIds: string[] = [];
   for (const r of updated) {
     if (!r.org_id) continue;
+    if (r.iccid === null) {
+      limitedOrgIds.push(r.org_id);
+      continue;
+    }
     const dataTotal = Number(r.data_total);
     const dataUsed = Number(r.data_used);
     const dataGroup = volumeGroup(dataTotal, dataUsed);
@@ -178,7 +210,7 @@ export async function addUsage(
       });
     }
   }
-  return crossings;
+  return { crossings, limitedOrgIds };
 }
 
 /** An organisation's usage per day in a date range (inclusive), its stripes added up; days without usage are absent. */
