@@ -5,12 +5,14 @@ import { disconnectRequests, mailOutbox } from '../../db/schema/index.js';
 import { fixtureIds, seedFleet } from '../../test/fleet.js';
 import { createHarness, type Harness, seedFixtures } from '../../test/harness.js';
 import { upsertSettings } from '../config/config.repository.js';
+import { addUsageWith } from '../usage/usage.repository.js';
 import { lockSessions } from './accounting.repository.js';
 import { storeAccounting } from './accounting.service.js';
 import { AcctStatus, type RadiusFields } from './radius-record.js';
 
 let h: Harness;
 let otherOrgId: string;
+let demoOrgId: string;
 
 // the fields an Accounting-Request decodes to (the codec's round trip is tested in server/network/radius)
 const accounting = (statusType: number, sessionId: string, imsi: string, octets?: bigint): RadiusFields => ({
@@ -26,7 +28,7 @@ const start = (nasAddress: string, sessionId: string, imsi: string) =>
 beforeAll(async () => {
   h = await createHarness();
   const fixtures = await seedFixtures(h.ctx);
-  const { demoOrgId } = fixtures;
+  demoOrgId = fixtures.demoOrgId;
   otherOrgId = fixtures.otherOrgId;
   await seedFleet(h.ctx, demoOrgId, 7, 4, '10.62.0.0/24');
   await seedFleet(h.ctx, demoOrgId, 8, 60, '10.63.0.0/24');
@@ -179,5 +181,63 @@ describe('the usage statement of a batch', () => {
       .from(mailOutbox)
       .where(and(eq(mailOutbox.template, 'limit-reached'), eq(mailOutbox.orgId, otherOrgId)));
     expect(mails.length).toBeGreaterThan(0);
+  });
+
+  it('when usage comes from organisations with and without a limit, then only the limited one is named', async () => {
+    // noteLimitsReached reads the settings of the named ones again: naming too many would pass unseen
+    const [limited, unlimited] = [fixtureIds(9, 1).iccid, fixtureIds(8, 59).iccid];
+    // settings without a limit are not a limit
+    await upsertSettings(h.ctx.db, { orgId: demoOrgId, imeiLockDefault: false });
+    const [sims] = await Promise.all([
+      selectRows<{ iccid: string; org_id: string }>(
+        h.ctx.db,
+        sql`SELECT iccid, org_id::text FROM sims WHERE iccid IN (${limited}, ${unlimited})`,
+      ),
+    ]);
+    const delta = (iccid: string) => ({
+      orgId: sims.find((x) => x.iccid === iccid)?.org_id ?? '',
+      iccid,
+      day: '2026-11-25',
+      hour: 10,
+      dataUp: 1,
+      dataDown: 0,
+      smsMo: 0,
+      smsMt: 0,
+    });
+    const added = await addUsageWith(h.ctx.db, [delta(limited), delta(unlimited)], { name: 'usage-test' });
+    expect(added.limitedOrgIds).toEqual([otherOrgId]);
+    await expect(
+      addUsageWith(h.ctx.db, [], { name: 'usage-test-with', with: sql`x AS (SELECT 1),` }),
+    ).rejects.toThrow(/needs usage/);
+  });
+
+  it('when one batch holds a new session with octets and a stored one, then both are counted and stored', async () => {
+    const [fresh, stored] = [fixtureIds(8, 58), fixtureIds(8, 57)];
+    await start('127.0.0.5', 'N2', stored.imsi);
+    const used = async () =>
+      new Map(
+        (
+          await selectRows<{ iccid: string; data_used: string }>(
+            h.ctx.db,
+            sql`SELECT iccid, data_used::text FROM sims WHERE iccid IN (${fresh.iccid}, ${stored.iccid})`,
+          )
+        ).map((r) => [r.iccid, Number(r.data_used)]),
+      );
+    const before = await used();
+    await storeAccounting(h.ctx, [
+      { nasAddress: '127.0.0.5', request: accounting(AcctStatus.InterimUpdate, 'N1', fresh.imsi, 700n) },
+      { nasAddress: '127.0.0.5', request: accounting(AcctStatus.InterimUpdate, 'N2', stored.imsi, 900n) },
+    ]);
+    const after = await used();
+    expect((after.get(fresh.iccid) ?? 0) - (before.get(fresh.iccid) ?? 0)).toBe(1400);
+    expect((after.get(stored.iccid) ?? 0) - (before.get(stored.iccid) ?? 0)).toBe(1800);
+    const octets = await selectRows<{ session_id: string; input_octets: string }>(
+      h.ctx.db,
+      sql`SELECT session_id, input_octets::text FROM radius_sessions WHERE nas_address = '127.0.0.5' ORDER BY 1`,
+    );
+    expect(octets).toEqual([
+      { session_id: 'N1', input_octets: '700' },
+      { session_id: 'N2', input_octets: '900' },
+    ]);
   });
 });

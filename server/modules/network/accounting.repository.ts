@@ -60,8 +60,8 @@ export const sessionKey = (nasAddress: string, sessionId: string) => `${nasAddre
 /**
  * The rows of a read, as ONE JSON array of arrays (`json_agg(json_build_array(…))`) rather than a
  * row per session: node-postgres builds an object and a string per column of every row, which cost
- * the AAA's one thread ~13 µs per record for the 21 columns here; `JSON.parse` of the same values,
- * 6–7 µs, while PostgreSQL spends about 1 µs more (measured on the radius bench's database, decision 021).
+ * the AAA's one thread 13–15 µs per record for the columns here; `JSON.parse` of the 21 values it
+ * needs, 6–8 µs, while PostgreSQL spends 1–2 µs more (measured on the radius bench's database, decision 021).
  */
 type JsonValue = string | number | null;
 const jsonRows = (select: SQL) => sql`SELECT coalesce(json_agg(x.v), '[]')::text AS rows FROM (${select}) x`;

@@ -287,7 +287,7 @@ export async function storeAccounting(ctx: AppContext, items: AccountingItem[]):
             sim.session_state = 'online';
             sim.dirty = true;
           }
-          // last seen once a minute at least; a SIM with usage gets it with the usage (addUsage)
+          // last seen once a minute at least; a SIM with usage gets it with the usage (addUsageWith)
           if (stale && !usage.has(sim.iccid)) sim.dirty = true;
           if (stale || sim.dirty) {
             sim.last_seen_at = nowIso;

@@ -91,7 +91,11 @@ export async function addUsageWith(
   deltas: UsageDelta[],
   opts: { name: string; seenAt?: string; with?: SQL },
 ): Promise<UsageAdded> {
-  if (deltas.length === 0) return { crossings: [], limitedOrgIds: [] };
+  if (deltas.length === 0) {
+    // the caller's CTE would be lost without a word
+    if (opts.with) throw new Error('addUsageWith: a statement of the caller needs usage to run with');
+    return { crossings: [], limitedOrgIds: [] };
+  }
   // one row per SIM, day and hour (an upsert may not touch a row twice)
   const slots = new Map<string, UsageDelta>();
   for (const d of deltas) {
@@ -111,14 +115,15 @@ export async function addUsageWith(
   const rows = [...slots.values()];
   const col = <K extends keyof UsageDelta>(k: K) => sql.param(rows.map((r) => r[k]));
   const updated = await preparedRows<{
+    // all null but org_id on an organisation's row
     iccid: string | null;
     org_id: string | null;
-    data_total: string;
-    data_used: string;
-    data: string;
-    sms_total: number;
-    sms_used: number;
-    sms: number;
+    data_total: string | null;
+    data_used: string | null;
+    data: string | null;
+    sms_total: number | null;
+    sms_used: number | null;
+    sms: number | null;
   }>(
     db,
     opts.name,
@@ -196,8 +201,10 @@ export async function addUsageWith(
         used: dataUsed,
       });
     }
-    const smsGroup = volumeGroup(r.sms_total, r.sms_used);
-    const smsBefore = volumeGroup(r.sms_total, r.sms_used - r.sms);
+    const smsTotal = Number(r.sms_total);
+    const smsUsed = Number(r.sms_used);
+    const smsGroup = volumeGroup(smsTotal, smsUsed);
+    const smsBefore = volumeGroup(smsTotal, smsUsed - Number(r.sms));
     if (smsGroup !== 'sufficient' && smsBefore !== 'none' && smsBefore !== smsGroup) {
       crossings.push({
         orgId: r.org_id,
@@ -205,8 +212,8 @@ export async function addUsageWith(
         service: 'sms',
         from: smsBefore,
         group: smsGroup,
-        total: r.sms_total,
-        used: r.sms_used,
+        total: smsTotal,
+        used: smsUsed,
       });
     }
   }
