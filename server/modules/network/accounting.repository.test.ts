@@ -145,6 +145,15 @@ describe('radius_sessions pages', () => {
 });
 
 describe('the usage statement of a batch', () => {
+  /** The input octets stored for a NAS's sessions, by Acct-Session-Id. */
+  const inputOctetsOf = async (nas: string) =>
+    (
+      await selectRows<{ session_id: string; input_octets: string }>(
+        h.ctx.db,
+        sql`SELECT session_id, input_octets::text FROM radius_sessions WHERE nas_address = ${nas} ORDER BY 1`,
+      )
+    ).map((r) => [r.session_id, Number(r.input_octets)]);
+
   it('when an Interim takes an organisation over its monthly data limit, then its sessions are written, a mail is queued and the SIM disconnected; an organisation without a limit is left alone', async () => {
     // the usage statement also writes the stored sessions and names the organisations with a limit
     const [limited, unlimited] = [fixtureIds(9, 1), fixtureIds(8, 60)];
@@ -161,13 +170,9 @@ describe('the usage statement of a batch', () => {
       interim('M2', unlimited.imsi),
     ]);
     expect(outcome.disconnectsQueued).toBe(1);
-    const octets = await selectRows<{ session_id: string; input_octets: string }>(
-      h.ctx.db,
-      sql`SELECT session_id, input_octets::text FROM radius_sessions WHERE nas_address = '127.0.0.4' ORDER BY 1`,
-    );
-    expect(octets).toEqual([
-      { session_id: 'M1', input_octets: '600000' },
-      { session_id: 'M2', input_octets: '600000' },
+    expect(await inputOctetsOf('127.0.0.4')).toEqual([
+      ['M1', 600000],
+      ['M2', 600000],
     ]);
     const disconnects = await h.ctx.db
       .select()
@@ -231,13 +236,9 @@ describe('the usage statement of a batch', () => {
     const after = await used();
     expect((after.get(fresh.iccid) ?? 0) - (before.get(fresh.iccid) ?? 0)).toBe(1400);
     expect((after.get(stored.iccid) ?? 0) - (before.get(stored.iccid) ?? 0)).toBe(1800);
-    const octets = await selectRows<{ session_id: string; input_octets: string }>(
-      h.ctx.db,
-      sql`SELECT session_id, input_octets::text FROM radius_sessions WHERE nas_address = '127.0.0.5' ORDER BY 1`,
-    );
-    expect(octets).toEqual([
-      { session_id: 'N1', input_octets: '700' },
-      { session_id: 'N2', input_octets: '900' },
+    expect(await inputOctetsOf('127.0.0.5')).toEqual([
+      ['N1', 700],
+      ['N2', 900],
     ]);
   });
 });
