@@ -24,21 +24,19 @@ export async function findDataLimitSettings(db: Db, orgIds: string[]): Promise<O
 }
 
 /** The settings of those organisations that have an organisation-wide monthly limit (data, MO or MT SMS). */
+/** An `org_settings` row with an organisation-wide monthly limit (data, MO or MT SMS). */
+export const hasOrgWideLimit = or(
+  isNotNull(orgSettings.dataLimitBytes),
+  isNotNull(orgSettings.smsMoLimit),
+  isNotNull(orgSettings.smsMtLimit),
+);
+
 export async function findOrgLimitSettings(db: Db, orgIds: string[]): Promise<OrgSettingsRow[]> {
   if (orgIds.length === 0) return [];
   return db
     .select()
     .from(orgSettings)
-    .where(
-      and(
-        inArray(orgSettings.orgId, orgIds),
-        or(
-          isNotNull(orgSettings.dataLimitBytes),
-          isNotNull(orgSettings.smsMoLimit),
-          isNotNull(orgSettings.smsMtLimit),
-        ),
-      ),
-    );
+    .where(and(inArray(orgSettings.orgId, orgIds), hasOrgWideLimit));
 }
 
 export async function upsertSettings(db: Db, values: typeof orgSettings.$inferInsert) {

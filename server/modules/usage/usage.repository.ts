@@ -9,6 +9,7 @@ import {
   simUsageDaily,
   simUsageHourly,
 } from '../../db/schema/index.js';
+import { hasOrgWideLimit } from '../config/config.repository.js';
 
 /** A volume group as PRODUCT.md §3 defines it (the generated columns of `sims` compute the same). */
 export function volumeGroup(total: number, used: number): 'sufficient' | 'low' | 'none' {
@@ -174,9 +175,8 @@ export async function addUsageWith(
       OR sms_group <> ${volumeGroupSql(sql`sms_total`, sql`sms_used - sms`)}
     UNION ALL
     -- an organisation with a limit: a row without an ICCID
-    SELECT NULL, o.org_id, NULL, NULL, NULL, NULL, NULL, NULL FROM ${orgSettings} o
-    WHERE o.org_id IN (SELECT org_id FROM u)
-      AND (o.data_limit_bytes IS NOT NULL OR o.sms_mo_limit IS NOT NULL OR o.sms_mt_limit IS NOT NULL)`,
+    SELECT NULL, ${orgSettings.orgId}, NULL, NULL, NULL, NULL, NULL, NULL FROM ${orgSettings}
+    WHERE ${orgSettings.orgId} IN (SELECT org_id FROM u) AND ${hasOrgWideLimit}`,
   );
   const crossings: VolumeCrossing[] = [];
   const limitedOrgIds: string[] = [];
