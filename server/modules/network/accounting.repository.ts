@@ -67,21 +67,21 @@ type JsonValue = string | number | null;
 const jsonRows = (select: SQL) => sql`SELECT coalesce(json_agg(x.v), '[]')::text AS rows FROM (${select}) x`;
 const parseRows = (rows: { rows: string }[]) => JSON.parse(rows[0]?.rows ?? '[]') as JsonValue[][];
 
-/** A timestamp in ms since the epoch, as the batch compares them. */
-const msOf = (column: SQL) => sql`(extract(epoch FROM ${column}) * 1000)::float8`;
+/** A timestamp in ms since the epoch, as the batch compares them (SQL text). */
+const msOf = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
 
 /** The SIM values of a read row, in the order `addSim` takes them (11): `t` is the alias of the row. */
 const simValues = (t: string, iccid: string, orgId: string) =>
   sql.raw(`${t}.${iccid}, ${t}.${orgId}, ${t}.imsi, ${t}.imei, ${t}.bearer, ${t}.mcc_mnc, ${t}.operator_name,
-    ${t}.country, ${t}.cell, ${t}.session_state, (extract(epoch FROM ${t}.last_seen_at) * 1000)::float8`);
+    ${t}.country, ${t}.cell, ${t}.session_state, ${msOf(`${t}.last_seen_at`)}`);
 
 const text = (v: JsonValue | undefined) => (v === null || v === undefined ? null : String(v));
+const numberOrNull = (v: JsonValue | undefined) => (v === null || v === undefined ? null : Number(v));
 
 /** Add the SIM of a read row (from `at` on) to the batch's SIMs, keyed by ICCID and IMSI, once: sessions of one SIM share it. */
 function addSim(sims: Map<string, SimNet>, v: JsonValue[], at: number) {
   const iccid = text(v[at]);
   if (!iccid || sims.has(iccid)) return;
-  const seen = v[at + 10];
   const sim: SimNet = {
     iccid,
     org_id: String(v[at + 1]),
@@ -94,7 +94,7 @@ function addSim(sims: Map<string, SimNet>, v: JsonValue[], at: number) {
     cell: text(v[at + 8]),
     session_state: String(v[at + 9]),
     last_seen_at: null,
-    last_seen_ms: seen === null || seen === undefined ? null : Number(seen),
+    last_seen_ms: numberOrNull(v[at + 10]),
     dirty: false,
     state: null,
   };
@@ -118,7 +118,7 @@ export async function lockSessions(
   // the lock in a subquery: FOR UPDATE is not allowed beside an aggregate
   const locked = (from: SQL) =>
     jsonRows(sql`SELECT json_build_array(l.nas_address, l.session_id, l.iccid, l.org_id, l.framed_ip,
-        l.input_octets, l.output_octets, ${msOf(sql`l.updated_at`)}, l.stopped_at::text, l.stop_cause,
+        l.input_octets, l.output_octets, ${sql.raw(msOf('l.updated_at'))}, l.stopped_at::text, l.stop_cause,
         ${simValues('l', 'sim_iccid', 'sim_org_id')}) AS v
       FROM (SELECT r.nas_address, r.session_id, r.iccid, r.org_id, r.framed_ip, r.input_octets,
           r.output_octets, r.updated_at, r.stopped_at, r.stop_cause, s.iccid AS sim_iccid,
@@ -153,7 +153,6 @@ export async function lockSessions(
   const sessions = new Map<string, SessionState>();
   const sims = new Map<string, SimNet>();
   for (const v of values) {
-    const updated = v[7];
     const s: SessionState = {
       nasAddress: String(v[0]),
       sessionId: String(v[1]),
@@ -166,7 +165,7 @@ export async function lockSessions(
       inputOctets: Number(v[5]),
       outputOctets: Number(v[6]),
       updatedAt: nowIso,
-      updatedMs: updated === null || updated === undefined ? null : Number(updated),
+      updatedMs: numberOrNull(v[7]),
       stoppedAt: text(v[8]),
       stopCause: text(v[9]),
       stored: true,
