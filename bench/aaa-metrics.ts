@@ -43,8 +43,8 @@ export async function rollupSums(sql: pg.Client): Promise<number[]> {
   const { rows } = await sql.query<Record<string, string>>(
     `SELECT (SELECT coalesce(sum(data_up), 0) FROM sim_usage_hourly) AS hu,
             (SELECT coalesce(sum(data_down), 0) FROM sim_usage_hourly) AS hd,
-            (SELECT coalesce(sum(data_up), 0) FROM sim_usage_daily) AS du,
-            (SELECT coalesce(sum(data_down), 0) FROM sim_usage_daily) AS dd,
+            (SELECT coalesce(sum(data_up), 0) FROM sim_usage_days) AS du,
+            (SELECT coalesce(sum(data_down), 0) FROM sim_usage_days) AS dd,
             (SELECT coalesce(sum(data_up), 0) FROM org_usage_daily) AS ou,
             (SELECT coalesce(sum(data_down), 0) FROM org_usage_daily) AS od`,
   );

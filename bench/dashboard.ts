@@ -44,7 +44,7 @@ export async function benchDashboard() {
     await client.query('DELETE FROM org_usage_daily');
     await client.query(`
       INSERT INTO org_usage_daily (org_id, day, data_up, data_down, sms_mo, sms_mt)
-      SELECT org_id, day, sum(data_up), sum(data_down), sum(sms_mo), sum(sms_mt) FROM sim_usage_daily GROUP BY 1, 2`);
+      SELECT org_id, day, sum(data_up), sum(data_down), sum(sms_mo), sum(sms_mt) FROM sim_usage_days GROUP BY 1, 2`);
     await client.query('COMMIT');
     await client.query('ANALYZE');
     const { rows } = await client.query<{ n: string }>('SELECT count(*)::text AS n FROM sim_usage_daily');

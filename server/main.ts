@@ -13,6 +13,7 @@ import { startMailSender } from './jobs/mail-sender.js';
 import { startRetention } from './jobs/retention.js';
 import { startJobRunner } from './jobs/runner.js';
 import { startStaleSessions } from './jobs/stale-sessions.js';
+import { startUsageRollup } from './jobs/usage-rollup.js';
 import { systemClock } from './lib/clock.js';
 import { DirectoryLockedError } from './lib/lockfile.js';
 import { startDisconnectDrainer } from './network/radius/disconnect.js';
@@ -70,6 +71,7 @@ async function main() {
       startRetention(ctx),
       startLifetime(ctx),
       startStaleSessions(ctx),
+      startUsageRollup(ctx),
     );
   if (roles.includes('smpp')) {
     const runner = await startSmpp(ctx);

@@ -32,14 +32,14 @@ describe('the seeded demo fleet', () => {
       SELECT s.iccid, s.data_used::text, s.sms_used, u.data::text, u.sms
       FROM sims s
       LEFT JOIN (SELECT iccid, sum(data_up + data_down) AS data, sum(sms_mo + sms_mt)::int AS sms
-                 FROM sim_usage_daily GROUP BY iccid) u ON u.iccid = s.iccid
+                 FROM sim_usage_days GROUP BY iccid) u ON u.iccid = s.iccid
       WHERE s.org_id IS NOT NULL
         AND (s.data_used <> coalesce(u.data, 0) OR s.sms_used <> coalesce(u.sms, 0))`);
     expect(mismatches).toEqual([]);
     const [org] = await rows<{ mismatched: number }>(sql`
       SELECT count(*)::int AS mismatched FROM (
         SELECT org_id, day, sum(data_up) AS up, sum(data_down) AS down, sum(sms_mo) AS mo, sum(sms_mt) AS mt
-        FROM sim_usage_daily GROUP BY 1, 2) d
+        FROM sim_usage_days GROUP BY 1, 2) d
       FULL JOIN (
         SELECT org_id, day, sum(data_up) AS data_up, sum(data_down) AS data_down, sum(sms_mo) AS sms_mo,
           sum(sms_mt) AS sms_mt
@@ -53,13 +53,13 @@ describe('the seeded demo fleet', () => {
     const [counted] = await rows<{ mo: number; mt: number; messages: number }>(sql`
       SELECT sum(sms_mo)::int AS mo, sum(sms_mt)::int AS mt,
         (SELECT count(*)::int FROM sms_messages) AS messages
-      FROM sim_usage_daily`);
+      FROM sim_usage_days`);
     expect(counted?.mo).toBeGreaterThan(1000);
     expect(counted?.mt).toBeGreaterThan(500);
     const mismatches = await rows(sql`
       SELECT iccid, day, u.mo, u.mt, m.mo AS rows_mo, m.mt AS rows_mt
       FROM (SELECT iccid, day, sum(sms_mo)::int AS mo, sum(sms_mt)::int AS mt
-            FROM sim_usage_daily GROUP BY 1, 2) u
+            FROM sim_usage_days GROUP BY 1, 2) u
       FULL JOIN (SELECT iccid, (created_at AT TIME ZONE 'UTC')::date AS day,
                    (sum(segments) FILTER (WHERE direction = 'MO'))::int AS mo,
                    (sum(segments) FILTER (WHERE direction = 'MT'))::int AS mt

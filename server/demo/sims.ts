@@ -20,6 +20,7 @@ import { topUpPackage } from '../modules/sims/charges.service.js';
 import { lockSims, updateSims } from '../modules/sims/sims.repository.js';
 import { actorOf, type Change, planChange } from '../modules/sims/sims.service.js';
 import { addPool, assignStock, importStock } from '../modules/stock/stock.service.js';
+import { rollUpUsage } from '../modules/usage/rollup.js';
 import { findUserByEmail } from '../modules/users/users.repository.js';
 import { mulberry32 } from '../network/simulator/devices.js';
 import { endInstallation, gatewayStep, installDevices, openGateway } from './network.js';
@@ -206,7 +207,9 @@ export async function seedDemoFleet(
 
   actions.sort((a, b) => a.at - b.at || a.order - b.order);
   for (const action of actions) await action.run(at(ctx, action.at));
-  // the installation sessions of months ago left hourly rows: the retention job keeps their days only
+  // the installation sessions of months ago left hourly rows: summed into their days, as the worker's
+  // roll-up does (decision 026), the retention job keeps the days only
+  await rollUpUsage(ctx.db, new Date(now));
   await applyRetention(at(ctx, now));
 
   // The notices the history raised (volume, lifetime) would carry today's date and, with SMTP set up,

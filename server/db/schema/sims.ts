@@ -13,6 +13,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  pgView,
   primaryKey,
   smallint,
   text,
@@ -182,7 +183,13 @@ export const simEvents = pgTable(
   ],
 );
 
-/** Per SIM and UTC day: data up/down in bytes, SMS mobile-originated and -terminated. */
+/**
+ * Per SIM and UTC day: data up/down in bytes, SMS mobile-originated and -terminated. Holds the days
+ * the usage roll-up summed (before `coalesce(pending, daily_from)` of `usage_rollup`, from the hourly rows by
+ * `modules/usage/rollup.ts`) and usage without an hour (history older than the hourly retention).
+ * Usage of an hour is written to `sim_usage_hourly` only, so the accounting batch does not also
+ * update a daily row per record (decision 026). Read through `sim_usage_days`, never alone.
+ */
 export const simUsageDaily = pgTable(
   'sim_usage_daily',
   {
@@ -198,8 +205,59 @@ export const simUsageDaily = pgTable(
 );
 
 /**
- * Per SIM and UTC hour (`hour` is the hour's start): the same figures as `sim_usage_daily`, written by
- * `addUsage` from the same deltas, so a day's hours add up to its daily row. Kept for
+ * Usage of an hour whose day the roll-up had already closed when it was written (an Interim that
+ * straddled midnight, a refund of yesterday's SMS): written to its hourly row and here, in the same
+ * statement, so the roll-up of that day can leave it out and `sim_usage_days` adds it (decision 026).
+ * Rare: a handful of rows a day.
+ */
+export const simUsageLate = pgTable(
+  'sim_usage_late',
+  {
+    orgId: uuid('org_id').notNull(),
+    iccid: text('iccid').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    dataUp: bigint('data_up', { mode: 'number' }).notNull().default(0),
+    dataDown: bigint('data_down', { mode: 'number' }).notNull().default(0),
+    smsMo: integer('sms_mo').notNull().default(0),
+    smsMt: integer('sms_mt').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.iccid, t.day] })],
+);
+
+/**
+ * The state of the daily roll-up, one row. `daily_from`: the first day not closed — usage of an hour
+ * of an earlier day is also written to `sim_usage_late`. `pending`: the day closed but not yet summed
+ * into `sim_usage_daily` (readers still take it from the hourly rows). Writers read `daily_from`
+ * through the function `usage_daily_from()`, which waits for a closing in progress (decision 026).
+ */
+export const usageRollup = pgTable(
+  'usage_rollup',
+  {
+    id: smallint('id').primaryKey().default(1),
+    dailyFrom: date('daily_from', { mode: 'string' }).notNull(),
+    pending: date('pending', { mode: 'string' }),
+  },
+  (t) => [check('usage_rollup_one_row', sql`${t.id} = 1`)],
+);
+
+/**
+ * Per SIM, organisation and UTC day, whatever table holds the day now (migration 0034): the daily rows,
+ * the late rows of closed days, and the hourly rows of the days not yet summed. Every reader of a
+ * SIM's usage per day reads this view.
+ */
+export const simUsageDays = pgView('sim_usage_days', {
+  orgId: uuid('org_id').notNull(),
+  iccid: text('iccid').notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
+  dataUp: bigint('data_up', { mode: 'number' }).notNull(),
+  dataDown: bigint('data_down', { mode: 'number' }).notNull(),
+  smsMo: integer('sms_mo').notNull(),
+  smsMt: integer('sms_mt').notNull(),
+}).existing();
+
+/**
+ * Per SIM and UTC hour (`hour` is the hour's start): every usage of an hour, written by `addUsage`; the
+ * daily roll-up sums a closed day's hours into `sim_usage_daily` (decision 026). Kept for
  * OPENCMP_HOURLY_RETENTION_DAYS only; the index on `hour` lets the hourly retention run delete the
  * oldest hour without scanning the table.
  */

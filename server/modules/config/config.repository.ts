@@ -1,7 +1,7 @@
 /** Queries of an organisation's settings, its month-to-date usage and the limit notices. */
 import { and, between, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { limitNotices, orgSettings, orgUsageDaily, simUsageDaily } from '../../db/schema/index.js';
+import { limitNotices, orgSettings, orgUsageDaily, simUsageDays } from '../../db/schema/index.js';
 
 export type OrgSettingsRow = typeof orgSettings.$inferSelect;
 
@@ -65,7 +65,7 @@ export async function orgMonthToDate(db: Db, orgId: string, first: string, today
   };
 }
 
-/** Some SIMs' data this month, from their daily rows (≤ 31 each, read through the primary key). */
+/** Some SIMs' data this month, from their days (≤ 31 each, read through the tables' primary keys). */
 export async function simsDataMonthToDate(
   db: Db,
   iccids: string[],
@@ -75,16 +75,16 @@ export async function simsDataMonthToDate(
   if (iccids.length === 0) return new Map();
   const rows = await db
     .select({
-      iccid: simUsageDaily.iccid,
-      n: sql<string>`sum(${simUsageDaily.dataUp} + ${simUsageDaily.dataDown})::text`,
+      iccid: simUsageDays.iccid,
+      n: sql<string>`sum(${simUsageDays.dataUp} + ${simUsageDays.dataDown})::text`,
     })
-    .from(simUsageDaily)
-    .where(and(inArray(simUsageDaily.iccid, iccids), between(simUsageDaily.day, first, today)))
-    .groupBy(simUsageDaily.iccid);
+    .from(simUsageDays)
+    .where(and(inArray(simUsageDays.iccid, iccids), between(simUsageDays.day, first, today)))
+    .groupBy(simUsageDays.iccid);
   return new Map(rows.map((r) => [r.iccid, Number(r.n)]));
 }
 
-/** One SIM's data this month, from its daily rows (≤ 31, read through the primary key). */
+/** One SIM's data this month, from its days (≤ 31, read through the tables' primary keys). */
 export async function simDataMonthToDate(
   db: Db,
   iccid: string,
@@ -92,9 +92,9 @@ export async function simDataMonthToDate(
   today: string,
 ): Promise<number> {
   const [row] = await db
-    .select({ n: sql<string>`coalesce(sum(${simUsageDaily.dataUp} + ${simUsageDaily.dataDown}), 0)::text` })
-    .from(simUsageDaily)
-    .where(and(eq(simUsageDaily.iccid, iccid), between(simUsageDaily.day, first, today)));
+    .select({ n: sql<string>`coalesce(sum(${simUsageDays.dataUp} + ${simUsageDays.dataDown}), 0)::text` })
+    .from(simUsageDays)
+    .where(and(eq(simUsageDays.iccid, iccid), between(simUsageDays.day, first, today)));
   return Number(row?.n ?? 0);
 }
 

@@ -283,7 +283,7 @@ describe('the organisation rollup, striped', () => {
     const [d] = await selectRows<{ data: number; mo: number; mt: number }>(
       h.ctx.db,
       sql`SELECT sum(data_up + data_down)::float8 AS data, sum(sms_mo)::int AS mo, sum(sms_mt)::int AS mt
-          FROM sim_usage_daily WHERE org_id = ${demoId} AND day BETWEEN '2026-11-01' AND '2026-11-27'`,
+          FROM sim_usage_days WHERE org_id = ${demoId} AND day BETWEEN '2026-11-01' AND '2026-11-27'`,
     );
     expect(await orgMonthToDate(h.ctx.db, demoId, '2026-11-01', '2026-11-27')).toEqual({
       dataBytes: d?.data,

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.js';
-import { radiusSessions, simUsageDaily } from '../../db/schema/index.js';
+import { radiusSessions, simUsageDays } from '../../db/schema/index.js';
 import { fixtureIds, seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
 import { storeAccounting } from './accounting.service.js';
@@ -40,7 +40,7 @@ const session = async (sid: string) =>
   )[0];
 const get = (url: string) => h.app.inject({ method: 'GET', url, headers: as(owner) });
 const used = async (iccid: string) =>
-  (await h.ctx.db.select().from(simUsageDaily).where(eq(simUsageDaily.iccid, iccid))).reduce(
+  (await h.ctx.db.select().from(simUsageDays).where(eq(simUsageDays.iccid, iccid))).reduce(
     (t, r) => t + r.dataUp + r.dataDown,
     0,
   );

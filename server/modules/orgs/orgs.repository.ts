@@ -103,13 +103,15 @@ export async function lockSubOrganisation(db: Db, parentId: string, id: string) 
 /**
  * Delete an empty sub-organisation with everything that is only its own: users (their sessions and
  * links cascade), jobs, the history of SIMs it once held, count rows; IP blocks, addresses, e-mail
- * addresses and API clients cascade. Mails keep their text with the organisation set to null.
+ * addresses and API clients cascade. Hourly usage rows (no index by organisation) go with the hourly
+ * retention, and the daily roll-up skips them. Mails keep their text with the organisation set to null.
  */
 export async function deleteOrganisation(db: Db, id: string) {
   await db.execute(sql`DELETE FROM jobs WHERE org_id = ${id}`);
   await db.execute(sql`DELETE FROM users WHERE org_id = ${id}`);
   await db.execute(sql`DELETE FROM sim_events WHERE org_id = ${id}`);
   await db.execute(sql`DELETE FROM sim_usage_daily WHERE org_id = ${id}`);
+  await db.execute(sql`DELETE FROM sim_usage_late WHERE org_id = ${id}`);
   await db.execute(sql`DELETE FROM sim_counts WHERE org_id = ${id}`);
   await db.delete(organisations).where(eq(organisations.id, id));
   forgetAuth('org', id);

@@ -3,7 +3,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
-import { orgSettings, simEvents, sims, simUsageDaily, smsMessages } from '../../db/schema/index.js';
+import { orgSettings, simEvents, sims, simUsageDays, smsMessages } from '../../db/schema/index.js';
 import { startSmscSimulator } from '../../network/simulator/smsc.js';
 import { renderFieldError, renderProblem } from '../../test/error-text.js';
 import { fixtureIds } from '../../test/fleet.js';
@@ -81,7 +81,7 @@ describe('SMS volume', () => {
       rowsBefore.length,
     );
     expect((await simRow(iccid))?.smsUsed).toBe(9);
-    expect(await h.ctx.db.select().from(simUsageDaily).where(eq(simUsageDaily.iccid, iccid))).toHaveLength(0);
+    expect(await h.ctx.db.select().from(simUsageDays).where(eq(simUsageDays.iccid, iccid))).toHaveLength(0);
 
     expect((await post(iccid, { text: 'last one' })).statusCode).toBe(202);
     const usedUp = await h.ctx.db

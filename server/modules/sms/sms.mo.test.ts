@@ -6,7 +6,7 @@ import {
   orgSettings,
   simEvents,
   sims,
-  simUsageDaily,
+  simUsageDays,
   smsMessages,
   smsMoParts,
 } from '../../db/schema/index.js';
@@ -92,7 +92,7 @@ describe('MO refusal in the SMS service', () => {
       sessionState: 'attached',
       status: 'activated',
     });
-    const [usage] = await h.ctx.db.select().from(simUsageDaily).where(eq(simUsageDaily.iccid, iccid));
+    const [usage] = await h.ctx.db.select().from(simUsageDays).where(eq(simUsageDays.iccid, iccid));
     expect(usage).toMatchObject({ smsMo: 1, dataUp: 0, dataDown: 0 });
     expect(
       await h.ctx.db.select().from(disconnectRequests).where(eq(disconnectRequests.iccid, iccid)),

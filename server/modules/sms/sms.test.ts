@@ -2,7 +2,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { eventTypes } from '../../../contracts/events.js';
-import { simEvents, sims, simUsageDaily, smsMessages } from '../../db/schema/index.js';
+import { simEvents, sims, simUsageDays, smsMessages } from '../../db/schema/index.js';
 import { fixtureIds } from '../../test/fleet.js';
 import {
   del,
@@ -126,8 +126,8 @@ describe('sending SMS over SMPP', () => {
     expect((await simRow(n(5)))?.smsUsed).toBe((before?.smsUsed ?? 0) + 3);
     const [usage] = await h.ctx.db
       .select()
-      .from(simUsageDaily)
-      .where(eq(simUsageDaily.iccid, n(5)));
+      .from(simUsageDays)
+      .where(eq(simUsageDays.iccid, n(5)));
     expect(usage?.smsMo).toBe(3);
   });
 

@@ -1,11 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectRows } from '../../db/client.js';
-import { simUsageDaily, simUsageHourly } from '../../db/schema/index.js';
+import { simUsageDaily, simUsageDays, simUsageHourly } from '../../db/schema/index.js';
 import { fixtureIds, seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
 import { storeAccounting } from '../network/accounting.service.js';
 import { AcctStatus, type RadiusFields } from '../network/radius-record.js';
+import { rollUpUsage } from './rollup.js';
 import { addUsage, type UsageDelta } from './usage.repository.js';
 
 let h: Harness;
@@ -41,7 +42,7 @@ const at = (iso: string, iccid: string, v: Partial<UsageDelta>, org = orgId): Us
 const hoursOf = (iccid: string) =>
   h.ctx.db.select().from(simUsageHourly).where(eq(simUsageHourly.iccid, iccid)).orderBy(simUsageHourly.hour);
 const daysOf = (iccid: string) =>
-  h.ctx.db.select().from(simUsageDaily).where(eq(simUsageDaily.iccid, iccid)).orderBy(simUsageDaily.day);
+  h.ctx.db.select().from(simUsageDays).where(eq(simUsageDays.iccid, iccid)).orderBy(simUsageDays.day);
 
 /** The hourly rows added up per day, in the shape of the daily rows. */
 async function hourlySummedPerDay(iccid: string) {
@@ -89,7 +90,14 @@ describe('hourly usage rows', () => {
       ['2026-11-21T00:00:00.000Z', 31, 307, 0, 2],
     ]);
     expect(await hourlySummedPerDay(sim)).toEqual(await dailyFigures(sim));
-    expect((await dailyFigures(sim)).map((d) => d.day)).toEqual(['2026-11-20', '2026-11-21']);
+    // and the same once the roll-up summed the days into daily rows (decision 026)
+    await rollUpUsage(h.ctx.db, h.clock.now());
+    expect(await hourlySummedPerDay(sim)).toEqual(await dailyFigures(sim));
+    expect(
+      (await h.ctx.db.select().from(simUsageDaily).where(eq(simUsageDaily.iccid, sim)))
+        .map((d) => d.day)
+        .sort(),
+    ).toEqual(['2026-11-20', '2026-11-21']);
   });
 
   it('when accounting interims arrive either side of an hour boundary, then the session’s growth lands in each hour', async () => {
@@ -124,7 +132,7 @@ describe('hourly usage rows', () => {
 
 describe('usage rows under accounting', () => {
   /** The heap page each of the SIMs' usage rows lies on, by ICCID. */
-  const pagesOf = async (table: 'sim_usage_hourly' | 'sim_usage_daily', iccids: string[]) =>
+  const pagesOf = async (table: 'sim_usage_hourly', iccids: string[]) =>
     new Map(
       (
         await selectRows<{ iccid: string; page: number }>(
@@ -142,12 +150,10 @@ describe('usage rows under accounting', () => {
     const batch = (dataUp: number) => sims.map((iccid) => at('2026-11-25T10:20', iccid, { dataUp }));
     await addUsage(h.ctx.db, batch(10));
     const hourly = await pagesOf('sim_usage_hourly', sims);
-    const daily = await pagesOf('sim_usage_daily', sims);
     expect(hourly.size).toBe(150);
     expect(new Set(hourly.values()).size).toBeGreaterThan(1);
     await addUsage(h.ctx.db, batch(5));
     expect(await pagesOf('sim_usage_hourly', sims)).toEqual(hourly);
-    expect(await pagesOf('sim_usage_daily', sims)).toEqual(daily);
     expect((await hoursOf(sims[149] ?? '')).map((r) => r.dataUp)).toEqual([15]);
   });
 });

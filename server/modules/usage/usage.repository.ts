@@ -1,4 +1,4 @@
-/** Queries of per-SIM daily usage. */
+/** Per-SIM and per-organisation usage: the accounting batch's writes and the portal's reads. */
 import { and, asc, between, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
 import { type Db, preparedRows, selectRows } from '../../db/client.js';
 import {
@@ -7,7 +7,10 @@ import {
   orgUsageStripes,
   sims,
   simUsageDaily,
+  simUsageDays,
   simUsageHourly,
+  simUsageLate,
+  usageRollup,
 } from '../../db/schema/index.js';
 import { hasOrgWideLimit } from '../config/config.repository.js';
 
@@ -56,7 +59,8 @@ export function usageSlot(at: Date): { day: string; hour: number } {
 }
 
 /**
- * Add usage to the per-SIM hourly and daily rows (upserts), to the SIMs' used volumes and to the
+ * Add usage to the per-SIM hourly rows (upserts; usage without an hour to the daily rows, usage of a
+ * day the roll-up closed to the late rows too: decision 026), to the SIMs' used volumes and to the
  * organisations' daily rollup: ONE statement of data-modifying CTEs over arrays, however many deltas
  * (it runs in the RADIUS accounting batch, 10,000 records a second). Rows are touched in key order so
  * concurrent batches cannot deadlock. Returns the SIMs whose volume crossed into low or none with this
@@ -141,10 +145,21 @@ export async function addUsageWith(
       ON CONFLICT (iccid, hour) DO UPDATE SET data_up = t.data_up + excluded.data_up,
         data_down = t.data_down + excluded.data_down, sms_mo = t.sms_mo + excluded.sms_mo,
         sms_mt = t.sms_mt + excluded.sms_mt
+    ), late AS (
+      -- usage of an hour of a day the roll-up closed (decision 026): counted apart, so the roll-up of
+      -- the day, pending or not, does not count it twice
+      INSERT INTO ${simUsageLate} AS t (org_id, iccid, day, data_up, data_down, sms_mo, sms_mt)
+      SELECT min(org_id::text)::uuid, iccid, day, sum(data_up), sum(data_down), sum(sms_mo), sum(sms_mt)
+      FROM u WHERE hour IS NOT NULL AND day < (SELECT usage_daily_from())
+      GROUP BY iccid, day ORDER BY iccid, day
+      ON CONFLICT (iccid, day) DO UPDATE SET data_up = t.data_up + excluded.data_up,
+        data_down = t.data_down + excluded.data_down, sms_mo = t.sms_mo + excluded.sms_mo,
+        sms_mt = t.sms_mt + excluded.sms_mt
     ), daily AS (
+      -- usage without an hour only: the daily rows of the other usage are summed from the hourly ones
       INSERT INTO ${simUsageDaily} AS t (org_id, iccid, day, data_up, data_down, sms_mo, sms_mt)
       SELECT min(org_id::text)::uuid, iccid, day, sum(data_up), sum(data_down), sum(sms_mo), sum(sms_mt)
-      FROM u GROUP BY iccid, day ORDER BY iccid, day
+      FROM u WHERE hour IS NULL GROUP BY iccid, day ORDER BY iccid, day
       ON CONFLICT (iccid, day) DO UPDATE SET data_up = t.data_up + excluded.data_up,
         data_down = t.data_down + excluded.data_down, sms_mo = t.sms_mo + excluded.sms_mo,
         sms_mt = t.sms_mt + excluded.sms_mt
@@ -236,19 +251,15 @@ export async function orgDailyUsage(db: Db, orgId: string, from: string, to: str
     .orderBy(asc(orgUsageDaily.day));
 }
 
-/** A SIM's daily rows in a date range (inclusive). */
+/** A SIM's usage per day in a date range (inclusive), whichever table holds each day (decision 026). */
 export async function dailyUsage(db: Db, orgId: string, iccid: string, from: string, to: string) {
   return db
     .select()
-    .from(simUsageDaily)
+    .from(simUsageDays)
     .where(
-      and(
-        eq(simUsageDaily.orgId, orgId),
-        eq(simUsageDaily.iccid, iccid),
-        between(simUsageDaily.day, from, to),
-      ),
+      and(eq(simUsageDays.orgId, orgId), eq(simUsageDays.iccid, iccid), between(simUsageDays.day, from, to)),
     )
-    .orderBy(asc(simUsageDaily.day));
+    .orderBy(asc(simUsageDays.day));
 }
 
 /** A SIM's hourly rows from `from` (inclusive) to `to` (exclusive). */
@@ -267,22 +278,29 @@ export async function hourlyUsage(db: Db, orgId: string, iccid: string, from: Da
     .orderBy(asc(simUsageHourly.hour));
 }
 
-/** Delete hourly usage rows of hours that began before `cutoff`; returns how many went. */
+/**
+ * Delete hourly usage rows of hours that began before `cutoff`, but none of a day not yet summed into
+ * the daily rows (a roll-up that fell behind keeps them); returns how many went.
+ */
 export async function deleteHourlyUsageBefore(db: Db, cutoff: Date): Promise<number> {
   const rows = await selectRows<{ n: number }>(
     db,
-    sql`WITH gone AS (DELETE FROM ${simUsageHourly} WHERE hour < ${cutoff.toISOString()}::timestamptz RETURNING 1)
+    sql`WITH gone AS (
+          DELETE FROM ${simUsageHourly} WHERE hour < ${cutoff.toISOString()}::timestamptz
+            AND hour < (SELECT coalesce(pending, daily_from)::timestamp AT TIME ZONE 'UTC' FROM ${usageRollup})
+          RETURNING 1)
         SELECT count(*)::int AS n FROM gone`,
   );
   return rows[0]?.n ?? 0;
 }
 
-/** Delete daily usage rows before a day (YYYY-MM-DD); returns how many went. */
+/** Delete daily (and late) usage rows before a day (YYYY-MM-DD); returns how many daily rows went. */
 export async function deleteUsageBefore(db: Db, day: string): Promise<number> {
   const rows = await db
     .delete(simUsageDaily)
     .where(lt(simUsageDaily.day, day))
     .returning({ day: simUsageDaily.day });
+  await db.delete(simUsageLate).where(lt(simUsageLate.day, day));
   await db.delete(orgUsageDaily).where(lt(orgUsageDaily.day, day));
   return rows.length;
 }

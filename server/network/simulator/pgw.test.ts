@@ -46,7 +46,7 @@ const sessionsOf = (iccid: string) =>
 const usageOf = async (iccid: string) => {
   const [row] = await selectRows<{ total: string | null }>(
     h.ctx.db,
-    sql`SELECT sum(data_up + data_down)::text AS total FROM sim_usage_daily WHERE iccid = ${iccid}`,
+    sql`SELECT sum(data_up + data_down)::text AS total FROM sim_usage_days WHERE iccid = ${iccid}`,
   );
   return Number(row?.total ?? 0);
 };
