@@ -38,12 +38,25 @@ export function rollupsMatch(before: number[], after: number[], counters: Float6
   return after.every((v, i) => v - (before[i] ?? 0) === (i % 2 === 0 ? reportedUp : 3 * reportedUp));
 }
 
-/** How much each rollup grew against what the Interims reported, for a run whose rollups do not match. */
-export function rollupGrowth(before: number[], after: number[], counters: Float64Array): string {
+/**
+ * `rollupsMatch`, and when they do not, a line on stderr with how much each rollup grew against what
+ * the Interims reported: an unanswered Interim the AAA dropped was reported but never stored.
+ */
+export function rollupsMatchOrSay(
+  before: number[],
+  after: number[],
+  counters: Float64Array,
+  unanswered: number,
+) {
+  if (rollupsMatch(before, after, counters)) return true;
   let reportedUp = 0;
   for (const c of counters) reportedUp += c;
   const grew = after.map((v, i) => v - (before[i] ?? 0));
-  return `reported up ${reportedUp} down ${3 * reportedUp}; grew hourly ${grew[0]}/${grew[1]}, days ${grew[2]}/${grew[3]}, organisations ${grew[4]}/${grew[5]}`;
+  console.error(
+    `rollups do not match (${unanswered} unanswered): reported up ${reportedUp} down ${3 * reportedUp}; ` +
+      `grew hourly ${grew[0]}/${grew[1]}, days ${grew[2]}/${grew[3]}, organisations ${grew[4]}/${grew[5]}`,
+  );
+  return false;
 }
 
 /** Data up and down in the three rollups (SIM hourly, SIM daily, organisation daily), summed over all rows. */

@@ -183,26 +183,28 @@ export const simEvents = pgTable(
   ],
 );
 
+/** A SIM's usage of a day: data up/down in bytes, SMS mobile-originated and -terminated. */
+const usageDayColumns = () => ({
+  orgId: uuid('org_id').notNull(),
+  iccid: text('iccid').notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
+  dataUp: bigint('data_up', { mode: 'number' }).notNull().default(0),
+  dataDown: bigint('data_down', { mode: 'number' }).notNull().default(0),
+  smsMo: integer('sms_mo').notNull().default(0),
+  smsMt: integer('sms_mt').notNull().default(0),
+});
+
 /**
- * Per SIM and UTC day: data up/down in bytes, SMS mobile-originated and -terminated. Holds the days
+ * Per SIM and UTC day (`usageDayColumns`). Holds the days
  * the usage roll-up summed (before `coalesce(pending, daily_from)` of `usage_rollup`, from the hourly rows by
  * `modules/usage/rollup.ts`) and usage without an hour (history older than the hourly retention).
  * Usage of an hour is written to `sim_usage_hourly` only, so the accounting batch does not also
  * update a daily row per record (decision 026). Read through `sim_usage_days`, never alone.
  */
-export const simUsageDaily = pgTable(
-  'sim_usage_daily',
-  {
-    orgId: uuid('org_id').notNull(),
-    iccid: text('iccid').notNull(),
-    day: date('day', { mode: 'string' }).notNull(),
-    dataUp: bigint('data_up', { mode: 'number' }).notNull().default(0),
-    dataDown: bigint('data_down', { mode: 'number' }).notNull().default(0),
-    smsMo: integer('sms_mo').notNull().default(0),
-    smsMt: integer('sms_mt').notNull().default(0),
-  },
-  (t) => [primaryKey({ columns: [t.iccid, t.day] }), index('sim_usage_daily_org_day_idx').on(t.orgId, t.day)],
-);
+export const simUsageDaily = pgTable('sim_usage_daily', usageDayColumns(), (t) => [
+  primaryKey({ columns: [t.iccid, t.day] }),
+  index('sim_usage_daily_org_day_idx').on(t.orgId, t.day),
+]);
 
 /**
  * Usage of an hour whose day the roll-up had already closed when it was written (an Interim that
@@ -210,19 +212,9 @@ export const simUsageDaily = pgTable(
  * statement, so the roll-up of that day can leave it out and `sim_usage_days` adds it (decision 026).
  * Rare: a handful of rows a day.
  */
-export const simUsageLate = pgTable(
-  'sim_usage_late',
-  {
-    orgId: uuid('org_id').notNull(),
-    iccid: text('iccid').notNull(),
-    day: date('day', { mode: 'string' }).notNull(),
-    dataUp: bigint('data_up', { mode: 'number' }).notNull().default(0),
-    dataDown: bigint('data_down', { mode: 'number' }).notNull().default(0),
-    smsMo: integer('sms_mo').notNull().default(0),
-    smsMt: integer('sms_mt').notNull().default(0),
-  },
-  (t) => [primaryKey({ columns: [t.iccid, t.day] })],
-);
+export const simUsageLate = pgTable('sim_usage_late', usageDayColumns(), (t) => [
+  primaryKey({ columns: [t.iccid, t.day] }),
+]);
 
 /**
  * The state of the daily roll-up, one row. `daily_from`: the first day not closed — usage of an hour

@@ -33,6 +33,15 @@ const usage = (iccid: string, day: string, hour: number | null, dataUp: number):
   smsMo: 0,
   smsMt: 0,
 });
+/** A promise the test settles when it chooses. */
+function latch() {
+  let open = () => {};
+  const done = new Promise<void>((r) => {
+    open = r;
+  });
+  return { open, done };
+}
+
 /** A SIM's days as every reader sees them (the view). */
 const days = async (iccid: string) =>
   (await dailyUsage(h.ctx.db, orgId, iccid, '2000-01-01', '2100-01-01')).map((r) => [
@@ -152,20 +161,14 @@ describe('the daily roll-up', () => {
     const day = dayOf(0);
     h.clock.advance(DAY);
     // a writer that read daily_from before the close, still in its transaction
-    let release = () => {};
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    let wrote = () => {};
-    const written = new Promise<void>((r) => {
-      wrote = r;
-    });
+    const gate = latch();
+    const written = latch();
     const writer = h.ctx.db.transaction(async (tx) => {
       await addUsage(tx, [usage(sim, day, 22, 50)]);
-      wrote();
-      await gate;
+      written.open();
+      await gate.done;
     });
-    await written;
+    await written.done;
     let closed = false;
     // on PostgreSQL each try gives up after 100 ms (lock_timeout) and the run tries again
     const closing = rollUpUsage(h.ctx.db, h.clock.now(), { attempts: 100, pauseMs: 20 }).then((d) => {
@@ -174,7 +177,7 @@ describe('the daily roll-up', () => {
     });
     await new Promise((r) => setTimeout(r, 400));
     expect(closed).toBe(false);
-    release();
+    gate.open();
     await writer;
     expect((await closing).map((d) => d.day)).toEqual([day]);
     expect(await lateRows(sim)).toEqual([]);
@@ -183,28 +186,22 @@ describe('the daily roll-up', () => {
     const next = dayOf(0);
     await addUsage(h.ctx.db, [usage(sim, next, 3, 4)]);
     h.clock.advance(DAY);
-    let unlock = () => {};
-    const held = new Promise<void>((r) => {
-      unlock = r;
-    });
-    let locked = () => {};
-    const isLocked = new Promise<void>((r) => {
-      locked = r;
-    });
+    const held = latch();
+    const locked = latch();
     const closer = h.ctx.db.transaction(async (tx) => {
       await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('usage-rollup'))`);
       await tx.execute(sql`UPDATE usage_rollup SET daily_from = daily_from + 1, pending = daily_from`);
-      locked();
-      await held;
+      locked.open();
+      await held.done;
     });
-    await isLocked;
+    await locked.done;
     let added = false;
     const late = addUsage(h.ctx.db, [usage(sim, next, 23, 6)]).then(() => {
       added = true;
     });
     await new Promise((r) => setTimeout(r, 300));
     expect(added).toBe(false);
-    unlock();
+    held.open();
     await closer;
     await late;
     expect(await lateRows(sim)).toEqual([[next, 6]]);
