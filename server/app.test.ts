@@ -169,6 +169,13 @@ describe('errors', () => {
     const one = await h.app.inject({ method: 'PUT', url: '/api/v1/sims/8949039999999000001' });
     expect(one.statusCode).toBe(405);
     expect(one.headers.allow).toBe('GET, HEAD, PATCH');
+    // the paths the router reads so: a trailing slash (an empty ICCID), a percent-encoded segment
+    const empty = await h.app.inject({ method: 'PUT', url: '/api/v1/sims/' });
+    expect(empty.statusCode).toBe(405);
+    expect(empty.headers.allow).toBe('GET, HEAD, PATCH');
+    const encoded = await h.app.inject({ method: 'DELETE', url: '/api/v1/%73ims' });
+    expect(encoded.statusCode).toBe(405);
+    expect(encoded.headers.allow).toBe('GET, HEAD');
     // a POST-only path asked with GET (the portal's catch-all passes /api paths on)
     const bulk = await h.app.inject({ method: 'GET', url: '/api/v1/sims/bulk/extra' });
     expect(bulk.statusCode).toBe(404);

@@ -44,9 +44,28 @@ function fieldErrors(err: FastifyError): FieldError[] {
 export function routePattern(url: string): RegExp {
   const source = url
     .split('/')
-    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    // a parameter may be empty, as the router takes it (`/api/v1/sims/` is `:iccid` = '')
+    .map((segment) => (segment.startsWith(':') ? '[^/]*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('/');
   return new RegExp(`^${source}$`);
+}
+
+/**
+ * A request path with each segment percent-decoded, as the router reads it (`/api/v1/%73ims` is
+ * `/api/v1/sims`); a segment that does not decode, or decodes to a slash, stays as it came.
+ */
+export function decodedPath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => {
+      try {
+        const decoded = decodeURIComponent(segment);
+        return decoded.includes('/') ? segment : decoded;
+      } catch {
+        return segment;
+      }
+    })
+    .join('/');
 }
 
 const statusCodes: Partial<Record<number, ErrorCode>> = {
@@ -115,7 +134,7 @@ async function errorsPlugin(app: FastifyInstance) {
     routes.push({ pattern: routePattern(route.url), methods });
   });
   app.setNotFoundHandler((req, reply) => {
-    const path = req.url.split('?')[0] ?? '/';
+    const path = decodedPath(req.url.split('?')[0] ?? '/');
     const allowed = new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods));
     if (allowed.has('GET')) allowed.add('HEAD');
     if (allowed.size === 0 || allowed.has(req.method))
