@@ -23,6 +23,7 @@ import {
   simUsageLate,
   usageRollup,
 } from '../../db/schema/index.js';
+import { addExcludedUsage } from './usage.repository.js';
 
 /** How long after a UTC day ends it is closed: usage a batch slotted just before midnight lands first. */
 export const ROLLUP_GRACE_MS = 10 * 60_000;
@@ -120,9 +121,7 @@ export async function sumPendingDay(db: Db): Promise<{ day: string; sims: number
         ) x
         WHERE x.org_id IN (SELECT ${organisations.id} FROM ${organisations})
         GROUP BY x.iccid ORDER BY x.iccid
-        ON CONFLICT (iccid, day) DO UPDATE SET data_up = t.data_up + excluded.data_up,
-          data_down = t.data_down + excluded.data_down, sms_mo = t.sms_mo + excluded.sms_mo,
-          sms_mt = t.sms_mt + excluded.sms_mt
+        ON CONFLICT (iccid, day) DO UPDATE SET ${addExcludedUsage}
         RETURNING 1
       )
       SELECT count(*)::int AS n FROM summed`,

@@ -25,6 +25,20 @@ export function volumeGroup(total: number, used: number): 'sufficient' | 'low' |
 const volumeGroupSql = (total: SQL, used: SQL) =>
   sql`CASE WHEN ${total} - (${used}) <= 0 THEN 'none' WHEN (${total} - (${used})) * 5 <= ${total} THEN 'low' ELSE 'sufficient' END`;
 
+/**
+ * The SET of a usage upsert (`INSERT INTO … AS t … ON CONFLICT … DO UPDATE SET`): the new row's usage
+ * (`excluded`) added to the stored one.
+ */
+export const addExcludedUsage = sql.raw(
+  'data_up = t.data_up + excluded.data_up, data_down = t.data_down + excluded.data_down, ' +
+    'sms_mo = t.sms_mo + excluded.sms_mo, sms_mt = t.sms_mt + excluded.sms_mt',
+);
+
+/** `addUsageWith`'s deltas (`u`) that match `where`, one row per SIM and day, in key order. */
+const perSimDay = (where: SQL) =>
+  sql`SELECT min(org_id::text)::uuid, iccid, day, sum(data_up), sum(data_down), sum(sms_mo), sum(sms_mt)
+      FROM u WHERE ${where} GROUP BY iccid, day ORDER BY iccid, day`;
+
 /** A SIM whose data or SMS volume just fell into the low (≤ 20 %) or none group. */
 export interface VolumeCrossing {
   orgId: string;
@@ -142,35 +156,24 @@ export async function addUsageWith(
       INSERT INTO ${simUsageHourly} AS t (iccid, hour, org_id, data_up, data_down, sms_mo, sms_mt)
       SELECT iccid, (day + hour * interval '1 hour') AT TIME ZONE 'UTC', org_id, data_up, data_down, sms_mo, sms_mt
       FROM u WHERE hour IS NOT NULL ORDER BY 1, 2
-      ON CONFLICT (iccid, hour) DO UPDATE SET data_up = t.data_up + excluded.data_up,
-        data_down = t.data_down + excluded.data_down, sms_mo = t.sms_mo + excluded.sms_mo,
-        sms_mt = t.sms_mt + excluded.sms_mt
+      ON CONFLICT (iccid, hour) DO UPDATE SET ${addExcludedUsage}
     ), late AS (
       -- usage of an hour of a day the roll-up closed (decision 026): counted apart, so the roll-up of
       -- the day, pending or not, does not count it twice
       INSERT INTO ${simUsageLate} AS t (org_id, iccid, day, data_up, data_down, sms_mo, sms_mt)
-      SELECT min(org_id::text)::uuid, iccid, day, sum(data_up), sum(data_down), sum(sms_mo), sum(sms_mt)
-      FROM u WHERE hour IS NOT NULL AND day < (SELECT usage_daily_from())
-      GROUP BY iccid, day ORDER BY iccid, day
-      ON CONFLICT (iccid, day) DO UPDATE SET data_up = t.data_up + excluded.data_up,
-        data_down = t.data_down + excluded.data_down, sms_mo = t.sms_mo + excluded.sms_mo,
-        sms_mt = t.sms_mt + excluded.sms_mt
+      ${perSimDay(sql`hour IS NOT NULL AND day < (SELECT usage_daily_from())`)}
+      ON CONFLICT (iccid, day) DO UPDATE SET ${addExcludedUsage}
     ), daily AS (
       -- usage without an hour only: the daily rows of the other usage are summed from the hourly ones
       INSERT INTO ${simUsageDaily} AS t (org_id, iccid, day, data_up, data_down, sms_mo, sms_mt)
-      SELECT min(org_id::text)::uuid, iccid, day, sum(data_up), sum(data_down), sum(sms_mo), sum(sms_mt)
-      FROM u WHERE hour IS NULL GROUP BY iccid, day ORDER BY iccid, day
-      ON CONFLICT (iccid, day) DO UPDATE SET data_up = t.data_up + excluded.data_up,
-        data_down = t.data_down + excluded.data_down, sms_mo = t.sms_mo + excluded.sms_mo,
-        sms_mt = t.sms_mt + excluded.sms_mt
+      ${perSimDay(sql`hour IS NULL`)}
+      ON CONFLICT (iccid, day) DO UPDATE SET ${addExcludedUsage}
     ), org AS (
       INSERT INTO ${orgUsageDaily} AS t (org_id, day, stripe, data_up, data_down, sms_mo, sms_mt)
       SELECT org_id, day, floor(random() * ${orgUsageStripes})::smallint,
         sum(data_up), sum(data_down), sum(sms_mo), sum(sms_mt) FROM u
       GROUP BY org_id, day ORDER BY org_id, day
-      ON CONFLICT (org_id, day, stripe) DO UPDATE SET data_up = t.data_up + excluded.data_up,
-        data_down = t.data_down + excluded.data_down, sms_mo = t.sms_mo + excluded.sms_mo,
-        sms_mt = t.sms_mt + excluded.sms_mt
+      ON CONFLICT (org_id, day, stripe) DO UPDATE SET ${addExcludedUsage}
     ), per_sim AS (
       SELECT iccid, sum(data_up + data_down)::bigint AS data, sum(sms_mo + sms_mt)::int AS sms
       FROM u GROUP BY iccid
