@@ -156,7 +156,63 @@ describe('usage rows under accounting', () => {
     expect(await pagesOf('sim_usage_hourly', sims)).toEqual(hourly);
     expect((await hoursOf(sims[149] ?? '')).map((r) => r.dataUp)).toEqual([15]);
   });
+
+  it('when an SMS holds its SIM and an accounting statement of that SIM comes, then the statement waits before any usage row, and both count', async () => {
+    // an SMS locks its SIM and then adds usage; an accounting batch adds usage in one statement. That
+    // statement must lock the SIM first and the usage rows after (see addUsageWith), or the two deadlock.
+    const iccid = mine[2] ?? '';
+    const slot = at('2026-11-25T11:05', iccid, { dataUp: 1 });
+    await addUsage(h.ctx.db, [slot]);
+    const onPostgres = Boolean(h.ctx.config.DATABASE_URL);
+    let release = () => {};
+    const go = new Promise<void>((r) => {
+      release = r;
+    });
+    let holding = () => {};
+    const held = new Promise<void>((r) => {
+      holding = r;
+    });
+    const sms = h.ctx.db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT 1 FROM sims WHERE iccid = ${iccid} FOR UPDATE`);
+      holding();
+      await go;
+      await addUsage(tx, [{ ...slot, dataUp: 0, smsMo: 1 }]);
+    });
+    await held;
+    const accounting = addUsage(h.ctx.db, [{ ...slot, dataUp: 100 }]);
+    // the SMS goes on however the checks end: a deadlock would otherwise hold the harness up
+    try {
+      if (onPostgres) await expectWaitingBeforeUsageRows(iccid);
+    } finally {
+      release();
+    }
+    await sms;
+    await accounting;
+    expect((await hoursOf(iccid)).map((r) => [r.dataUp, r.smsMo])).toEqual([[101, 1]]);
+  });
 });
+
+/** On PostgreSQL: a statement waits for a lock, and it has not taken the SIM's hourly usage row. */
+async function expectWaitingBeforeUsageRows(iccid: string) {
+  // the statement is waiting for the SIM…
+  for (let n = 0; ; n++) {
+    const [w] = await selectRows<{ n: number }>(
+      h.ctx.db,
+      sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if ((w?.n ?? 0) > 0) break;
+    if (n > 500) throw new Error('the accounting statement never waited for the SIM');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  // …and has not taken the SIM's usage row, which the SMS needs next
+  const free = await h.ctx.db.transaction(async (tx) =>
+    selectRows<{ iccid: string }>(
+      tx,
+      sql`SELECT iccid FROM sim_usage_hourly WHERE iccid = ${iccid} FOR UPDATE NOWAIT`,
+    ),
+  );
+  expect(free).toHaveLength(1);
+}
 
 describe('GET /sims/{iccid}/usage?granularity=hour', () => {
   const get = (url: string, who = owner) => h.app.inject({ method: 'GET', url, headers: as(who) });

@@ -77,7 +77,10 @@ export function usageSlot(at: Date): { day: string; hour: number } {
  * day the roll-up closed to the late rows too: decision 026), to the SIMs' used volumes and to the
  * organisations' daily rollup: ONE statement of data-modifying CTEs over arrays, however many deltas
  * (it runs in the RADIUS accounting batch, 10,000 records a second). Rows are touched in key order so
- * concurrent batches cannot deadlock. Returns the SIMs whose volume crossed into low or none with this
+ * concurrent batches cannot deadlock. The SIMs' rows are locked before the usage rows: PostgreSQL
+ * runs the `used` UPDATE first, as the final SELECT reads it (the CTEs nothing reads run at the end of
+ * the statement, the last written first). So an SMS, which locks its SIM and then adds its usage,
+ * takes its locks in the same order as an accounting batch (hourly.test.ts holds it to that). Returns the SIMs whose volume crossed into low or none with this
  * usage (each crossing once: the row lock of the UPDATE orders concurrent batches); `applyVolumeEffects`
  * turns them into events, mails and top-ups.
  *
