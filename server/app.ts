@@ -141,6 +141,10 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     // one line per request (below) instead of Fastify's two: at thousands of API requests a second
     // the second line cost about 5 % of the CPU of a request
     logController: new LogController({ disableRequestLogging: true }),
+    // a plugin that takes longer than this to load fails the start (Fastify's default is 10 s): on a
+    // busy machine, or beside a database that holds the event loop (PGlite), loading the API
+    // documentation alone once took longer than 10 s; a plugin that never loads still fails
+    pluginTimeout: 120_000,
   });
   app.addHook('onResponse', async (req, reply) => {
     req.log.info(

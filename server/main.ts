@@ -62,6 +62,11 @@ async function main() {
   // generated password would otherwise be lost with the seeded database
   if (boot.kind === 'demo') process.stdout.write(`${demoLines(boot).join('\n')}\n`);
 
+  // the HTTP app is built before the background roles start: a resumed bulk job or the simulator's
+  // traffic would otherwise compete with the loading of its plugins (see pluginTimeout in app.ts)
+  const app = roles.includes('api')
+    ? await buildApp(ctx, { logger: { level: config.LOG_LEVEL }, https: config.tls, web: true })
+    : null;
   const stops: (() => Promise<void>)[] = [];
   let smscNote: string | null = null;
   if (roles.includes('worker'))
@@ -113,8 +118,7 @@ async function main() {
       smscNote = `  SMS centre: built-in SMSC simulator on 127.0.0.1:${simulator.smsc.port} (set SMPP_URL for a real one)`;
     simulatorLine = `  Network simulator: ${simulator.pgw.devices().length} devices, Disconnect-Requests on 127.0.0.1:${simulator.pgw.daePort}`;
   }
-  if (roles.includes('api')) {
-    const app = await buildApp(ctx, { logger: { level: config.LOG_LEVEL }, https: config.tls, web: true });
+  if (app) {
     await app.listen({ port: config.PORT, host: config.HOST });
     stops.unshift(() => app.close());
   }
