@@ -3,8 +3,7 @@
  * organisation with 1,000,000 SIMs and 20,000,000 usage records: p95 < 100 ms, on PostgreSQL.
  * BENCH_SIMS and BENCH_USAGE_ROWS scale it down for a quick run.
  */
-import pg from 'pg';
-import { benchPassword, freshPostgres, report, signIn, startServer } from './lib.js';
+import { benchClient, benchPassword, freshPostgres, report, signIn, startServer } from './lib.js';
 import { fleetSql } from './sims.js';
 
 function percentile(values: number[], p: number) {
@@ -22,10 +21,7 @@ export async function benchDashboard() {
     3925,
   );
   try {
-    const client = new pg.Client({ connectionString: db.url });
-    // on a failed load, the drop below ends this connection: the load's error is the one to report
-    client.on('error', () => {});
-    await client.connect();
+    const client = await benchClient(db.url);
     const t0 = performance.now();
     await client.query(fleetSql(simCount));
     // perSim days per SIM, 9 days apart, spread over the last six months: 20 M rows for 1 M SIMs

@@ -11,6 +11,18 @@ export const resultsDir = join(root, 'bench', 'results');
 /** Start the built server; resolves once /readyz answers. */
 export const startServer = (env: Record<string, string>, port: number) => spawnServer(env, port);
 
+/**
+ * A connected client of a bench database. Its connection error is not thrown at the process: on a run
+ * that failed, the drop of the database ends the connection (57P01), and that error would crash the
+ * bench and hide the run's own; a query on the client still fails.
+ */
+export async function benchClient(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
+
 /** A fresh database on the PostgreSQL server of BENCH_DATABASE_URL (default: local test database). */
 export async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
   const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -81,8 +93,7 @@ function cpuSecondsOf(pid: number): number {
  */
 export async function cpuMeter(serverPid: number, databaseUrl: string) {
   const db = new URL(databaseUrl).pathname.slice(1);
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
+  const admin = await benchClient(databaseUrl);
   const sample = async () => {
     const { rows } = await admin.query<{ pid: number }>(
       'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',

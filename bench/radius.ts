@@ -12,7 +12,6 @@
  * BENCH_RADIUS_TIMELINE=1 prints the slowest answer per second of each fixed-rate phase (where spikes are).
  */
 import { randomFillSync } from 'node:crypto';
-import pg from 'pg';
 import { AcctStatus, Attr } from '../server/network/radius/attributes.js';
 import { computeAccountingAuthenticator, signPacket } from '../server/network/radius/authenticator.js';
 import { buildAccessRequest, buildAccountingRequest } from '../server/network/radius/builders.js';
@@ -20,7 +19,7 @@ import type { RadiusFields } from '../server/network/radius/fields.js';
 import { RadiusCode } from '../server/network/radius/packet.js';
 import { RadiusClient, type RadiusExchange } from '../server/network/simulator/client.js';
 import { rollupSums, rollupsMatchOrSay, serverHistogram, serverPercentile } from './aaa-metrics.js';
-import { benchPassword, cpuMeter, freshPostgres, report, startServer } from './lib.js';
+import { benchClient, benchPassword, cpuMeter, freshPostgres, report, startServer } from './lib.js';
 import { fleetSql } from './sims.js';
 
 const SECRET = 'bench-radius-secret';
@@ -200,8 +199,7 @@ export async function benchRadius(
     // one activated SIM per session (fleetSql deactivates every g with g % 10 = 5)
     const gs: number[] = [];
     for (let g = 1; gs.length < sessions; g++) if (g % 10 !== 5) gs.push(g);
-    const sql = new pg.Client({ connectionString: db.url });
-    await sql.connect();
+    const sql = await benchClient(db.url);
     await sql.query(fleetSql(gs[gs.length - 1] ?? 1));
     await sql.query('ANALYZE sims');
     await sql.end();
@@ -263,8 +261,7 @@ export async function benchRadius(
     await setup.close();
     // Issue 5: rollups keep pace. They are written in the batch that acknowledges the records
     // (decision 009), so the rollups must have grown by exactly the octets the Interims reported.
-    const sql2 = new pg.Client({ connectionString: db.url });
-    await sql2.connect();
+    const sql2 = await benchClient(db.url);
     const rollupsBefore = await rollupSums(sql2);
     const meter = await cpuMeter(server.proc.pid ?? 0, db.url);
     const interimCpu = await meter.start();

@@ -12,9 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import pg from 'pg';
 import { simSortKeys } from '../contracts/sims.js';
-import { benchPassword, freshPostgres, report, signIn, startServer } from './lib.js';
+import { benchClient, benchPassword, freshPostgres, report, signIn, startServer } from './lib.js';
 
 const labels = [
   'Pump',
@@ -125,8 +124,7 @@ export async function benchSimsPostgres(n = Number(process.env.BENCH_SIMS ?? 1_0
     3920,
   );
   try {
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
+    const client = await benchClient(db.url);
     const t0 = performance.now();
     await client.query(fleetSql(n));
     // The steady state a customer's list runs in: autovacuum visits a table within a minute of a

@@ -4,8 +4,7 @@
  * The rate limits are raised for the run: the figures are the server's capacity, not its limits.
  */
 import autocannon from 'autocannon';
-import pg from 'pg';
-import { benchPassword, cpuMeter, freshPostgres, report, signIn, startServer } from './lib.js';
+import { benchClient, benchPassword, cpuMeter, freshPostgres, report, signIn, startServer } from './lib.js';
 import { fleetSql } from './sims.js';
 
 export async function benchTokens() {
@@ -21,8 +20,7 @@ export async function benchTokens() {
     3924,
   );
   try {
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
+    const client = await benchClient(db.url);
     await client.query(fleetSql(100_000));
     await client.query('ANALYZE sims');
     await client.end();

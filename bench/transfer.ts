@@ -4,8 +4,7 @@
  * per 1,000 SIMs. Each transfer is a fixed number of set-based statements; the figures are seconds
  * per transfer including the dry run (preview) the portal makes first.
  */
-import pg from 'pg';
-import { benchPassword, freshPostgres, report, signIn, startServer } from './lib.js';
+import { benchClient, benchPassword, freshPostgres, report, signIn, startServer } from './lib.js';
 import { fleetSql } from './sims.js';
 
 async function post(url: string, cookie: string, csrf: string, body: object) {
@@ -28,8 +27,7 @@ export async function benchTransfer(n = Number(process.env.BENCH_TRANSFER_SIMS ?
     port,
   );
   try {
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
+    const client = await benchClient(db.url);
     await client.query(fleetSql(n));
     // The master's SIMs use addresses of a block of their own; the sub-organisation gets a /12.
     await client.query(`
