@@ -80,9 +80,11 @@ export function usageSlot(at: Date): { day: string; hour: number } {
  * concurrent batches cannot deadlock. The SIMs' rows are locked before the usage rows: PostgreSQL
  * runs the `used` UPDATE first, as the final SELECT reads it (the CTEs nothing reads run at the end of
  * the statement, the last written first). So an SMS, which locks its SIM and then adds its usage,
- * takes its locks in the same order as an accounting batch (hourly.test.ts holds it to that). Returns the SIMs whose volume crossed into low or none with this
- * usage (each crossing once: the row lock of the UPDATE orders concurrent batches); `applyVolumeEffects`
- * turns them into events, mails and top-ups.
+ * takes its locks in the same order as an accounting batch (hourly.test.ts holds it to that).
+ *
+ * Returns the SIMs whose volume crossed into low or none with this usage (each crossing once: the
+ * row lock of the UPDATE orders concurrent batches); `applyVolumeEffects` turns them into events,
+ * mails and top-ups.
  *
  * `seenAt`, for usage the network reported (accounting), is also the SIMs' last seen: written in the
  * same row version as the usage, where a separate update would rewrite each SIM's row again.
