@@ -4,6 +4,7 @@ import { selectRows } from '../../db/client.js';
 import { simUsageDaily, simUsageDays, simUsageHourly } from '../../db/schema/index.js';
 import { fixtureIds, seedFleet } from '../../test/fleet.js';
 import { as, createHarness, type Harness, type Session, seedFixtures, signIn } from '../../test/harness.js';
+import { latch } from '../../test/latch.js';
 import { storeAccounting } from '../network/accounting.service.js';
 import { AcctStatus, type RadiusFields } from '../network/radius-record.js';
 import { rollUpUsage } from './rollup.js';
@@ -164,27 +165,21 @@ describe('usage rows under accounting', () => {
     const slot = at('2026-11-25T11:05', iccid, { dataUp: 1 });
     await addUsage(h.ctx.db, [slot]);
     const onPostgres = Boolean(h.ctx.config.DATABASE_URL);
-    let release = () => {};
-    const go = new Promise<void>((r) => {
-      release = r;
-    });
-    let holding = () => {};
-    const held = new Promise<void>((r) => {
-      holding = r;
-    });
+    const go = latch();
+    const held = latch();
     const sms = h.ctx.db.transaction(async (tx) => {
       await tx.execute(sql`SELECT 1 FROM sims WHERE iccid = ${iccid} FOR UPDATE`);
-      holding();
-      await go;
+      held.open();
+      await go.done;
       await addUsage(tx, [{ ...slot, dataUp: 0, smsMo: 1 }]);
     });
-    await held;
+    await held.done;
     const accounting = addUsage(h.ctx.db, [{ ...slot, dataUp: 100 }]);
     // the SMS goes on however the checks end: a deadlock would otherwise hold the harness up
     try {
       if (onPostgres) await expectWaitingBeforeUsageRows(iccid);
     } finally {
-      release();
+      go.open();
     }
     await sms;
     await accounting;

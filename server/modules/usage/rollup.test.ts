@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simUsageDaily, simUsageHourly, simUsageLate } from '../../db/schema/index.js';
 import { seedFleet } from '../../test/fleet.js';
 import { createHarness, type Harness, seedFixtures } from '../../test/harness.js';
+import { latch } from '../../test/latch.js';
 import { closeDay, readRollupState, rollUpUsage, sumPendingDay } from './rollup.js';
 import { addUsage, dailyUsage, type UsageDelta } from './usage.repository.js';
 
@@ -33,15 +34,6 @@ const usage = (iccid: string, day: string, hour: number | null, dataUp: number):
   smsMo: 0,
   smsMt: 0,
 });
-/** A promise the test settles when it chooses. */
-function latch() {
-  let open = () => {};
-  const done = new Promise<void>((r) => {
-    open = r;
-  });
-  return { open, done };
-}
-
 /** A SIM's days as every reader sees them (the view). */
 const days = async (iccid: string) =>
   (await dailyUsage(h.ctx.db, orgId, iccid, '2000-01-01', '2100-01-01')).map((r) => [
