@@ -25,27 +25,43 @@ export const ATTACHED_SILENCE_MS = 62 * 60_000;
 /** SIMs reset per statement by the sweep. */
 const chunk = 1000;
 
+/** A SIM heard from (an SMS to or from it) and when. */
+export interface Heard {
+  iccid: string;
+  at: Date;
+}
+
 /**
- * These SIMs were heard from at `at` (an SMS to or from them): an offline one is attached now, and
- * every one's last seen is at least `at`. Call it last in its transaction: a change of session state
- * locks the organisation's counters (`sim_counts`), which accounting takes after its usage rows.
+ * These SIMs were heard from (an SMS to or from them), each at its `at`: every one's last seen is at
+ * least that, and an offline one is attached — unless the sign of life is older than
+ * `ATTACHED_SILENCE_MS` (a receipt the SMS centre queued while the ESME was away), after which the
+ * network has detached a silent device anyway. Call it last in its transaction: a change of session
+ * state locks the organisation's counters (`sim_counts`), which accounting takes after its usage rows.
  * A SIM another transaction holds (an accounting batch, mostly of a SIM online anyway) is skipped,
  * not waited for: a hint of registration is not worth a deadlock with the AAA.
  */
-export async function noteRegistered(db: Db, iccids: string[], at: Date): Promise<void> {
-  if (iccids.length === 0) return;
-  const seen = at.toISOString();
+export async function noteRegistered(db: Db, heard: Heard[], now: Date): Promise<void> {
+  if (heard.length === 0) return;
+  const latest = new Map<string, number>();
+  for (const { iccid, at } of heard) latest.set(iccid, Math.max(latest.get(iccid) ?? 0, at.getTime()));
+  const iccids = [...latest.keys()].sort();
+  const ats = iccids.map((i) => new Date(latest.get(i) as number).toISOString());
+  const attachSince = new Date(now.getTime() - ATTACHED_SILENCE_MS).toISOString();
   await db.execute(sql`
-    WITH heard AS (
-      SELECT iccid FROM sims
-      WHERE iccid = ANY(${sql.param([...new Set(iccids)].sort())}::text[]) AND org_id IS NOT NULL
-        AND (session_state = 'offline' OR last_seen_at IS NULL OR last_seen_at < ${seen}::timestamptz)
-      ORDER BY iccid
-      FOR UPDATE SKIP LOCKED
+    WITH h AS (
+      SELECT * FROM unnest(${sql.param(iccids)}::text[], ${sql.param(ats)}::timestamptz[]) AS h(iccid, at)
+    ), heard AS (
+      SELECT s.iccid, h.at, s.session_state = 'offline' AND h.at > ${attachSince}::timestamptz AS attach
+      FROM sims s JOIN h ON h.iccid = s.iccid
+      WHERE s.org_id IS NOT NULL
+        AND ((s.session_state = 'offline' AND h.at > ${attachSince}::timestamptz)
+          OR s.last_seen_at IS NULL OR s.last_seen_at < h.at)
+      ORDER BY s.iccid
+      FOR UPDATE OF s SKIP LOCKED
     )
     UPDATE sims s SET
-      session_state = CASE WHEN s.session_state = 'offline' THEN 'attached' ELSE s.session_state END,
-      last_seen_at = greatest(s.last_seen_at, ${seen}::timestamptz),
+      session_state = CASE WHEN heard.attach THEN 'attached' ELSE s.session_state END,
+      last_seen_at = greatest(s.last_seen_at, heard.at),
       updated_at = now()
     FROM heard WHERE s.iccid = heard.iccid`);
 }

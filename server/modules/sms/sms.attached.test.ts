@@ -4,7 +4,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { sims } from '../../db/schema/index.js';
+import { sims, smsMessages } from '../../db/schema/index.js';
 import { startStaleSessions } from '../../jobs/stale-sessions.js';
 import { fixtureIds } from '../../test/fleet.js';
 import { get, h, message, n, post, simRow, smsFixture, until } from '../../test/sms-fixture.js';
@@ -12,7 +12,7 @@ import { ATTACHED_SILENCE_MS, detachSilentSims, LISTENING_MS } from '../network/
 import type { DeliverSm } from './esme-link.js';
 import { storeMo } from './sms.mo.js';
 import { receiveMoPart } from './sms.mo-parts.js';
-import { applyReceipts, parseReceipt } from './sms.receipts.js';
+import { applyReceipts, doneDate, parseReceipt, RECEIPT_PROMPT_MS, receiptTime } from './sms.receipts.js';
 
 smsFixture();
 
@@ -29,6 +29,47 @@ const mo = (k: number, text = 'Tank 41 %') => ({
   segments: 1,
 });
 const hourAgo = () => new Date(h.clock.now().getTime() - 3_600_000);
+/** A receipt's date as the SMS centre writes it: YYMMDDhhmm, UTC. */
+const smppMinute = (d: Date) => d.toISOString().replace(/\D/g, '').slice(2, 12);
+
+/**
+ * An MT to SIM `k`, delivered; then put back as if its receipt had not come: submitted `submittedAgo`
+ * ms ago, the SIM offline and last seen `seenAgo` ms ago. Returns the message id and its part's SMSC id.
+ */
+async function awaitingReceipt(k: number, submittedAgo: number, seenAgo: number) {
+  const sent = await post(n(k), { text: 'Queued at the centre' });
+  const id: string = sent.json().id;
+  await until(
+    () => message(n(k), id),
+    (m) => m.status === 'delivered',
+  );
+  const [part] = (await message(n(k), id)).parts as { smscId: string }[];
+  const now = h.clock.now().getTime();
+  await h.ctx.db
+    .update(smsMessages)
+    .set({
+      status: 'submitted',
+      partStates: ['submitted'],
+      doneAt: null,
+      submittedAt: new Date(now - submittedAgo),
+    })
+    .where(eq(smsMessages.id, id));
+  await setState(n(k), 'offline', new Date(now - seenAgo));
+  return { id, smscId: part?.smscId ?? '' };
+}
+
+/** The receipt the SMS centre sends for part `smscId`, delivered to the handset at `done`. */
+const queuedReceipt = (smscId: string, done: Date) =>
+  parseReceipt({
+    sourceAddr: '',
+    destinationAddr: '',
+    esmClass: 4,
+    dataCoding: 0,
+    receipt: true,
+    receiptedMessageId: smscId,
+    messageState: 2,
+    text: `id:${smscId} sub:001 dlvrd:001 submit date:${smppMinute(done)} done date:${smppMinute(done)} stat:DELIVRD err:000 text:Queued at the centre`,
+  });
 
 describe('attached: registered, no data session', () => {
   it('when an MT is delivered to an offline SIM, then it is attached and last seen then; a failed MT changes nothing', async () => {
@@ -68,6 +109,81 @@ describe('attached: registered, no data session', () => {
     expect((await simRow(n(4)))?.sessionState).toBe('offline');
     await applyReceipts(h.ctx, null, [{ smscId, state: 'delivered', stat: 'DELIVRD', handset: true }]);
     expect((await simRow(n(4)))?.sessionState).toBe('attached');
+  });
+
+  it('when receipts the SMS centre queued come hours late, then the SMS, its event and the SIM are dated by the centre, and a SIM silent since is not attached', async () => {
+    const hour = 3_600_000;
+    const now = h.clock.now().getTime();
+    // delivered two hours ago, its receipt held while the ESME was away: older than the detach timers
+    const old = await awaitingReceipt(3, 3 * hour, 4 * hour);
+    const oldDone = new Date(now - 2 * hour);
+    // and one delivered 30 minutes ago: the device may still be registered
+    const recent = await awaitingReceipt(1, hour, 4 * hour);
+    const recentDone = new Date(now - 30 * 60_000);
+    const receipts = [queuedReceipt(old.smscId, oldDone), queuedReceipt(recent.smscId, recentDone)];
+    expect(receipts.every((r) => r?.done)).toBe(true);
+    await applyReceipts(
+      h.ctx,
+      null,
+      receipts.filter((r) => r !== null),
+    );
+
+    // the last instant of the done date's minute: the latest the centre's word allows
+    const endOfMinute = (d: Date) => new Date(Math.floor(d.getTime() / 60_000) * 60_000 + 59_999);
+    for (const [k, sms, done, state] of [
+      [3, old, oldDone, 'offline'],
+      [1, recent, recentDone, 'attached'],
+    ] as const) {
+      const at = endOfMinute(done);
+      expect(await message(n(k), sms.id)).toMatchObject({ status: 'delivered', doneAt: at.toISOString() });
+      const events = (await get(`/api/v1/sims/${n(k)}/events?pageSize=100`)).json();
+      // the first delivery's event (the simulator's receipt, on arrival) and the queued receipt's, then
+      const delivered = events.items
+        .filter(
+          (e: { details: { smsId?: string }; typeName: string }) =>
+            e.details.smsId === sms.id && e.typeName === 'SMS delivered',
+        )
+        .map((e: { occurredAt: string }) => e.occurredAt);
+      expect(delivered).toEqual([h.clock.now().toISOString(), at.toISOString()]);
+      expect(await simRow(n(k))).toMatchObject({ sessionState: state, lastSeenAt: at });
+    }
+  });
+
+  it("when a receipt's done date is read, then a prompt receipt is dated by its arrival and a date that cannot be the part's is not trusted", () => {
+    const arrival = new Date(Date.UTC(2026, 10, 30, 12, 0, 30));
+    const submitted = new Date(Date.UTC(2026, 10, 30, 9, 0, 0));
+    const minute = (hh: number, mm: number) => ({ from: Date.UTC(2026, 10, 30, hh, mm), ms: 60_000 });
+    expect(doneDate('id:1 submit date:2611300900 done date:2611301000 stat:DELIVRD')).toEqual(minute(10, 0));
+    expect(doneDate('id:1 done date:261130100007 stat:DELIVRD')).toEqual({
+      from: Date.UTC(2026, 10, 30, 10, 0, 7),
+      ms: 1000,
+    });
+    for (const text of [
+      'id:1 stat:DELIVRD',
+      'done date:2613301000',
+      'done date:2602301000',
+      'done date:26113010',
+      'done date:26113010000',
+    ])
+      expect(doneDate(text)).toBeNull();
+
+    // queued: the end of the minute the centre names
+    expect(receiptTime(minute(10, 0), submitted, arrival)).toEqual(
+      new Date(Date.UTC(2026, 10, 30, 10, 0, 59, 999)),
+    );
+    // prompt (within RECEIPT_PROMPT_MS): the arrival is the more precise
+    expect(receiptTime(minute(11, 59), submitted, arrival)).toEqual(arrival);
+    expect(
+      receiptTime({ from: arrival.getTime() - RECEIPT_PROMPT_MS - 1000, ms: 1000 }, submitted, arrival),
+    ).toEqual(new Date(arrival.getTime() - RECEIPT_PROMPT_MS - 1));
+    // not the part's: after the arrival (a centre on local time east of UTC), before the submission
+    expect(receiptTime(minute(13, 0), submitted, arrival)).toEqual(arrival);
+    expect(receiptTime(minute(8, 0), submitted, arrival)).toEqual(arrival);
+    // the minute of the submission: no earlier than the submission, as late as the minute allows
+    expect(receiptTime(minute(9, 0), new Date(Date.UTC(2026, 10, 30, 9, 0, 40)), arrival)).toEqual(
+      new Date(Date.UTC(2026, 10, 30, 9, 0, 59, 999)),
+    );
+    expect(receiptTime(undefined, submitted, arrival)).toEqual(arrival);
   });
 
   it('when a receipt says only that the SMS centre accepted the message, then it proves nothing of the device', () => {

@@ -165,7 +165,7 @@ export async function receiveMoPart(
     if (!sim) return { outcome: 'unknown' };
     const outcome = await takePart(ctx, tx, sim, key, part, now);
     // a new part, sent or refused: the SIM was registered on the network to send it (last: see noteRegistered)
-    if (outcome.outcome !== 'repeat') await noteRegistered(tx, [sim.iccid], now);
+    if (outcome.outcome !== 'repeat') await noteRegistered(tx, [{ iccid: sim.iccid, at: now }], now);
     return outcome;
   });
   if (result.outcome === 'stored') esme?.note('mo');

@@ -148,7 +148,7 @@ export async function storeMo(ctx: AppContext, esme: EsmeLink | null, mo: Incomi
       outcome = { outcome: 'stored', id: row.id };
     }
     // sent, refused or not: the SIM was registered on the network to send it (last: see noteRegistered)
-    await noteRegistered(tx, [sim.iccid], now);
+    await noteRegistered(tx, [{ iccid: sim.iccid, at: now }], now);
     return outcome;
   });
   if (result.outcome === 'stored') esme?.note('mo');

@@ -6,7 +6,7 @@ import { eventTypes } from '../../../contracts/events.js';
 import type { AppContext } from '../../context.js';
 import type { NewEvent } from '../events/events.repository.js';
 import { event, recordEvents } from '../events/events.service.js';
-import { noteRegistered } from '../network/registration.js';
+import { type Heard, noteRegistered } from '../network/registration.js';
 import type { DeliverSm, EsmeLink } from './esme-link.js';
 import { lockBySmscIds, type SmsRow, updateReceiptStates } from './sms.repository.js';
 
@@ -56,6 +56,54 @@ export interface Receipt {
    * only says that the SMS centre took the message on.
    */
   handset: boolean;
+  /** The SMS centre's `done date:` (when the part became final), if the text carries one. */
+  done?: DoneDate;
+}
+
+/** A receipt's `done date:`: the minute (or second) it names, from `from` (epoch ms, UTC) for `ms`. */
+export interface DoneDate {
+  from: number;
+  ms: number;
+}
+
+/**
+ * The `done date:` of a receipt text (SMPP 3.4 Appendix B: YYMMDDhhmm; some centres add ss), read as
+ * UTC; null when absent or not a date.
+ */
+export function doneDate(text: string): DoneDate | null {
+  const digits = /\bdone date:(\d{10}(?:\d{2})?)(?!\d)/i.exec(text)?.[1];
+  if (!digits) return null;
+  const [yy, mo, dd, hh, mi, ss] = (digits.match(/\d\d/g) ?? []).map(Number) as number[];
+  const from = Date.UTC(2000 + (yy as number), (mo as number) - 1, dd, hh, mi, ss ?? 0);
+  const at = new Date(from);
+  // Date.UTC rolls over (month 13, 31 February); a date that does not read back is not one
+  const same =
+    at.getUTCMonth() === (mo as number) - 1 &&
+    at.getUTCDate() === dd &&
+    at.getUTCHours() === hh &&
+    at.getUTCMinutes() === mi &&
+    at.getUTCSeconds() === (ss ?? 0);
+  return same ? { from, ms: ss === undefined ? 60_000 : 1_000 } : null;
+}
+
+/**
+ * A receipt that arrives within this of its done date is dated by its arrival, which is more precise
+ * than the done date's minute; one later was queued (the ESME was away) and is dated by the centre.
+ */
+export const RECEIPT_PROMPT_MS = 2 * 60_000;
+
+/**
+ * When a part became final: its done date when the receipt was queued, as the latest instant of the
+ * date's minute (or second) that is not after the arrival, `now`; the arrival when it came promptly,
+ * or when the date cannot be the part's — before the message was submitted, or after the arrival
+ * (a centre on local time or a skewed clock): then the arrival is the best the platform knows.
+ */
+export function receiptTime(done: DoneDate | undefined, submittedAt: Date | null, now: Date): Date {
+  if (!done) return now;
+  const latest = Math.min(done.from + done.ms - 1, now.getTime());
+  const earliest = Math.max(done.from, submittedAt?.getTime() ?? done.from);
+  if (earliest > latest || now.getTime() - latest <= RECEIPT_PROMPT_MS) return now;
+  return new Date(latest);
 }
 
 /** What a deliver_sm receipt says, or null when it carries no id or no final state (answered and dropped). */
@@ -65,19 +113,23 @@ export function parseReceipt(d: DeliverSm): Receipt | null {
   if (!smscId || !state) return null;
   // read from where receiptState read the state: the TLV when it names one, else the text
   const byTlv = d.messageState !== undefined && d.messageState >= 1 && d.messageState <= 8;
+  const done = doneDate(d.text);
   return {
     smscId,
     state,
     stat: /\bstat:(\S+)/.exec(d.text)?.[1],
     err: /\berr:(\S+)/.exec(d.text)?.[1],
     handset: byTlv ? d.messageState === 2 : /\bstat:([A-Z]+)/i.exec(d.text)?.[1]?.toUpperCase() === 'DELIVRD',
+    ...(done ? { done } : {}),
   };
 }
 
 /**
  * Apply a batch of receipts in one transaction: each part takes its state; a message whose parts are
- * all final becomes delivered (all delivered), failed (any failed) or expired, with an event.
- * Returns the SMSC ids no MT carries (yet) — the caller retries those briefly.
+ * all final becomes delivered (all delivered), failed (any failed) or expired, with an event, both
+ * dated when its last part became final (`receiptTime`: a receipt the centre queued while the ESME
+ * was away is dated by the centre, not by its arrival). A part delivered to the handset proves the SIM
+ * registered then. Returns the SMSC ids no MT carries (yet) — the caller retries those briefly.
  */
 export async function applyReceipts(
   ctx: AppContext,
@@ -92,19 +144,21 @@ export async function applyReceipts(
     const rows = await lockBySmscIds(tx, [...unmatched]);
     const byId = new Map<string, SmsRow>();
     for (const row of rows) for (const id of row.smscIds) byId.set(id, row);
-    const changed = new Map<string, { row: SmsRow; partStates: string[]; last: Receipt }>();
+    const changed = new Map<string, { row: SmsRow; partStates: string[]; last: Receipt; at: Date }>();
     // SIMs a part was delivered to: registered on the network then
-    const reached: string[] = [];
+    const reached: Heard[] = [];
     for (const r of receipts) {
       const row = byId.get(r.smscId);
       if (!row) continue;
       unmatched.delete(r.smscId);
-      const entry = changed.get(row.id) ?? { row, partStates: [...row.partStates], last: r };
+      const at = receiptTime(r.done, row.submittedAt, now);
+      const entry = changed.get(row.id) ?? { row, partStates: [...row.partStates], last: r, at };
       // a part delivered to the handset: the device was registered (an ACCEPTED part may be followed
       // by its DELIVRD, so a part already 'delivered' is not taken for a repeat)
-      if (r.handset) reached.push(row.iccid);
+      if (r.handset) reached.push({ iccid: row.iccid, at });
       entry.partStates[row.smscIds.indexOf(r.smscId)] = r.state;
       if (r.state !== 'delivered' || entry.last.state === 'delivered') entry.last = r;
+      if (at > entry.at) entry.at = at;
       changed.set(row.id, entry);
     }
     const updates: {
@@ -112,10 +166,10 @@ export async function applyReceipts(
       partStates: string[];
       status: SmsRow['status'];
       error: string | null;
-      done: boolean;
+      doneAt: Date | null;
     }[] = [];
     const events: NewEvent[] = [];
-    for (const { row, partStates, last } of changed.values()) {
+    for (const { row, partStates, last, at } of changed.values()) {
       const final =
         partStates.length === row.segments && partStates.every((x) => x !== 'submitted' && x !== 'pending');
       let status = row.status;
@@ -131,12 +185,12 @@ export async function applyReceipts(
         status === 'failed' || status === 'expired'
           ? `The SMS centre reported ${status === 'expired' ? 'expiry' : 'a delivery failure'}${stat ? ` (stat ${stat}${last.err ? `, err ${last.err}` : ''})` : ''}.`
           : row.error;
-      updates.push({ id: row.id, partStates, status, error, done: status !== row.status });
+      updates.push({ id: row.id, partStates, status, error, doneAt: status !== row.status ? at : null });
       if (status === row.status) continue;
       const delivered = status === 'delivered';
       outcomes.push(delivered ? 'delivered' : 'failed');
       events.push(
-        event({ source: 'network' }, { orgId: row.orgId, iccid: row.iccid }, now, {
+        event({ source: 'network' }, { orgId: row.orgId, iccid: row.iccid }, at, {
           type: delivered ? eventTypes.smsDelivered : eventTypes.smsNotDelivered,
           severity: delivered ? 'info' : 'warning',
           description: delivered
@@ -152,7 +206,7 @@ export async function applyReceipts(
         }),
       );
     }
-    await updateReceiptStates(tx, updates, now);
+    await updateReceiptStates(tx, updates);
     await noteRegistered(tx, reached, now);
     await recordEvents(tx, events);
   });

@@ -142,20 +142,20 @@ export async function lockBySmscIds(db: Db, smscIds: string[]): Promise<SmsRow[]
     .for('update');
 }
 
-/** Store the part states, status and error of many messages in one statement. */
+/** Store the part states, status and error of many messages in one statement; `doneAt` set when it became final. */
 export async function updateReceiptStates(
   db: Db,
-  rows: { id: string; partStates: string[]; status: string; error: string | null; done: boolean }[],
-  at: Date,
+  rows: { id: string; partStates: string[]; status: string; error: string | null; doneAt: Date | null }[],
 ) {
   if (rows.length === 0) return;
   await db.execute(sql`
     UPDATE ${smsMessages} AS m
     SET part_states = string_to_array(u.states, ','), status = u.status, error = u.error,
-        done_at = CASE WHEN u.done THEN ${at}::timestamptz ELSE m.done_at END
+        done_at = coalesce(u.done_at, m.done_at)
     FROM unnest(${sql.param(rows.map((r) => r.id))}::uuid[], ${sql.param(rows.map((r) => r.partStates.join(',')))}::text[],
                 ${sql.param(rows.map((r) => r.status))}::text[], ${sql.param(rows.map((r) => r.error))}::text[],
-                ${sql.param(rows.map((r) => r.done))}::boolean[]) AS u(id, states, status, error, done)
+                ${sql.param(rows.map((r) => r.doneAt?.toISOString() ?? null))}::timestamptz[])
+      AS u(id, states, status, error, done_at)
     WHERE m.id = u.id`);
 }
 
