@@ -1,6 +1,6 @@
 /**
- * The SMS fixture shared by the SMS tests: a simulator SMSC (texts with FAIL or EXPIRE get that
- * receipt), the ESME bound to it, twelve SIMs of the demo organisation (the second deactivated), two
+ * The SMS fixture shared by the SMS tests: a simulator SMSC on the harness's clock (texts with FAIL
+ * or EXPIRE get that receipt, texts with LATE theirs after 400 ms instead of 30), the ESME bound to it, twelve SIMs of the demo organisation (the second deactivated), two
  * of another organisation, and a signed-in session per demo role plus the other organisation's owner.
  * Each test file (server/modules/sms) that calls `smsFixture()` gets its own database and SMSC; the bindings below are
  * live, set once the fixture is up.
@@ -40,7 +40,8 @@ export const stop = async () => {
 export function smsFixture() {
   beforeAll(async () => {
     smsc = await startSmscSimulator({
-      receiptDelayMs: 30,
+      receiptDelayMs: ({ text }) => (text.includes('LATE') ? 400 : 30),
+      now: () => h.clock.now(),
       outcome: ({ text }) =>
         text.includes('FAIL') ? 'failed' : text.includes('EXPIRE') ? 'expired' : 'delivered',
     });

@@ -7,7 +7,19 @@ import { describe, expect, it } from 'vitest';
 import { sims, smsMessages } from '../../db/schema/index.js';
 import { startStaleSessions } from '../../jobs/stale-sessions.js';
 import { fixtureIds } from '../../test/fleet.js';
-import { get, h, message, n, post, simRow, smsFixture, until } from '../../test/sms-fixture.js';
+import {
+  get,
+  h,
+  message,
+  n,
+  post,
+  simRow,
+  smsc,
+  smsFixture,
+  start,
+  stop,
+  until,
+} from '../../test/sms-fixture.js';
 import { ATTACHED_SILENCE_MS, detachSilentSims, LISTENING_MS } from '../network/registration.js';
 import type { DeliverSm } from './esme-link.js';
 import { storeMo } from './sms.mo.js';
@@ -282,5 +294,35 @@ describe('attached: registered, no data session', () => {
     } finally {
       await stop();
     }
+  });
+
+  // last: it moves the clock three hours on
+  it('when the ESME is away as a part reaches the device, then the SMS centre holds the receipt, and after the rebind hours later the SMS and the SIM are dated by the delivery', async () => {
+    await setState(n(1), 'offline', new Date(h.clock.now().getTime() - 4 * 3_600_000));
+    const sent = await post(n(1), { text: 'Reboot LATE' });
+    const id: string = sent.json().id;
+    await until(
+      () => message(n(1), id),
+      (m) => m.status === 'submitted',
+    );
+    await stop();
+    // delivered at the handset now; the centre has no ESME to tell
+    const delivered = h.clock.now();
+    await until(
+      async () => smsc.heldReceipts(),
+      (held) => held === 1,
+    );
+    h.clock.advance(3 * 3_600_000);
+    await start();
+    const done = await until(
+      () => message(n(1), id),
+      (m) => m.status === 'delivered',
+    );
+    // the done date names the minute: the message is dated by its last instant, not by the rebind
+    const at = new Date(Math.floor(delivered.getTime() / 60_000) * 60_000 + 59_999);
+    expect(done.doneAt).toBe(at.toISOString());
+    expect(smsc.heldReceipts()).toBe(0);
+    // three hours on, past the detach timers: last seen then, and not attached now
+    expect(await simRow(n(1))).toMatchObject({ sessionState: 'offline', lastSeenAt: at });
   });
 });

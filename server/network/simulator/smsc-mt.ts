@@ -21,7 +21,7 @@ function smppTime(d: Date): string {
 
 /**
  * The delivery receipt of one submitted part, from the handset (`destination`) to the sender: the
- * receipted_message_id and message_state TLVs, plus the classic receipt text.
+ * receipted_message_id and message_state TLVs, plus the classic receipt text (dates in UTC).
  */
 export function receiptPdu(r: {
   id: string;
@@ -30,9 +30,11 @@ export function receiptPdu(r: {
   text: string;
   outcome: Outcome;
   submitted: Date;
+  /** When the part reached its fate at the handset (the receipt's done date). */
+  done: Date;
 }): PDU {
   const st = receiptStates[r.outcome];
-  const body = `id:${r.id} sub:001 dlvrd:${r.outcome === 'delivered' ? '001' : '000'} submit date:${smppTime(r.submitted)} done date:${smppTime(new Date())} stat:${st.stat} err:${st.err} text:${r.text.slice(0, 20).replace(/[^\x20-\x7e]/g, '.')}`;
+  const body = `id:${r.id} sub:001 dlvrd:${r.outcome === 'delivered' ? '001' : '000'} submit date:${smppTime(r.submitted)} done date:${smppTime(r.done)} stat:${st.stat} err:${st.err} text:${r.text.slice(0, 20).replace(/[^\x20-\x7e]/g, '.')}`;
   return new smpp.PDU('deliver_sm', {
     source_addr_ton: 1,
     source_addr_npi: 1,

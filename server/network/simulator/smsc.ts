@@ -2,7 +2,8 @@
  * A simulated SMSC (SMPP 3.4 server) for the demo, the tests and the benchmarks: accepts
  * bind_transceiver with one system_id/password, answers submit_sm with a message id, reassembles
  * concatenated messages, sends delivery receipts (esm_class 0x04 with receipted_message_id and
- * message_state TLVs, plus the classic receipt text) after a delay, and sends MO SMS. Anything
+ * message_state TLVs, plus the classic receipt text) after a delay — holding them, as an SMS centre
+ * does, while no ESME is bound, and handing them over at the next bind — and sends MO SMS. Anything
  * malformed closes that one connection; the simulator never throws.
  */
 import { randomBytes } from 'node:crypto';
@@ -44,8 +45,10 @@ export interface SmscSimulatorOptions {
   host?: string;
   systemId?: string;
   password?: string;
-  /** Delay before a delivery receipt (ms). */
-  receiptDelayMs?: number;
+  /** Delay before a delivery receipt (ms), for all messages or by message. */
+  receiptDelayMs?: number | ((m: { destination: string; text: string }) => number);
+  /** The SMS centre's clock, for the receipts' dates (default: the system's). */
+  now?: () => Date;
   /** Decides each message's outcome; default: `failRate`/`expireRate` at random, else delivered. */
   outcome?: (m: { destination: string; text: string }) => Outcome;
   failRate?: number;
@@ -92,6 +95,8 @@ export interface SmscSimulator {
   /** Close every ESME connection (the ESME should reconnect). */
   dropSessions(): void;
   boundSessions(): number;
+  /** Receipts held for the next bind (their part's fate was decided while no ESME was bound). */
+  heldReceipts(): number;
   stop(): Promise<void>;
 }
 
@@ -101,7 +106,12 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
   const password = opts.password ?? 'secret';
   const host = opts.host ?? '127.0.0.1';
   const serviceNumber = opts.serviceNumber ?? SERVICE_NUMBER;
-  const receiptDelayMs = opts.receiptDelayMs ?? 300;
+  const receiptDelay = (m: { destination: string; text: string }) =>
+    typeof opts.receiptDelayMs === 'function' ? opts.receiptDelayMs(m) : (opts.receiptDelayMs ?? 300);
+  const now = opts.now ?? (() => new Date());
+  /** Receipts due while no ESME was bound, oldest first, for the next bind. */
+  const held: PDU[] = [];
+  const maxHeld = 10_000;
   const idPrefix = randomBytes(3).toString('hex');
   let nextId = 1;
   let throttle = 0;
@@ -148,10 +158,16 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
     outcome: Outcome,
     submitted: Date,
   ) => {
-    later(receiptDelayMs, () => {
-      if (!bound.has(session)) return;
-      for (const id of ids)
-        sendBatched(session, receiptPdu({ id, source, destination, text, outcome, submitted }));
+    later(receiptDelay({ destination, text }), () => {
+      const done = now();
+      const pdus = ids.map((id) => receiptPdu({ id, source, destination, text, outcome, submitted, done }));
+      // to the ESME that submitted, or another bound with the same system_id; else held for the next bind
+      const to = bound.has(session) ? session : [...bound][0];
+      if (to) for (const receipt of pdus) sendBatched(to, receipt);
+      else {
+        held.push(...pdus);
+        if (held.length > maxHeld) held.splice(0, held.length - maxHeld);
+      }
     });
   };
 
@@ -187,7 +203,7 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
     const id = `${idPrefix}${(nextId++).toString(16).padStart(8, '0')}`;
     stats.submits++;
     sendBatched(session, pdu.response({ message_id: id }));
-    const submitted = new Date();
+    const submitted = now();
     const wantsReceipt = (Number(pdu.registered_delivery ?? 0) & 0x03) !== 0;
     const complete = (fullText: string, ids: string[], parts: number) => {
       const outcome = decide({ destination, text: fullText });
@@ -230,6 +246,7 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
         stats.binds++;
         bound.add(session);
         session.send(pdu.response({ system_id: 'OpenCMPsim' }));
+        for (const receipt of held.splice(0)) sendBatched(session, receipt);
         return;
       }
       case 'bind_transmitter':
@@ -360,6 +377,7 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
       bound.clear();
     },
     boundSessions: () => bound.size,
+    heldReceipts: () => held.length,
     stop: async () => {
       if (moTimer) clearInterval(moTimer);
       for (const t of timers) clearTimeout(t);
