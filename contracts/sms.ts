@@ -111,7 +111,7 @@ export const smscStatus = z.object({
 export type SmscStatus = z.infer<typeof smscStatus>;
 
 export const updateSmscRequest = z.strictObject({
-  /** smpp://system_id:password@host:port, or null to fall back to SMPP_URL. */
+  /** smpp://system_id:password@host:port[?receipt_zone=Area/City], or null to fall back to SMPP_URL. */
   url: z.string().trim().max(300, 'must be at most 300 characters').nullable(),
 });
 export type UpdateSmscRequest = z.infer<typeof updateSmscRequest>;

@@ -42,6 +42,18 @@ describe('loadConfig', () => {
     expect(configErrorOf({ PORT: '70000' }).message).toMatch(/\bPORT\b/);
   });
 
+  it("when SMPP_URL names its receipts' time zone, then it loads; a bad zone or parameter names SMPP_URL and says what is wrong", () => {
+    const url = 'smpp://opencmp:secret@smsc.example:2775?receipt_zone=Europe/Berlin';
+    expect(loadConfig({ SMPP_URL: url }).SMPP_URL).toBe(url);
+    expect(configErrorOf({ SMPP_URL: 'smpp://a:b@h?receipt_zone=Mars/Olympus' }).message).toMatch(
+      /SMPP_URL.*receipt_zone Mars\/Olympus is not a time zone/,
+    );
+    expect(configErrorOf({ SMPP_URL: 'smpp://a:b@h?window=5' }).message).toMatch(
+      /SMPP_URL.*unknown parameter window/,
+    );
+    expect(configErrorOf({ SMPP_URL: 'smpp://h:2775' }).message).toMatch(/SMPP_URL.*system_id/);
+  });
+
   it('when DATABASE_URL is not a postgres URL, then a ConfigError names DATABASE_URL', () => {
     expect(configErrorOf({ DATABASE_URL: 'mysql://x' }).message).toContain('DATABASE_URL');
   });

@@ -3,6 +3,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { z } from 'zod';
+import { parseSmppUrl } from './modules/sms/smsc-url.js';
 
 const bool = z
   .enum(['0', '1', 'true', 'false', 'on', 'off'])
@@ -42,9 +43,16 @@ const schema = z
     PUBLIC_URL: z.url({ message: 'must be an absolute URL' }).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: bool.default(false),
+    // the parse the console's setting and the ESME use, so each says the same of a URL
     SMPP_URL: z
       .string()
-      .regex(/^smpp:\/\/[^:@/]+(:[^@/]*)?@[^/]+$/, 'must be an smpp://system_id:password@host:port URL')
+      .superRefine((url, check) => {
+        try {
+          parseSmppUrl(url);
+        } catch (err) {
+          check.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      })
       .optional(),
     SMPP_SOURCE_ADDR: z
       .string()

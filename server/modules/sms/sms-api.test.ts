@@ -251,7 +251,7 @@ describe('operator console: SMSC', () => {
     expect(body).toMatchObject({
       state: 'bound',
       urlSource: 'environment',
-      url: `smpp://opencmp:***@127.0.0.1:${smsc.port}`,
+      url: `smpp://opencmp:***@127.0.0.1:${smsc.port}?receipt_zone=America/New_York`,
     });
     expect(JSON.stringify(body)).not.toContain('secret');
     expect(body.counters.submitted).toBeGreaterThan(0);
@@ -274,6 +274,13 @@ describe('operator console: SMSC', () => {
     const bad = await put('http://nope');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0]).toMatchObject({ field: 'url', reason: 'smsc_url_invalid' });
+    const zone = await put('smpp://a:b@127.0.0.1:2775?receipt_zone=Mars/Base');
+    expect(zone.statusCode).toBe(400);
+    expect(zone.json().errors[0]).toMatchObject({
+      field: 'url',
+      reason: 'smsc_url_invalid',
+      message: expect.stringContaining('receipt_zone Mars/Base is not a time zone'),
+    });
     const other = await startSmscSimulator({ systemId: 'second', password: 'pw' });
     try {
       const ok = await put(other.url);

@@ -179,6 +179,32 @@ describe('attached: registered, no data session', () => {
     ])
       expect(doneDate(text)).toBeNull();
 
+    // a centre on local time that says so in its URL (receipt_zone): winter and summer, and the hour
+    // that comes twice when the clocks go back (the first) and the one they skip (the offset before)
+    const berlin = (text: string) => doneDate(text, 'Europe/Berlin')?.from;
+    expect(berlin('done date:2611301100')).toBe(Date.UTC(2026, 10, 30, 10, 0));
+    expect(berlin('done date:2607011000')).toBe(Date.UTC(2026, 6, 1, 8, 0));
+    expect(berlin('done date:2610250230')).toBe(Date.UTC(2026, 9, 25, 0, 30));
+    expect(berlin('done date:2610250330')).toBe(Date.UTC(2026, 9, 25, 2, 30));
+    expect(berlin('done date:2603290230')).toBe(Date.UTC(2026, 2, 29, 1, 30));
+    expect(doneDate('done date:261130100007', 'America/New_York')).toEqual({
+      from: Date.UTC(2026, 10, 30, 15, 0, 7),
+      ms: 1000,
+    });
+    expect(doneDate('done date:2611301000', 'Asia/Kolkata')?.from).toBe(Date.UTC(2026, 10, 30, 4, 30));
+    const local = parseReceipt(
+      {
+        sourceAddr: '',
+        destinationAddr: '',
+        esmClass: 4,
+        dataCoding: 0,
+        receipt: true,
+        text: 'id:m1 done date:2611301100 stat:DELIVRD',
+      },
+      'Europe/Berlin',
+    );
+    expect(local?.done).toEqual(minute(10, 0));
+
     // queued: the end of the minute the centre names
     expect(receiptTime(minute(10, 0), submitted, arrival)).toEqual(
       new Date(Date.UTC(2026, 10, 30, 10, 0, 59, 999)),

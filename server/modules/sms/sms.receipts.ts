@@ -66,16 +66,42 @@ export interface DoneDate {
   ms: number;
 }
 
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** How far `zone`'s wall clock is ahead of UTC at the instant `at` (ms since the epoch), in ms. */
+function zoneOffset(at: number, zone: string): number {
+  let format = zoneFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    zoneFormats.set(zone, format);
+  }
+  const part: Record<string, number> = {};
+  for (const p of format.formatToParts(at)) if (p.type !== 'literal') part[p.type] = Number(p.value);
+  const wall = Date.UTC(part.year ?? 0, (part.month ?? 1) - 1, part.day, part.hour, part.minute, part.second);
+  return wall - (at - (at % 1000));
+}
+
 /**
- * The `done date:` of a receipt text (SMPP 3.4 Appendix B: YYMMDDhhmm; some centres add ss), read as
- * UTC; null when absent or not a date.
+ * The `done date:` of a receipt text (SMPP 3.4 Appendix B: YYMMDDhhmm; some centres add ss), read in
+ * the centre's time zone (`receipt_zone` of its SMPP URL, UTC by default); null when absent or not a
+ * date. A wall time the zone has twice (clocks going back) reads as the first; one it skips (clocks
+ * going forward), with the offset from before the change.
  */
-export function doneDate(text: string): DoneDate | null {
+export function doneDate(text: string, zone = 'UTC'): DoneDate | null {
   const digits = /\bdone date:(\d{10}(?:\d{2})?)(?!\d)/i.exec(text)?.[1];
   if (!digits) return null;
   const [yy, mo, dd, hh, mi, ss] = (digits.match(/\d\d/g) ?? []).map(Number) as number[];
-  const from = Date.UTC(2000 + (yy as number), (mo as number) - 1, dd, hh, mi, ss ?? 0);
-  const at = new Date(from);
+  const wall = Date.UTC(2000 + (yy as number), (mo as number) - 1, dd, hh, mi, ss ?? 0);
+  const at = new Date(wall);
   // Date.UTC rolls over (month 13, 31 February); a date that does not read back is not one
   const same =
     at.getUTCMonth() === (mo as number) - 1 &&
@@ -83,7 +109,16 @@ export function doneDate(text: string): DoneDate | null {
     at.getUTCHours() === hh &&
     at.getUTCMinutes() === mi &&
     at.getUTCSeconds() === (ss ?? 0);
-  return same ? { from, ms: ss === undefined ? 60_000 : 1_000 } : null;
+  if (!same) return null;
+  const ms = ss === undefined ? 60_000 : 1_000;
+  if (zone === 'UTC') return { from: wall, ms };
+  // the zone's offsets a day either side: around a change of offset, the one before and the one after
+  const day = 86_400_000;
+  const before = wall - zoneOffset(wall - day, zone);
+  const after = wall - zoneOffset(wall + day, zone);
+  const reads = (t: number) => t + zoneOffset(t, zone) === wall - (wall % 1000);
+  const from = reads(before) ? before : reads(after) ? after : before;
+  return { from, ms };
 }
 
 /**
@@ -106,14 +141,17 @@ export function receiptTime(done: DoneDate | undefined, submittedAt: Date | null
   return new Date(latest);
 }
 
-/** What a deliver_sm receipt says, or null when it carries no id or no final state (answered and dropped). */
-export function parseReceipt(d: DeliverSm): Receipt | null {
+/**
+ * What a deliver_sm receipt says, or null when it carries no id or no final state (answered and
+ * dropped). `zone`: the time zone of the centre's dates (its URL's `receipt_zone`).
+ */
+export function parseReceipt(d: DeliverSm, zone?: string): Receipt | null {
   const smscId = receiptId(d);
   const state = receiptState(d);
   if (!smscId || !state) return null;
   // read from where receiptState read the state: the TLV when it names one, else the text
   const byTlv = d.messageState !== undefined && d.messageState >= 1 && d.messageState <= 8;
-  const done = doneDate(d.text);
+  const done = doneDate(d.text, zone);
   return {
     smscId,
     state,

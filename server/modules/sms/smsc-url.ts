@@ -1,7 +1,8 @@
 /**
  * The SMSC's address as the sms module configures it (console setting, SMPP_URL, the simulator):
- * `smpp://system_id:password@host:port`, parsed to validate it and masked for the console and logs.
- * The ESME (server/network/smpp) parses the URL it binds to with the same function.
+ * `smpp://system_id:password@host:port[?receipt_zone=Area/City]`, parsed to validate it and masked
+ * for the console and logs. The ESME (server/network/smpp) parses the URL it binds to with the same
+ * function.
  */
 
 /** Where the ESME binds: host, port and the credentials of `smpp://system_id:password@host:port`. */
@@ -10,6 +11,21 @@ export interface SmppTarget {
   port: number;
   systemId: string;
   password: string;
+  /**
+   * The time zone (IANA) of the dates in the centre's receipts (`done date:`), from
+   * `?receipt_zone=`; UTC unless given. Only a URL that sets it carries it.
+   */
+  receiptZone?: string;
+}
+
+/** Whether `zone` is a time zone the runtime knows (IANA names, or UTC). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Parse an SMPP URL; the error message says what is wrong (used for config, the console's PUT and tests). */
@@ -29,7 +45,14 @@ export function parseSmppUrl(url: string): SmppTarget {
   if (password.length > 8) throw new Error('password must be at most 8 characters (SMPP 3.4)');
   if (u.pathname && u.pathname !== '/') throw new Error('must not have a path');
   const port = u.port ? Number(u.port) : 2775;
-  return { host: u.hostname.replace(/^\[|\]$/g, ''), port, systemId, password };
+  const target: SmppTarget = { host: u.hostname.replace(/^\[|\]$/g, ''), port, systemId, password };
+  for (const [name, value] of u.searchParams) {
+    if (name !== 'receipt_zone') throw new Error(`has an unknown parameter ${name} (only receipt_zone)`);
+    if (target.receiptZone !== undefined) throw new Error('names receipt_zone twice');
+    if (!isTimeZone(value)) throw new Error(`receipt_zone ${value} is not a time zone (e.g. Europe/Berlin)`);
+    target.receiptZone = value;
+  }
+  return target;
 }
 
 /** The URL without its password, for the console and logs. */
@@ -37,7 +60,8 @@ export function maskSmppUrl(url: string | null): string | null {
   if (!url) return null;
   try {
     const t = parseSmppUrl(url);
-    return `smpp://${encodeURIComponent(t.systemId)}:***@${t.host}:${t.port}`;
+    const zone = t.receiptZone ? `?receipt_zone=${t.receiptZone}` : '';
+    return `smpp://${encodeURIComponent(t.systemId)}:***@${t.host}:${t.port}${zone}`;
   } catch {
     return 'smpp://(invalid)';
   }

@@ -14,14 +14,25 @@ const receiptStates: Record<Outcome, { state: number; stat: string; err: string 
   failed: { state: 5, stat: 'UNDELIV', err: '001' },
 };
 
-function smppTime(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}`;
+/** A receipt's date, YYMMDDhhmm, on the wall clock of `zone` (IANA). */
+function smppTime(d: Date, zone: string): string {
+  const part: Record<string, string> = {};
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: '2-digit',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  for (const p of format.formatToParts(d)) part[p.type] = p.value;
+  return `${part.year}${part.month}${part.day}${part.hour}${part.minute}`;
 }
 
 /**
  * The delivery receipt of one submitted part, from the handset (`destination`) to the sender: the
- * receipted_message_id and message_state TLVs, plus the classic receipt text (dates in UTC).
+ * receipted_message_id and message_state TLVs, plus the classic receipt text.
  */
 export function receiptPdu(r: {
   id: string;
@@ -32,9 +43,11 @@ export function receiptPdu(r: {
   submitted: Date;
   /** When the part reached its fate at the handset (the receipt's done date). */
   done: Date;
+  /** The time zone the centre writes its dates in (IANA). */
+  zone: string;
 }): PDU {
   const st = receiptStates[r.outcome];
-  const body = `id:${r.id} sub:001 dlvrd:${r.outcome === 'delivered' ? '001' : '000'} submit date:${smppTime(r.submitted)} done date:${smppTime(r.done)} stat:${st.stat} err:${st.err} text:${r.text.slice(0, 20).replace(/[^\x20-\x7e]/g, '.')}`;
+  const body = `id:${r.id} sub:001 dlvrd:${r.outcome === 'delivered' ? '001' : '000'} submit date:${smppTime(r.submitted, r.zone)} done date:${smppTime(r.done, r.zone)} stat:${st.stat} err:${st.err} text:${r.text.slice(0, 20).replace(/[^\x20-\x7e]/g, '.')}`;
   return new smpp.PDU('deliver_sm', {
     source_addr_ton: 1,
     source_addr_npi: 1,

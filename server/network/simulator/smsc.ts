@@ -49,6 +49,8 @@ export interface SmscSimulatorOptions {
   receiptDelayMs?: number | ((m: { destination: string; text: string }) => number);
   /** The SMS centre's clock, for the receipts' dates (default: the system's). */
   now?: () => Date;
+  /** The time zone of the receipts' dates (IANA; default UTC), as the ESME's `receipt_zone` names it. */
+  receiptZone?: string;
   /** Decides each message's outcome; default: `failRate`/`expireRate` at random, else delivered. */
   outcome?: (m: { destination: string; text: string }) => Outcome;
   failRate?: number;
@@ -160,7 +162,10 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
   ) => {
     later(receiptDelay({ destination, text }), () => {
       const done = now();
-      const pdus = ids.map((id) => receiptPdu({ id, source, destination, text, outcome, submitted, done }));
+      const zone = opts.receiptZone ?? 'UTC';
+      const pdus = ids.map((id) =>
+        receiptPdu({ id, source, destination, text, outcome, submitted, done, zone }),
+      );
       // to the ESME that submitted, or another bound with the same system_id; else held for the next bind
       const to = bound.has(session) ? session : [...bound][0];
       if (to) for (const receipt of pdus) sendBatched(to, receipt);

@@ -124,12 +124,23 @@ describe('SMPP URL', () => {
     expect(maskSmppUrl('smpp://opencmp:secret@10.0.0.5:2776')).toBe('smpp://opencmp:***@10.0.0.5:2776');
   });
 
+  it('when the URL names the time zone of its receipts, then it comes out and the mask keeps it', () => {
+    const url = 'smpp://opencmp:secret@10.0.0.5:2776?receipt_zone=America/New_York';
+    expect(parseSmppUrl(url)).toMatchObject({ host: '10.0.0.5', receiptZone: 'America/New_York' });
+    expect(parseSmppUrl('smpp://a:b@h').receiptZone).toBeUndefined();
+    expect(maskSmppUrl(url)).toBe('smpp://opencmp:***@10.0.0.5:2776?receipt_zone=America/New_York');
+  });
+
   it.each([
     ['http://a:b@h:1', 'smpp://'],
     ['smpp://h:2775', 'system_id'],
     ['smpp://averyveryverylongsystemid:x@h', 'system_id'],
     ['smpp://a:toolongpassword@h', 'password'],
     ['not a url', 'URL'],
+    ['smpp://a:b@h?receipt_zone=Nowhere/Land', 'not a time zone'],
+    ['smpp://a:b@h?receipt_zone=', 'not a time zone'],
+    ['smpp://a:b@h?receipt_zone=UTC&receipt_zone=UTC', 'twice'],
+    ['smpp://a:b@h?tls=1', 'unknown parameter tls'],
   ])('when the URL is %j, then it is refused naming %s', (url, word) => {
     expect(() => parseSmppUrl(url)).toThrow(word);
   });

@@ -65,15 +65,20 @@ function moAnswer(o: MoPartOutcome): number {
   }
 }
 
+/** The SMSC's URL parsed, or null (none, or not valid: the ESME does not bind then). */
+function targetOf(url: string | null) {
+  if (!url) return null;
+  try {
+    return parseSmppUrl(url);
+  } catch {
+    return null;
+  }
+}
+
 /** The SMSC's identity for MO part keys: host:port/system_id (references are per SMSC and sender). */
 function smscKey(url: string | null): string {
-  if (!url) return '';
-  try {
-    const t = parseSmppUrl(url);
-    return `${t.host}:${t.port}/${t.systemId}`;
-  } catch {
-    return '';
-  }
+  const t = targetOf(url);
+  return t ? `${t.host}:${t.port}/${t.systemId}` : '';
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -121,7 +126,7 @@ export async function startSmpp(ctx: AppContext, opts: SmppRunnerOptions = {}): 
 
   const onDeliver = async (d: DeliverSm): Promise<number> => {
     if (d.receipt) {
-      const r = parseReceipt(d);
+      const r = parseReceipt(d, targetOf(esme.currentUrl)?.receiptZone);
       if (!r) return status.ok; // no id or no final state: answered, nothing to change
       return new Promise<number>((resolve) => {
         receiptQueue.push({ r, resolve, until: Date.now() + receiptWaitMs });

@@ -93,7 +93,8 @@ export const core: Record<keyof typeof en, string> = {
   'errors.field.filter_matches_too_many':
     'Der Filter trifft auf mehr als {max} SIMs zu; schränken Sie ihn ein.',
   'errors.field.default_delivery_only': 'Nur eine Lieferadresse kann die Standardadresse sein.',
-  'errors.field.smsc_url_invalid': 'Keine gültige SMPP-URL (smpp://system_id:passwort@host:port).',
+  'errors.field.smsc_url_invalid':
+    'Keine gültige SMPP-URL (smpp://system_id:passwort@host:port, optional ?receipt_zone= und eine Zeitzone wie Europe/Berlin).',
   'errors.field.nas_name_in_use': 'Ein anderer NAS-Client hat diesen Namen.',
   'errors.field.nas_address_in_use': 'Ein anderer NAS-Client hat diese Adresse.',
   'errors.field.wrong_password': 'Falsches Passwort.',

@@ -75,7 +75,8 @@ export const sms: Record<keyof typeof en, string> = {
   'smsc.perSecond': '{submit} Submits/s · {deliver} deliver_sm/s',
   'smsc.window': 'Fenster {outstanding}/{size} · wartend {queued} · Ausgang {outbox}',
   'smsc.edit': 'URL ändern',
-  'smsc.urlHint': 'smpp://system_id:passwort@host:2775 — leer lassen für SMPP_URL',
+  'smsc.urlHint':
+    'smpp://system_id:passwort@host:2775, dazu ?receipt_zone=Europe/Berlin, wenn das SMSC seine Zustellberichte in Ortszeit datiert — leer lassen für SMPP_URL',
   'smsc.save': 'Speichern',
   'smsc.cancel': 'Abbrechen',
   'smsc.saved': 'SMSC-URL gespeichert; die Verbindung wird neu aufgebaut',

@@ -84,7 +84,8 @@ export const core = {
   'errors.field.filter_matches_none': 'The filter matches no SIMs.',
   'errors.field.filter_matches_too_many': 'The filter matches more than {max} SIMs; narrow it down.',
   'errors.field.default_delivery_only': 'Only a delivery address can be the default.',
-  'errors.field.smsc_url_invalid': 'Not a valid SMPP URL (smpp://system_id:password@host:port).',
+  'errors.field.smsc_url_invalid':
+    'Not a valid SMPP URL (smpp://system_id:password@host:port, optionally ?receipt_zone= and a time zone such as Europe/Berlin).',
   'errors.field.nas_name_in_use': 'Another NAS client has this name.',
   'errors.field.nas_address_in_use': 'Another NAS client has this address.',
   'errors.field.wrong_password': 'Wrong password.',

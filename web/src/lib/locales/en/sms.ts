@@ -72,7 +72,8 @@ export const sms = {
   'smsc.perSecond': '{submit} submits/s · {deliver} deliver_sm/s',
   'smsc.window': 'Window {outstanding}/{size} · queued {queued} · outbox {outbox}',
   'smsc.edit': 'Change URL',
-  'smsc.urlHint': 'smpp://system_id:password@host:2775 — leave empty to use SMPP_URL',
+  'smsc.urlHint':
+    'smpp://system_id:password@host:2775, plus ?receipt_zone=Europe/Berlin if the centre dates its receipts in local time — leave empty to use SMPP_URL',
   'smsc.save': 'Save',
   'smsc.cancel': 'Cancel',
   'smsc.saved': 'SMSC URL saved; the connection binds again',
