@@ -1,5 +1,5 @@
 /** Shared bench helpers: start the built server as a child process and wait until it is ready. */
-import { randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -59,7 +59,30 @@ export async function signIn(url: string, email: string, password: string): Prom
 }
 
 /** Record a result line and keep it in bench/results/<name>.json. */
+/**
+ * How fast this machine is right now: milliseconds for a fixed piece of CPU work (200,000 one-shot
+ * MD5 hashes of 64 octets, the AAA's own kind of work), the best of three. The machines benches run
+ * on differ, and one machine's speed drifts with its neighbours (session 24 saw the same task take
+ * 1.5 times as long from one minute to the next): a figure without this beside it cannot be
+ * compared with another's. `report` adds it to every bench's figures, and `npm run bench` prints it
+ * before each bench.
+ */
+export function calibrationMs(): number {
+  const block = Buffer.alloc(64, 7);
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 3; round++) {
+    const started = performance.now();
+    for (let i = 0; i < 200_000; i++) {
+      block[0] = i & 0xff;
+      hash('md5', block, 'buffer');
+    }
+    best = Math.min(best, performance.now() - started);
+  }
+  return Math.round(best);
+}
+
 export function report(name: string, figures: Record<string, number | string | boolean>) {
+  figures.calibrationMs = calibrationMs();
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(
     join(resultsDir, `${name}.json`),
