@@ -1,10 +1,11 @@
 /**
- * The SMS fixture shared by the SMS tests: a simulator SMSC on the harness's clock, dating its
- * receipts in New York time (texts with FAIL or EXPIRE get that receipt, texts with LATE theirs after
- * 400 ms instead of 30), the ESME bound to it with that `receipt_zone`, twelve SIMs of the
- * demo organisation (the second deactivated), two of another organisation, and a signed-in session per demo role plus the other organisation's owner.
- * Each test file (server/modules/sms) that calls `smsFixture()` gets its own database and SMSC; the bindings below are
- * live, set once the fixture is up.
+ * The SMS fixture shared by the SMS tests: a simulator SMSC on the harness's clock that dates its
+ * receipts in Bogotá time (UTC−5 all year: no hour a test could fall in twice) and says so in its URL;
+ * texts with FAIL or EXPIRE get that receipt, texts with LATE theirs after 1.5 s instead of 30 ms. The
+ * ESME bound to it, twelve SIMs of the demo organisation (the second deactivated), two of another
+ * organisation, and a signed-in session per demo role plus the other organisation's owner. Each test
+ * file (server/modules/sms) that calls `smsFixture()` gets its own database and SMSC; the bindings
+ * below are live, set once the fixture is up.
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -41,13 +42,13 @@ export const stop = async () => {
 export function smsFixture() {
   beforeAll(async () => {
     smsc = await startSmscSimulator({
-      receiptDelayMs: ({ text }) => (text.includes('LATE') ? 400 : 30),
+      receiptDelayMs: ({ text }) => (text.includes('LATE') ? 1500 : 30),
       now: () => h.clock.now(),
-      receiptZone: 'America/New_York',
+      receiptZone: 'America/Bogota',
       outcome: ({ text }) =>
         text.includes('FAIL') ? 'failed' : text.includes('EXPIRE') ? 'expired' : 'delivered',
     });
-    h = await createHarness({ SMPP_URL: `${smsc.url}?receipt_zone=America/New_York` });
+    h = await createHarness({ SMPP_URL: smsc.url });
     const { otherOrgId, demoOrgId } = await seedFixtures(h.ctx);
     mine = await seedFleet(h.ctx, demoOrgId, 1, 12, '10.64.0.0/24');
     foreign = await seedFleet(h.ctx, otherOrgId, 2, 2, '10.99.0.0/24');

@@ -35,7 +35,8 @@ export interface Heard {
  * These SIMs were heard from (an SMS to or from them), each at its `at`: every one's last seen is at
  * least that, and an offline one is attached — unless the sign of life is older than
  * `ATTACHED_SILENCE_MS` (a receipt the SMS centre queued while the ESME was away), after which the
- * network has detached a silent device anyway. Call it last in its transaction: a change of session
+ * network has detached a silent device anyway, or older than its last seen (a data session's Stop
+ * since then took it offline, which says more). Call it last in its transaction: a change of session
  * state locks the organisation's counters (`sim_counts`), which accounting takes after its usage rows.
  * A SIM another transaction holds (an accounting batch, mostly of a SIM online anyway) is skipped,
  * not waited for: a hint of registration is not worth a deadlock with the AAA.
@@ -47,15 +48,17 @@ export async function noteRegistered(db: Db, heard: Heard[], now: Date): Promise
   const iccids = [...latest.keys()].sort();
   const ats = iccids.map((i) => new Date(latest.get(i) as number).toISOString());
   const attachSince = new Date(now.getTime() - ATTACHED_SILENCE_MS).toISOString();
+  // offline, and the sign of life recent and not older than the last word of the network (a Stop
+  // that took the SIM offline after the queued receipt's delivery says more)
+  const attach = sql`(s.session_state = 'offline' AND h.at > ${attachSince}::timestamptz
+    AND (s.last_seen_at IS NULL OR h.at >= s.last_seen_at))`;
   await db.execute(sql`
     WITH h AS (
       SELECT * FROM unnest(${sql.param(iccids)}::text[], ${sql.param(ats)}::timestamptz[]) AS h(iccid, at)
     ), heard AS (
-      SELECT s.iccid, h.at, s.session_state = 'offline' AND h.at > ${attachSince}::timestamptz AS attach
+      SELECT s.iccid, h.at, ${attach} AS attach
       FROM sims s JOIN h ON h.iccid = s.iccid
-      WHERE s.org_id IS NOT NULL
-        AND ((s.session_state = 'offline' AND h.at > ${attachSince}::timestamptz)
-          OR s.last_seen_at IS NULL OR s.last_seen_at < h.at)
+      WHERE s.org_id IS NOT NULL AND (${attach} OR s.last_seen_at IS NULL OR s.last_seen_at < h.at)
       ORDER BY s.iccid
       FOR UPDATE OF s SKIP LOCKED
     )

@@ -251,7 +251,7 @@ describe('operator console: SMSC', () => {
     expect(body).toMatchObject({
       state: 'bound',
       urlSource: 'environment',
-      url: `smpp://opencmp:***@127.0.0.1:${smsc.port}?receipt_zone=America/New_York`,
+      url: `smpp://opencmp:***@127.0.0.1:${smsc.port}?receipt_zone=America/Bogota`,
     });
     expect(JSON.stringify(body)).not.toContain('secret');
     expect(body.counters.submitted).toBeGreaterThan(0);

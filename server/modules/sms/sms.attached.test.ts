@@ -46,7 +46,8 @@ const smppMinute = (d: Date) => d.toISOString().replace(/\D/g, '').slice(2, 12);
 
 /**
  * An MT to SIM `k`, delivered; then put back as if its receipt had not come: submitted `submittedAgo`
- * ms ago, the SIM offline and last seen `seenAgo` ms ago. Returns the message id and its part's SMSC id.
+ * ms ago, the SIM offline and last seen `seenAgo` ms ago. Returns the message id, its part's SMSC id and
+ * its submission.
  */
 async function awaitingReceipt(k: number, submittedAgo: number, seenAgo: number) {
   const sent = await post(n(k), { text: 'Queued at the centre' });
@@ -67,11 +68,11 @@ async function awaitingReceipt(k: number, submittedAgo: number, seenAgo: number)
     })
     .where(eq(smsMessages.id, id));
   await setState(n(k), 'offline', new Date(now - seenAgo));
-  return { id, smscId: part?.smscId ?? '' };
+  return { id, smscId: part?.smscId ?? '', submittedAt: new Date(now - submittedAgo) };
 }
 
-/** The receipt the SMS centre sends for part `smscId`, delivered to the handset at `done`. */
-const queuedReceipt = (smscId: string, done: Date) =>
+/** The receipt the SMS centre sends for the part of `sms`, delivered to the handset at `done`. */
+const queuedReceipt = ({ smscId, submittedAt }: { smscId: string; submittedAt: Date }, done: Date) =>
   parseReceipt({
     sourceAddr: '',
     destinationAddr: '',
@@ -80,7 +81,7 @@ const queuedReceipt = (smscId: string, done: Date) =>
     receipt: true,
     receiptedMessageId: smscId,
     messageState: 2,
-    text: `id:${smscId} sub:001 dlvrd:001 submit date:${smppMinute(done)} done date:${smppMinute(done)} stat:DELIVRD err:000 text:Queued at the centre`,
+    text: `id:${smscId} sub:001 dlvrd:001 submit date:${smppMinute(submittedAt)} done date:${smppMinute(done)} stat:DELIVRD err:000 text:Queued at the centre`,
   });
 
 describe('attached: registered, no data session', () => {
@@ -123,7 +124,7 @@ describe('attached: registered, no data session', () => {
     expect((await simRow(n(4)))?.sessionState).toBe('attached');
   });
 
-  it('when receipts the SMS centre queued come hours late, then the SMS, its event and the SIM are dated by the centre, and a SIM silent since is not attached', async () => {
+  it('when receipts the SMS centre queued come late, then the SMS, its event and the SIM are dated by the centre, and a SIM silent since, or offline by a later Stop, is not attached', async () => {
     const hour = 3_600_000;
     const now = h.clock.now().getTime();
     // delivered two hours ago, its receipt held while the ESME was away: older than the detach timers
@@ -132,8 +133,15 @@ describe('attached: registered, no data session', () => {
     // and one delivered 30 minutes ago: the device may still be registered
     const recent = await awaitingReceipt(1, hour, 4 * hour);
     const recentDone = new Date(now - 30 * 60_000);
-    const receipts = [queuedReceipt(old.smscId, oldDone), queuedReceipt(recent.smscId, recentDone)];
-    expect(receipts.every((r) => r?.done)).toBe(true);
+    // and one delivered 50 minutes ago to a SIM whose data session stopped 5 minutes ago: offline since
+    const stopped = await awaitingReceipt(4, 2 * hour, 5 * 60_000);
+    const stoppedDone = new Date(now - 50 * 60_000);
+    const receipts = [
+      queuedReceipt(old, oldDone),
+      queuedReceipt(recent, recentDone),
+      queuedReceipt(stopped, stoppedDone),
+    ];
+    expect(receipts.every((r) => r?.done && r.submitted)).toBe(true);
     await applyReceipts(
       h.ctx,
       null,
@@ -159,6 +167,11 @@ describe('attached: registered, no data session', () => {
       expect(delivered).toEqual([h.clock.now().toISOString(), at.toISOString()]);
       expect(await simRow(n(k))).toMatchObject({ sessionState: state, lastSeenAt: at });
     }
+    expect(await message(n(4), stopped.id)).toMatchObject({ doneAt: endOfMinute(stoppedDone).toISOString() });
+    expect(await simRow(n(4))).toMatchObject({
+      sessionState: 'offline',
+      lastSeenAt: new Date(now - 5 * 60_000),
+    });
   });
 
   it("when a receipt's done date is read, then a prompt receipt is dated by its arrival and a date that cannot be the part's is not trusted", () => {
@@ -199,29 +212,48 @@ describe('attached: registered, no data session', () => {
         esmClass: 4,
         dataCoding: 0,
         receipt: true,
-        text: 'id:m1 done date:2611301100 stat:DELIVRD',
+        text: 'id:m1 submit date:2611301000 done date:2611301100 stat:DELIVRD',
       },
       'Europe/Berlin',
     );
-    expect(local?.done).toEqual(minute(10, 0));
+    expect(local).toMatchObject({ submitted: minute(9, 0), done: minute(10, 0) });
 
+    const done = (d: { from: number; ms: number }) => ({ done: d });
     // queued: the end of the minute the centre names
-    expect(receiptTime(minute(10, 0), submitted, arrival)).toEqual(
+    expect(receiptTime(done(minute(10, 0)), submitted, arrival)).toEqual(
       new Date(Date.UTC(2026, 10, 30, 10, 0, 59, 999)),
     );
     // prompt (within RECEIPT_PROMPT_MS): the arrival is the more precise
-    expect(receiptTime(minute(11, 59), submitted, arrival)).toEqual(arrival);
+    expect(receiptTime(done(minute(11, 59)), submitted, arrival)).toEqual(arrival);
     expect(
-      receiptTime({ from: arrival.getTime() - RECEIPT_PROMPT_MS - 1000, ms: 1000 }, submitted, arrival),
+      receiptTime(done({ from: arrival.getTime() - RECEIPT_PROMPT_MS - 1000, ms: 1000 }), submitted, arrival),
     ).toEqual(new Date(arrival.getTime() - RECEIPT_PROMPT_MS - 1));
     // not the part's: after the arrival (a centre on local time east of UTC), before the submission
-    expect(receiptTime(minute(13, 0), submitted, arrival)).toEqual(arrival);
-    expect(receiptTime(minute(8, 0), submitted, arrival)).toEqual(arrival);
+    expect(receiptTime(done(minute(13, 0)), submitted, arrival)).toEqual(arrival);
+    expect(receiptTime(done(minute(8, 0)), submitted, arrival)).toEqual(arrival);
     // the minute of the submission: no earlier than the submission, as late as the minute allows
-    expect(receiptTime(minute(9, 0), new Date(Date.UTC(2026, 10, 30, 9, 0, 40)), arrival)).toEqual(
+    expect(receiptTime(done(minute(9, 0)), new Date(Date.UTC(2026, 10, 30, 9, 0, 40)), arrival)).toEqual(
       new Date(Date.UTC(2026, 10, 30, 9, 0, 59, 999)),
     );
-    expect(receiptTime(undefined, submitted, arrival)).toEqual(arrival);
+    expect(receiptTime({}, submitted, arrival)).toEqual(arrival);
+
+    // The centre's submit date against the platform's submission: within the clocks' tolerance its
+    // dates hold; beyond it every date of the centre is off, whichever way (a zone its URL does not
+    // name). An MT that waited two hours at the centre for a sleeping device, its receipt prompt:
+    // the done date read an hour off is not taken, whether the hour is early or late
+    const waited = { submitted: minute(9, 0), done: minute(11, 0) };
+    const at1100 = new Date(Date.UTC(2026, 10, 30, 11, 0, 59, 999));
+    expect(receiptTime(waited, submitted, arrival)).toEqual(at1100);
+    expect(receiptTime({ ...waited, submitted: minute(9, 1) }, submitted, arrival)).toEqual(at1100);
+    expect(receiptTime({ ...waited, submitted: minute(8, 58) }, submitted, arrival)).toEqual(at1100);
+    expect(receiptTime({ submitted: minute(8, 0), done: minute(10, 0) }, submitted, arrival)).toEqual(
+      arrival,
+    );
+    expect(receiptTime({ submitted: minute(10, 0), done: minute(12, 0) }, submitted, arrival)).toEqual(
+      arrival,
+    );
+    expect(receiptTime({ ...waited, submitted: minute(9, 3) }, submitted, arrival)).toEqual(arrival);
+    expect(receiptTime({ ...waited, submitted: minute(8, 57) }, submitted, arrival)).toEqual(arrival);
   });
 
   it('when a receipt says only that the SMS centre accepted the message, then it proves nothing of the device', () => {
@@ -323,7 +355,7 @@ describe('attached: registered, no data session', () => {
   });
 
   // last: it moves the clock three hours on
-  it('when the ESME is away as a part reaches the device, then the SMS centre holds the receipt, and after the rebind hours later the SMS and the SIM are dated by the delivery', async () => {
+  it('when the ESME is away as a part reaches the device, then the SMS centre holds the receipt, and after the rebind hours later the SMS and the SIM are dated by the delivery, read in the zone its URL names', async () => {
     await setState(n(1), 'offline', new Date(h.clock.now().getTime() - 4 * 3_600_000));
     const sent = await post(n(1), { text: 'Reboot LATE' });
     const id: string = sent.json().id;

@@ -4,6 +4,7 @@
  */
 import { eventTypes } from '../../../contracts/events.js';
 import type { AppContext } from '../../context.js';
+import { wallClockOf } from '../../lib/wall-clock.js';
 import type { NewEvent } from '../events/events.repository.js';
 import { event, recordEvents } from '../events/events.service.js';
 import { type Heard, noteRegistered } from '../network/registration.js';
@@ -57,47 +58,28 @@ export interface Receipt {
    */
   handset: boolean;
   /** The SMS centre's `done date:` (when the part became final), if the text carries one. */
-  done?: DoneDate;
+  done?: ReceiptDate;
+  /** Its `submit date:` (when the centre took the part on), if the text carries one. */
+  submitted?: ReceiptDate;
 }
 
-/** A receipt's `done date:`: the minute (or second) it names, from `from` (epoch ms, UTC) for `ms`. */
-export interface DoneDate {
+/** A date of a receipt's text: the minute (or second) it names, from `from` (epoch ms, UTC) for `ms`. */
+export interface ReceiptDate {
   from: number;
   ms: number;
 }
 
-const zoneFormats = new Map<string, Intl.DateTimeFormat>();
-
 /** How far `zone`'s wall clock is ahead of UTC at the instant `at` (ms since the epoch), in ms. */
-function zoneOffset(at: number, zone: string): number {
-  let format = zoneFormats.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    zoneFormats.set(zone, format);
-  }
-  const part: Record<string, number> = {};
-  for (const p of format.formatToParts(at)) if (p.type !== 'literal') part[p.type] = Number(p.value);
-  const wall = Date.UTC(part.year ?? 0, (part.month ?? 1) - 1, part.day, part.hour, part.minute, part.second);
-  return wall - (at - (at % 1000));
-}
+const zoneOffset = (at: number, zone: string) => wallClockOf(at, zone) - (at - (at % 1000));
 
 /**
- * The `done date:` of a receipt text (SMPP 3.4 Appendix B: YYMMDDhhmm; some centres add ss), read in
- * the centre's time zone (`receipt_zone` of its SMPP URL, UTC by default); null when absent or not a
- * date. A wall time the zone has twice (clocks going back) reads as the first; one it skips (clocks
- * going forward), with the offset from before the change.
+ * The `done date:` or `submit date:` of a receipt text (SMPP 3.4 Appendix B: YYMMDDhhmm; some centres
+ * add ss), read in the centre's time zone (`receipt_zone` of its SMPP URL, UTC by default); null when
+ * absent or not a date. A wall time the zone has twice (clocks going back) reads as the first; one it
+ * skips (clocks going forward), with the offset from before the change.
  */
-export function doneDate(text: string, zone = 'UTC'): DoneDate | null {
-  const digits = /\bdone date:(\d{10}(?:\d{2})?)(?!\d)/i.exec(text)?.[1];
+export function receiptDate(text: string, field: 'done' | 'submit', zone = 'UTC'): ReceiptDate | null {
+  const digits = new RegExp(`\\b${field} date:(\\d{10}(?:\\d{2})?)(?!\\d)`, 'i').exec(text)?.[1];
   if (!digits) return null;
   const [yy, mo, dd, hh, mi, ss] = (digits.match(/\d\d/g) ?? []).map(Number) as number[];
   const wall = Date.UTC(2000 + (yy as number), (mo as number) - 1, dd, hh, mi, ss ?? 0);
@@ -121,20 +103,44 @@ export function doneDate(text: string, zone = 'UTC'): DoneDate | null {
   return { from, ms };
 }
 
+/** The `done date:` of a receipt text (`receiptDate`). */
+export const doneDate = (text: string, zone?: string) => receiptDate(text, 'done', zone);
+
 /**
- * A receipt that arrives within this of its done date is dated by its arrival, which is more precise
- * than the done date's minute; one later was queued (the ESME was away) and is dated by the centre.
+ * A receipt that arrives within this of the end of its done date's minute (or second) is dated by its
+ * arrival, which is more precise; one later was queued (the ESME was away) and is dated by the centre.
  */
 export const RECEIPT_PROMPT_MS = 2 * 60_000;
 
 /**
- * When a part became final: its done date when the receipt was queued, as the latest instant of the
- * date's minute (or second) that is not after the arrival, `now`; the arrival when it came promptly,
- * or when the date cannot be the part's — before the message was submitted, or after the arrival
- * (a centre on local time or a skewed clock): then the arrival is the best the platform knows.
+ * How far the centre's `submit date:` may stand from the platform's own submission time and its
+ * dates still be trusted: the two clocks and the submit's round trip, beyond the date's minute.
  */
-export function receiptTime(done: DoneDate | undefined, submittedAt: Date | null, now: Date): Date {
+export const RECEIPT_CLOCKS_MS = 2 * 60_000;
+
+/**
+ * When a part became final, from its receipt's dates (`r`), the message's submission as the platform
+ * stored it, and the receipt's arrival (`now`): the done date when the receipt was queued, as the
+ * latest instant of the date's minute (or second) that is not after the arrival; the arrival when it
+ * came promptly, or when the dates cannot be the part's — a submit date away from the submission (a
+ * centre on local time its URL does not name, or a skewed clock: either way every date of it is off
+ * by as much), a done date before the submission or after the arrival. Then the arrival is the best
+ * the platform knows.
+ */
+export function receiptTime(
+  r: Pick<Receipt, 'done' | 'submitted'>,
+  submittedAt: Date | null,
+  now: Date,
+): Date {
+  const { done, submitted } = r;
   if (!done) return now;
+  if (
+    submitted &&
+    submittedAt &&
+    (submittedAt.getTime() < submitted.from - RECEIPT_CLOCKS_MS ||
+      submittedAt.getTime() >= submitted.from + submitted.ms + RECEIPT_CLOCKS_MS)
+  )
+    return now;
   const latest = Math.min(done.from + done.ms - 1, now.getTime());
   const earliest = Math.max(done.from, submittedAt?.getTime() ?? done.from);
   if (earliest > latest || now.getTime() - latest <= RECEIPT_PROMPT_MS) return now;
@@ -151,7 +157,8 @@ export function parseReceipt(d: DeliverSm, zone?: string): Receipt | null {
   if (!smscId || !state) return null;
   // read from where receiptState read the state: the TLV when it names one, else the text
   const byTlv = d.messageState !== undefined && d.messageState >= 1 && d.messageState <= 8;
-  const done = doneDate(d.text, zone);
+  const done = receiptDate(d.text, 'done', zone);
+  const submitted = receiptDate(d.text, 'submit', zone);
   return {
     smscId,
     state,
@@ -159,6 +166,7 @@ export function parseReceipt(d: DeliverSm, zone?: string): Receipt | null {
     err: /\berr:(\S+)/.exec(d.text)?.[1],
     handset: byTlv ? d.messageState === 2 : /\bstat:([A-Z]+)/i.exec(d.text)?.[1]?.toUpperCase() === 'DELIVRD',
     ...(done ? { done } : {}),
+    ...(submitted ? { submitted } : {}),
   };
 }
 
@@ -189,7 +197,7 @@ export async function applyReceipts(
       const row = byId.get(r.smscId);
       if (!row) continue;
       unmatched.delete(r.smscId);
-      const at = receiptTime(r.done, row.submittedAt, now);
+      const at = receiptTime(r, row.submittedAt, now);
       const entry = changed.get(row.id) ?? { row, partStates: [...row.partStates], last: r, at };
       // a part delivered to the handset: the device was registered (an ACCEPTED part may be followed
       // by its DELIVRD, so a part already 'delivered' is not taken for a repeat)

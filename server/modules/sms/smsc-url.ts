@@ -46,7 +46,18 @@ export function parseSmppUrl(url: string): SmppTarget {
   if (u.pathname && u.pathname !== '/') throw new Error('must not have a path');
   const port = u.port ? Number(u.port) : 2775;
   const target: SmppTarget = { host: u.hostname.replace(/^\[|\]$/g, ''), port, systemId, password };
-  for (const [name, value] of u.searchParams) {
+  // the query read by hand: URLSearchParams takes '+' for a space, and zones have it (Etc/GMT+5)
+  for (const pair of u.search.slice(1).split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    let name: string;
+    let value: string;
+    try {
+      name = decodeURIComponent(eq < 0 ? pair : pair.slice(0, eq));
+      value = decodeURIComponent(eq < 0 ? '' : pair.slice(eq + 1));
+    } catch {
+      throw new Error('has a parameter that is not percent-encoded properly');
+    }
     if (name !== 'receipt_zone') throw new Error(`has an unknown parameter ${name} (only receipt_zone)`);
     if (target.receiptZone !== undefined) throw new Error('names receipt_zone twice');
     if (!isTimeZone(value)) throw new Error(`receipt_zone ${value} is not a time zone (e.g. Europe/Berlin)`);
@@ -60,8 +71,11 @@ export function maskSmppUrl(url: string | null): string | null {
   if (!url) return null;
   try {
     const t = parseSmppUrl(url);
-    const zone = t.receiptZone ? `?receipt_zone=${t.receiptZone}` : '';
-    return `smpp://${encodeURIComponent(t.systemId)}:***@${t.host}:${t.port}${zone}`;
+    const zone = t.receiptZone
+      ? `?receipt_zone=${encodeURIComponent(t.receiptZone).replace(/%2F/g, '/')}`
+      : '';
+    const host = t.host.includes(':') ? `[${t.host}]` : t.host;
+    return `smpp://${encodeURIComponent(t.systemId)}:***@${host}:${t.port}${zone}`;
   } catch {
     return 'smpp://(invalid)';
   }

@@ -3,6 +3,7 @@
  * concatenated parts back together, and builds the delivery receipt of each part.
  */
 import type { PDU } from 'smpp';
+import { wallClockOf } from '../../lib/wall-clock.js';
 import { smpp } from '../smpp/pdu.js';
 
 /** A message's fate at the simulated handset. */
@@ -16,18 +17,9 @@ const receiptStates: Record<Outcome, { state: number; stat: string; err: string 
 
 /** A receipt's date, YYMMDDhhmm, on the wall clock of `zone` (IANA). */
 function smppTime(d: Date, zone: string): string {
-  const part: Record<string, string> = {};
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: '2-digit',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
-  for (const p of format.formatToParts(d)) part[p.type] = p.value;
-  return `${part.year}${part.month}${part.day}${part.hour}${part.minute}`;
+  const wall = new Date(zone === 'UTC' ? d.getTime() : wallClockOf(d.getTime(), zone));
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(wall.getUTCFullYear() % 100)}${p(wall.getUTCMonth() + 1)}${p(wall.getUTCDate())}${p(wall.getUTCHours())}${p(wall.getUTCMinutes())}`;
 }
 
 /**

@@ -70,6 +70,7 @@ export interface SmscSimulatorOptions {
 
 export interface SmscSimulator {
   port: number;
+  /** Where to bind: smpp://system_id:password@127.0.0.1:port, with `?receipt_zone=` when it has one. */
   url: string;
   /** Complete MT messages received so far (newest last; the last 10,000 to 12,000). */
   received: ReceivedMt[];
@@ -370,7 +371,10 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
 
   return {
     port,
-    url: `smpp://${encodeURIComponent(systemId)}:${encodeURIComponent(password)}@127.0.0.1:${port}`,
+    // naming the zone of its dates, as an operator would for a centre on local time
+    url: `smpp://${encodeURIComponent(systemId)}:${encodeURIComponent(password)}@127.0.0.1:${port}${
+      opts.receiptZone ? `?receipt_zone=${encodeURIComponent(opts.receiptZone).replace(/%2F/g, '/')}` : ''
+    }`,
     received,
     stats,
     sendMo,

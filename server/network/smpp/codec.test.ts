@@ -129,6 +129,14 @@ describe('SMPP URL', () => {
     expect(parseSmppUrl(url)).toMatchObject({ host: '10.0.0.5', receiptZone: 'America/New_York' });
     expect(parseSmppUrl('smpp://a:b@h').receiptZone).toBeUndefined();
     expect(maskSmppUrl(url)).toBe('smpp://opencmp:***@10.0.0.5:2776?receipt_zone=America/New_York');
+    // '+' is part of a zone's name, not a space; the mask writes what parses back to the same zone
+    const gmt = parseSmppUrl('smpp://a:b@h?receipt_zone=Etc/GMT+5');
+    expect(gmt.receiptZone).toBe('Etc/GMT+5');
+    expect(parseSmppUrl('smpp://a:b@h?receipt_zone=Etc%2FGMT%2B5').receiptZone).toBe('Etc/GMT+5');
+    const masked = maskSmppUrl('smpp://a:b@h?receipt_zone=Etc/GMT+5') ?? '';
+    expect(masked).toBe('smpp://a:***@h:2775?receipt_zone=Etc/GMT%2B5');
+    expect(parseSmppUrl(masked.replace('***', 'b')).receiptZone).toBe('Etc/GMT+5');
+    expect(maskSmppUrl('smpp://a:b@[::1]:2775')).toBe('smpp://a:***@[::1]:2775');
   });
 
   it.each([
@@ -141,6 +149,7 @@ describe('SMPP URL', () => {
     ['smpp://a:b@h?receipt_zone=', 'not a time zone'],
     ['smpp://a:b@h?receipt_zone=UTC&receipt_zone=UTC', 'twice'],
     ['smpp://a:b@h?tls=1', 'unknown parameter tls'],
+    ['smpp://a:b@h?receipt_zone=%E0%A4%A', 'percent-encoded'],
   ])('when the URL is %j, then it is refused naming %s', (url, word) => {
     expect(() => parseSmppUrl(url)).toThrow(word);
   });
