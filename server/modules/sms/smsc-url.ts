@@ -12,14 +12,18 @@ export interface SmppTarget {
   systemId: string;
   password: string;
   /**
-   * The time zone (IANA) of the dates in the centre's receipts (`done date:`), from
+   * The time zone (IANA) of the dates in the centre's receipts (`submit date:`, `done date:`), from
    * `?receipt_zone=`; UTC unless given. Only a URL that sets it carries it.
    */
   receiptZone?: string;
 }
 
+/** `?receipt_zone=` and the zone, encoded so that `parseSmppUrl` reads it back ('+' included). */
+export const receiptZoneQuery = (zone: string) =>
+  `?receipt_zone=${encodeURIComponent(zone).replace(/%2F/g, '/')}`;
+
 /** Whether `zone` is a time zone the runtime knows (IANA names, or UTC). */
-export function isTimeZone(zone: string): boolean {
+function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;
@@ -71,9 +75,7 @@ export function maskSmppUrl(url: string | null): string | null {
   if (!url) return null;
   try {
     const t = parseSmppUrl(url);
-    const zone = t.receiptZone
-      ? `?receipt_zone=${encodeURIComponent(t.receiptZone).replace(/%2F/g, '/')}`
-      : '';
+    const zone = t.receiptZone ? receiptZoneQuery(t.receiptZone) : '';
     const host = t.host.includes(':') ? `[${t.host}]` : t.host;
     return `smpp://${encodeURIComponent(t.systemId)}:***@${host}:${t.port}${zone}`;
   } catch {

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { PDU, Session } from 'smpp';
+import { receiptZoneQuery } from '../../modules/sms/smsc-url.js';
 import { decodeText, encodeSms, parseUdh, type SubmitPart } from '../smpp/codec.js';
 import { sendBatched, smpp, status, temporaryDeliverStatuses } from '../smpp/pdu.js';
 import { createReassembly, type Outcome, receiptPdu } from './smsc-mt.js';
@@ -373,7 +374,7 @@ export async function startSmscSimulator(opts: SmscSimulatorOptions = {}): Promi
     port,
     // naming the zone of its dates, as an operator would for a centre on local time
     url: `smpp://${encodeURIComponent(systemId)}:${encodeURIComponent(password)}@127.0.0.1:${port}${
-      opts.receiptZone ? `?receipt_zone=${encodeURIComponent(opts.receiptZone).replace(/%2F/g, '/')}` : ''
+      opts.receiptZone ? receiptZoneQuery(opts.receiptZone) : ''
     }`,
     received,
     stats,
