@@ -71,14 +71,16 @@ async function awaitingReceipt(k: number, submittedAgo: number, seenAgo: number)
   return { id, smscId: part?.smscId ?? '', submittedAt: new Date(now - submittedAgo) };
 }
 
+/** What the ESME makes of a receipt deliver_sm with these fields (the rest blank). */
+const receiptOf = (d: Partial<DeliverSm>, zone?: string) =>
+  parseReceipt(
+    { sourceAddr: '', destinationAddr: '', esmClass: 4, dataCoding: 0, receipt: true, text: '', ...d },
+    zone,
+  );
+
 /** The receipt the SMS centre sends for the part of `sms`, delivered to the handset at `done`. */
 const queuedReceipt = ({ smscId, submittedAt }: { smscId: string; submittedAt: Date }, done: Date) =>
-  parseReceipt({
-    sourceAddr: '',
-    destinationAddr: '',
-    esmClass: 4,
-    dataCoding: 0,
-    receipt: true,
+  receiptOf({
     receiptedMessageId: smscId,
     messageState: 2,
     text: `id:${smscId} sub:001 dlvrd:001 submit date:${smppMinute(submittedAt)} done date:${smppMinute(done)} stat:DELIVRD err:000 text:Queued at the centre`,
@@ -205,15 +207,8 @@ describe('attached: registered, no data session', () => {
       ms: 1000,
     });
     expect(doneDate('done date:2611301000', 'Asia/Kolkata')?.from).toBe(Date.UTC(2026, 10, 30, 4, 30));
-    const local = parseReceipt(
-      {
-        sourceAddr: '',
-        destinationAddr: '',
-        esmClass: 4,
-        dataCoding: 0,
-        receipt: true,
-        text: 'id:m1 submit date:2611301000 done date:2611301100 stat:DELIVRD',
-      },
+    const local = receiptOf(
+      { text: 'id:m1 submit date:2611301000 done date:2611301100 stat:DELIVRD' },
       'Europe/Berlin',
     );
     expect(local).toMatchObject({ submitted: minute(9, 0), done: minute(10, 0) });
@@ -257,17 +252,7 @@ describe('attached: registered, no data session', () => {
   });
 
   it('when a receipt says only that the SMS centre accepted the message, then it proves nothing of the device', () => {
-    const receipt = (d: Partial<DeliverSm>) =>
-      parseReceipt({
-        sourceAddr: '',
-        destinationAddr: '',
-        esmClass: 4,
-        dataCoding: 0,
-        receipt: true,
-        text: '',
-        receiptedMessageId: 'm1',
-        ...d,
-      });
+    const receipt = (d: Partial<DeliverSm>) => receiptOf({ receiptedMessageId: 'm1', ...d });
     expect(receipt({ messageState: 2 })).toMatchObject({ state: 'delivered', handset: true });
     expect(receipt({ messageState: 6 })).toMatchObject({ state: 'delivered', handset: false });
     expect(receipt({ text: 'id:m1 stat:DELIVRD err:000' })).toMatchObject({ handset: true });
