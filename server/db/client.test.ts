@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../test/harness.js';
-import { preparedRows } from './client.js';
+import { arrayLiteral, preparedRows } from './client.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -88,5 +88,51 @@ describe('preparedRows', () => {
       sql`SELECT count(*)::int AS n FROM client_test_rows`,
     );
     expect(rows[0]?.n).toBe(0);
+  });
+
+  it('when its arrays hold awkward text, numbers, booleans and nulls, then they arrive as they were', async () => {
+    const text = [
+      '',
+      'plain',
+      'NULL',
+      'with "quotes"',
+      'back\\slash',
+      '{braces}, commas',
+      ' spaced ',
+      'ümlaut 🚀',
+    ];
+    const rows = await preparedRows<{
+      t: string[];
+      n: (number | null)[];
+      b: boolean[];
+      m: (string | null)[];
+    }>(
+      h.ctx.db,
+      'client_test_arrays',
+      sql`SELECT ${sql.param(text)}::text[] AS t, ${sql.param([1, -2.5, null, 2 ** 53])}::float8[] AS n,
+        ${sql.param([true, false])}::bool[] AS b, ${sql.param(['a', null, 'c"'])}::text[] AS m`,
+    );
+    expect(rows[0]).toEqual({ t: text, n: [1, -2.5, null, 2 ** 53], b: [true, false], m: ['a', null, 'c"'] });
+    const empty = await preparedRows<{ e: string[] }>(
+      h.ctx.db,
+      'client_test_empty_array',
+      sql`SELECT ${sql.param([])}::text[] AS e`,
+    );
+    expect(empty[0]?.e).toEqual([]);
+  });
+});
+
+describe('arrayLiteral', () => {
+  it('when every element is plain text or a finite number, then the literal is one join; else each is quoted as needed', () => {
+    expect(arrayLiteral(['a', 'b c'])).toBe('{"a","b c"}');
+    expect(arrayLiteral([1, 2.5, -3])).toBe('{1,2.5,-3}');
+    expect(arrayLiteral(['a"b', 'c\\d', null, 7, true])).toBe('{"a\\"b","c\\\\d",NULL,7,true}');
+    expect(arrayLiteral([])).toBe('{}');
+  });
+
+  it('when an element is not a string, number, boolean or null, then there is no literal (the driver serialises it)', () => {
+    expect(arrayLiteral([new Date(0)])).toBeUndefined();
+    expect(arrayLiteral([['nested']])).toBeUndefined();
+    expect(arrayLiteral([1n])).toBeUndefined();
   });
 });

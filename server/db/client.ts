@@ -140,9 +140,42 @@ const dialect = new PgDialect();
  * must always carry the same text. PGlite ignores the name.
  */
 export async function preparedRows<T>(db: Db, name: string, statement: SQL): Promise<T[]> {
-  const query = db._.session.prepareQuery(dialect.sqlToQuery(statement), undefined, name, false);
+  const built = dialect.sqlToQuery(statement);
+  built.params = built.params.map((p) => (Array.isArray(p) ? (arrayLiteral(p) ?? p) : p));
+  const query = db._.session.prepareQuery(built, undefined, name, false);
   const result = (await query.execute()) as unknown as { rows: T[] };
   return result.rows;
+}
+
+/** An array element in a literal: quoted, with `\` and `"` escaped. */
+const quoted = (s: string) => `"${s.replace(/[\\"]/g, '\\$&')}"`;
+
+/**
+ * The PostgreSQL array literal (`{"a","b"}`, `{1,2}`, NULL for null) of a list of strings, numbers,
+ * booleans and nulls; undefined when an element is anything else (a Date, a Buffer, a nested array),
+ * which the driver then serialises itself. Both drivers pass a string through as the parameter's text.
+ * node-postgres's own (`arrayString`) quotes every element through two regular-expression replaces and
+ * appends it to a growing string: for the AAA's accounting batches, whose statements carry some twenty
+ * arrays of a hundred-odd elements, it was a fifth of what the server allocated per record and 4–5 %
+ * of its CPU. Here a list of plain strings or of finite numbers is one `join`.
+ */
+export function arrayLiteral(values: readonly unknown[]): string | undefined {
+  let strings = true;
+  let numbers = true;
+  for (const v of values) {
+    if (typeof v === 'string') {
+      numbers = false;
+      if (v.includes('"') || v.includes('\\')) strings = false;
+    } else if (typeof v === 'number' && Number.isFinite(v)) strings = false;
+    else if (v === null || v === undefined || typeof v === 'boolean' || typeof v === 'number') {
+      strings = false;
+      numbers = false;
+    } else return undefined;
+  }
+  if (values.length === 0) return '{}';
+  if (strings) return `{"${values.join('","')}"}`;
+  if (numbers) return `{${values.join(',')}}`;
+  return `{${values.map((v) => (v === null || v === undefined ? 'NULL' : typeof v === 'string' ? quoted(v) : String(v))).join(',')}}`;
 }
 
 /** Run raw SQL through Drizzle (inside a transaction when `db` is one) and return its rows; both drivers answer `{ rows }`. */
