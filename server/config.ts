@@ -75,7 +75,7 @@ const schema = z
     RADIUS_BATCH_MS: z.coerce.number().int().min(0).max(1000).default(2),
     RADIUS_AUTH_BATCH_MS: z.coerce.number().int().min(0).max(1000).default(0),
     RADIUS_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
-    RADIUS_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
+    RADIUS_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(3),
     RADIUS_QUEUE_MAX_MS: z.coerce.number().int().min(100).max(60000).default(2000),
     RADIUS_DISCONNECT_TIMEOUT_MS: z.coerce.number().int().min(50).max(60000).default(2000),
     RADIUS_DISCONNECT_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
