@@ -52,7 +52,7 @@ describe('data-left refresh job', () => {
   it('when it stops during a spread-out refresh, then it writes the rest at once instead of waiting', async () => {
     const [, , c] = fleet as [string, string, string];
     await use(c);
-    // 6,000 noted SIMs (three chunks, the last due 20 s into a 60 s interval's spread), one of them real
+    // 6,000 noted SIMs (twelve chunks, the last due 88 s into a 120 s interval's spread), one of them real
     noteDataUsed(h.ctx.database, [
       c,
       ...Array.from({ length: 5_999 }, (_, i) => `8999${String(i).padStart(15, '0')}`),
@@ -63,7 +63,7 @@ describe('data-left refresh job', () => {
     noteDataUsed(h.ctx.database, [c]);
     const t0 = performance.now();
     await stop();
-    // the process has 10 s to stop (main.ts); the spread alone would have taken 20 s
+    // the process has 10 s to stop (main.ts); the spread alone would have taken 88 s
     expect(performance.now() - t0).toBeLessThan(8_000);
     expect(await stale()).toEqual([]);
   });

@@ -21,8 +21,9 @@ export function startDataLeftRefresh(ctx: AppContext, intervalMs = dataLeftRefre
         await refreshDataLeft(ctx.database);
         started = true;
       }
-      // spread over half the interval, so that a run is done before the next begins
-      await refreshNotedDataLeft(ctx.database, intervalMs / 2, stopping.signal);
+      // spread over most of the interval, so that the writes are a steady trickle beside the AAA's
+      // batches rather than a burst, and a run is done before the next begins
+      await refreshNotedDataLeft(ctx.database, intervalMs * 0.8, stopping.signal);
     },
     intervalMs,
   );
