@@ -135,7 +135,9 @@ function simFields(g: number): RadiusFields {
 export async function benchRadius(
   sessions = Number(process.env.BENCH_RADIUS_SESSIONS ?? 100_000),
   seconds = Number(process.env.BENCH_RADIUS_SECONDS ?? 30),
-  rate = Number(process.env.BENCH_RADIUS_RATE ?? 10_000),
+  // 2 % above the target: answers counted in a window of an exactly 10,000/s phase read 9,995–10,013/s
+  // by the window's edges alone, so "at least 10,000/s sustained" is shown by offering a little more
+  rate = Number(process.env.BENCH_RADIUS_RATE ?? 10_200),
   accessRate = Number(process.env.BENCH_RADIUS_ACCESS_RATE ?? 2_000),
 ) {
   const db = await freshPostgres();
