@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=64 --no-allocation-site-pretenuring
+#!/usr/bin/env -S node --max-semi-space-size=64 --no-allocation-site-pretenuring --heap-growing-percent=200
 /** Starts OpenCMP: one process with every role by default, or some of them (`--roles api,worker`). */
 import { resolve } from 'node:path';
 import { buildApp } from './app.js';

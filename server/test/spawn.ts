@@ -9,7 +9,11 @@ import { rootDir } from '../lib/paths.js';
  * (node-flags.test.ts holds the three together): a young generation of 2 × 32 MB, so that scavenges
  * come a few times less often and request garbage dies before it is copied (decision 016).
  */
-export const serverNodeFlags = ['--max-semi-space-size=64', '--no-allocation-site-pretenuring'];
+export const serverNodeFlags = [
+  '--max-semi-space-size=64',
+  '--no-allocation-site-pretenuring',
+  '--heap-growing-percent=200',
+];
 
 /** Collect a child's stdout and stderr, interleaved as they arrive; the returned function reads them so far. */
 export function collectOutput(proc: ChildProcess): () => string {
