@@ -48,8 +48,7 @@ export interface LoadRun {
 
 interface Slot {
   socket: Socket;
-  /** The request index each identifier carries (-1: free). */
-  request: Int32Array;
+  /** The request in flight on each identifier (undefined: the identifier is free). */
   packet: (Buffer | undefined)[];
   firstSent: Float64Array;
   lastSent: Float64Array;
@@ -78,8 +77,6 @@ interface Current {
 export class RadiusLoad {
   /** Transmissions after the first, over all runs. */
   retransmits = 0;
-  /** Datagrams that matched no request in flight or did not verify. */
-  dropped = 0;
   private readonly slots: Slot[] = [];
   private cursor = 0;
   private current: Current | null = null;
@@ -102,7 +99,6 @@ export class RadiusLoad {
       socket.removeAllListeners('error');
       const slot: Slot = {
         socket,
-        request: new Int32Array(256).fill(-1),
         packet: new Array(256),
         firstSent: new Float64Array(256),
         lastSent: new Float64Array(256),
@@ -193,12 +189,10 @@ export class RadiusLoad {
       const slot = this.slots[this.cursor] as Slot;
       this.cursor = (this.cursor + 1) % this.slots.length;
       if (slot.inFlight >= 256) continue;
-      while (slot.request[slot.next] !== -1) slot.next = (slot.next + 1) & 0xff;
+      while (slot.packet[slot.next]) slot.next = (slot.next + 1) & 0xff;
       const id = slot.next;
       slot.next = (id + 1) & 0xff;
-      const i = c.sent++;
-      const packet = c.make(i, id);
-      slot.request[id] = i;
+      const packet = c.make(c.sent++, id);
       slot.packet[id] = packet;
       slot.transmissions[id] = 1;
       slot.inFlight++;
@@ -218,15 +212,13 @@ export class RadiusLoad {
     if (
       !c ||
       !packet ||
-      slot.request[id] === -1 ||
       datagram.readUInt16BE(2) !== datagram.length ||
       !verifyResponseAuthenticator(datagram, packet.subarray(4, 20), this.options.secret) ||
       (hasMessageAuthenticator(datagram) &&
         !verifyMessageAuthenticator(datagram, this.options.secret, packet.subarray(4, 20)))
-    ) {
-      this.dropped++;
+    )
+      // unmatched or unverified: the request it should answer times out and is counted so
       return;
-    }
     const now = performance.now();
     c.latencies[c.answered] = now - (slot.firstSent[id] as number);
     c.answeredAt[c.answered] = (now - c.started) / 1000;
@@ -236,7 +228,6 @@ export class RadiusLoad {
   }
 
   private free(c: Current, slot: Slot, id: number) {
-    slot.request[id] = -1;
     slot.packet[id] = undefined;
     slot.inFlight--;
     c.finished++;

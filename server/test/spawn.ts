@@ -6,8 +6,10 @@ import { rootDir } from '../lib/paths.js';
 
 /**
  * The V8 flags the server runs with, as `npm start` (package.json) and main.ts's shebang give them
- * (node-flags.test.ts holds the three together): a young generation of 2 × 32 MB, so that scavenges
- * come a few times less often and request garbage dies before it is copied (decision 016).
+ * (node-flags.test.ts holds the three together), decision 016: a young generation of 2 × 64 MB, so that
+ * scavenges come a few times less often and request garbage dies before it is copied; no pretenuring
+ * of allocation sites, and an old generation that grows to three times what a mark-compact left live,
+ * so that neither the AAA's Interims nor its Access-Requests bring a mark-compact every few seconds.
  */
 export const serverNodeFlags = [
   '--max-semi-space-size=64',
